@@ -1,0 +1,96 @@
+/** Every kernel of the CPU backend, by op name. */
+import type { KernelMap } from '@tensorgrad/tensor';
+import { add } from './add.js';
+import { sub } from './sub.js';
+import { mul } from './mul.js';
+import { div } from './div.js';
+import { pow } from './pow.js';
+import { eq } from './eq.js';
+import { ne } from './ne.js';
+import { lt } from './lt.js';
+import { le } from './le.js';
+import { gt } from './gt.js';
+import { ge } from './ge.js';
+import { neg } from './neg.js';
+import { abs } from './abs.js';
+import { exp } from './exp.js';
+import { log } from './log.js';
+import { sqrt } from './sqrt.js';
+import { square } from './square.js';
+import { sin } from './sin.js';
+import { cos } from './cos.js';
+import { tanh } from './tanh.js';
+import { sigmoid } from './sigmoid.js';
+import { relu } from './relu.js';
+import { sign } from './sign.js';
+import { leakyRelu } from './leaky-relu.js';
+import { gelu } from './gelu.js';
+import { clamp } from './clamp.js';
+import { sum } from './sum.js';
+import { max } from './max.js';
+import { min } from './min.js';
+import { argmax } from './argmax.js';
+import { argmin } from './argmin.js';
+import { matmul } from './matmul.js';
+import { softmax } from './softmax.js';
+import { logSoftmax } from './log-softmax.js';
+import { contiguous } from './contiguous.js';
+import { to } from './to.js';
+import { cat } from './cat.js';
+import { where } from './where.js';
+import { maskedFill } from './masked-fill.js';
+import { gather } from './gather.js';
+import { scatterAdd } from './scatter-add.js';
+import { indexSelect } from './index-select.js';
+import { oneHot } from './one-hot.js';
+import { pad } from './pad.js';
+import { copy_ } from './copy.js';
+
+/** The CPU kernels (all of `KernelMap`: the compiler checks none is missing). */
+export const kernels: KernelMap = {
+  add,
+  sub,
+  mul,
+  div,
+  pow,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,
+  neg,
+  abs,
+  exp,
+  log,
+  sqrt,
+  square,
+  sin,
+  cos,
+  tanh,
+  sigmoid,
+  relu,
+  sign,
+  leakyRelu,
+  gelu,
+  clamp,
+  sum,
+  max,
+  min,
+  argmax,
+  argmin,
+  matmul,
+  softmax,
+  logSoftmax,
+  contiguous,
+  to,
+  cat,
+  where,
+  maskedFill,
+  gather,
+  scatterAdd,
+  indexSelect,
+  oneHot,
+  pad,
+  copy_,
+};

@@ -1,0 +1,66 @@
+/** Argument parsing shared by op front-ends (positional shorthands and options objects). */
+import { normalizeDim } from './shape.js';
+
+/** Options of reductions: PyTorch's `dim` (one or several, absent = all) and `keepdim`. */
+export interface ReduceOptions {
+  dim?: number | readonly number[] | null;
+  keepdim?: boolean;
+}
+
+/**
+ * Parses `(dim?, keepdim?)` or `({ dim, keepdim })` into sorted normalised dims (all dims when
+ * absent) and `keepdim`.
+ *
+ * @example
+ * ```ts
+ * import { parseReduceArgs } from '@tensorgrad/tensor';
+ * parseReduceArgs('sum', 3, [-1]); // { dim: [2], keepdim: false, all: false }
+ * ```
+ */
+export function parseReduceArgs(
+  op: string,
+  ndim: number,
+  args: readonly unknown[],
+): { dim: number[]; keepdim: boolean; all: boolean } {
+  let dimArg: unknown;
+  let keepdim: unknown = false;
+  if (args.length > 0 && typeof args[0] === 'object' && args[0] !== null && !Array.isArray(args[0])) {
+    const o = args[0] as ReduceOptions;
+    dimArg = o.dim;
+    keepdim = o.keepdim ?? false;
+  } else {
+    dimArg = args[0];
+    keepdim = args[1] ?? false;
+  }
+  if (typeof keepdim !== 'boolean') throw new TypeError(`${op}: expected keepdim to be a boolean, got ${String(keepdim)}`);
+  if (dimArg === undefined || dimArg === null) {
+    return { dim: Array.from({ length: ndim }, (_, i) => i), keepdim, all: true };
+  }
+  const list = typeof dimArg === 'number' ? [dimArg] : Array.isArray(dimArg) ? (dimArg as number[]) : null;
+  if (!list) throw new TypeError(`${op}: expected dim to be an integer or a list of integers, got ${String(dimArg)}`);
+  const dims = list.map((d) => normalizeDim(op, d, ndim));
+  if (new Set(dims).size !== dims.length) throw new RangeError(`${op}: dim ${JSON.stringify(list)} repeats a dimension`);
+  if (ndim === 0) return { dim: [], keepdim, all: true };
+  return { dim: dims.sort((a, b) => a - b), keepdim, all: dims.length === ndim };
+}
+
+/**
+ * Parses a shape given as numbers (`view(2, 3)`), an array (`view([2, 3])`) or an options
+ * object with `key` (`reshape(x, { shape: [2, 3] })`).
+ *
+ * @example
+ * ```ts
+ * import { parseShapeArgs } from '@tensorgrad/tensor';
+ * parseShapeArgs('view', 'shape', [2, -1]); // [2, -1]
+ * ```
+ */
+export function parseShapeArgs(op: string, key: string, args: readonly unknown[]): number[] {
+  let list: unknown;
+  if (args.length === 1 && Array.isArray(args[0])) list = args[0];
+  else if (args.length === 1 && typeof args[0] === 'object' && args[0] !== null) list = (args[0] as Record<string, unknown>)[key];
+  else list = args;
+  if (!Array.isArray(list) || !list.every((d) => Number.isInteger(d))) {
+    throw new TypeError(`${op}: expected ${key} as integers, an array of integers or { ${key}: [...] }, got ${JSON.stringify(args)}`);
+  }
+  return list as number[];
+}

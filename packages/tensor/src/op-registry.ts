@@ -1,0 +1,77 @@
+/**
+ * The op registry: one entry per op name, mapping it to the (normalised) attributes that the
+ * front-end records on the autodiff tape. Gradient rules (`@tensorgrad/autodiff`) are a mapped
+ * type over these names, so adding an op here without a rule fails `tsc`.
+ */
+import type { DType } from './dtype.js';
+
+type NoAttrs = Record<string, never>;
+
+/** Normalised attributes of each op, keyed by op name. */
+export interface OpAttrs {
+  add: { alpha: number };
+  sub: { alpha: number };
+  mul: NoAttrs;
+  div: NoAttrs;
+  pow: NoAttrs;
+  eq: NoAttrs;
+  ne: NoAttrs;
+  lt: NoAttrs;
+  le: NoAttrs;
+  gt: NoAttrs;
+  ge: NoAttrs;
+  neg: NoAttrs;
+  abs: NoAttrs;
+  exp: NoAttrs;
+  log: NoAttrs;
+  sqrt: NoAttrs;
+  square: NoAttrs;
+  sin: NoAttrs;
+  cos: NoAttrs;
+  tanh: NoAttrs;
+  sigmoid: NoAttrs;
+  relu: NoAttrs;
+  sign: NoAttrs;
+  leakyRelu: { negativeSlope: number };
+  gelu: { approximate: 'none' | 'tanh' };
+  clamp: { min: number | null; max: number | null };
+  sum: { dim: number[]; keepdim: boolean };
+  mean: { dim: number[]; keepdim: boolean };
+  max: { dim: number | null; keepdim: boolean };
+  min: { dim: number | null; keepdim: boolean };
+  argmax: { dim: number | null; keepdim: boolean };
+  argmin: { dim: number | null; keepdim: boolean };
+  std: { dim: number[]; keepdim: boolean; correction: number };
+  var: { dim: number[]; keepdim: boolean; correction: number };
+  matmul: NoAttrs;
+  mm: NoAttrs;
+  bmm: NoAttrs;
+  reshape: { shape: number[] };
+  view: { shape: number[] };
+  flatten: { startDim: number; endDim: number };
+  permute: { dims: number[] };
+  transpose: { dim0: number; dim1: number };
+  squeeze: { dim: number[] };
+  unsqueeze: { dim: number };
+  expand: { size: number[] };
+  select: { dim: number; index: number };
+  narrow: { dim: number; start: number; length: number };
+  slice: { dim: number; start: number; end: number; step: number };
+  contiguous: NoAttrs;
+  clone: NoAttrs;
+  to: { dtype: DType };
+  cat: { dim: number };
+  stack: { dim: number };
+  where: NoAttrs;
+  maskedFill: { value: number };
+  gather: { dim: number };
+  scatterAdd: { dim: number };
+  indexSelect: { dim: number };
+  oneHot: { numClasses: number };
+  softmax: { dim: number };
+  logSoftmax: { dim: number };
+  pad: { pad: number[]; mode: 'constant'; value: number };
+}
+
+/** Every op name. */
+export type OpName = keyof OpAttrs;

@@ -1,0 +1,44 @@
+import { parseReduceArgs, type ReduceOptions } from '../args.js';
+import { assertTensor, castUntracked, kernelFor, kernelTensor, record, wrapResult } from '../engine.js';
+import { Tensor } from '../tensor.js';
+
+/**
+ * Sum of all elements (0-d result), or over `dim` (one or several dims), keeping reduced dims
+ * with size 1 when `keepdim`. Integer and bool inputs sum to int32.
+ *
+ * @example
+ * ```ts
+ * import { tensor, sum } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * const x = tensor([[1, 2], [3, 4]]);
+ * await sum(x).item(); // 10
+ * await x.sum(1).array(); // [3, 7]
+ * await sum(x, { dim: 0, keepdim: true }).array(); // [[4, 6]]
+ * ```
+ */
+export function sum(input: Tensor, options?: ReduceOptions): Tensor;
+export function sum(input: Tensor, dim?: number | readonly number[] | null, keepdim?: boolean): Tensor;
+export function sum(input: Tensor, ...args: unknown[]): Tensor {
+  assertTensor('sum', input);
+  const { dim, keepdim } = parseReduceArgs('sum', input.ndim, args);
+  const backend = input.backendInstance;
+  const src = input.dtype === 'bool' ? castUntracked('sum', input, 'int32') : input;
+  try {
+    const out = wrapResult(backend, kernelFor('sum', backend, 'sum', src.dtype)(kernelTensor(src), { dim, keepdim }));
+    record('sum', [input], { dim, keepdim }, [out]);
+    return out;
+  } finally {
+    if (src !== input) src.dispose();
+  }
+}
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /** Method form of {@link sum}: `x.sum()`, `x.sum(1)`, `x.sum(1, true)`, `x.sum({ dim: [0, 1] })`. */
+    sum(options?: ReduceOptions): Tensor;
+    sum(dim?: number | readonly number[] | null, keepdim?: boolean): Tensor;
+  }
+}
+Tensor.prototype.sum = function (this: Tensor, ...args: unknown[]): Tensor {
+  return (sum as (x: Tensor, ...a: unknown[]) => Tensor)(this, ...args);
+};
