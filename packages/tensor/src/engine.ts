@@ -341,9 +341,9 @@ export function binaryOp<N extends OpName & KernelName>(
 ): Tensor {
   const aT = a instanceof Tensor;
   const bT = b instanceof Tensor;
-  if (!aT && !bT) throw new TypeError(`${name}: expected at least one Tensor operand, got ${describe(a)} and ${describe(b)}`);
   if (!aT && typeof a !== 'number' && typeof a !== 'boolean') throw new TypeError(`${name}: expected input to be a Tensor or a number, got ${describe(a)}`);
   if (!bT && typeof b !== 'number' && typeof b !== 'boolean') throw new TypeError(`${name}: expected other to be a Tensor or a number, got ${describe(b)}`);
+  if (!aT && !bT) throw new TypeError(`${name}: expected at least one Tensor operand, got ${describe(a)} and ${describe(b)}; wrap one with tensor(...)`);
   const backend = sameBackend(name, [aT ? a : null, bT ? b : null], ['input', 'other']);
   let dtype = resultTypeOf(a, b);
   if (kind === 'div' && !isFloating(dtype)) dtype = 'float32';

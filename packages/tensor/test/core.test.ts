@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import {
+  Tensor,
+  keep,
+  memory,
+  registerBackend,
+  setBackend,
+  getBackend,
+  removeBackend,
+  tensor,
+  tidy,
+  zeros,
+  add,
+  type Backend,
+} from '@tensorgrad/tensor';
+import { CpuBackend } from '@tensorgrad/backend-cpu';
+
+describe('memory', () => {
+  it('counts live tensors and frees storage with the last view', () => {
+    const before = memory();
+    const t = tensor([1, 2, 3, 4]);
+    const v = t.view(2, 2);
+    expect(memory().numTensors - before.numTensors).toBe(2);
+    expect(memory().numBuffers - before.numBuffers).toBe(1);
+    t.dispose();
+    expect(memory().numBuffers - before.numBuffers).toBe(1);
+    expect(v.arraySync()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    v.dispose();
+    expect(memory()).toEqual(before);
+  });
+
+  it('dispose is idempotent and `using` disposes at block end', () => {
+    const before = memory().numTensors;
+    {
+      using t = tensor([1]);
+      expect(t.isDisposed).toBe(false);
+    }
+    expect(memory().numTensors).toBe(before);
+    const t = tensor([1]);
+    t.dispose();
+    t.dispose();
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('tidy frees intermediates, keeps returned values (nested in arrays/objects) and kept tensors', () => {
+    const before = memory();
+    let kept!: Tensor;
+    const out = tidy(() => {
+      const a = tensor([1, 2, 3]);
+      const b = a.mul(2);
+      kept = keep(b.add(1));
+      return { sum: b.sum(), list: [a.exp()] };
+    });
+    expect(memory().numTensors - before.numTensors).toBe(3);
+    expect(out.sum.itemSync()).toBe(12);
+    expect(kept.arraySync()).toEqual([3, 5, 7]);
+    out.sum.dispose();
+    out.list[0]!.dispose();
+    kept.dispose();
+    expect(memory()).toEqual(before);
+  });
+
+  it('tidy disposes everything when the function throws', () => {
+    const before = memory();
+    expect(() =>
+      tidy(() => {
+        tensor([1, 2]).mul(3);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(memory()).toEqual(before);
+  });
+
+  it('nested tidy moves returned tensors to the outer scope', () => {
+    const before = memory();
+    tidy(() => {
+      const inner = tidy(() => tensor([1]).add(1));
+      expect(inner.isDisposed).toBe(false);
+    });
+    expect(memory()).toEqual(before);
+  });
+
+  it('tidy rejects async functions', () => {
+    expect(() => tidy((async () => 1) as unknown as () => number)).toThrow(/synchronous/);
+  });
+});
+
+describe('bad input', () => {
+  it('an op on a disposed tensor names the op and says what happened', () => {
+    const t = tensor([1, 2]);
+    t.dispose();
+    expect(() => t.add(1)).toThrow(/add: tensor was disposed \(shape \[2\], float32\)/);
+    expect(() => t.dataSync()).toThrow(/dataSync: tensor was disposed/);
+  });
+
+  it('a non-tensor operand is rejected with what was given', () => {
+    expect(() => add([1, 2] as unknown as Tensor, 1)).toThrow(/add: expected input to be a Tensor or a number, got an array/);
+  });
+
+  it('broadcast mismatch names the op and both shapes', () => {
+    using a = zeros([2, 3]);
+    using b = zeros([4]);
+    expect(() => add(a, b)).toThrow(/add: shapes \[2,3\] and \[4\] cannot be broadcast/);
+  });
+
+  it('item() on several elements explains the problem', () => {
+    using t = zeros([2, 3]);
+    expect(() => t.itemSync()).toThrow(/itemSync: a tensor with 6 elements \(shape \[2,3\]\) cannot be converted to a scalar/);
+  });
+
+  it('mixing backends says which tensor lives where', async () => {
+    registerBackend('cpu-b', () => new CpuBackend('cpu-b'));
+    await setBackend('cpu-b');
+    const onB = tensor([1, 2]);
+    await setBackend('cpu');
+    const onA = tensor([1, 2]);
+    expect(() => add(onA, onB)).toThrow(/add: tensors live on different backends: input is on 'cpu' and other is on 'cpu-b'/);
+    onA.dispose();
+    onB.dispose();
+    removeBackend('cpu-b');
+  });
+
+  it('an op the backend lacks is a clear "not supported yet" error naming op, dtype and backend', async () => {
+    const cpu = new CpuBackend('partial');
+    const partial: Backend = Object.assign(Object.create(Object.getPrototypeOf(cpu)), cpu, {
+      name: 'partial',
+      kernels: { ...cpu.kernels, exp: undefined },
+    });
+    registerBackend('partial', () => partial);
+    await setBackend('partial');
+    const t = tensor([1, 2]);
+    expect(() => t.exp()).toThrow(/exp: not supported yet on backend 'partial' for dtype float32/);
+    t.dispose();
+    await setBackend('cpu');
+    removeBackend('partial');
+  });
+
+  it('an unknown backend lists the registered ones', async () => {
+    await expect(setBackend('nope')).rejects.toThrow(/backend 'nope' is not registered; registered backends: 'cpu'/);
+    expect(getBackend().name).toBe('cpu');
+  });
+});
+
+describe('printing', () => {
+  it('prints like PyTorch', () => {
+    using a = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(a.toString()).toBe('tensor([[1., 2.],\n        [3., 4.]])');
+    using b = tensor([1.5, -0.25]);
+    expect(String(b)).toBe('tensor([ 1.5000, -0.2500])');
+    using c = tensor([1, 2], { dtype: 'int32' });
+    expect(String(c)).toBe('tensor([1, 2], dtype=torch.int32)');
+    using d = tensor([true, false]);
+    expect(String(d)).toBe('tensor([ True, False])');
+    using e = tensor(3.25, { dtype: 'float64' });
+    expect(String(e)).toBe('tensor(3.2500, dtype=torch.float64)');
+    using f = tensor([1, 2], { requiresGrad: true });
+    expect(String(f)).toBe('tensor([1., 2.], requires_grad=True)');
+  });
+});
