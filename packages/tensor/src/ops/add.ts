@@ -22,6 +22,7 @@ export interface AddOptions {
 export function add(input: TensorOrScalar, other: TensorOrScalar, options: AddOptions = {}): Tensor {
   const alpha = options.alpha ?? 1;
   if (alpha !== 1) {
+    if (typeof other === 'number') return binaryOp('add', input, other * alpha, { alpha: 1 }, 'arith');
     const scaled = mul(other, alpha);
     try {
       return binaryOp('add', input, scaled, { alpha: 1 }, 'arith');

@@ -1,0 +1,5 @@
+import type { KernelMap } from '@tensorgrad/tensor';
+import { mapBinary } from '../util.js';
+
+/** Element-wise `x > y` as a bool tensor (NaN compares false except with `ne`). */
+export const gt: KernelMap['gt'] = (a, b) => mapBinary(a, b, (x, y) => (x > y ? 1 : 0), 'bool');

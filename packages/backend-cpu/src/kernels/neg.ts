@@ -1,0 +1,5 @@
+import type { KernelMap } from '@tensorgrad/tensor';
+import { mapUnary } from '../util.js';
+
+/** Element-wise `-x` (the front-end rejects bool). */
+export const neg: KernelMap['neg'] = (x) => mapUnary(x, (v) => -v);

@@ -1,0 +1,28 @@
+import { binaryOp, type TensorOrScalar } from '../engine.js';
+import { Tensor } from '../tensor.js';
+
+/**
+ * Element-wise `input > other` as a bool tensor, broadcasting like PyTorch; either operand
+ * may be a number. Operands are compared in their promoted dtype; comparisons with NaN are false.
+ *
+ * @example
+ * ```ts
+ * import { tensor, gt } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * await gt(tensor([1, 2, 3]), 2).array(); // [false, false, true]
+ * tensor([1, 2, 3]).gt(tensor([[2], [3]])).shape; // [2, 3]
+ * ```
+ */
+export function gt(input: TensorOrScalar, other: TensorOrScalar): Tensor {
+  return binaryOp('gt', input, other, {}, 'compare');
+}
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /** Method form of {@link gt}. */
+    gt(other: TensorOrScalar): Tensor;
+  }
+}
+Tensor.prototype.gt = function (this: Tensor, other: TensorOrScalar): Tensor {
+  return gt(this, other);
+};

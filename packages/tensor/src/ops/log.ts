@@ -1,0 +1,26 @@
+import { unaryOp } from '../engine.js';
+import { Tensor } from '../tensor.js';
+
+/**
+ * Element-wise natural logarithm (integer inputs give float32): log(0) = -Infinity, log(x < 0) = NaN.
+ *
+ * @example
+ * ```ts
+ * import { tensor, log } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * await log(tensor([1, 0])).array(); // [0, -Infinity]
+ * ```
+ */
+export function log(input: Tensor): Tensor {
+  return unaryOp('log', input, {}, { promoteToFloat: true });
+}
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /** Method form of {@link log}. */
+    log(): Tensor;
+  }
+}
+Tensor.prototype.log = function (this: Tensor): Tensor {
+  return log(this);
+};
