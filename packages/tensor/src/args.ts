@@ -33,7 +33,8 @@ export function parseReduceArgs(
     keepdim = args[1] ?? false;
   }
   if (typeof keepdim !== 'boolean') throw new TypeError(`${op}: expected keepdim to be a boolean, got ${String(keepdim)}`);
-  if (dimArg === undefined || dimArg === null) {
+  // PyTorch treats an empty dim list like an absent one: reduce everything
+  if (dimArg === undefined || dimArg === null || (Array.isArray(dimArg) && dimArg.length === 0)) {
     return { dim: Array.from({ length: ndim }, (_, i) => i), keepdim, all: true };
   }
   const list = typeof dimArg === 'number' ? [dimArg] : Array.isArray(dimArg) ? (dimArg as number[]) : null;

@@ -1,0 +1,15 @@
+import type { KernelMap } from '@tensorgrad/tensor';
+import { isContiguous, numbers, stridedOffsets } from '../util.js';
+
+// Writes through `dst`'s strides into its (shared) storage; `src` may broadcast (stride 0).
+export const copy_: KernelMap['copy_'] = (dst, src) => {
+  const d = numbers(dst);
+  const s = numbers(src);
+  const n = dst.shape.reduce((a, b) => a * b, 1);
+  const dOff = isContiguous(dst) ? null : stridedOffsets(dst);
+  const sOff = isContiguous(src) ? null : stridedOffsets(src);
+  // a temporary copy protects against overlapping source and destination views
+  const tmp = new Float64Array(n);
+  for (let i = 0; i < n; i++) tmp[i] = s[sOff ? sOff[i]! : src.offset + i]!;
+  for (let i = 0; i < n; i++) d[dOff ? dOff[i]! : dst.offset + i] = tmp[i]!;
+};

@@ -1,0 +1,20 @@
+import type { KernelMap } from '@tensorgrad/tensor';
+import { isContiguous, numbers, result, stridedOffsets } from '../util.js';
+
+// PyTorch's conversions: float -> int truncates toward zero, anything -> bool is `!= 0`
+// (NaN is true), bool -> number is 0/1. Typed-array stores already round to float32.
+export const to: KernelMap['to'] = (x, { dtype }) => {
+  const { out, data } = result(x.shape, dtype);
+  const src = numbers(x);
+  const n = data.length;
+  const conv: (v: number) => number =
+    dtype === 'bool' ? (v) => (v !== 0 ? 1 : 0) : dtype === 'int32' ? (v) => Math.trunc(v) | 0 : (v) => v;
+  if (isContiguous(x)) {
+    const o = x.offset;
+    for (let i = 0; i < n; i++) data[i] = conv(src[o + i]!);
+  } else {
+    const offs = stridedOffsets(x);
+    for (let i = 0; i < n; i++) data[i] = conv(src[offs[i]!]!);
+  }
+  return out;
+};

@@ -1,0 +1,69 @@
+import { assertTensor, kernelFor, kernelTensor, wrapResult } from '../engine.js';
+import { formatShape, normalizeDim } from '../shape.js';
+import { Tensor } from '../tensor.js';
+
+/** Options of {@link argmax}. */
+export interface ArgmaxOptions {
+  /** The dim to reduce; absent = the index into the flattened tensor. */
+  dim?: number | null;
+  /** Keep reduced dims with size 1. Default false. */
+  keepdim?: boolean;
+}
+
+/**
+ * Index of the largest element (int32, not differentiable): without `dim` the index into the
+ * flattened tensor (a 0-d tensor), with `dim` the indices along it. Ties give the first
+ * occurrence and NaN counts as the largest, as in PyTorch.
+ *
+ * @example
+ * ```ts
+ * import { tensor, argmax } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * const x = tensor([[1, 5, 2], [7, 0, 7]]);
+ * await argmax(x).item(); // 3
+ * await x.argmax(1).array(); // [1, 0]
+ * await argmax(x, { dim: 0, keepdim: true }).array(); // [[1, 0, 1]]
+ * ```
+ */
+export function argmax(input: Tensor, options?: ArgmaxOptions): Tensor;
+export function argmax(input: Tensor, dim?: number | null, keepdim?: boolean): Tensor;
+export function argmax(input: Tensor, ...args: unknown[]): Tensor {
+  assertTensor('argmax', input);
+  let dimArg: unknown = args[0];
+  let keepdim: unknown = args[1] ?? false;
+  if (typeof dimArg === 'object' && dimArg !== null && !Array.isArray(dimArg)) {
+    const o = dimArg as ArgmaxOptions;
+    dimArg = o.dim;
+    keepdim = o.keepdim ?? false;
+  }
+  if (typeof keepdim !== 'boolean') throw new TypeError(`argmax: expected keepdim to be a boolean, got ${String(keepdim)}`);
+  let dim: number | null = null;
+  if (dimArg === undefined || dimArg === null) {
+    if (input.numel() === 0) {
+      throw new RangeError(
+        `argmax: cannot reduce an empty tensor (shape ${formatShape(input.shape)}) without a dim; pass a dim whose size is non-zero`,
+      );
+    }
+  } else {
+    if (typeof dimArg !== 'number') {
+      throw new TypeError(`argmax: expected dim to be an integer (one dim), got ${Array.isArray(dimArg) ? JSON.stringify(dimArg) : String(dimArg)}`);
+    }
+    dim = normalizeDim('argmax', dimArg, input.ndim);
+    if (input.ndim > 0 && input.shape[dim] === 0) {
+      throw new RangeError(`argmax: expected reduction dim ${dim} to have non-zero size, got shape ${formatShape(input.shape)}`);
+    }
+  }
+  const backend = input.backendInstance;
+  return wrapResult(backend, kernelFor('argmax', backend, 'argmax', input.dtype)(kernelTensor(input), { dim, keepdim }));
+}
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /** Method form of {@link argmax}: `x.argmax()`, `x.argmax(1)`, `x.argmax(1, true)`, `x.argmax({ dim: 1 })`. */
+    argmax(options?: ArgmaxOptions): Tensor;
+    argmax(dim?: number | null, keepdim?: boolean): Tensor;
+  }
+}
+Tensor.prototype.argmax = function (this: Tensor, ...args: unknown[]): Tensor {
+  return (argmax as (x: Tensor, ...a: unknown[]) => Tensor)(this, ...args);
+};

@@ -1,0 +1,51 @@
+import { assertTensor, kernelFor, kernelTensor, record, wrapResult } from '../engine.js';
+import { isFloating } from '../dtype.js';
+import { normalizeDim } from '../shape.js';
+import { Tensor } from '../tensor.js';
+
+/** Options of {@link softmax}. */
+export interface SoftmaxOptions {
+  /** The dim along which the probabilities sum to 1 (negative counts from the end). */
+  dim: number;
+}
+
+/**
+ * Softmax along `dim`: `exp(x - max) / sum(exp(x - max))`, computed stably (the max is subtracted first). `-Infinity` entries get probability 0; a lane of only `-Infinity` gives NaN, as in PyTorch. Needs a floating-point input.
+ *
+ * @example
+ * ```ts
+ * import { tensor, softmax } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * await softmax(tensor([0, Math.log(3)]), 0).array(); // [0.25, 0.75]
+ * await tensor([[1, 1], [2, 2]]).softmax(-1).array(); // [[0.5, 0.5], [0.5, 0.5]]
+ * await softmax(tensor([[0, 0], [0, -Infinity]]), { dim: 1 }).array(); // [[0.5, 0.5], [1, 0]]
+ * ```
+ */
+export function softmax(input: Tensor, dim: number): Tensor;
+export function softmax(input: Tensor, options: SoftmaxOptions): Tensor;
+export function softmax(input: Tensor, arg: number | SoftmaxOptions): Tensor {
+  assertTensor('softmax', input);
+  const dimArg: unknown = typeof arg === 'object' && arg !== null ? (arg as SoftmaxOptions).dim : arg;
+  if (typeof dimArg !== 'number') {
+    throw new TypeError(`softmax: expected dim to be an integer, as softmax(x, -1) or softmax(x, { dim: -1 }), got ${String(dimArg)}`);
+  }
+  if (!isFloating(input.dtype)) {
+    throw new TypeError(`softmax: expected a floating point input, got ${input.dtype}; use .float()`);
+  }
+  const dim = normalizeDim('softmax', dimArg, input.ndim);
+  const backend = input.backendInstance;
+  const out = wrapResult(backend, kernelFor('softmax', backend, 'softmax', input.dtype)(kernelTensor(input), { dim }));
+  record('softmax', [input], { dim }, [out]);
+  return out;
+}
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /** Method form of {@link softmax}: `x.softmax(-1)`, `x.softmax({ dim: 1 })`. */
+    softmax(dim: number): Tensor;
+    softmax(options: SoftmaxOptions): Tensor;
+  }
+}
+Tensor.prototype.softmax = function (this: Tensor, arg: number | SoftmaxOptions): Tensor {
+  return softmax(this, arg as number);
+};
