@@ -53,9 +53,11 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
   const outSize = noGrad(() => tidy(() => fn(...inputs).numel()));
   for (let o = 0; o < outSize; o++) {
     // analytical row o of the Jacobian: gradient of out[o]
-    const analytical = tidy(() =>
-      grad((...xs) => fn(...xs).reshape(-1).select(0, o), inputs).map((g) => g.dataSync()),
-    );
+    const analytical = grad((...xs) => fn(...xs).reshape(-1).select(0, o), inputs).map((g) => {
+      const values = g.dataSync();
+      g.dispose();
+      return values;
+    });
     for (let i = 0; i < inputs.length; i++) {
       const base = hostInputs[i]!;
       for (let k = 0; k < base.length; k++) {

@@ -1,0 +1,34 @@
+import { shapeSize, type KernelMap } from '@tensorgrad/tensor';
+import { isContiguous, numbers, result, stridedOffsets } from '../util.js';
+
+// each input fills a block of `size(dim) * inner` elements in every one of the `outer` rows
+export const cat: KernelMap['cat'] = (xs, { dim }) => {
+  const first = xs[0]!;
+  const shape = [...first.shape];
+  shape[dim] = xs.reduce((s, x) => s + x.shape[dim]!, 0);
+  const { out, data } = result(shape, first.dtype);
+  const outer = shapeSize(shape.slice(0, dim));
+  const inner = shapeSize(shape.slice(dim + 1));
+  const rowLen = shape[dim]! * inner;
+  let base = 0;
+  for (const x of xs) {
+    const block = x.shape[dim]! * inner;
+    if (block === 0) continue;
+    const src = numbers(x);
+    if (isContiguous(x)) {
+      for (let o = 0; o < outer; o++) {
+        const from = x.offset + o * block;
+        const to = o * rowLen + base;
+        for (let j = 0; j < block; j++) data[to + j] = src[from + j]!;
+      }
+    } else {
+      const offs = stridedOffsets(x);
+      for (let o = 0; o < outer; o++) {
+        const to = o * rowLen + base;
+        for (let j = 0; j < block; j++) data[to + j] = src[offs[o * block + j]!]!;
+      }
+    }
+    base += block;
+  }
+  return out;
+};

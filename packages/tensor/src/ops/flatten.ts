@@ -1,0 +1,62 @@
+import { assertTensor, record } from '../engine.js';
+import { normalizeDim } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { reshapeUntracked } from './reshape.js';
+
+/** Options of {@link flatten}. */
+export interface FlattenOptions {
+  /** First dimension to flatten (default 0). */
+  startDim?: number;
+  /** Last dimension to flatten, inclusive (default -1). */
+  endDim?: number;
+}
+
+/**
+ * Merges dimensions `startDim..endDim` (inclusive) into one: a view when the strides allow,
+ * otherwise a copy (like {@link reshape}). A 0-d tensor becomes 1-d.
+ *
+ * @example
+ * ```ts
+ * import { zeros, flatten } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * const x = zeros([2, 3, 4]);
+ * flatten(x).shape; // [24]
+ * x.flatten(1).shape; // [2, 12]
+ * flatten(x, { startDim: 0, endDim: 1 }).shape; // [6, 4]
+ * ```
+ */
+export function flatten(input: Tensor, options?: FlattenOptions): Tensor;
+export function flatten(input: Tensor, startDim?: number, endDim?: number): Tensor;
+export function flatten(input: Tensor, a?: number | FlattenOptions, b?: number): Tensor {
+  assertTensor('flatten', input);
+  const o: FlattenOptions = typeof a === 'object' && a !== null ? a : { startDim: a, endDim: b };
+  const s = o.startDim ?? 0;
+  const e = o.endDim ?? -1;
+  const nd = input.ndim;
+  const startDim = normalizeDim('flatten', s, nd);
+  const endDim = normalizeDim('flatten', e, nd);
+  if (startDim > endDim) {
+    throw new RangeError(`flatten: startDim (${s}) cannot come after endDim (${e}) for a ${nd}-d tensor`);
+  }
+  let shape: number[];
+  if (nd === 0) shape = [1];
+  else {
+    let merged = 1;
+    for (let i = startDim; i <= endDim; i++) merged *= input.shape[i]!;
+    shape = [...input.shape.slice(0, startDim), merged, ...input.shape.slice(endDim + 1)];
+  }
+  const out = reshapeUntracked('flatten', input, shape);
+  record('flatten', [input], { startDim, endDim }, [out]);
+  return out;
+}
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /** Method form of {@link flatten}: `x.flatten()`, `x.flatten(1)`, `x.flatten(1, 2)`. */
+    flatten(options?: FlattenOptions): Tensor;
+    flatten(startDim?: number, endDim?: number): Tensor;
+  }
+}
+Tensor.prototype.flatten = function (this: Tensor, a?: number | FlattenOptions, b?: number): Tensor {
+  return (flatten as (x: Tensor, a?: number | FlattenOptions, b?: number) => Tensor)(this, a, b);
+};

@@ -1,0 +1,51 @@
+import { assertTensor, kernelFor, kernelTensor, wrapResult } from '../engine.js';
+import type { Tensor } from '../tensor.js';
+
+/** Options of {@link oneHot}. */
+export interface OneHotOptions {
+  /** Number of classes (absent or -1: the largest class value + 1). */
+  numClasses?: number;
+}
+
+/**
+ * One-hot encoding of int32 class indices: an int32 tensor of shape `[...indices.shape,
+ * numClasses]` with a 1 at each class position. Not differentiable.
+ *
+ * @example
+ * ```ts
+ * import { tensor, oneHot } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * const y = tensor([0, 2], { dtype: 'int32' });
+ * await oneHot(y).array(); // [[1, 0, 0], [0, 0, 1]]
+ * oneHot(y, { numClasses: 4 }).shape; // [2, 4]
+ * ```
+ */
+export function oneHot(indices: Tensor, options?: OneHotOptions | number): Tensor {
+  assertTensor('oneHot', indices, 'indices');
+  if (indices.dtype !== 'int32') {
+    throw new TypeError(`oneHot: expected an int32 tensor of class indices, got ${indices.dtype}; convert it with .int()`);
+  }
+  const given = typeof options === 'number' ? options : (options?.numClasses ?? -1);
+  if (!Number.isInteger(given) || given < -1) throw new RangeError(`oneHot: numClasses must be a non-negative integer (or -1 to infer), got ${given}`);
+  const b = indices.backendInstance;
+  let numClasses = given;
+  if (b.readSync && indices.numel() > 0) {
+    const v = indices.dataSync();
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < v.length; i++) {
+      if (v[i]! < lo) lo = v[i]!;
+      if (v[i]! > hi) hi = v[i]!;
+    }
+    if (lo < 0) throw new RangeError(`oneHot: class values must be non-negative, got ${lo}`);
+    if (numClasses === -1) numClasses = hi + 1;
+    else if (hi >= numClasses) throw new RangeError(`oneHot: class value ${hi} is out of range for numClasses ${numClasses}; expected values in [0, ${numClasses - 1}]`);
+  } else if (numClasses === -1) {
+    throw new Error(
+      indices.numel() === 0
+        ? 'oneHot: cannot infer the number of classes from an empty tensor; pass { numClasses }'
+        : `oneHot: cannot infer the number of classes on backend '${b.name}' (no synchronous read); pass { numClasses }`,
+    );
+  }
+  return wrapResult(b, kernelFor('oneHot', b, 'oneHot', 'int32')(kernelTensor(indices), { numClasses }));
+}
