@@ -16,6 +16,7 @@ import { cos } from './cos.js';
 import { tanh } from './tanh.js';
 import { sigmoid } from './sigmoid.js';
 import { relu } from './relu.js';
+import { sign } from './sign.js';
 import { leakyRelu } from './leaky-relu.js';
 import { gelu } from './gelu.js';
 import { clamp } from './clamp.js';
@@ -24,7 +25,7 @@ import { mean } from './mean.js';
 import { max } from './max.js';
 import { min } from './min.js';
 import { std } from './std.js';
-import { var } from './var.js';
+import { var as var_ } from './var.js';
 import { matmul } from './matmul.js';
 import { mm } from './mm.js';
 import { bmm } from './bmm.js';
@@ -85,7 +86,7 @@ export const rules: RuleTable = {
   tanh,
   sigmoid,
   relu,
-  sign: NON_DIFFERENTIABLE,
+  sign,
   leakyRelu,
   gelu,
   clamp,
@@ -96,7 +97,7 @@ export const rules: RuleTable = {
   argmax: NON_DIFFERENTIABLE,
   argmin: NON_DIFFERENTIABLE,
   std,
-  var,
+  var: var_,
   matmul,
   mm,
   bmm,

@@ -1,0 +1,83 @@
+/**
+ * Maps a golden case (`inputs`, `attrs` as in shared/golden/README.md) to a tensorgrad call:
+ * tensor arguments positionally, then one options object with the case's attrs (DESIGN.md §5).
+ */
+import type { Tensor } from '@tensorgrad/tensor';
+import { decodeGoldenScalar } from './golden.js';
+
+/** What an op returns: a tensor, or `{ values, indices }` for `max`/`min` with a `dim`. */
+export type OpOutput = Tensor | { values: Tensor; indices: Tensor };
+
+type AnyFn = (...args: unknown[]) => unknown;
+type Call = (fn: AnyFn, inputs: (Tensor | null)[], attrs: Record<string, unknown>) => unknown;
+
+const NON_FINITE = new Set(['NaN', 'Infinity', '-Infinity']);
+
+/**
+ * Fixture attrs with non-finite numbers decoded (`maskedFill`'s `value: "-Infinity"`).
+ *
+ * @example
+ * ```ts
+ * import { decodeAttrs } from '@tensorgrad/conformance';
+ * decodeAttrs({ value: '-Infinity', approximate: 'tanh' }); // { value: -Infinity, approximate: 'tanh' }
+ * ```
+ */
+export function decodeAttrs(attrs: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    out[k] = typeof v === 'string' && NON_FINITE.has(v) ? decodeGoldenScalar(v) : v;
+  }
+  return out;
+}
+
+const standard: Call = (fn, inputs, attrs) => (Object.keys(attrs).length > 0 ? fn(...inputs, attrs) : fn(...inputs));
+
+/** `add(a, b)` or `add(a, other)` with a number operand (the attr `other`; `pow`'s `exponent`). */
+const scalarOperand =
+  (key: string): Call =>
+  (fn, inputs, attrs) => {
+    if (inputs.length >= 2) return fn(inputs[0], inputs[1]);
+    const rest = { ...attrs };
+    const v = rest[key];
+    delete rest[key];
+    if (typeof v !== 'number') throw new TypeError(`golden case: expected a second tensor input or a number attr '${key}'`);
+    return Object.keys(rest).length > 0 ? fn(inputs[0], v, rest) : fn(inputs[0], v);
+  };
+
+const tensorList: Call = (fn, inputs, attrs) => fn(inputs, attrs);
+
+const special: Readonly<Record<string, Call>> = {
+  add: scalarOperand('other'),
+  sub: scalarOperand('other'),
+  mul: scalarOperand('other'),
+  div: scalarOperand('other'),
+  pow: scalarOperand('exponent'),
+  cat: tensorList,
+  stack: tensorList,
+};
+
+/**
+ * Calls tensorgrad's free function `op` (from `ops`, e.g. the `@tensorgrad/tensor` namespace)
+ * the way the golden README specifies for that op.
+ *
+ * @example
+ * ```ts
+ * import * as tg from '@tensorgrad/tensor';
+ * import { callGoldenOp } from '@tensorgrad/conformance';
+ * import '@tensorgrad/backend-cpu';
+ * const x = tg.fromArray(tg.getBackend(), new Float32Array([1, 2]), [2], 'float32');
+ * const y = callGoldenOp(tg, 'mul', [x], { other: 2.5 }) as tg.Tensor;
+ * y.dataSync(); // Float32Array [2.5, 5]
+ * ```
+ */
+export function callGoldenOp(
+  ops: Readonly<Record<string, unknown>>,
+  op: string,
+  inputs: (Tensor | null)[],
+  attrs: Record<string, unknown>,
+): OpOutput {
+  const fn = ops[op];
+  if (typeof fn !== 'function') throw new Error(`conformance: '${op}' is not a function exported by @tensorgrad/tensor`);
+  const call = special[op] ?? standard;
+  return call(fn as AnyFn, inputs, decodeAttrs(attrs)) as OpOutput;
+}

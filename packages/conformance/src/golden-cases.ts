@@ -1,0 +1,110 @@
+/**
+ * Runs one `ops.json` case: forward value against PyTorch's, inputs left unchanged, and — where
+ * the case has a `gradOutput` — every input gradient from `backward()`.
+ */
+import { isFloating, type Tensor } from '@tensorgrad/tensor';
+import { assertClose, toleranceFor, type Tolerance } from './compare.js';
+import { callGoldenOp, type OpOutput } from './dispatch.js';
+import { goldenToTensor, type GoldenCase, type GoldenTensor, type GoldenValuesIndices } from './golden.js';
+import type { CheckContext } from './harness.js';
+
+/** Ops of `ops.json` that belong to the neural-network issue (#3), not to this suite's scope yet. */
+export const NN_OPS: ReadonlySet<string> = new Set([
+  'conv2d',
+  'convTranspose2d',
+  'maxPool2d',
+  'avgPool2d',
+  'adaptiveAvgPool2d',
+  'batchNorm',
+  'layerNorm',
+  'interpolate',
+  'dropout',
+]);
+
+/** Ops whose float32 results accumulate rounding and get DESIGN.md §6's reduction tolerance. */
+export const REDUCTION_OPS: ReadonlySet<string> = new Set([
+  'sum',
+  'mean',
+  'std',
+  'var',
+  'max',
+  'min',
+  'softmax',
+  'logSoftmax',
+  'matmul',
+  'mm',
+  'bmm',
+]);
+
+function isValuesIndices(o: GoldenCase['output']): o is GoldenValuesIndices {
+  return (o as GoldenValuesIndices).values !== undefined;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/**
+ * Runs golden case `c` in `ctx` (which disposes what it creates); throws on the first mismatch.
+ *
+ * @example
+ * ```ts
+ * import * as tg from '@tensorgrad/tensor';
+ * import { loadGolden, runGoldenCase, runChecked, seededRng } from '@tensorgrad/conformance';
+ * import '@tensorgrad/backend-cpu';
+ * import '@tensorgrad/autodiff';
+ * const c = loadGolden('ops.json').cases[0]; // add/same-shape/float32
+ * await runChecked(tg.getBackend(), c.dtype, seededRng(c.id), tg, (ctx) => runGoldenCase(ctx, c));
+ * ```
+ */
+export async function runGoldenCase(ctx: CheckContext, c: GoldenCase): Promise<void> {
+  const kind = REDUCTION_OPS.has(c.op) ? 'reduction' : 'elementwise';
+  const tol = toleranceFor(c.dtype, kind);
+  const differentiate = c.gradOutput !== undefined && c.grads !== undefined;
+  const inputs: (Tensor | null)[] = c.inputs.map((g, i) => {
+    if (g === null) return null;
+    const t = ctx.track(goldenToTensor(g, ctx.backend));
+    if (differentiate && c.grads![i] != null && isFloating(t.dtype)) t.requiresGrad_();
+    return t;
+  });
+
+  const out = ctx.track(callGoldenOp(ctx.ops, c.op, inputs, c.attrs ?? {})) as OpOutput;
+  let primary: Tensor;
+  if (isValuesIndices(c.output)) {
+    const vi = out as { values?: Tensor; indices?: Tensor };
+    if (!vi.values || !vi.indices) throw new Error(`${c.id}: expected { values, indices } from ${c.op}, got ${String(out)}`);
+    await assertClose(vi.values, c.output.values, tol, `${c.id} values`);
+    await assertClose(vi.indices, c.output.indices, { rtol: 0, atol: 0 }, `${c.id} indices`);
+    primary = vi.values;
+  } else {
+    await assertClose(out as Tensor, c.output, tol, `${c.id} output`);
+    primary = out as Tensor;
+  }
+
+  // ops never modify their inputs (the fixture records them after PyTorch's call)
+  for (const [i, after] of (c.inputsAfter ?? []).entries()) {
+    const t = inputs[i];
+    if (after && t) await assertClose(t, after, { rtol: 0, atol: 0 }, `${c.id} input ${i} after the op`);
+  }
+
+  if (!differentiate) return;
+  const gradOutput = ctx.track(goldenToTensor(c.gradOutput!, ctx.backend));
+  primary.backward(gradOutput);
+  for (const [i, expected] of c.grads!.entries()) {
+    if (expected === null) continue;
+    const t = inputs[i];
+    if (!t) throw new Error(`${c.id}: the fixture has a gradient for input ${i}, which was not passed`);
+    const g = t.grad;
+    if (!g) throw new Error(`${c.id} grad of input ${i}: backward() left .grad null`);
+    await assertClose(g, expected, gradTolerance(c, expected, primary, kind), `${c.id} grad of input ${i}`);
+  }
+}
+
+// A gradient of a broadcast input is a sum over the broadcast dims: it is a reduction even when
+// the op itself is element-wise.
+function gradTolerance(c: GoldenCase, expected: GoldenTensor, out: Tensor, kind: 'reduction' | 'elementwise'): Tolerance {
+  if (kind === 'elementwise' && !sameShape(expected.shape, out.shape) && ['add', 'sub', 'mul', 'div', 'pow', 'where', 'maskedFill'].includes(c.op)) {
+    return toleranceFor(c.dtype, 'reduction');
+  }
+  return toleranceFor(c.dtype, kind);
+}

@@ -1,0 +1,179 @@
+/**
+ * `@tensorgrad/conformance` (private): the op suite every backend runs. `runConformance(name)`
+ * registers vitest suites that check the backend against PyTorch's golden values
+ * (`fixtures/pytorch/`), against an independent float64 reference on random shapes, broadcast
+ * operands, strided views and zero-size tensors, and with `gradcheck`; it counts and lists
+ * every skip with its reason.
+ *
+ * @packageDocumentation
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import * as tg from '@tensorgrad/tensor';
+import { findBackendSync, getBackend, setBackend, type Backend, type DType } from '@tensorgrad/tensor';
+import { loadGolden } from './golden.js';
+import { NN_OPS, runGoldenCase } from './golden-cases.js';
+import { gradcheckSpecs } from './gradchecks.js';
+import { runChecked, seededRng } from './harness.js';
+import { propertySpecs } from './property.js';
+
+export * from './golden.js';
+export * from './compare.js';
+export * from './dispatch.js';
+export * from './reference.js';
+export * from './harness.js';
+export * from './golden-cases.js';
+export * from './property.js';
+export * from './gradchecks.js';
+
+/** Options of {@link runConformance}. */
+export interface ConformanceOptions {
+  /**
+   * Checks to skip, each with the reason printed in the test title and the summary. A key is a
+   * check id (`softmax/neg-inf/float32`, `add/property/zero-size/float64`), an op name (`conv2d`:
+   * every check of that op), an id prefix ending in `/` segments (`max/property`), or a prefix
+   * ending in `*` (`matmul/batched*`).
+   */
+  skip?: Record<string, string>;
+  /** Dtypes to run (default: every dtype the backend supports); the others are skipped with a reason. */
+  dtypes?: DType[];
+}
+
+/** The reason given to ops that belong to the neural-network issue. */
+export const NN_SKIP_REASON = 'neural-network op: issue #3';
+
+type Group = 'golden' | 'property' | 'gradcheck';
+
+interface Tally {
+  run: number;
+  passed: number;
+  skipped: number;
+  reasons: Map<string, number>;
+}
+
+function matchSkip(skip: Record<string, string>, id: string, op: string): string | undefined {
+  for (const [key, reason] of Object.entries(skip)) {
+    if (key === id || key === op) return reason;
+    if (key.endsWith('*') && id.startsWith(key.slice(0, -1))) return reason;
+    if (id.startsWith(`${key}/`)) return reason;
+  }
+  return undefined;
+}
+
+function resolveBackend(name: string): Backend {
+  try {
+    return findBackendSync(name);
+  } catch (err) {
+    throw new Error(
+      `runConformance: backend '${name}' is not ready (${(err as Error).message}). Import its package and, for a backend that ` +
+        `initialises asynchronously, \`await findBackend('${name}')\` at the top of the test file before calling runConformance`,
+    );
+  }
+}
+
+/**
+ * Registers the conformance suite for backend `backendName` in the calling vitest file: the
+ * golden cases of `ops.json` (forward, gradients, no leaks), property checks against a float64
+ * reference, and float64 `gradcheck` of every differentiable op. Prints a summary of what ran and
+ * what was skipped (and why) after the suite.
+ *
+ * @example
+ * ```ts
+ * import { runConformance } from '@tensorgrad/conformance';
+ * import '@tensorgrad/backend-cpu';
+ * // at the top level of a vitest file (e.g. packages/backend-cpu/test/conformance.test.ts):
+ * const register = () => runConformance('cpu', { skip: { 'softmax/neg-inf/float32': 'tracked in issue #42' } });
+ * typeof register; // 'function'
+ * ```
+ */
+export function runConformance(backendName: string, options: ConformanceOptions = {}): void {
+  const backend = resolveBackend(backendName);
+  const skip = options.skip ?? {};
+  const dtypes = new Set(options.dtypes ?? backend.dtypes);
+  const ops = tg as unknown as Readonly<Record<string, unknown>>;
+  const tallies: Record<Group, Tally> = {
+    golden: { run: 0, passed: 0, skipped: 0, reasons: new Map() },
+    property: { run: 0, passed: 0, skipped: 0, reasons: new Map() },
+    gradcheck: { run: 0, passed: 0, skipped: 0, reasons: new Map() },
+  };
+  const skipped: string[] = [];
+
+  function dtypeReason(dtype: DType): string | undefined {
+    if (dtypes.has(dtype)) return undefined;
+    return backend.dtypes.includes(dtype) ? `dtype ${dtype} not selected (options.dtypes)` : `backend '${backendName}' does not support ${dtype}`;
+  }
+
+  function register(group: Group, id: string, op: string, dtype: DType, extraReason: string | undefined, body: () => Promise<void>): void {
+    const tally = tallies[group];
+    const reason =
+      matchSkip(skip, id, op) ??
+      (NN_OPS.has(op) ? NN_SKIP_REASON : undefined) ??
+      (typeof ops[op] === 'function' ? undefined : `'${op}' is not exported by @tensorgrad/tensor yet`) ??
+      dtypeReason(dtype) ??
+      extraReason;
+    if (reason !== undefined) {
+      tally.skipped++;
+      tally.reasons.set(reason, (tally.reasons.get(reason) ?? 0) + 1);
+      skipped.push(`  ${group} ${id}: ${reason}`);
+      it.skip(`${id} [skipped: ${reason}]`, () => {});
+      return;
+    }
+    tally.run++;
+    it(id, async () => {
+      await body();
+      tally.passed++;
+    });
+  }
+
+  describe(`conformance[${backendName}]`, () => {
+    let previous: string | null = null;
+    beforeAll(async () => {
+      try {
+        previous = getBackend().name;
+      } catch {
+        previous = null;
+      }
+      // ops that create tensors from numbers (scalar operands, zerosLike in rules) use the current backend
+      await setBackend(backendName);
+    });
+    afterAll(async () => {
+      if (previous !== null && previous !== backendName) await setBackend(previous);
+      const part = (label: string, t: Tally): string => {
+        const failed = t.run - t.passed;
+        const reasons = [...t.reasons].map(([r, n]) => `${r}: ${n}`).join('; ');
+        return `${t.run} ${label} run${failed ? ` (${failed} failed)` : ''}, ${t.skipped} skipped${reasons ? ` (${reasons})` : ''}`;
+      };
+      const lines = [
+        `conformance[${backendName}]: ${part('golden cases', tallies.golden)}; ${part('property checks', tallies.property)}; ${part('gradchecks', tallies.gradcheck)}`,
+      ];
+      if (skipped.length) lines.push(`skipped (${skipped.length}):`, ...skipped);
+      console.log(lines.join('\n'));
+    });
+
+    describe('golden (PyTorch, ops.json)', () => {
+      for (const c of loadGolden('ops.json').cases) {
+        register('golden', c.id, c.op, c.dtype, undefined, () =>
+          runChecked(backend, c.dtype, seededRng(c.id), ops, (ctx) => runGoldenCase(ctx, c)),
+        );
+      }
+    });
+
+    describe('property (float64 reference)', () => {
+      for (const spec of propertySpecs()) {
+        for (const dtype of spec.dtypes) {
+          const id = `${spec.id}/${dtype}`;
+          register('property', id, spec.op, dtype, undefined, () => runChecked(backend, dtype, seededRng(id), ops, (ctx) => spec.run(ctx)));
+        }
+      }
+    });
+
+    describe('gradcheck (float64 finite differences)', () => {
+      const noSync = backend.readSync ? undefined : `gradcheck reads values synchronously; backend '${backendName}' has no readSync`;
+      for (const spec of gradcheckSpecs()) {
+        for (const dtype of spec.dtypes) {
+          const id = `${spec.id}/${dtype}`;
+          register('gradcheck', id, spec.op, dtype, noSync, () => runChecked(backend, dtype, seededRng(id), ops, (ctx) => spec.run(ctx)));
+        }
+      }
+    });
+  });
+}
