@@ -1,4 +1,4 @@
-import { Tensor, assertTensor, enableGrad, tidy, keep, zerosLike, type BackwardOptions } from '@tensorgrad/tensor';
+import { Tensor, adopt, assertTensor, enableGrad, tidy, keep, zerosLike, type BackwardOptions } from '@tensorgrad/tensor';
 import { runBackward } from './backward.js';
 
 /**
@@ -17,24 +17,28 @@ import { runBackward } from './backward.js';
  */
 export function grad(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: BackwardOptions & { gradOutput?: Tensor } = {}): Tensor[] {
   inputs.forEach((t, i) => assertTensor('grad', t, `inputs[${i}]`));
-  const captured = new Map<Tensor, Tensor>();
-  const result = tidy(() => {
+  const captured = new Map<number, Tensor>();
+  tidy(() => {
     const xs = inputs.map((t) => t.detach().requiresGrad_());
     const out = enableGrad(() => fn(...xs));
     assertTensor('grad', out, 'the output of fn');
     runBackward(out, options.gradOutput, options, (leaf, g) => {
-      if (!xs.includes(leaf)) {
+      const i = xs.indexOf(leaf);
+      if (i < 0) {
         g.dispose();
         return;
       }
-      const prev = captured.get(leaf);
+      const prev = captured.get(i);
       if (prev) {
-        captured.set(leaf, keep(prev.add(g)));
+        captured.set(i, keep(prev.add(g)));
         prev.dispose();
         g.dispose();
-      } else captured.set(leaf, keep(g));
+      } else captured.set(i, keep(g));
     });
-    return xs.map((x) => captured.get(x) ?? keep(zerosLike(x)));
   });
-  return result;
+  // the results belong to the caller (and to the caller's tidy scope, if any)
+  return inputs.map((x, i) => {
+    const g = captured.get(i);
+    return g ? adopt(g) : zerosLike(x);
+  });
 }

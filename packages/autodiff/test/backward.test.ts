@@ -156,3 +156,19 @@ describe('gradcheck', () => {
     x.dispose();
   });
 });
+
+describe('grad() inside tidy', () => {
+  it('its results are freed by the caller’s tidy unless returned', () => {
+    const x = tensor([1, 2]);
+    const before = memory().numTensors;
+    const kept = tidy(() => {
+      const [a] = grad((t: Tensor) => t.mul(2).sum(), [x]);
+      grad((t: Tensor) => t.mul(3).sum(), [x]);
+      return a!;
+    });
+    expect(memory().numTensors).toBe(before + 1);
+    expect(kept.arraySync()).toEqual([2, 2]);
+    kept.dispose();
+    x.dispose();
+  });
+});

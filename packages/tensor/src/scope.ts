@@ -35,6 +35,26 @@ export function keep<T extends Tensor>(t: T): T {
   return t;
 }
 
+/**
+ * Hands `t` to the innermost open {@link tidy} scope (the opposite of {@link keep}): used by
+ * functions that build results in their own scope and return them to the caller's.
+ *
+ * @example
+ * ```ts
+ * import { tidy, keep, adopt, tensor } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * const t = keep(tensor([1]));
+ * tidy(() => {
+ *   adopt(t);
+ * });
+ * t.isDisposed; // true
+ * ```
+ */
+export function adopt<T extends Tensor>(t: T): T {
+  scopes[scopes.length - 1]?.add(t);
+  return t;
+}
+
 type Tensors = Tensor | readonly Tensors[] | { readonly [k: string]: Tensors } | unknown;
 
 function collect(value: Tensors, out: Set<Tensor>, seen: Set<unknown>): void {

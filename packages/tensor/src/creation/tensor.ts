@@ -1,6 +1,6 @@
 import { findBackendSync, getBackend, type Backend } from '../backend.js';
 import { allocArray, isDType, isFloating, type DType, type TypedArray } from '../dtype.js';
-import { fromArray } from '../engine.js';
+import { assertTensor, fromArray } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 
 /** Nested arrays of numbers or booleans (or a typed array), as accepted by {@link tensor}. */
@@ -23,7 +23,14 @@ export function creationBackend(options: CreationOptions): Backend {
 
 /** @internal Applies `requiresGrad` from creation options. */
 export function finishCreation(t: Tensor, options: CreationOptions): Tensor {
-  if (options.requiresGrad) t.requiresGrad_(true);
+  if (options.requiresGrad) {
+    try {
+      t.requiresGrad_(true);
+    } catch (e) {
+      t.dispose();
+      throw e;
+    }
+  }
   return t;
 }
 
@@ -36,8 +43,11 @@ function typedDType(a: TypedArray): DType {
 
 /**
  * Creates a tensor from nested arrays of numbers or booleans, a single number (0-d), or a typed
- * array (1-d). The dtype is inferred (float32 for numbers, bool for booleans, the typed array's
- * own type) unless given.
+ * array (1-d). The dtype is inferred unless given: float32 for numbers (JavaScript cannot tell
+ * `1` from `1.0`, so integer data needs `{ dtype: 'int32' }`), bool for booleans, and for typed
+ * arrays their own type (`Float64Array` float64, `Int32Array` int32, `Uint8Array` bool, any
+ * other float32). Ragged nesting is an error naming the offending index. Converting to an
+ * integer dtype truncates toward zero; to bool is `!= 0`.
  *
  * @example
  * ```ts
@@ -58,7 +68,7 @@ export function tensor(data: TensorData, options: CreationOptions = {}): Tensor 
     const src = data as TypedArray;
     const dtype = options.dtype ?? typedDType(src);
     const arr = allocArray(dtype, src.length);
-    for (let i = 0; i < src.length; i++) arr[i] = dtype === 'bool' ? (src[i] ? 1 : 0) : src[i]!;
+    for (let i = 0; i < src.length; i++) arr[i] = dtype === 'bool' ? (src[i] !== 0 ? 1 : 0) : src[i]!;
     return finishCreation(fromArray(backend, arr, [src.length], dtype), options);
   }
   const shape: number[] = [];
@@ -96,7 +106,84 @@ export function tensor(data: TensorData, options: CreationOptions = {}): Tensor 
   for (let i = 0; i < flat.length; i++) {
     const v = flat[i]!;
     const n = typeof v === 'boolean' ? Number(v) : v;
-    arr[i] = dtype === 'bool' ? (n ? 1 : 0) : isFloating(dtype) ? n : Math.trunc(n);
+    arr[i] = dtype === 'bool' ? (n !== 0 ? 1 : 0) : isFloating(dtype) ? n : Math.trunc(n);
   }
   return finishCreation(fromArray(backend, arr, shape, dtype), options);
+}
+
+/** A shape given either as one array (`zeros([2, 3])`) or as separate sizes (`zeros(2, 3)`). */
+export type SizeArgs = readonly number[];
+
+/**
+ * Splits `(shape | ...sizes, options?)` into a validated shape and the options object.
+ * @internal
+ */
+export function parseSizeArgs<O extends object>(op: string, args: readonly unknown[]): { shape: number[]; options: O } {
+  let rest = [...args];
+  let options = {} as O;
+  const last = rest[rest.length - 1];
+  if (rest.length > 0 && typeof last === 'object' && last !== null && !Array.isArray(last) && !ArrayBuffer.isView(last)) {
+    options = last as O;
+    rest = rest.slice(0, -1);
+  }
+  let list: unknown;
+  if (rest.length === 1 && (Array.isArray(rest[0]) || ArrayBuffer.isView(rest[0]))) list = Array.from(rest[0] as ArrayLike<number>);
+  else list = rest;
+  return { shape: checkShape(op, list), options };
+}
+
+/**
+ * Validates a shape (non-negative integers).
+ * @internal
+ */
+export function checkShape(op: string, list: unknown): number[] {
+  if (!Array.isArray(list) || !list.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
+    throw new TypeError(
+      `${op}: expected a shape of non-negative integers, as an array (${op}([2, 3])) or as separate sizes (${op}(2, 3)), got ${JSON.stringify(list)}`,
+    );
+  }
+  return list as number[];
+}
+
+/**
+ * Checks the `dtype` option of a creation function, returning it or `fallback`.
+ * @internal
+ */
+export function creationDType(op: string, dtype: unknown, fallback: DType): DType {
+  if (dtype === undefined || dtype === null) return fallback;
+  if (!isDType(dtype)) throw new TypeError(`${op}: unknown dtype ${String(dtype)}; expected one of float32, float64, int32, bool`);
+  return dtype;
+}
+
+/**
+ * Creates a tensor of `shape`/`dtype` whose elements `fill` writes into a fresh typed array,
+ * honouring `backend` and `requiresGrad` of `options`.
+ * @internal
+ */
+export function createFilled(
+  op: string,
+  shape: readonly number[],
+  dtype: DType,
+  options: CreationOptions,
+  fill?: (data: TypedArray) => void,
+): Tensor {
+  if (options.requiresGrad && !isFloating(dtype)) {
+    throw new TypeError(`${op}: only floating-point tensors can require gradients, got dtype ${dtype}; use dtype 'float32' or 'float64'`);
+  }
+  const backend = creationBackend(options);
+  let n = 1;
+  for (const d of shape) n *= d;
+  const arr = allocArray(dtype, n);
+  if (fill && n > 0) fill(arr);
+  return finishCreation(fromArray(backend, arr, shape, dtype), options);
+}
+
+/**
+ * Checks the tensor of a `*Like` function and fills in its dtype and backend as defaults.
+ * @internal
+ */
+export function likeArgs(op: string, input: unknown, options: CreationOptions = {}): { shape: number[]; dtype: DType; options: CreationOptions } {
+  assertTensor(op, input);
+  const dtype = creationDType(op, options.dtype, input.dtype);
+  return { shape: [...input.shape], dtype, options: { ...options, dtype, backend: options.backend ?? input.backend } };
 }

@@ -1,0 +1,56 @@
+import { allocArray, isFloating, type TypedArray } from '../dtype.js';
+import { fromArray } from '../engine.js';
+import { resolveGenerator, type Generator, type RandomFillOptions } from '../random.js';
+import { Tensor } from '../tensor.js';
+import { fillUniform } from '../creation/rand.js';
+import { checkInplace, writeInto } from './copy_.js';
+
+/**
+ * Draws `self.numel()` samples on the host with `draw` and writes them into `self`.
+ * @internal
+ */
+export function fillRandomInPlace(op: string, self: Tensor, generator: unknown, draw: (data: TypedArray, g: Generator) => void): Tensor {
+  checkInplace(op, self);
+  if (!isFloating(self.dtype)) {
+    throw new TypeError(`${op}: expected a floating-point tensor, got dtype ${self.dtype}; convert it with .float() first`);
+  }
+  const g = resolveGenerator(op, generator);
+  const arr = allocArray(self.dtype, self.numel());
+  draw(arr, g);
+  const src = fromArray(self.backendInstance, arr, self.shape, self.dtype, true);
+  try {
+    writeInto(op, self, src);
+  } finally {
+    src.dispose();
+  }
+  return self;
+}
+
+function checkNumber(op: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`${op}: expected ${name} to be a finite number, got ${String(v)}`);
+  return v;
+}
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /**
+     * Fills this floating-point tensor in place with uniform samples from `[from, to)` (default
+     * `[0, 1)`), drawn from `options.generator` or the global generator; returns `this`. Used by
+     * weight initialisers inside `noGrad()`.
+     *
+     * @example
+     * ```ts
+     * import { zeros, Generator } from '@tensorgrad/tensor';
+     * import '@tensorgrad/backend-cpu';
+     * const w = zeros([3, 2]).uniform_(-0.5, 0.5, { generator: new Generator(0) });
+     * ```
+     */
+    uniform_(from?: number, to?: number, options?: RandomFillOptions): this;
+  }
+}
+Tensor.prototype.uniform_ = function <T extends Tensor>(this: T, from = 0, to = 1, options: RandomFillOptions = {}): T {
+  checkNumber('uniform_', 'from', from);
+  checkNumber('uniform_', 'to', to);
+  if (from > to) throw new RangeError(`uniform_: expects from <= to, got from=${from}, to=${to}`);
+  return fillRandomInPlace('uniform_', this, options.generator, (d, g) => fillUniform(d, g, from, to)) as T;
+};

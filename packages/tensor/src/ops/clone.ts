@@ -1,0 +1,34 @@
+import { assertTensor, kernelFor, kernelTensor, record, wrapResult } from '../engine.js';
+import { Tensor } from '../tensor.js';
+
+/**
+ * A copy of `input` with its own contiguous storage (PyTorch's `clone`); recorded for autodiff,
+ * so gradients flow back to `input` (use `detach().clone()` for a copy without history).
+ *
+ * @example
+ * ```ts
+ * import { tensor, clone } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * const x = tensor([1, 2]);
+ * const y = clone(x);
+ * y.add_(1); // x is unchanged
+ * await x.array(); // [1, 2]
+ * ```
+ */
+export function clone(input: Tensor): Tensor {
+  assertTensor('clone', input);
+  const b = input.backendInstance;
+  const out = wrapResult(b, kernelFor('clone', b, 'contiguous', input.dtype)(kernelTensor(input), {}));
+  record('clone', [input], {}, [out]);
+  return out;
+}
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /** Method form of {@link clone}. */
+    clone(): Tensor;
+  }
+}
+Tensor.prototype.clone = function (this: Tensor): Tensor {
+  return clone(this);
+};

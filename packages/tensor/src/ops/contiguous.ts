@@ -1,0 +1,39 @@
+import { assertTensor, kernelFor, kernelTensor, record, wrapResult } from '../engine.js';
+import { Tensor } from '../tensor.js';
+
+/**
+ * `input` with its elements laid out contiguously in row-major order: a view sharing storage when
+ * it already is (a new tensor object, so disposing it never frees `input`), else a copy.
+ * Recorded for autodiff.
+ *
+ * @example
+ * ```ts
+ * import { tensor, contiguous } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * const t = tensor([[1, 2], [3, 4]]).transpose(0, 1);
+ * t.isContiguous(); // false
+ * contiguous(t).isContiguous(); // true
+ * ```
+ */
+export function contiguous(input: Tensor): Tensor {
+  assertTensor('contiguous', input);
+  let out: Tensor;
+  if (input.isContiguous()) {
+    out = input._view(input.shape, input._strides, input._offset);
+  } else {
+    const b = input.backendInstance;
+    out = wrapResult(b, kernelFor('contiguous', b, 'contiguous', input.dtype)(kernelTensor(input), {}));
+  }
+  record('contiguous', [input], {}, [out]);
+  return out;
+}
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /** Method form of {@link contiguous}. */
+    contiguous(): Tensor;
+  }
+}
+Tensor.prototype.contiguous = function (this: Tensor): Tensor {
+  return contiguous(this);
+};
