@@ -11,7 +11,7 @@ export * from './op-registry.js';
 export { Storage } from './storage.js';
 export { Tensor, type NestedArray } from './tensor.js';
 export * from './autograd-core.js';
-export { tidy, keep, adopt, memory } from './scope.js';
+export { tidy, keep, adopt, memory, setDebugMode } from './scope.js';
 export * from './engine.js';
 export * from './args.js';
 export { formatTensor } from './format.js';

@@ -5,15 +5,47 @@ import type { Tensor } from './tensor.js';
 const scopes: Set<Tensor>[] = [];
 const liveTensors = new Map<Backend, number>();
 
+declare const process: { env?: Record<string, string | undefined> } | undefined;
+let debug = typeof process !== 'undefined' && process?.env?.TENSORGRAD_DEBUG === '1';
+let leakWarner: FinalizationRegistry<string> | null = null;
+
+/**
+ * Debug mode: every tensor garbage-collected without `dispose()` prints a warning with its shape,
+ * dtype and where it was created. Off by default (it costs a stack trace per tensor); also
+ * enabled by the environment variable `TENSORGRAD_DEBUG=1`.
+ *
+ * @example
+ * ```ts
+ * import { setDebugMode } from '@tensorgrad/tensor';
+ * setDebugMode(true);
+ * setDebugMode(false);
+ * ```
+ */
+export function setDebugMode(enabled: boolean): void {
+  debug = enabled;
+}
+
+function warner(): FinalizationRegistry<string> {
+  leakWarner ??= new FinalizationRegistry((where: string) => {
+    console.warn(`tensorgrad: a tensor was garbage-collected without dispose(): ${where}`);
+  });
+  return leakWarner;
+}
+
 /** @internal Called when a tensor is created. */
 export function trackTensor(t: Tensor, backend: Backend, internal: boolean): void {
   liveTensors.set(backend, (liveTensors.get(backend) ?? 0) + 1);
   if (!internal) scopes[scopes.length - 1]?.add(t);
+  if (debug) {
+    const stack = new Error().stack?.split('\n').slice(3, 6).join(' <- ') ?? '';
+    warner().register(t, `shape [${t.shape.join(',')}], ${t.dtype}, on '${backend.name}', created at ${stack.trim()}`, t);
+  }
 }
 
 /** @internal Called when a tensor is disposed. */
-export function untrackTensor(backend: Backend): void {
+export function untrackTensor(t: Tensor, backend: Backend): void {
   liveTensors.set(backend, (liveTensors.get(backend) ?? 1) - 1);
+  leakWarner?.unregister(t);
 }
 
 /**

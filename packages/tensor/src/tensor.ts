@@ -343,7 +343,7 @@ export class Tensor {
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
-    untrackTensor(this._storage.backend);
+    untrackTensor(this, this._storage.backend);
     this._storage.release();
     const g = this._grad;
     this._grad = null;

@@ -163,3 +163,26 @@ describe('printing', () => {
     expect(String(f)).toBe('tensor([1., 2.], requires_grad=True)');
   });
 });
+
+describe('debug mode', () => {
+  it('warns about tensors garbage-collected without dispose', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(gc, 'vitest.config.ts passes --expose-gc').toBeTypeOf('function');
+    if (!gc) return;
+    const { setDebugMode } = await import('@tensorgrad/tensor');
+    setDebugMode(true);
+    const warnings: string[] = [];
+    const orig = console.warn;
+    console.warn = (m: string) => warnings.push(m);
+    (() => {
+      tensor([1, 2, 3]);
+    })();
+    setDebugMode(false);
+    for (let i = 0; i < 5 && warnings.length === 0; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    console.warn = orig;
+    expect(warnings.some((w) => w.includes('garbage-collected without dispose(): shape [3], float32'))).toBe(true);
+  });
+});

@@ -1,0 +1,263 @@
+/**
+ * The CPU GEMM: `C[M,N] (+)= A[M,K] · B[K,N]` on typed arrays with arbitrary row/column strides,
+ * so transposed or broadcast operands never need a materialised copy.
+ *
+ * Floating-point operands take the Goto/BLIS route: panels of A and B are packed (converted to
+ * float64) into contiguous, reused buffers laid out in the order the micro-kernel reads them,
+ * and a register-tiled micro-kernel keeps an MR×NR tile of C in local variables. Blocking over
+ * K keeps the packed B strip in L1 and the packed A block in L2. float32 accumulates in doubles
+ * and rounds on store (at least as accurate as a float32 BLAS). int32 uses a plain loop with
+ * wrapping 32-bit arithmetic.
+ */
+
+/** A matrix operand of {@link matmulInto}: a typed array plus the offset and strides of a 2-D view. */
+export interface MatmulOperand {
+  /** The backing storage. */
+  readonly data: Float32Array | Float64Array | Int32Array;
+  /** Index of element `[0, 0]` in `data`. */
+  readonly offset: number;
+  /** Distance in `data` between `[i, j]` and `[i + 1, j]` (may be 0 for a broadcast row). */
+  readonly rowStride: number;
+  /** Distance in `data` between `[i, j]` and `[i, j + 1]` (may be 0 for a broadcast column). */
+  readonly colStride: number;
+}
+
+const MR = 4;
+const NR = 4;
+// KC·NR·8 bytes (the B strip the micro-kernel streams) stays in L1; MC·KC·8 (packed A) in L2
+const KC = 256;
+const MC = 64;
+const NC = 2048;
+// below this many multiply-adds, packing costs more than it saves
+const SMALL = 32 * 32 * 32;
+
+let packA = new Float64Array(MC * KC);
+let packB = new Float64Array(KC * NC);
+let scratchC = new Float64Array(0);
+
+function packABlock(a: MatmulOperand, i0: number, mc: number, p0: number, kc: number): void {
+  const src = a.data;
+  const rs = a.rowStride;
+  const cs = a.colStride;
+  const dst = packA;
+  let d = 0;
+  for (let ir = 0; ir < mc; ir += MR) {
+    const rows = Math.min(MR, mc - ir);
+    let base = a.offset + (i0 + ir) * rs + p0 * cs;
+    if (rows === MR) {
+      const r0 = base;
+      const r1 = base + rs;
+      const r2 = base + 2 * rs;
+      const r3 = base + 3 * rs;
+      for (let p = 0, o = 0; p < kc; p++, o += cs) {
+        dst[d] = src[r0 + o]!;
+        dst[d + 1] = src[r1 + o]!;
+        dst[d + 2] = src[r2 + o]!;
+        dst[d + 3] = src[r3 + o]!;
+        d += MR;
+      }
+    } else {
+      for (let p = 0; p < kc; p++, base += cs) {
+        for (let r = 0; r < MR; r++) dst[d + r] = r < rows ? src[base + r * rs]! : 0;
+        d += MR;
+      }
+    }
+  }
+}
+
+function packBBlock(b: MatmulOperand, p0: number, kc: number, j0: number, nc: number): void {
+  const src = b.data;
+  const rs = b.rowStride;
+  const cs = b.colStride;
+  const dst = packB;
+  let d = 0;
+  for (let jr = 0; jr < nc; jr += NR) {
+    const cols = Math.min(NR, nc - jr);
+    let base = b.offset + p0 * rs + (j0 + jr) * cs;
+    if (cols === NR) {
+      const c1 = cs;
+      const c2 = 2 * cs;
+      const c3 = 3 * cs;
+      for (let p = 0; p < kc; p++, base += rs) {
+        dst[d] = src[base]!;
+        dst[d + 1] = src[base + c1]!;
+        dst[d + 2] = src[base + c2]!;
+        dst[d + 3] = src[base + c3]!;
+        d += NR;
+      }
+    } else {
+      for (let p = 0; p < kc; p++, base += rs) {
+        for (let c = 0; c < NR; c++) dst[d + c] = c < cols ? src[base + c * cs]! : 0;
+        d += NR;
+      }
+    }
+  }
+}
+
+// One MR×NR tile of C from a packed A strip (at `ia`) and a packed B strip (at `ib`), written to
+// a float64 row-major target so that this hot function stays monomorphic. `add` says whether to
+// add to C (later K blocks, or accumulate mode) or overwrite it.
+function microKernel(kc: number, pa: Float64Array, ia: number, pb: Float64Array, ib: number, c: Float64Array, co: number, crs: number, add: boolean): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  for (let p = 0; p < kc; p++) {
+    const b0 = pb[ib]!;
+    const b1 = pb[ib + 1]!;
+    const b2 = pb[ib + 2]!;
+    const b3 = pb[ib + 3]!;
+    const a0 = pa[ia]!;
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    const a1 = pa[ia + 1]!;
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    const a2 = pa[ia + 2]!;
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+    const a3 = pa[ia + 3]!;
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    ia += MR;
+    ib += NR;
+  }
+  const r0 = co;
+  const r1 = co + crs;
+  const r2 = r1 + crs;
+  const r3 = r2 + crs;
+  if (add) {
+    c[r0] += c00; c[r0 + 1] += c01; c[r0 + 2] += c02; c[r0 + 3] += c03;
+    c[r1] += c10; c[r1 + 1] += c11; c[r1 + 2] += c12; c[r1 + 3] += c13;
+    c[r2] += c20; c[r2 + 1] += c21; c[r2 + 2] += c22; c[r2 + 3] += c23;
+    c[r3] += c30; c[r3 + 1] += c31; c[r3 + 2] += c32; c[r3 + 3] += c33;
+  } else {
+    c[r0] = c00; c[r0 + 1] = c01; c[r0 + 2] = c02; c[r0 + 3] = c03;
+    c[r1] = c10; c[r1 + 1] = c11; c[r1 + 2] = c12; c[r1 + 3] = c13;
+    c[r2] = c20; c[r2 + 1] = c21; c[r2 + 2] = c22; c[r2 + 3] = c23;
+    c[r3] = c30; c[r3 + 1] = c31; c[r3 + 2] = c32; c[r3 + 3] = c33;
+  }
+}
+
+function gemmSmall(m: number, n: number, k: number, a: MatmulOperand, b: MatmulOperand, c: MatmulOperand, accumulate: boolean): void {
+  const A = a.data, B = b.data, C = c.data;
+  const ars = a.rowStride, acs = a.colStride, brs = b.rowStride, bcs = b.colStride, crs = c.rowStride, ccs = c.colStride;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      let ao = a.offset + i * ars;
+      let bo = b.offset + j * bcs;
+      for (let p = 0; p < k; p++, ao += acs, bo += brs) s += A[ao]! * B[bo]!;
+      const o = c.offset + i * crs + j * ccs;
+      C[o] = accumulate ? C[o]! + s : s;
+    }
+  }
+}
+
+function gemmInt32(m: number, n: number, k: number, a: MatmulOperand, b: MatmulOperand, c: MatmulOperand, accumulate: boolean): void {
+  const A = a.data, B = b.data, C = c.data;
+  const ars = a.rowStride, acs = a.colStride, brs = b.rowStride, bcs = b.colStride, crs = c.rowStride, ccs = c.colStride;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      let ao = a.offset + i * ars;
+      let bo = b.offset + j * bcs;
+      // wrapping 32-bit arithmetic, like an integer GEMM
+      for (let p = 0; p < k; p++, ao += acs, bo += brs) s = (s + Math.imul(A[ao]!, B[bo]!)) | 0;
+      const o = c.offset + i * crs + j * ccs;
+      C[o] = accumulate ? (C[o]! + s) | 0 : s;
+    }
+  }
+}
+
+/**
+ * Computes `C = A · B` (or `C += A · B` when `accumulate`) for an `m×k` matrix A and a `k×n`
+ * matrix B, each given as a typed array with an offset and row/column strides (so `Aᵀ·B` and
+ * `A·Bᵀ` are just swapped strides). C is written through its own strides; it must not overlap A
+ * or B. With `k = 0` the product is zeros (C is zero-filled, or left as is when accumulating).
+ * All three arrays should have the same element type; float32 accumulates in float64.
+ *
+ * @example
+ * ```ts
+ * import { matmulInto } from '@tensorgrad/backend-cpu';
+ * const a = new Float64Array([1, 2, 3, 4, 5, 6]); // [[1, 2, 3], [4, 5, 6]]
+ * const b = new Float64Array([1, 0, 0, 1, 1, 1]); // [[1, 0], [0, 1], [1, 1]]
+ * const c = new Float64Array(4);
+ * matmulInto(2, 2, 3,
+ *   { data: a, offset: 0, rowStride: 3, colStride: 1 },
+ *   { data: b, offset: 0, rowStride: 2, colStride: 1 },
+ *   { data: c, offset: 0, rowStride: 2, colStride: 1 });
+ * Array.from(c); // [4, 5, 10, 11]
+ * // Aᵀ·A without a transposed copy: read A with swapped strides
+ * const g = new Float64Array(9);
+ * matmulInto(3, 3, 2,
+ *   { data: a, offset: 0, rowStride: 1, colStride: 3 },
+ *   { data: a, offset: 0, rowStride: 3, colStride: 1 },
+ *   { data: g, offset: 0, rowStride: 3, colStride: 1 });
+ * Array.from(g); // [17, 22, 27, 22, 29, 36, 27, 36, 45]
+ * ```
+ */
+export function matmulInto(
+  m: number,
+  n: number,
+  k: number,
+  a: MatmulOperand,
+  b: MatmulOperand,
+  c: MatmulOperand,
+  accumulate = false,
+): void {
+  if (m === 0 || n === 0) return;
+  if (k === 0) {
+    if (!accumulate) {
+      const C = c.data;
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) C[c.offset + i * c.rowStride + j * c.colStride] = 0;
+    }
+    return;
+  }
+  if (c.data instanceof Int32Array) {
+    gemmInt32(m, n, k, a, b, c, accumulate);
+    return;
+  }
+  if (m * n * k <= SMALL || m < MR || n < NR) {
+    gemmSmall(m, n, k, a, b, c, accumulate);
+    return;
+  }
+  // The micro-kernel writes straight into C when C is a row-contiguous float64 matrix whose
+  // sizes are whole tiles; otherwise into a padded float64 scratch copied out at the end (which
+  // also keeps float32 partial sums across K blocks in double precision).
+  const direct = c.data instanceof Float64Array && c.colStride === 1 && m % MR === 0 && n % NR === 0;
+  const mPad = Math.ceil(m / MR) * MR;
+  const nPad = Math.ceil(n / NR) * NR;
+  if (!direct && scratchC.length < mPad * nPad) scratchC = new Float64Array(mPad * nPad);
+  const C = direct ? (c.data as Float64Array) : scratchC;
+  const cOff = direct ? c.offset : 0;
+  const crs = direct ? c.rowStride : nPad;
+  const ncMax = Math.min(NC, nPad);
+  const kcMax = Math.min(KC, k);
+  if (packB.length < kcMax * ncMax) packB = new Float64Array(kcMax * ncMax);
+  if (packA.length < MC * kcMax) packA = new Float64Array(MC * kcMax);
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = Math.min(NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = Math.min(KC, k - p0);
+      const add = (direct && accumulate) || p0 > 0;
+      packBBlock(b, p0, kc, j0, nc);
+      for (let i0 = 0; i0 < m; i0 += MC) {
+        const mc = Math.min(MC, m - i0);
+        packABlock(a, i0, mc, p0, kc);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const ib = jr * kc;
+          const cBase = cOff + i0 * crs + j0 + jr;
+          for (let ir = 0; ir < mc; ir += MR) microKernel(kc, packA, ir * kc, packB, ib, C, cBase + ir * crs, crs, add);
+        }
+      }
+    }
+  }
+  if (!direct) {
+    const out = c.data;
+    const ors = c.rowStride;
+    const ocs = c.colStride;
+    for (let i = 0; i < m; i++) {
+      let o = c.offset + i * ors;
+      let s = i * nPad;
+      if (accumulate) for (let j = 0; j < n; j++, o += ocs, s++) out[o] = out[o]! + C[s]!;
+      else for (let j = 0; j < n; j++, o += ocs, s++) out[o] = C[s]!;
+    }
+  }
+}
