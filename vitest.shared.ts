@@ -11,3 +11,15 @@ export const workspaceAliases: Record<string, string> = {
   '@tensorgrad/conformance': `${root}conformance/src/index.ts`,
   tensorgrad: `${root}tensorgrad/src/index.ts`,
 };
+
+/**
+ * Test options every package's vitest.config.ts spreads into `test`: the usual console output plus
+ * a JSON report (`test-results.json` in the package) that scripts/summarize-tests.mjs adds up.
+ * `test/**` also matches the generated `test/.doc-examples/` (vitest globs dot directories).
+ */
+export const sharedTestOptions = {
+  include: ['test/**/*.test.ts'],
+  testTimeout: 60_000,
+  reporters: ['default', 'json'],
+  outputFile: { json: 'test-results.json' },
+};

@@ -95,6 +95,15 @@ export interface InputMeta {
  * A node of the autodiff tape: the op that produced a tensor, its attributes, what it saved
  * for backward, and the nodes (or leaf tensors) that its inputs came from. Exposed as
  * `tensor.gradFn`.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * import '@tensorgrad/autodiff';
+ * const y = tensor([1, 2], { requiresGrad: true }).mul(2);
+ * y.gradFn?.displayName; // 'MulBackward'
+ * ```
  */
 export class GradNode<N extends OpName = OpName> {
   /** Live tensors (user-facing outputs) and downstream nodes that reference this node. */

@@ -24,9 +24,10 @@ export interface KernelResult {
   readonly dtype: DType;
 }
 
-type Unary<A = Record<string, never>> = (x: KernelTensor, attrs: A) => KernelResult;
-/** Both operands already have the output shape (broadcast through strides) and the same dtype. */
-type Binary = (a: KernelTensor, b: KernelTensor) => KernelResult;
+/** A kernel of one tensor and attributes `A`. */
+export type Unary<A = Record<string, never>> = (x: KernelTensor, attrs: A) => KernelResult;
+/** A kernel of two operands that already have the output shape (broadcast through strides) and the same dtype. */
+export type Binary = (a: KernelTensor, b: KernelTensor) => KernelResult;
 
 /**
  * The kernel signatures, keyed by op name (the same name as the front-end and the gradient rule).

@@ -5,7 +5,8 @@
  */
 import type { DType } from './dtype.js';
 
-type NoAttrs = Record<string, never>;
+/** The attributes of an op that takes none. */
+export type NoAttrs = Record<string, never>;
 
 /** Normalised attributes of each op, keyed by op name. */
 export interface OpAttrs {

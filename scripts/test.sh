@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole check, as run by `npm test` and CI (.ci/run): lint, typecheck, build, every test suite
+# (unit, conformance, doc examples), the typedoc API reference (which fails on any warning), then
+# one summary line `tests: N passed, N failed, N skipped`.
+# Works on a fresh machine with Node 20 and npm only: pnpm is fetched through npx when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 TURBO_NO_UPDATE_NOTIFIER=1
+
+if ! command -v pnpm >/dev/null 2>&1; then
+  # turbo runs each task through `pnpm run`, so pnpm must be on PATH, not only a shell function
+  shim_dir="$(mktemp -d)"
+  trap 'rm -rf "$shim_dir"' EXIT
+  printf '#!/usr/bin/env bash\nexec npx -y pnpm@10 "$@"\n' >"$shim_dir/pnpm"
+  chmod +x "$shim_dir/pnpm"
+  export PATH="$shim_dir:$PATH"
+  echo "pnpm not found: using npx pnpm@10 ($(pnpm --version))"
+fi
+
+pnpm install --frozen-lockfile
+
+# reports left from an earlier run must not be counted again
+find packages apps examples bench -name test-results.json -not -path '*/node_modules/*' -delete 2>/dev/null || true
+
+status=0
+# --continue: run every task that can run, so one failure does not hide the others
+pnpm turbo run lint typecheck build test docs --concurrency=2 --continue --log-order=grouped || status=$?
+
+if [ "$status" -ne 0 ]; then
+  echo "scripts/test.sh: some tasks failed (turbo exit $status); see the output above" >&2
+fi
+# the summary line stays the last line of the output
+summary=0
+node scripts/summarize-tests.mjs || summary=$?
+if [ "$status" -ne 0 ]; then exit "$status"; fi
+exit "$summary"
