@@ -1,5 +1,6 @@
+import { fileURLToPath } from 'node:url';
 // Element-wise ops: forward values against plain float64 JavaScript, special values, gradients
-// against hand-derived formulas, and the PyTorch golden cases of /work/shared/golden/ops.json.
+// against hand-derived formulas, and the PyTorch golden cases of packages/conformance/fixtures/pytorch/ops.json (a copy of shared/golden).
 import { readFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -681,7 +682,7 @@ interface GoldenCase {
   grads?: (GoldenTensor | null)[];
 }
 
-const GOLDEN = '/work/shared/golden/ops.json';
+const GOLDEN = fileURLToPath(new URL('../../conformance/fixtures/pytorch/ops.json', import.meta.url));
 const num = (v: number | boolean | string): number => (typeof v === 'string' ? Number(v) : Number(v));
 const fromGolden = (t: GoldenTensor): Tensor => mk(t.data.map(num), t.shape, t.dtype);
 

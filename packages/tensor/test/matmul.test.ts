@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 // matmul / mm / bmm and the CPU GEMM: values against a naive float64 triple loop (odd sizes,
 // transposed and strided operands, broadcast batches, int32, empty tensors), gradients against
 // the formulas dA = g·Bᵀ, dB = Aᵀ·g, error messages, and the PyTorch golden cases.
@@ -505,7 +506,7 @@ interface GoldenCase {
   grads?: (GoldenTensor | null)[];
 }
 
-const GOLDEN = '/work/shared/golden/ops.json';
+const GOLDEN = fileURLToPath(new URL('../../conformance/fixtures/pytorch/ops.json', import.meta.url));
 const OPS: Record<string, (a: Tensor, b: Tensor) => Tensor> = { matmul, mm, bmm };
 const golden: GoldenCase[] = existsSync(GOLDEN)
   ? (JSON.parse(readFileSync(GOLDEN, 'utf8')) as { cases: GoldenCase[] }).cases.filter((c) => c.op in OPS)

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -479,7 +480,7 @@ describe('softmax / logSoftmax', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// PyTorch golden cases (see /work/shared/golden/README.md)
+// PyTorch golden cases (see packages/conformance/fixtures/pytorch/README.md)
 
 interface GoldenTensor {
   shape: number[];
@@ -498,7 +499,7 @@ interface GoldenCase {
 }
 
 const num = (v: number | string | boolean): number => (typeof v === 'string' ? Number(v) : Number(v));
-const golden = (JSON.parse(readFileSync('/work/shared/golden/ops.json', 'utf8')) as { cases: GoldenCase[] }).cases.filter((c) =>
+const golden = (JSON.parse(readFileSync(fileURLToPath(new URL('../../conformance/fixtures/pytorch/ops.json', import.meta.url)), 'utf8')) as { cases: GoldenCase[] }).cases.filter((c) =>
   ['mean', 'max', 'min', 'argmax', 'argmin', 'std', 'var', 'softmax', 'logSoftmax'].includes(c.op),
 );
 

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -42,7 +43,7 @@ interface GoldenCase {
   grads?: (GoldenTensor | null)[];
 }
 
-const golden = JSON.parse(readFileSync('/work/shared/golden/ops.json', 'utf8')) as { cases: GoldenCase[] };
+const golden = JSON.parse(readFileSync(fileURLToPath(new URL('../../conformance/fixtures/pytorch/ops.json', import.meta.url)), 'utf8')) as { cases: GoldenCase[] };
 
 function num(v: number | string | boolean): number {
   if (typeof v === 'boolean') return v ? 1 : 0;
