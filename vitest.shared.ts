@@ -8,7 +8,10 @@ export const workspaceAliases: Record<string, string> = {
   '@tensorgrad/tensor': `${root}tensor/src/index.ts`,
   '@tensorgrad/autodiff': `${root}autodiff/src/index.ts`,
   '@tensorgrad/backend-cpu': `${root}backend-cpu/src/index.ts`,
+  '@tensorgrad/optimizers': `${root}optimizers/src/index.ts`,
+  '@tensorgrad/io': `${root}io/src/index.ts`,
   '@tensorgrad/conformance': `${root}conformance/src/index.ts`,
+  '@tensorgrad/data': `${root}data/src/index.ts`,
   tensorgrad: `${root}tensorgrad/src/index.ts`,
 };
 

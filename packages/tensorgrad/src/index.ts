@@ -1,5 +1,6 @@
 /**
- * `tensorgrad`: the umbrella package. Re-exports tensors, ops, autodiff and the CPU backend,
+ * `tensorgrad`: the umbrella package. Re-exports tensors, ops, autodiff, optimizers, data loading,
+ * safetensors IO and the CPU backend,
  * and makes `cpu` the default backend.
  *
  * @packageDocumentation
@@ -10,6 +11,9 @@ import { CpuBackend } from '@tensorgrad/backend-cpu';
 export * from '@tensorgrad/tensor';
 export { grad, gradcheck, sumToShape, rules, type GradcheckOptions } from '@tensorgrad/autodiff';
 export { CpuBackend } from '@tensorgrad/backend-cpu';
+export * from '@tensorgrad/optimizers';
+export * from '@tensorgrad/data';
+export * from '@tensorgrad/io';
 
 // the CPU backend is the default everywhere: highest priority among the built-in backends
 registerBackend('cpu', () => new CpuBackend('cpu'), { priority: 100 });

@@ -1,0 +1,132 @@
+import { zerosLike, where, type Tensor } from '@tensorgrad/tensor';
+import { Optimizer, checkRange, stateTensor, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+
+/** Options of {@link Adam} and {@link AdamW} (PyTorch's keyword names in camelCase). */
+export interface AdamOptions {
+  /** Learning rate. Default 1e-3. */
+  lr?: number;
+  /** Coefficients of the running averages of the gradient and its square. Default [0.9, 0.999]. */
+  betas?: [number, number];
+  /** Term added to the denominator for numerical stability. Default 1e-8. */
+  eps?: number;
+  /** Weight decay: an L2 penalty for Adam (default 0), decoupled for AdamW (default 1e-2). */
+  weightDecay?: number;
+  /** Use the AMSGrad variant (the maximum of past squared-gradient averages). Default false. */
+  amsgrad?: boolean;
+  /** Maximize the objective instead of minimizing it. Default false. */
+  maximize?: boolean;
+}
+
+type AdamGroup = ParamGroup<Required<AdamOptions>>;
+
+function adamUpdate(param: Tensor, grad: Tensor, state: ParamState, group: AdamGroup, decoupled: boolean): void {
+  const { lr, betas, eps, weightDecay, amsgrad, maximize } = group;
+  const [beta1, beta2] = betas;
+  let g = maximize ? grad.neg() : grad;
+  const step = ((state.step as number | undefined) ?? 0) + 1;
+  state.step = step;
+  const expAvg = stateTensor(state, 'expAvg', () => zerosLike(param));
+  const expAvgSq = stateTensor(state, 'expAvgSq', () => zerosLike(param));
+  const maxExpAvgSq = amsgrad ? stateTensor(state, 'maxExpAvgSq', () => zerosLike(param)) : null;
+  if (decoupled) param.mul_(1 - lr * weightDecay);
+  else if (weightDecay !== 0) g = g.add(param, { alpha: weightDecay });
+  expAvg.mul_(beta1).add_(g, { alpha: 1 - beta1 });
+  expAvgSq.mul_(beta2).add_(g.mul(g), { alpha: 1 - beta2 });
+  const biasCorrection1 = 1 - beta1 ** step;
+  const biasCorrection2 = 1 - beta2 ** step;
+  const stepSize = lr / biasCorrection1;
+  const bc2Sqrt = Math.sqrt(biasCorrection2);
+  let second = expAvgSq;
+  if (maxExpAvgSq) {
+    maxExpAvgSq.copy_(where(maxExpAvgSq.ge(expAvgSq), maxExpAvgSq, expAvgSq));
+    second = maxExpAvgSq;
+  }
+  const denom = second.sqrt().div(bc2Sqrt).add(eps);
+  param.add_(expAvg.div(denom), { alpha: -stepSize });
+}
+
+function adamDefaults(options: AdamOptions, weightDecay: number): Required<AdamOptions> {
+  return {
+    lr: options.lr ?? 1e-3,
+    betas: options.betas ?? [0.9, 0.999],
+    eps: options.eps ?? 1e-8,
+    weightDecay: options.weightDecay ?? weightDecay,
+    amsgrad: options.amsgrad ?? false,
+    maximize: options.maximize ?? false,
+  };
+}
+
+function validateAdam(name: string, group: AdamGroup): void {
+  checkRange(name, 'epsilon value', group.eps, 0);
+  if (!Array.isArray(group.betas) || group.betas.length !== 2) {
+    throw new TypeError(`${name}: betas must be a pair [beta1, beta2], got ${String(group.betas)}`);
+  }
+  checkRange(name, 'beta parameter at index 0', group.betas[0], 0, 1);
+  checkRange(name, 'beta parameter at index 1', group.betas[1], 0, 1);
+  checkRange(name, 'weightDecay value', group.weightDecay, 0);
+}
+
+/**
+ * Adam (PyTorch 1.13's `torch.optim.Adam`, its documented algorithm exactly): moving averages
+ * `m`, `v` of the gradient and its square, bias-corrected; `weightDecay` is an L2 penalty added
+ * to the gradient; `amsgrad` uses the running maximum of `v`.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * import { Adam } from '@tensorgrad/optimizers';
+ * const w = tensor([0], { requiresGrad: true });
+ * const opt = new Adam([w], { lr: 0.01 });
+ * w.grad = tensor([-3]);
+ * opt.step();
+ * Math.round(w.itemSync() * 1e6) / 1e6; // 0.01
+ * opt.dispose();
+ * ```
+ */
+export class Adam extends Optimizer<Required<AdamOptions>> {
+  constructor(params: ParamsInput<AdamOptions>, options: AdamOptions = {}) {
+    super('Adam', params as ParamsInput<Required<AdamOptions>>, adamDefaults(options, 0));
+  }
+
+  protected override validateGroup(group: AdamGroup): void {
+    super.validateGroup(group);
+    validateAdam('Adam', group);
+  }
+
+  protected updateParam(param: Tensor, grad: Tensor, state: ParamState, group: AdamGroup): void {
+    adamUpdate(param, grad, state, group, false);
+  }
+}
+
+/**
+ * AdamW (PyTorch 1.13's `torch.optim.AdamW`): Adam with decoupled weight decay
+ * `θ ← θ(1 − γλ)` applied before the Adam update; `weightDecay` defaults to 1e-2.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * import { AdamW } from '@tensorgrad/optimizers';
+ * const w = tensor([1], { requiresGrad: true });
+ * const opt = new AdamW([w], { lr: 0.1, weightDecay: 0.5 });
+ * w.grad = tensor([0]);
+ * opt.step();
+ * Math.round(w.itemSync() * 1e6) / 1e6; // 0.95
+ * opt.dispose();
+ * ```
+ */
+export class AdamW extends Optimizer<Required<AdamOptions>> {
+  constructor(params: ParamsInput<AdamOptions>, options: AdamOptions = {}) {
+    super('AdamW', params as ParamsInput<Required<AdamOptions>>, adamDefaults(options, 1e-2));
+  }
+
+  protected override validateGroup(group: AdamGroup): void {
+    super.validateGroup(group);
+    validateAdam('AdamW', group);
+  }
+
+  protected updateParam(param: Tensor, grad: Tensor, state: ParamState, group: AdamGroup): void {
+    adamUpdate(param, grad, state, group, true);
+  }
+}

@@ -1,0 +1,92 @@
+import { Tensor, div, noGrad, stack, tensor, tidy } from '@tensorgrad/tensor';
+
+/** Options of {@link clipGradNorm_}. */
+export interface ClipGradNormOptions {
+  /** The p of the p-norm (`Infinity` for the max norm). Default 2. */
+  normType?: number;
+  /** Throw when the total norm is NaN or infinite. Default false. */
+  errorIfNonfinite?: boolean;
+}
+
+function gradsOf(op: string, params: Tensor | Iterable<Tensor>): Tensor[] {
+  const list = params instanceof Tensor ? [params] : [...params];
+  list.forEach((p, i) => {
+    if (!(p instanceof Tensor)) throw new TypeError(`${op}: parameters[${i}] is not a Tensor; pass a tensor or an iterable of tensors, e.g. model.parameters()`);
+  });
+  return list.map((p) => p.grad).filter((g): g is Tensor => g !== null);
+}
+
+/**
+ * Scales the gradients of `params` in place so that their total `normType`-norm (computed over
+ * all gradients together, as if concatenated) is at most `maxNorm` (PyTorch's
+ * `clip_grad_norm_`). Returns the total norm before clipping as a 0-d tensor (owned by the
+ * caller).
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * import { clipGradNorm_ } from '@tensorgrad/optimizers';
+ * const w = tensor([0, 0], { requiresGrad: true });
+ * w.grad = tensor([3, 4]);
+ * const norm = clipGradNorm_([w], 1);
+ * norm.itemSync(); // 5
+ * Array.from(w.grad!.dataSync(), (v) => Math.round(v * 1e4) / 1e4); // [0.6, 0.8]
+ * norm.dispose();
+ * ```
+ */
+export function clipGradNorm_(params: Tensor | Iterable<Tensor>, maxNorm: number, options: ClipGradNormOptions = {}): Tensor {
+  const normType = options.normType ?? 2;
+  if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm)) throw new TypeError(`clipGradNorm_: maxNorm must be a number, got ${String(maxNorm)}`);
+  if (typeof normType !== 'number' || !(normType > 0)) throw new RangeError(`clipGradNorm_: normType must be a positive number or Infinity, got ${String(normType)}`);
+  const grads = gradsOf('clipGradNorm_', params);
+  if (grads.length === 0) return tensor(0);
+  return noGrad(() =>
+    tidy(() => {
+      const dtype = grads[0]!.dtype;
+      const norms = grads.map((g) => {
+        const a = g.abs();
+        const n = normType === Infinity ? a.max() : normType === 2 ? a.mul(a).sum().sqrt() : a.pow(normType).sum().pow(1 / normType);
+        return n.dtype === dtype ? n : n.to(dtype);
+      });
+      let total: Tensor;
+      if (norms.length === 1) total = norms[0]!;
+      else {
+        const s = stack(norms);
+        total = normType === Infinity ? s.max() : normType === 2 ? s.mul(s).sum().sqrt() : s.pow(normType).sum().pow(1 / normType);
+      }
+      const totalValue = total.itemSync() as number;
+      if (options.errorIfNonfinite && !Number.isFinite(totalValue)) {
+        throw new Error(
+          `clipGradNorm_: the total norm of order ${normType} for gradients from \`parameters\` is non-finite, so it cannot be clipped; pass { errorIfNonfinite: false } to clip anyway`,
+        );
+      }
+      const coef = div(maxNorm, total.add(1e-6)).clamp({ max: 1 });
+      for (const g of grads) g.mul_(coef.dtype === g.dtype ? coef : coef.to(g.dtype));
+      return total;
+    }),
+  );
+}
+
+/**
+ * Clamps every gradient of `params` in place into `[-clipValue, clipValue]` (PyTorch's
+ * `clip_grad_value_`).
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * import { clipGradValue_ } from '@tensorgrad/optimizers';
+ * const w = tensor([0, 0], { requiresGrad: true });
+ * w.grad = tensor([-3, 0.5]);
+ * clipGradValue_([w], 1);
+ * w.grad!.arraySync(); // [-1, 0.5]
+ * ```
+ */
+export function clipGradValue_(params: Tensor | Iterable<Tensor>, clipValue: number): void {
+  if (typeof clipValue !== 'number' || Number.isNaN(clipValue)) throw new TypeError(`clipGradValue_: clipValue must be a number, got ${String(clipValue)}`);
+  const v = Math.abs(clipValue);
+  noGrad(() => {
+    for (const g of gradsOf('clipGradValue_', params)) g.clamp_(-v, v);
+  });
+}
