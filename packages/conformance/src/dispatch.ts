@@ -46,7 +46,14 @@ const scalarOperand =
 
 const tensorList: Call = (fn, inputs, attrs) => fn(inputs, attrs);
 
+/** `layerNorm(input, normalizedShape, weight?, bias?, { eps })`: the shape is positional in PyTorch. */
+const layerNorm: Call = (fn, inputs, attrs) => {
+  const { normalizedShape, ...rest } = attrs;
+  return fn(inputs[0], normalizedShape, inputs[1] ?? undefined, inputs[2] ?? undefined, rest);
+};
+
 const special: Readonly<Record<string, Call>> = {
+  layerNorm,
   add: scalarOperand('other'),
   sub: scalarOperand('other'),
   mul: scalarOperand('other'),

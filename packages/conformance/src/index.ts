@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import * as tg from '@tensorgrad/tensor';
 import { findBackendSync, getBackend, setBackend, type Backend, type DType } from '@tensorgrad/tensor';
 import { loadGolden } from './golden.js';
-import { NN_OPS, runGoldenCase } from './golden-cases.js';
+import { runGoldenCase } from './golden-cases.js';
 import { gradcheckSpecs } from './gradchecks.js';
 import { runChecked, seededRng } from './harness.js';
 import { propertySpecs } from './property.js';
@@ -37,9 +37,6 @@ export interface ConformanceOptions {
   /** Dtypes to run (default: every dtype the backend supports); the others are skipped with a reason. */
   dtypes?: DType[];
 }
-
-/** The reason given to ops that belong to the neural-network issue. */
-export const NN_SKIP_REASON = 'neural-network op: issue #3';
 
 type Group = 'golden' | 'property' | 'gradcheck';
 
@@ -106,7 +103,6 @@ export function runConformance(backendName: string, options: ConformanceOptions 
     const tally = tallies[group];
     const reason =
       matchSkip(skip, id, op) ??
-      (NN_OPS.has(op) ? NN_SKIP_REASON : undefined) ??
       (typeof ops[op] === 'function' ? undefined : `'${op}' is not exported by @tensorgrad/tensor yet`) ??
       dtypeReason(dtype) ??
       extraReason;

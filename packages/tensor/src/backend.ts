@@ -95,6 +95,31 @@ export interface KernelMap {
   pad: Unary<{ pad: readonly number[]; value: number }>;
   /** Writes `src` (already broadcast to `dst`'s shape, same dtype) into the strided view `dst`. */
   copy_: (dst: KernelTensor, src: KernelTensor) => void;
+  // neural-network ops: convolution and pooling
+  /**
+   * 2-D convolution of `x` `[N, C, H, W]` with `w` `[O, C/groups, kH, kW]` plus an optional `bias`
+   * `[O]`; `padding` is `[top, bottom, left, right]`. Float dtypes only.
+   */
+  conv2d: (x: KernelTensor, w: KernelTensor, bias: KernelTensor | null, attrs: { stride: readonly [number, number]; padding: readonly [number, number, number, number]; dilation: readonly [number, number]; groups: number }) => KernelResult;
+  /**
+   * The adjoint of `conv2d` with respect to its input (col2im of `wᵀ·g`): `g` `[N, O, Ho, Wo]`,
+   * `w` `[O, C/groups, kH, kW]` → `[N, C, ...inputSize]`, plus an optional per-channel `bias` `[C]`
+   * (this is also `convTranspose2d`).
+   */
+  conv2dInputGrad: (g: KernelTensor, w: KernelTensor, bias: KernelTensor | null, attrs: { stride: readonly [number, number]; padding: readonly [number, number, number, number]; dilation: readonly [number, number]; groups: number } & { inputSize: readonly [number, number] }) => KernelResult;
+  /** The gradient of `conv2d` with respect to its weight: `x` `[N, C, H, W]`, `g` `[N, O, Ho, Wo]` → `[O, C/groups, ...kernelSize]`. */
+  conv2dWeightGrad: (x: KernelTensor, g: KernelTensor, attrs: { stride: readonly [number, number]; padding: readonly [number, number, number, number]; dilation: readonly [number, number]; groups: number } & { kernelSize: readonly [number, number] }) => KernelResult;
+  /** Max pooling of `[N, C, H, W]`: `[values, indices]`, indices int32 into each `H·W` plane (PyTorch's `return_indices`). */
+  maxPool2d: (x: KernelTensor, attrs: { kernelSize: readonly [number, number]; stride: readonly [number, number]; padding: readonly [number, number]; ceilMode: boolean } & { dilation: readonly [number, number] }) => [KernelResult, KernelResult];
+  /** Average pooling of `[N, C, H, W]` (PyTorch's window clipping and divisor rules). */
+  avgPool2d: Unary<{ kernelSize: readonly [number, number]; stride: readonly [number, number]; padding: readonly [number, number]; ceilMode: boolean; countIncludePad: boolean; divisorOverride: number | null }>;
+  /** The adjoint of `avgPool2d`: `g` `[N, C, Ho, Wo]` → `[N, C, ...inputSize]`. */
+  avgPool2dBackward: Unary<{ kernelSize: readonly [number, number]; stride: readonly [number, number]; padding: readonly [number, number]; ceilMode: boolean; countIncludePad: boolean; divisorOverride: number | null } & { inputSize: readonly [number, number] }>;
+  /** Adaptive average pooling of `[N, C, H, W]` to `[N, C, ...outputSize]`. */
+  adaptiveAvgPool2d: Unary<{ outputSize: readonly [number, number] }>;
+  /** The adjoint of `adaptiveAvgPool2d`: `g` `[N, C, Ho, Wo]` → `[N, C, ...inputSize]`. */
+  adaptiveAvgPool2dBackward: Unary<{ inputSize: readonly [number, number] }>;
+  // neural-network ops: normalisation, dropout, interpolation
 }
 
 /** Kernel names (a subset of op names plus `copy_`). */

@@ -72,6 +72,21 @@ export interface OpAttrs {
   softmax: { dim: number };
   logSoftmax: { dim: number };
   pad: { pad: number[]; mode: 'constant'; value: number };
+  // neural-network ops: convolution and pooling
+  conv2d: { stride: [number, number]; padding: [number, number, number, number]; dilation: [number, number]; groups: number };
+  conv2dInputGrad: { inputSize: [number, number]; stride: [number, number]; padding: [number, number, number, number]; dilation: [number, number]; groups: number };
+  conv2dWeightGrad: { kernelSize: [number, number]; stride: [number, number]; padding: [number, number, number, number]; dilation: [number, number]; groups: number };
+  convTranspose2d: { stride: [number, number]; padding: [number, number]; outputPadding: [number, number]; dilation: [number, number]; groups: number };
+  maxPool2d: { kernelSize: [number, number]; stride: [number, number]; padding: [number, number]; dilation: [number, number]; ceilMode: boolean };
+  avgPool2d: { kernelSize: [number, number]; stride: [number, number]; padding: [number, number]; ceilMode: boolean; countIncludePad: boolean; divisorOverride: number | null };
+  avgPool2dBackward: { inputSize: [number, number]; kernelSize: [number, number]; stride: [number, number]; padding: [number, number]; ceilMode: boolean; countIncludePad: boolean; divisorOverride: number | null };
+  adaptiveAvgPool2d: { outputSize: [number, number] };
+  adaptiveAvgPool2dBackward: { inputSize: [number, number] };
+  // neural-network ops: normalisation, dropout, interpolation
+  batchNorm: { training: boolean; eps: number };
+  layerNorm: { normalizedShape: number[]; eps: number };
+  dropout: { p: number };
+  interpolate: { size: number[]; mode: 'nearest' | 'linear' | 'bilinear'; alignCorners: boolean };
 }
 
 /** Every op name. */

@@ -53,6 +53,19 @@ import { indexSelect } from './index-select.js';
 import { softmax } from './softmax.js';
 import { logSoftmax } from './log-softmax.js';
 import { pad } from './pad.js';
+import { conv2d } from './conv2d.js';
+import { convTranspose2d } from './conv-transpose2d.js';
+import { conv2dInputGrad } from './conv2d-input-grad.js';
+import { conv2dWeightGrad } from './conv2d-weight-grad.js';
+import { maxPool2d } from './max-pool2d.js';
+import { avgPool2d } from './avg-pool2d.js';
+import { avgPool2dBackward } from './avg-pool2d-backward.js';
+import { adaptiveAvgPool2d } from './adaptive-avg-pool2d.js';
+import { adaptiveAvgPool2dBackward } from './adaptive-avg-pool2d-backward.js';
+import { batchNorm } from './batch-norm.js';
+import { layerNorm } from './layer-norm.js';
+import { dropout } from './dropout.js';
+import { interpolate } from './interpolate.js';
 
 /**
  * Gradient rules by op name.
@@ -126,4 +139,17 @@ export const rules: RuleTable = {
   softmax,
   logSoftmax,
   pad,
+  conv2d,
+  convTranspose2d,
+  conv2dInputGrad,
+  conv2dWeightGrad,
+  maxPool2d,
+  avgPool2d,
+  avgPool2dBackward,
+  adaptiveAvgPool2d,
+  adaptiveAvgPool2dBackward,
+  batchNorm,
+  layerNorm,
+  dropout,
+  interpolate,
 };

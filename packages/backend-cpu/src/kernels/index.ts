@@ -45,6 +45,14 @@ import { indexSelect } from './index-select.js';
 import { oneHot } from './one-hot.js';
 import { pad } from './pad.js';
 import { copy_ } from './copy.js';
+import { conv2d } from './conv2d.js';
+import { conv2dInputGrad } from './conv2d-input-grad.js';
+import { conv2dWeightGrad } from './conv2d-weight-grad.js';
+import { maxPool2d } from './max-pool2d.js';
+import { avgPool2d } from './avg-pool2d.js';
+import { avgPool2dBackward } from './avg-pool2d-backward.js';
+import { adaptiveAvgPool2d } from './adaptive-avg-pool2d.js';
+import { adaptiveAvgPool2dBackward } from './adaptive-avg-pool2d-backward.js';
 
 /** The CPU kernels (all of `KernelMap`: the compiler checks none is missing). */
 export const kernels: KernelMap = {
@@ -93,4 +101,12 @@ export const kernels: KernelMap = {
   oneHot,
   pad,
   copy_,
+  conv2d,
+  conv2dInputGrad,
+  conv2dWeightGrad,
+  maxPool2d,
+  avgPool2d,
+  avgPool2dBackward,
+  adaptiveAvgPool2d,
+  adaptiveAvgPool2dBackward,
 };

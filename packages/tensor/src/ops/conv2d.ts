@@ -1,0 +1,73 @@
+import { assertTensor, kernelFor, kernelTensor, record, sameBackend, wrapResult } from '../engine.js';
+import { formatShape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { checkConvShapes, checkFloat, convAttrs, spatialInput, withBatch, type IntPair } from './conv-args.js';
+
+/** Options of {@link conv2d} (PyTorch's `torch.nn.functional.conv2d` keywords). */
+export interface Conv2dOptions {
+  /** Stride of the sliding window: an int or `[height, width]`. Default 1. */
+  stride?: IntPair;
+  /**
+   * Implicit zero padding: an int or `[height, width]` (both sides), `'valid'` (none) or `'same'`
+   * (output size = input size; stride 1 only). Default 0.
+   */
+  padding?: IntPair | 'same' | 'valid';
+  /** Spacing between kernel taps: an int or `[height, width]`. Default 1. */
+  dilation?: IntPair;
+  /** Split channels into this many independent groups (must divide both channel counts). Default 1. */
+  groups?: number;
+}
+
+function conv2d4(x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): Tensor {
+  const kernel: [number, number] = weight.ndim === 4 ? [weight.shape[2]!, weight.shape[3]!] : [1, 1];
+  const attrs = convAttrs('conv2d', options, kernel);
+  checkConvShapes('conv2d', x.shape, weight.shape, attrs);
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) {
+    throw new RangeError(`conv2d: expected bias of shape [${weight.shape[0]}] (one value per output channel), got ${formatShape(bias.shape)}`);
+  }
+  const backend = x.backendInstance;
+  const r = kernelFor('conv2d', backend, 'conv2d', x.dtype)(kernelTensor(x), kernelTensor(weight), bias ? kernelTensor(bias) : null, attrs);
+  const out = wrapResult(backend, r);
+  record('conv2d', [x, weight, bias], attrs, [out]);
+  return out;
+}
+
+/**
+ * 2-D convolution (cross-correlation, like PyTorch's `torch.nn.functional.conv2d`) of `input`
+ * `[N, C, H, W]` (or unbatched `[C, H, W]`) with `weight` `[outChannels, C / groups, kH, kW]` and
+ * an optional `bias` `[outChannels]`. Computed with im2col and the blocked GEMM.
+ *
+ * @example
+ * ```ts
+ * import { tensor, conv2d, ones } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * const x = tensor([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]]);
+ * const w = ones([1, 1, 2, 2]);
+ * await conv2d(x, w).array(); // [[[[12, 16], [24, 28]]]]
+ * await conv2d(x, w, tensor([1]), { stride: 2, padding: 1 }).array(); // [[[[2, 6], [12, 29]]]]
+ * conv2d(x, ones([4, 1, 3, 3]), null, { padding: 'same' }).shape; // [1, 4, 3, 3]
+ * ```
+ */
+export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv2dOptions): Tensor;
+export function conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions): Tensor;
+export function conv2d(input: Tensor, weight: Tensor, a?: Tensor | null | Conv2dOptions, b: Conv2dOptions = {}): Tensor {
+  const bias = a instanceof Tensor ? a : null;
+  const options = a instanceof Tensor || a === null || a === undefined ? b : a;
+  assertTensor('conv2d', input, 'input');
+  assertTensor('conv2d', weight, 'weight');
+  if (bias) assertTensor('conv2d', bias, 'bias');
+  sameBackend('conv2d', [input, weight, bias], ['input', 'weight', 'bias']);
+  checkFloat('conv2d', [input, weight, bias], ['input', 'weight', 'bias']);
+  const unbatched = spatialInput('conv2d', input);
+  return withBatch(input, unbatched, (x) => conv2d4(x, weight, bias, options));
+}
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /** Method form of {@link conv2d}. */
+    conv2d(weight: Tensor, bias?: Tensor | null, options?: Conv2dOptions): Tensor;
+  }
+}
+Tensor.prototype.conv2d = function (this: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv2dOptions): Tensor {
+  return conv2d(this, weight, bias, options);
+};

@@ -1,0 +1,68 @@
+import { allocArray, isFloating } from '../dtype.js';
+import { assertTensor, decompose, fromArray, record } from '../engine.js';
+import { resolveGenerator, type Generator } from '../random.js';
+import { Tensor } from '../tensor.js';
+import './expand.js';
+import './mul.js';
+
+/** Options of {@link dropout}. */
+export interface DropoutOptions {
+  /** Probability of zeroing each element, in `[0, 1]` (default 0.5). */
+  p?: number;
+  /** Apply dropout (default `true`); `false` returns the input unchanged (an alias). */
+  training?: boolean;
+  /** Random source of the mask (default: the global generator, seeded by `manualSeed`). */
+  generator?: Generator;
+}
+
+/**
+ * Zeroes each element independently with probability `p` and scales the kept ones by
+ * `1 / (1 - p)`, so the expected value is unchanged (PyTorch's `F.dropout`). With `p = 0` or
+ * `training: false` the result is an alias of the input (a view, still differentiable); with
+ * `p = 1` every element is zeroed. The gradient is the upstream gradient times the same mask.
+ *
+ * @example
+ * ```ts
+ * import { dropout, ones, Generator } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * const y = dropout(ones([1000]), { p: 0.2, generator: new Generator(0) });
+ * const kept = (await y.array()).filter((v) => v !== 0);
+ * kept[0]; // 1.25
+ * kept.length > 700 && kept.length < 900; // true
+ * await dropout(ones([2]), { training: false }).array(); // [1, 1]
+ * ```
+ */
+export function dropout(input: Tensor, options: DropoutOptions = {}): Tensor {
+  const op = 'dropout';
+  assertTensor(op, input);
+  const p = options.p ?? 0.5;
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+    throw new RangeError(`${op}: expected probability p to be between 0 and 1, got ${String(p)}`);
+  }
+  const training = options.training ?? true;
+  if (typeof training !== 'boolean') throw new TypeError(`${op}: expected training to be a boolean, got ${String(training)}`);
+  const generator = resolveGenerator(op, options.generator);
+  if (!isFloating(input.dtype)) throw new TypeError(`${op}: expected a floating-point input, got dtype ${input.dtype}; convert it with .float() first`);
+  if (!training || p === 0) return input.expand([...input.shape]);
+  const n = input.numel();
+  const data = allocArray(input.dtype, n);
+  if (p < 1) {
+    const scale = 1 / (1 - p);
+    for (let i = 0; i < n; i++) data[i] = generator.random() < p ? 0 : scale;
+  }
+  const mask = fromArray(input.backendInstance, data, input.shape, input.dtype, true);
+  const out = decompose(() => input.mul(mask));
+  record(op, [input], { p }, [out, mask]);
+  mask.dispose();
+  return out;
+}
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /** Method form of {@link dropout}. */
+    dropout(options?: DropoutOptions): Tensor;
+  }
+}
+Tensor.prototype.dropout = function (this: Tensor, options?: DropoutOptions): Tensor {
+  return dropout(this, options);
+};

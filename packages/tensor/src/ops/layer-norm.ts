@@ -1,0 +1,113 @@
+import { isFloating } from '../dtype.js';
+import { assertTensor, decompose, record, sameBackend } from '../engine.js';
+import { formatShape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import './add.js';
+import './div.js';
+import './mean.js';
+import './mul.js';
+import './sqrt.js';
+import './square.js';
+import './sub.js';
+
+/** Options of {@link layerNorm}. */
+export interface LayerNormOptions {
+  /** Added to the variance for numerical stability (default 1e-5). */
+  eps?: number;
+}
+
+// splits `(tensor?, …, options?)` trailing arguments: a plain object in last place is the options
+function splitOptionalTensors<O extends object>(
+  op: string,
+  args: readonly unknown[],
+  names: readonly string[],
+): { tensors: (Tensor | null)[]; options: O } {
+  const tensors: (Tensor | null)[] = names.map(() => null);
+  let options = {} as O;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === undefined || a === null) continue;
+    if (a instanceof Tensor) {
+      if (i >= names.length) throw new TypeError(`${op}: too many tensor arguments: expected at most ${names.length} after input (${names.join(', ')})`);
+      assertTensor(op, a, names[i]);
+      tensors[i] = a;
+      continue;
+    }
+    if (typeof a === 'object' && !Array.isArray(a) && i === args.length - 1) {
+      options = a as O;
+      continue;
+    }
+    throw new TypeError(
+      `${op}: expected ${names[i] ?? 'the options object'} to be ${i < names.length ? 'a Tensor, null or the options object' : 'an options object'}, got ${Array.isArray(a) ? 'an array' : typeof a}`,
+    );
+  }
+  return { tensors, options };
+}
+
+function checkEps(op: string, eps: unknown): number {
+  if (typeof eps !== 'number' || !Number.isFinite(eps) || eps < 0) throw new TypeError(`${op}: expected eps to be a finite number >= 0, got ${String(eps)}`);
+  return eps;
+}
+
+/**
+ * Layer normalisation over the last `normalizedShape.length` dims:
+ * `(x - mean) / sqrt(var + eps) * weight + bias`, with the biased variance of each sample;
+ * `weight` and `bias` (optional) have shape `normalizedShape`. Differentiable w.r.t. input,
+ * weight and bias.
+ *
+ * @example
+ * ```ts
+ * import { layerNorm, tensor } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * const x = tensor([[1, 3], [10, 30]]);
+ * await layerNorm(x, [2], { eps: 0 }).array(); // [[-1, 1], [-1, 1]]
+ * await layerNorm(x, 2, tensor([2, 2]), tensor([1, 1]), { eps: 0 }).array(); // [[-1, 3], [-1, 3]]
+ * ```
+ */
+export function layerNorm(
+  input: Tensor,
+  normalizedShape: number | readonly number[],
+  weight?: Tensor | null | LayerNormOptions,
+  bias?: Tensor | null | LayerNormOptions,
+  options?: LayerNormOptions,
+): Tensor;
+export function layerNorm(input: Tensor, normalizedShape: number | readonly number[], ...args: unknown[]): Tensor {
+  const op = 'layerNorm';
+  assertTensor(op, input);
+  const shape = typeof normalizedShape === 'number' ? [normalizedShape] : Array.isArray(normalizedShape) ? [...(normalizedShape as number[])] : null;
+  if (!shape || shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
+    throw new TypeError(`${op}: expected normalizedShape to be a positive integer or a non-empty list of them, got ${JSON.stringify(normalizedShape)}`);
+  }
+  const { tensors, options } = splitOptionalTensors<LayerNormOptions>(op, args, ['weight', 'bias']);
+  const [weight, bias] = tensors as [Tensor | null, Tensor | null];
+  sameBackend(op, [input, weight, bias], ['input', 'weight', 'bias']);
+  const eps = checkEps(op, options.eps ?? 1e-5);
+  if (!isFloating(input.dtype)) throw new TypeError(`${op}: expected a floating-point input, got dtype ${input.dtype}; convert it with .float() first`);
+  const k = shape.length;
+  const tail = input.shape.slice(input.ndim - k);
+  if (input.ndim < k || tail.some((d, i) => d !== shape[i])) {
+    throw new RangeError(
+      `${op}: expected an input whose last ${k} dims are normalizedShape ${formatShape(shape)}, got input of shape ${formatShape(input.shape)}`,
+    );
+  }
+  for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
+    if (!t) continue;
+    if (t.shape.length !== k || t.shape.some((d, i) => d !== shape[i])) {
+      throw new RangeError(`${op}: expected ${name} of shape normalizedShape ${formatShape(shape)}, got ${formatShape(t.shape)}`);
+    }
+    if (t.dtype !== input.dtype) throw new TypeError(`${op}: expected ${name} to have the input's dtype ${input.dtype}, got ${t.dtype}; convert it with .to('${input.dtype}')`);
+  }
+  const dims = Array.from({ length: k }, (_, i) => input.ndim - k + i);
+  const [out, mean, std] = decompose(() => {
+    const mean = input.mean({ dim: dims, keepdim: true });
+    const std = input.sub(mean).square().mean({ dim: dims, keepdim: true }).add(eps).sqrt();
+    let y = input.sub(mean).div(std);
+    if (weight) y = y.mul(weight);
+    if (bias) y = y.add(bias);
+    return [y, mean, std] as const;
+  });
+  record(op, [input, weight, bias], { normalizedShape: shape, eps }, [out, mean, std]);
+  mean.dispose();
+  std.dispose();
+  return out;
+}

@@ -1,0 +1,68 @@
+import { assertTensor, kernelFor, kernelTensor, record, wrapResult } from '../engine.js';
+import { Tensor } from '../tensor.js';
+import { checkFloat, poolAttrs, spatialInput, withBatch, type IntPair } from './conv-args.js';
+
+/** Options of {@link maxPool2d} (PyTorch's `torch.nn.functional.max_pool2d` keywords). */
+export interface MaxPool2dOptions {
+  /** Window size: an int or `[height, width]`. Required (or pass it positionally). */
+  kernelSize?: IntPair;
+  /** Window stride (int or pair). Default: `kernelSize`. */
+  stride?: IntPair | null;
+  /** Implicit `-Infinity` padding on both sides (int or pair, at most half the kernel). Default 0. */
+  padding?: IntPair;
+  /** Spacing between window taps (int or pair). Default 1. */
+  dilation?: IntPair;
+  /** Use `ceil` instead of `floor` for the output size. Default false. */
+  ceilMode?: boolean;
+}
+
+function options(args: readonly unknown[]): MaxPool2dOptions {
+  const [a, b] = args;
+  if (typeof a === 'number' || Array.isArray(a)) return { ...((b as MaxPool2dOptions | undefined) ?? {}), kernelSize: a as IntPair };
+  return (a as MaxPool2dOptions | undefined) ?? {};
+}
+
+/**
+ * 2-D max pooling of `input` `[N, C, H, W]` (or `[C, H, W]`), like PyTorch's
+ * `torch.nn.functional.max_pool2d`: each output is the maximum of its window (NaN propagates).
+ * The gradient flows to the position of each window's maximum (the first one on ties).
+ *
+ * @example
+ * ```ts
+ * import { tensor, maxPool2d } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * const x = tensor([[[[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]]]);
+ * await maxPool2d(x, 2).array(); // [[[[6, 8], [14, 16]]]]
+ * await maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }).array(); // [[[[6, 8], [14, 16]]]]
+ * x.maxPool2d(2, { stride: 1 }).shape; // [1, 1, 3, 3]
+ * ```
+ */
+export function maxPool2d(input: Tensor, options: MaxPool2dOptions & { kernelSize: IntPair }): Tensor;
+export function maxPool2d(input: Tensor, kernelSize: IntPair, options?: MaxPool2dOptions): Tensor;
+export function maxPool2d(input: Tensor, ...args: unknown[]): Tensor {
+  assertTensor('maxPool2d', input);
+  checkFloat('maxPool2d', [input], ['input']);
+  const unbatched = spatialInput('maxPool2d', input);
+  const o = options(args);
+  return withBatch(input, unbatched, (x) => {
+    const { outputSize: _, ...attrs } = poolAttrs('maxPool2d', x, o);
+    const backend = x.backendInstance;
+    const [v, i] = kernelFor('maxPool2d', backend, 'maxPool2d', x.dtype)(kernelTensor(x), attrs);
+    const values = wrapResult(backend, v);
+    const indices = wrapResult(backend, i);
+    record('maxPool2d', [x], attrs, [values, indices]);
+    indices.dispose();
+    return values;
+  });
+}
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /** Method form of {@link maxPool2d}. */
+    maxPool2d(options: MaxPool2dOptions & { kernelSize: IntPair }): Tensor;
+    maxPool2d(kernelSize: IntPair, options?: MaxPool2dOptions): Tensor;
+  }
+}
+Tensor.prototype.maxPool2d = function (this: Tensor, ...args: unknown[]): never {
+  return (maxPool2d as (x: Tensor, ...a: unknown[]) => Tensor)(this, ...args) as never;
+};
