@@ -17,7 +17,8 @@ export interface AdamOptions {
   maximize?: boolean;
 }
 
-type AdamGroup = ParamGroup<Required<AdamOptions>>;
+/** A parameter group of {@link Adam} / {@link AdamW} with every option resolved. */
+export type AdamGroup = ParamGroup<Required<AdamOptions>>;
 
 function adamUpdate(param: Tensor, grad: Tensor, state: ParamState, group: AdamGroup, decoupled: boolean): void {
   const { lr, betas, eps, weightDecay, amsgrad, maximize } = group;

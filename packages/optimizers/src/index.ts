@@ -16,7 +16,7 @@ export {
   type ZeroGradOptions,
 } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';
-export { Adam, AdamW, type AdamOptions } from './adam.js';
+export { Adam, AdamW, type AdamOptions, type AdamGroup } from './adam.js';
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';
 export { Adagrad, type AdagradOptions } from './adagrad.js';
 export {
@@ -33,6 +33,7 @@ export {
   type CosineAnnealingLROptions,
   type LambdaLROptions,
 } from './lr-scheduler.js';
+export type { AnyOptimizer } from './lr-scheduler.js';
 export { OneCycleLR, type OneCycleLROptions } from './one-cycle-lr.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce-lr-on-plateau.js';
 export { clipGradNorm_, clipGradValue_, type ClipGradNormOptions } from './clip-grad.js';

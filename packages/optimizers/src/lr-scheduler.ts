@@ -1,6 +1,7 @@
 import type { Optimizer } from './optimizer.js';
 
-type AnyOptimizer = Optimizer<object>;
+/** Any optimizer, whatever its options type (what schedulers accept). */
+export type AnyOptimizer = Optimizer<object>;
 
 /** The serialisable state of a scheduler: its counters and learning rates (no functions). */
 export type SchedulerStateDict = Record<string, unknown>;

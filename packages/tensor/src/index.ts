@@ -15,6 +15,7 @@ export { tidy, keep, adopt, memory, setDebugMode } from './scope.js';
 export * from './engine.js';
 export * from './args.js';
 export { formatTensor } from './format.js';
+export type { IntPair } from './ops/conv-args.js';
 export * from './random.js';
 export * from './ops/add.js';
 export * from './ops/sub.js';
