@@ -2,8 +2,6 @@
 // conv2dInputGrad, conv2dWeightGrad, avgPool2dBackward, adaptiveAvgPool2dBackward): the PyTorch
 // golden cases of packages/conformance/fixtures/pytorch/ops.json (forward and gradients), a naive
 // six-deep-loop reference for random geometries, float64 gradcheck, errors, leaks, and a timing print.
-import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   Tensor,
@@ -25,42 +23,7 @@ import {
 } from '@tensorgrad/tensor';
 import '@tensorgrad/backend-cpu';
 import { gradcheck } from '@tensorgrad/autodiff';
-
-interface GoldenTensor {
-  shape: number[];
-  dtype: DType;
-  data: (number | string | boolean)[];
-}
-interface GoldenCase {
-  id: string;
-  op: string;
-  inputs: (GoldenTensor | null)[];
-  attrs: Record<string, unknown>;
-  output: GoldenTensor;
-  gradOutput?: GoldenTensor;
-  grads?: (GoldenTensor | null)[];
-}
-
-const golden = JSON.parse(readFileSync(fileURLToPath(new URL('../../conformance/fixtures/pytorch/ops.json', import.meta.url)), 'utf8')) as { cases: GoldenCase[] };
-
-const num = (v: number | string | boolean): number => (typeof v === 'boolean' ? Number(v) : typeof v === 'string' ? Number(v) : v);
-
-function fromGolden(g: GoldenTensor): Tensor {
-  const data = g.dtype === 'float32' ? Float32Array.from(g.data, num) : Float64Array.from(g.data, num);
-  return fromArray(getBackend(), data, g.shape, g.dtype);
-}
-
-function expectClose(actual: Tensor, expected: GoldenTensor, what: string): void {
-  expect(actual.shape, `${what} shape`).toEqual(expected.shape);
-  expect(actual.dtype, `${what} dtype`).toBe(expected.dtype);
-  const a = actual.dataSync();
-  const tol = expected.dtype === 'float64' ? 1e-10 : 1e-4;
-  const scale = Math.max(1, ...expected.data.map((v) => Math.abs(num(v))));
-  expected.data.forEach((v, i) => {
-    const e = num(v);
-    expect(Math.abs(a[i]! - e), `${what}[${i}]: ${a[i]} vs ${e}`).toBeLessThanOrEqual(tol * 1e-2 * scale + tol * Math.abs(e));
-  });
-}
+import { goldenCases, runGoldenCase, tolPerDtype } from './golden-helpers.js';
 
 const ops: Record<string, (inputs: (Tensor | null)[], attrs: Record<string, unknown>) => Tensor> = {
   conv2d: ([x, w, b], a) => conv2d(x!, w!, b ?? null, a),
@@ -70,30 +33,22 @@ const ops: Record<string, (inputs: (Tensor | null)[], attrs: Record<string, unkn
   adaptiveAvgPool2d: ([x], a) => adaptiveAvgPool2d(x!, a.outputSize as never),
 };
 
-function runGolden(c: GoldenCase): void {
-  const before = memory().numTensors;
-  tidy(() => {
-    const inputs = c.inputs.map((t) => (t ? fromGolden(t) : null));
-    inputs.forEach((t) => t?.requiresGrad_());
-    const out = ops[c.op]!(inputs, c.attrs);
-    expectClose(out, c.output, `${c.id} output`);
-    if (c.gradOutput && c.grads) {
-      out.backward(fromGolden(c.gradOutput));
-      c.grads.forEach((g, i) => {
-        if (!g) return;
-        expect(inputs[i]!.grad, `${c.id} grad ${i}`).not.toBeNull();
-        expectClose(inputs[i]!.grad!, g, `${c.id} grad ${i}`);
-      });
-    }
-    inputs.forEach((t) => t?.dispose());
-  });
-  expect(memory().numTensors, `${c.id} leaks`).toBe(before);
-}
+// float32 rtol 1e-4 / atol 1e-6, float64 rtol 1e-10 / atol 1e-12 (formerly atol scaled by max(1, max|expected|))
+const convTol = tolPerDtype({ rtol: 1e-4, atol: 1e-6 }, { rtol: 1e-10, atol: 1e-12 });
 
 describe('golden conv/pool ops', () => {
-  const cases = golden.cases.filter((c) => c.op in ops);
+  const cases = goldenCases(ops);
   it('has every case', () => expect(cases.length).toBe(42));
-  it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => runGolden(c));
+  it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) =>
+    runGoldenCase(
+      c,
+      (inputs) => {
+        inputs.forEach((t) => t?.requiresGrad_());
+        return ops[c.op]!(inputs, c.attrs);
+      },
+      convTol,
+    ),
+  );
 });
 
 // ---------------------------------------------------------------------------------------------

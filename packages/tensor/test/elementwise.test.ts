@@ -1,7 +1,5 @@
-import { fileURLToPath } from 'node:url';
 // Element-wise ops: forward values against plain float64 JavaScript, special values, gradients
 // against hand-derived formulas, and the PyTorch golden cases of packages/conformance/fixtures/pytorch/ops.json (a copy of shared/golden).
-import { readFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   Tensor,
@@ -39,6 +37,7 @@ import {
 } from '@tensorgrad/tensor';
 import '@tensorgrad/backend-cpu';
 import { grad } from '@tensorgrad/autodiff';
+import { decodeGoldenScalar, expectGoldenClose, fromGolden, goldenCases } from './golden-helpers.js';
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -666,26 +665,6 @@ describe('gradients', () => {
 // ---------------------------------------------------------------------------------------------
 // PyTorch golden cases
 
-interface GoldenTensor {
-  shape: number[];
-  dtype: DType;
-  data: (number | boolean | string)[];
-}
-interface GoldenCase {
-  id: string;
-  op: string;
-  dtype: DType;
-  inputs: (GoldenTensor | null)[];
-  attrs: Record<string, unknown>;
-  output: GoldenTensor;
-  gradOutput?: GoldenTensor;
-  grads?: (GoldenTensor | null)[];
-}
-
-const GOLDEN = fileURLToPath(new URL('../../conformance/fixtures/pytorch/ops.json', import.meta.url));
-const num = (v: number | boolean | string): number => (typeof v === 'string' ? Number(v) : Number(v));
-const fromGolden = (t: GoldenTensor): Tensor => mk(t.data.map(num), t.shape, t.dtype);
-
 type Op = (inputs: Tensor[], attrs: Record<string, unknown>) => Tensor;
 const bin = (f: (a: Tensor, b: Tensor | number) => Tensor, key: string): Op => (xs, at) => f(xs[0]!, xs[1] ?? (at[key] as number));
 const GOLDEN_OPS: Record<string, Op> = {
@@ -713,12 +692,10 @@ const GOLDEN_OPS: Record<string, Op> = {
   gelu: ([x], at) => gelu(x!, at as { approximate?: 'none' | 'tanh' }),
   clamp: ([x], at) => clamp(x!, at as { min?: number; max?: number }),
   where: ([c, x, y]) => where(c!, x!, y!),
-  maskedFill: ([x, m], at) => maskedFill(x!, m!, num(at.value as number | string)),
+  maskedFill: ([x, m], at) => maskedFill(x!, m!, decodeGoldenScalar(at.value)),
 };
 
-const cases: GoldenCase[] = existsSync(GOLDEN)
-  ? (JSON.parse(readFileSync(GOLDEN, 'utf8')) as { cases: GoldenCase[] }).cases.filter((c) => c.op in GOLDEN_OPS)
-  : [];
+const cases = goldenCases(GOLDEN_OPS);
 
 describe('golden (PyTorch 1.13.1)', () => {
   it('has cases for every element-wise op', () => {
@@ -728,14 +705,12 @@ describe('golden (PyTorch 1.13.1)', () => {
   });
 
   it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
-    const tol = c.dtype === 'float64' ? [1e-10, 1e-10] : [1e-5, 1e-6];
+    // DESIGN.md §6 element-wise: float32 rtol 1e-5 / atol 1e-6, float64 1e-10 (expectGoldenClose's default)
     noLeak(() => {
       const inputs = c.inputs.map((t) => fromGolden(t!));
       const op = GOLDEN_OPS[c.op]!;
       const out = op(inputs, c.attrs);
-      expect(out.shape).toEqual(c.output.shape);
-      expect(out.dtype).toBe(c.output.dtype);
-      expectClose(values(out), c.output.data.map(num), tol[0], tol[1], `${c.id} output`);
+      expectGoldenClose(out, c.output, `${c.id} output`);
       out.dispose();
       if (c.grads && c.gradOutput) {
         const diff = c.grads.map((g, i) => (g ? i : -1)).filter((i) => i >= 0);
@@ -751,8 +726,7 @@ describe('golden (PyTorch 1.13.1)', () => {
         );
         diff.forEach((i, k) => {
           const expected = c.grads![i]!;
-          expect(gs[k]!.shape).toEqual(expected.shape);
-          expectClose(values(gs[k]!), expected.data.map(num), tol[0], tol[1], `${c.id} grad ${i}`);
+          expectGoldenClose(gs[k]!, expected, `${c.id} grad ${i}`);
         });
         gs.forEach((g) => g.dispose());
         gOut.dispose();

@@ -1,12 +1,8 @@
-import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   Tensor,
   cat,
-  fromArray,
   gather,
-  getBackend,
   indexSelect,
   memory,
   oneHot,
@@ -15,92 +11,21 @@ import {
   tensor,
   tidy,
   zeros,
-  type DType,
   type TypedArray,
 } from '@tensorgrad/tensor';
 import '@tensorgrad/backend-cpu';
 import { gradcheck } from '@tensorgrad/autodiff';
+import { callOp, goldenCases, runGoldenCase, tolPerDtype } from './golden-helpers.js';
 
-interface GoldenTensor {
-  shape: number[];
-  dtype: DType;
-  data: (number | string | boolean)[];
-}
-interface GoldenCase {
-  id: string;
-  op: string;
-  inputs: (GoldenTensor | null)[];
-  attrs: Record<string, unknown>;
-  output: GoldenTensor;
-  gradOutput?: GoldenTensor;
-  grads?: (GoldenTensor | null)[];
-}
-
-const golden = JSON.parse(readFileSync(fileURLToPath(new URL('../../conformance/fixtures/pytorch/ops.json', import.meta.url)), 'utf8')) as { cases: GoldenCase[] };
-
-function num(v: number | string | boolean): number {
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (v === 'NaN') return NaN;
-  if (v === 'Infinity') return Infinity;
-  if (v === '-Infinity') return -Infinity;
-  return v as number;
-}
-
-function fromGolden(g: GoldenTensor): Tensor {
-  const data =
-    g.dtype === 'float32'
-      ? Float32Array.from(g.data, num)
-      : g.dtype === 'float64'
-        ? Float64Array.from(g.data, num)
-        : g.dtype === 'int32'
-          ? Int32Array.from(g.data, num)
-          : Uint8Array.from(g.data, num);
-  return fromArray(getBackend(), data, g.shape, g.dtype);
-}
-
-function expectClose(actual: Tensor, expected: GoldenTensor, what: string): void {
-  expect(actual.shape, `${what} shape`).toEqual(expected.shape);
-  expect(actual.dtype, `${what} dtype`).toBe(expected.dtype);
-  const a = actual.dataSync();
-  const tol = expected.dtype === 'float64' ? 1e-10 : 1e-6;
-  expected.data.forEach((v, i) => {
-    const e = num(v);
-    expect(Math.abs(a[i]! - e), `${what}[${i}]: ${a[i]} vs ${e}`).toBeLessThanOrEqual(tol + tol * Math.abs(e));
-  });
-}
-
-/** Runs a golden case: fn(...inputs, attrs) (cat/stack: fn(inputs, attrs)), output and gradients. */
-function runGolden(c: GoldenCase, fns: Record<string, (...a: never[]) => Tensor>): void {
-  const before = memory().numTensors;
-  tidy(() => {
-    const inputs = c.inputs.map((t) => (t ? fromGolden(t) : null));
-    const diff = c.grads?.map((g) => g !== null) ?? [];
-    inputs.forEach((t, i) => {
-      if (t && diff[i]) t.requiresGrad_();
-    });
-    const fn = fns[c.op] as unknown as (...a: unknown[]) => Tensor;
-    const out = c.op === 'cat' || c.op === 'stack' ? fn(inputs, c.attrs) : fn(...inputs, c.attrs);
-    expectClose(out, c.output, `${c.id} output`);
-    if (c.gradOutput && c.grads) {
-      out.backward(fromGolden(c.gradOutput));
-      c.grads.forEach((g, i) => {
-        if (!g) return;
-        const actual = inputs[i]!.grad;
-        expect(actual, `${c.id} grad ${i}`).not.toBeNull();
-        expectClose(actual!, g, `${c.id} grad ${i}`);
-      });
-    }
-    inputs.forEach((t) => t?.dispose());
-  });
-  expect(memory().numTensors, `${c.id} leaks`).toBe(before);
-}
+// float32 rtol 1e-6 / atol 1e-6, float64 1e-10 (int32 and bool exact)
+const TOL = tolPerDtype({ rtol: 1e-6, atol: 1e-6 });
 
 const indexingOps = { gather, indexSelect, oneHot, pad };
 
 describe('golden indexing ops', () => {
-  const cases = golden.cases.filter((c) => c.op in indexingOps);
+  const cases = goldenCases(indexingOps);
   it('has the expected cases', () => expect(cases.length).toBeGreaterThanOrEqual(21));
-  it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => runGolden(c, indexingOps as never));
+  it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => runGoldenCase(c, callOp(indexingOps as never), TOL));
 });
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);

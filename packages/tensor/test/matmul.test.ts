@@ -1,8 +1,6 @@
-import { fileURLToPath } from 'node:url';
 // matmul / mm / bmm and the CPU GEMM: values against a naive float64 triple loop (odd sizes,
 // transposed and strided operands, broadcast batches, int32, empty tensors), gradients against
 // the formulas dA = g·Bᵀ, dB = Aᵀ·g, error messages, and the PyTorch golden cases.
-import { readFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   Tensor,
@@ -18,6 +16,7 @@ import {
 } from '@tensorgrad/tensor';
 import { matmulInto } from '@tensorgrad/backend-cpu';
 import { grad } from '@tensorgrad/autodiff';
+import { expectGoldenClose, fromGolden, goldenCases, tolPerDtype, type GoldenTensor } from './golden-helpers.js';
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -491,36 +490,16 @@ describe('gradients', () => {
 // ---------------------------------------------------------------------------------------------
 // PyTorch golden cases
 
-interface GoldenTensor {
-  shape: number[];
-  dtype: DType;
-  data: (number | string)[];
-}
-interface GoldenCase {
-  id: string;
-  op: string;
-  dtype: DType;
-  inputs: GoldenTensor[];
-  output: GoldenTensor;
-  gradOutput?: GoldenTensor;
-  grads?: (GoldenTensor | null)[];
-}
-
-const GOLDEN = fileURLToPath(new URL('../../conformance/fixtures/pytorch/ops.json', import.meta.url));
 const OPS: Record<string, (a: Tensor, b: Tensor) => Tensor> = { matmul, mm, bmm };
-const golden: GoldenCase[] = existsSync(GOLDEN)
-  ? (JSON.parse(readFileSync(GOLDEN, 'utf8')) as { cases: GoldenCase[] }).cases.filter((c) => c.op in OPS)
-  : [];
-const fromGolden = (t: GoldenTensor): Tensor => mk(t.data.map(Number), t.shape, t.dtype);
-
-function expectGolden(actual: readonly number[], expected: readonly number[], dtype: DType, what: string): void {
-  // DESIGN.md §6: float32 matmul to rtol 1e-4, float64 to 1e-10
-  const [rtol, atol] = dtype === 'float64' ? [1e-10, 1e-10] : [1e-4, 1e-6];
-  expect(actual.length, what).toBe(expected.length);
-  expected.forEach((e, i) => {
-    if (!(Math.abs(actual[i]! - e) <= atol + rtol * Math.abs(e))) throw new Error(`${what} element ${i}: got ${actual[i]}, expected ${e}`);
-  });
-}
+const golden = goldenCases(OPS);
+/** A golden tensor freed by noLeak. */
+const fromGoldenMade = (t: GoldenTensor): Tensor => {
+  const x = fromGolden(t);
+  made.push(x);
+  return x;
+};
+// DESIGN.md §6: float32 matmul to rtol 1e-4 (atol 1e-6), float64 to 1e-10; int32 exact
+const TOL = tolPerDtype({ rtol: 1e-4, atol: 1e-6 });
 
 describe('golden (PyTorch 1.13.1)', () => {
   it('has the matmul, mm and bmm cases', () => {
@@ -529,18 +508,15 @@ describe('golden (PyTorch 1.13.1)', () => {
 
   it.each(golden.map((c) => [c.id, c] as const))('%s', (_id, c) => {
     noLeak(() => {
-      const [a, b] = c.inputs.map(fromGolden) as [Tensor, Tensor];
+      const [a, b] = c.inputs.map((t) => fromGoldenMade(t!)) as [Tensor, Tensor];
       const op = OPS[c.op]!;
       const y = op(a, b);
-      expect(y.shape).toEqual(c.output.shape);
-      expect(y.dtype).toBe(c.output.dtype);
-      expectGolden(values(y), c.output.data.map(Number), c.dtype, `${c.id} output`);
+      expectGoldenClose(y, c.output, `${c.id} output`, TOL);
       y.dispose();
       if (c.grads && c.gradOutput) {
-        const gs = grad((x, z) => op(x!, z!), [a, b], { gradOutput: fromGolden(c.gradOutput) });
+        const gs = grad((x, z) => op(x!, z!), [a, b], { gradOutput: fromGoldenMade(c.gradOutput) });
         gs.forEach((g, i) => {
-          expect(g.shape).toEqual(c.grads![i]!.shape);
-          expectGolden(values(g), c.grads![i]!.data.map(Number), c.dtype, `${c.id} grad ${i}`);
+          expectGoldenClose(g, c.grads![i]!, `${c.id} grad ${i}`, TOL);
           g.dispose();
         });
       }

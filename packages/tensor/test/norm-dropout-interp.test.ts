@@ -1,8 +1,6 @@
 // batchNorm, layerNorm, dropout, interpolate: the PyTorch golden cases of
 // packages/conformance/fixtures/pytorch/ops.json (outputs, gradients, updated running stats),
 // float64 gradchecks, dropout statistics and seeding, errors and leak checks.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   Generator,
@@ -18,61 +16,17 @@ import {
   ones,
   tensor,
   zeros,
-  type DType,
   type Tensor,
-  type TypedArray,
 } from '@tensorgrad/tensor';
 import '@tensorgrad/backend-cpu';
 import { gradcheck } from '@tensorgrad/autodiff';
+import { goldenCases, runGoldenCase, tolPerDtype, type GoldenTensorCase } from './golden-helpers.js';
 
-interface GT {
-  shape: number[];
-  dtype: DType;
-  data: (number | string)[];
-}
-interface GoldenCase {
-  id: string;
-  op: string;
-  dtype: DType;
-  inputs: (GT | null)[];
-  attrs: Record<string, unknown>;
-  output: GT;
-  gradOutput?: GT;
-  grads?: (GT | null)[];
-  inputsAfter?: (GT | null)[];
-}
+const golden = goldenCases(['batchNorm', 'layerNorm', 'dropout', 'interpolate']);
+// float32 rtol 1e-4 / atol 1e-6, float64 rtol 1e-10 / atol 1e-12
+const TOL = tolPerDtype({ rtol: 1e-4, atol: 1e-6 }, { rtol: 1e-10, atol: 1e-12 });
 
-const OPS = new Set(['batchNorm', 'layerNorm', 'dropout', 'interpolate']);
-const golden = (
-  JSON.parse(readFileSync(fileURLToPath(new URL('../../conformance/fixtures/pytorch/ops.json', import.meta.url)), 'utf8')) as {
-    cases: GoldenCase[];
-  }
-).cases.filter((c) => OPS.has(c.op));
-
-function num(v: number | string): number {
-  return typeof v === 'number' ? v : Number(v);
-}
-
-function make(g: GT, requiresGrad = false): Tensor {
-  const data = g.data.map(num);
-  const arr: TypedArray = g.dtype === 'float64' ? Float64Array.from(data) : Float32Array.from(data);
-  const t = fromArray(getBackend(), arr, g.shape, g.dtype);
-  if (requiresGrad) t.requiresGrad = true;
-  return t;
-}
-
-function expectClose(actual: Tensor, expected: GT, what: string): void {
-  expect(actual.shape, `${what} shape`).toEqual(expected.shape);
-  const tol = expected.dtype === 'float64' ? 1e-10 : 1e-4;
-  const atol = expected.dtype === 'float64' ? 1e-12 : 1e-6;
-  const a = actual.dataSync();
-  expected.data.map(num).forEach((e, i) => {
-    const d = Math.abs(a[i]! - e);
-    if (!(d <= atol + tol * Math.abs(e))) throw new Error(`${what}[${i}]: got ${a[i]}, expected ${e} (|diff| ${d})`);
-  });
-}
-
-function call(c: GoldenCase, ins: (Tensor | null)[]): Tensor {
+function call(ins: (Tensor | null)[], c: GoldenTensorCase): Tensor {
   const a = c.attrs;
   switch (c.op) {
     case 'batchNorm':
@@ -91,26 +45,7 @@ describe('golden cases (PyTorch 1.13)', () => {
     expect(golden.length).toBeGreaterThanOrEqual(28);
   });
   for (const c of golden) {
-    it(c.id, () => {
-      const before = memory().numTensors;
-      const ins = c.inputs.map((g, i) => (g ? make(g, !!c.grads?.[i]) : null));
-      const y = call(c, ins);
-      expectClose(y, c.output, 'output');
-      if (c.inputsAfter) c.inputsAfter.forEach((g, i) => g && expectClose(ins[i]!, g, `inputsAfter[${i}]`));
-      if (c.gradOutput && c.grads) {
-        const go = make(c.gradOutput);
-        y.backward(go);
-        go.dispose();
-        c.grads.forEach((g, i) => {
-          if (!g) return;
-          expect(ins[i]!.grad, `grad[${i}]`).not.toBeNull();
-          expectClose(ins[i]!.grad!, g, `grad[${i}]`);
-        });
-      }
-      y.dispose();
-      for (const t of ins) t?.dispose();
-      expect(memory().numTensors).toBe(before);
-    });
+    it(c.id, () => runGoldenCase(c, call, TOL));
   }
 });
 

@@ -1,5 +1,3 @@
-import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   argmax,
@@ -22,6 +20,7 @@ import {
 } from '@tensorgrad/tensor';
 import '@tensorgrad/backend-cpu';
 import '@tensorgrad/autodiff';
+import { expectGoldenClose, fromGolden, goldenCasesAnyOutput, goldenData, tolPerDtype, type GoldenCase } from './golden-helpers.js';
 
 // ---------------------------------------------------------------------------------------------
 // helpers: deterministic data, float64 reference loops, comparisons, leak checks
@@ -482,30 +481,9 @@ describe('softmax / logSoftmax', () => {
 // ---------------------------------------------------------------------------------------------
 // PyTorch golden cases (see packages/conformance/fixtures/pytorch/README.md)
 
-interface GoldenTensor {
-  shape: number[];
-  dtype: DType;
-  data: (number | string | boolean)[];
-}
-interface GoldenCase {
-  id: string;
-  op: string;
-  dtype: DType;
-  inputs: (GoldenTensor | null)[];
-  attrs: Record<string, unknown>;
-  output: GoldenTensor | { values: GoldenTensor; indices: GoldenTensor };
-  gradOutput?: GoldenTensor;
-  grads?: (GoldenTensor | null)[];
-}
-
-const num = (v: number | string | boolean): number => (typeof v === 'string' ? Number(v) : Number(v));
-const golden = (JSON.parse(readFileSync(fileURLToPath(new URL('../../conformance/fixtures/pytorch/ops.json', import.meta.url)), 'utf8')) as { cases: GoldenCase[] }).cases.filter((c) =>
-  ['mean', 'max', 'min', 'argmax', 'argmin', 'std', 'var', 'softmax', 'logSoftmax'].includes(c.op),
-);
-
-function fromGolden(t: GoldenTensor): Tensor {
-  return make(t.data.map(num), t.shape, t.dtype);
-}
+const golden = goldenCasesAnyOutput(['mean', 'max', 'min', 'argmax', 'argmin', 'std', 'var', 'softmax', 'logSoftmax']);
+// float32 rtol 1e-4 / atol 1e-6, float64 1e-10 (as tol() above); int32 exact
+const TOL = tolPerDtype({ rtol: 1e-4, atol: 1e-6 });
 
 function runGolden(c: GoldenCase, x: Tensor): Tensor | { values: Tensor; indices: Tensor } {
   const a = c.attrs;
@@ -545,19 +523,15 @@ describe('golden (PyTorch 1.13.1)', () => {
       const outT = 'values' in c.output ? (out as { values: Tensor }).values : (out as Tensor);
       if ('values' in c.output) {
         const r = out as { values: Tensor; indices: Tensor };
-        expect(r.values.shape).toEqual(c.output.values.shape);
-        expectClose(values(r.values), c.output.values.data.map(num), c.dtype, 'values');
+        expectGoldenClose(r.values, c.output.values, 'values', TOL);
         expect(r.indices.dtype).toBe('int32');
-        expect(values(r.indices)).toEqual(c.output.indices.data.map(num));
+        expect(values(r.indices)).toEqual(Array.from(goldenData(c.output.indices)));
       } else {
-        expect(outT.shape).toEqual(c.output.shape);
-        expect(outT.dtype).toBe(c.output.dtype);
-        expectClose(values(outT), c.output.data.map(num), c.dtype, 'output');
+        expectGoldenClose(outT, c.output, 'output', TOL);
       }
       if (c.grads && c.gradOutput) {
         outT.backward(fromGolden(c.gradOutput));
-        expect(x.grad!.shape).toEqual(c.grads[0]!.shape);
-        expectClose(values(x.grad!), c.grads[0]!.data.map(num), c.dtype, 'grad');
+        expectGoldenClose(x.grad!, c.grads[0]!, 'grad', TOL);
       }
       x.dispose();
     }),
