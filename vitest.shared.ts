@@ -12,6 +12,8 @@ export const workspaceAliases: Record<string, string> = {
   '@tensorgrad/io': `${root}io/src/index.ts`,
   '@tensorgrad/conformance': `${root}conformance/src/index.ts`,
   '@tensorgrad/data': `${root}data/src/index.ts`,
+  '@tensorgrad/layers': `${root}layers/src/index.ts`,
+  '@tensorgrad/losses': `${root}losses/src/index.ts`,
   tensorgrad: `${root}tensorgrad/src/index.ts`,
 };
 

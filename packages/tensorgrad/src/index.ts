@@ -1,5 +1,5 @@
 /**
- * `tensorgrad`: the umbrella package. Re-exports tensors, ops, autodiff, optimizers, data loading,
+ * `tensorgrad`: the umbrella package. Re-exports tensors, ops, autodiff, layers, losses, optimizers, data loading,
  * safetensors IO and the CPU backend,
  * and makes `cpu` the default backend.
  *
@@ -11,9 +11,13 @@ import { CpuBackend } from '@tensorgrad/backend-cpu';
 export * from '@tensorgrad/tensor';
 export { grad, gradcheck, sumToShape, rules, type GradcheckOptions } from '@tensorgrad/autodiff';
 export { CpuBackend } from '@tensorgrad/backend-cpu';
+export * from '@tensorgrad/layers';
+export * from '@tensorgrad/losses';
 export * from '@tensorgrad/optimizers';
 export * from '@tensorgrad/data';
 export * from '@tensorgrad/io';
+// layers and optimizers both define this (identical) options type; `export *` would drop it
+export type { ZeroGradOptions } from '@tensorgrad/layers';
 
 // the CPU backend is the default everywhere: highest priority among the built-in backends
 registerBackend('cpu', () => new CpuBackend('cpu'), { priority: 100 });

@@ -1,0 +1,82 @@
+import { abs, add, clamp, exp, log, mul, neg, relu, sub, tidy, type Tensor } from '@tensorgrad/tensor';
+import { applyReduction, checkBroadcastWeight, checkReduction, checkSameShape, type ReductionOptions } from './common.js';
+
+/** Options of {@link binaryCrossEntropy}. */
+export interface BCELossOptions extends ReductionOptions {
+  /** Per-element rescaling weight, broadcast against the input (e.g. one weight per column). */
+  weight?: Tensor | null;
+}
+
+/** Options of {@link binaryCrossEntropyWithLogits}. */
+export interface BCEWithLogitsLossOptions extends BCELossOptions {
+  /** Weight of the positive term (`target = 1`), broadcast against the input: one value per class. */
+  posWeight?: Tensor | null;
+}
+
+/**
+ * Binary cross entropy between probabilities `input` (values in [0, 1]) and targets:
+ * `-weight·(target·log(input) + (1 - target)·log(1 - input))`, each log clamped to `>= -100`
+ * as PyTorch does. Prefer {@link binaryCrossEntropyWithLogits} on raw scores: it is stable.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * import { binaryCrossEntropy } from '@tensorgrad/losses';
+ * await binaryCrossEntropy(tensor([0.5, 0.5]), tensor([1, 0])).item(); // 0.6931472
+ * await binaryCrossEntropy(tensor([1, 0]), tensor([0, 1]), { reduction: 'none' }).array(); // [100, 100]
+ * ```
+ */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELossOptions = {}): Tensor {
+  const op = 'binaryCrossEntropy';
+  checkSameShape(op, input, target);
+  const reduction = checkReduction(op, options.reduction);
+  const weight = checkBroadcastWeight(op, 'weight', options.weight, input.shape);
+  if (input.backendInstance.readSync && input.numel() > 0) {
+    const v = input.dataSync();
+    for (let i = 0; i < v.length; i++) {
+      if (!(v[i]! >= 0 && v[i]! <= 1)) {
+        throw new RangeError(`${op}: expected every element of input to be a probability in [0, 1], got ${v[i]} at flat index ${i}; apply sigmoid() first or use binaryCrossEntropyWithLogits`);
+      }
+    }
+  }
+  return tidy(() => {
+    const logP = clamp(log(input), { min: -100 });
+    const log1mP = clamp(log(sub(1, input)), { min: -100 });
+    // -(y·log p + (1 - y)·log(1 - p))
+    let loss = neg(add(mul(target, logP), mul(sub(1, target), log1mP)));
+    if (weight) loss = mul(loss, weight);
+    return applyReduction(loss, reduction);
+  });
+}
+
+/**
+ * Binary cross entropy on logits: `sigmoid` and the loss in one numerically stable expression,
+ * `weight·((1 - y)·x + (1 + (posWeight - 1)·y)·(max(-x, 0) + log(1 + exp(-|x|))))`, which
+ * never overflows for huge `|x|`.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * import { binaryCrossEntropyWithLogits } from '@tensorgrad/losses';
+ * await binaryCrossEntropyWithLogits(tensor([0, 0]), tensor([1, 0])).item(); // 0.6931472
+ * await binaryCrossEntropyWithLogits(tensor([1000, -1000]), tensor([0, 1]), { reduction: 'none' }).array(); // [1000, 1000]
+ * ```
+ */
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BCEWithLogitsLossOptions = {}): Tensor {
+  const op = 'binaryCrossEntropyWithLogits';
+  checkSameShape(op, input, target);
+  const reduction = checkReduction(op, options.reduction);
+  const weight = checkBroadcastWeight(op, 'weight', options.weight, input.shape);
+  const posWeight = checkBroadcastWeight(op, 'posWeight', options.posWeight, input.shape);
+  return tidy(() => {
+    // softplus(-x) = max(-x, 0) + log(1 + exp(-|x|)) = -log(sigmoid(x))
+    const softplusNeg = add(relu(neg(input)), log(add(exp(neg(abs(input))), 1)));
+    const first = mul(sub(1, target), input);
+    const second = posWeight ? mul(add(mul(sub(posWeight, 1), target), 1), softplusNeg) : softplusNeg;
+    let loss = add(first, second);
+    if (weight) loss = mul(loss, weight);
+    return applyReduction(loss, reduction);
+  });
+}
