@@ -1,30 +1,15 @@
 // Checkpoints: round trip of model + optimizer state + epoch in one safetensors file with
 // namespaced tensors, atomicity (a failure mid-write keeps the previous checkpoint, leaves no
 // temporary file) and clear errors.
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { memory, tensor, Tensor } from '@tensorgrad/tensor';
+import { tensor, Tensor } from '@tensorgrad/tensor';
 import '@tensorgrad/backend-cpu';
+import { useTestEnv } from './test-env.js';
 import { CHECKPOINT_METADATA_KEY, loadCheckpoint, loadSafetensors, readSafetensorsHeader, saveCheckpoint, saveSafetensors } from '@tensorgrad/io';
 
-let before = 0;
-beforeEach(() => {
-  before = memory().numTensors;
-});
-afterEach(() => {
-  expect(memory().numTensors).toBe(before);
-});
-
-let dir = '';
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-async function tmp(): Promise<string> {
-  if (!dir) dir = await mkdtemp(join(tmpdir(), 'tensorgrad-ckpt-'));
-  return dir;
-}
+const tmp = useTestEnv('tensorgrad-ckpt-');
 
 /** Disposes every tensor reachable from a loaded checkpoint. */
 function disposeDeep(v: unknown): void {

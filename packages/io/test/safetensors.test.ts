@@ -1,30 +1,15 @@
 // safetensors: round trips for every dtype, a byte-level check against a hand-computed layout,
 // hand-crafted files (I64, F16, BF16) and every malformed-input error. Files are built by hand here
 // (see `craft`), independently of the writer.
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { memory, tensor, type Tensor } from '@tensorgrad/tensor';
+import { tensor, type Tensor } from '@tensorgrad/tensor';
 import '@tensorgrad/backend-cpu';
+import { useTestEnv } from './test-env.js';
 import { loadSafetensors, readSafetensorsHeader, saveSafetensors } from '@tensorgrad/io';
 
-let before = 0;
-beforeEach(() => {
-  before = memory().numTensors;
-});
-afterEach(() => {
-  expect(memory().numTensors).toBe(before);
-});
-
-let dir = '';
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-async function tmp(): Promise<string> {
-  if (!dir) dir = await mkdtemp(join(tmpdir(), 'tensorgrad-io-'));
-  return dir;
-}
+const tmp = useTestEnv('tensorgrad-io-');
 
 /** A safetensors file from a header string (padded as given) and raw data bytes. */
 function craft(header: string, data: number[] | Uint8Array = [], declaredLength?: number): Uint8Array {

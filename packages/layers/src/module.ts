@@ -105,7 +105,10 @@ export class Module<I extends unknown[] = [Tensor], O = Tensor> {
   /** The computation; subclasses override it. Call the module with {@link Module.call}. */
   forward(...inputs: I): O {
     void inputs;
-    throw new Error(`${this.constructor.name}.forward: not implemented; subclasses of Module must override forward()`);
+    throw new Error(
+      `${this.constructor.name} has no forward(): a Module subclass must define it, e.g. ` +
+        '`class Net extends Module { forward(x: Tensor) { return this.fc.call(x); } }`',
+    );
   }
 
   /** Runs `forward(...inputs)`, then the forward hooks (PyTorch's `module(x)`). */

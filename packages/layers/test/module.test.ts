@@ -228,7 +228,7 @@ describe('Module', () => {
     expect(() => m.registerParameter('w', zeros([1]) as Parameter)).toThrow(/expected a Parameter.*new Parameter/);
     expect(() => m.registerBuffer('a.b', zeros([1]))).toThrow(/without '\.'/);
     expect(() => new Linear(3, 2).call(zeros([1, 4]))).toThrow(/last dim 3/);
-    expect(() => (m.call as () => unknown).call(m)).toThrow(/must override forward/);
+    expect(() => (m.call as () => unknown).call(m)).toThrow(/has no forward\(\): a Module subclass must define it/);
   });
 
   it('default init is PyTorch\'s: kaiming-uniform(a=√5) weight and U(±1/√fanIn) bias, seeded', async () => {

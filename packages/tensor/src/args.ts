@@ -1,5 +1,7 @@
 /** Argument parsing shared by op front-ends (positional shorthands and options objects). */
+import { assertTensor } from './engine.js';
 import { normalizeDim } from './shape.js';
+import { Tensor } from './tensor.js';
 
 /** Options of reductions: PyTorch's `dim` (one or several, absent = all) and `keepdim`. */
 export interface ReduceOptions {
@@ -64,4 +66,45 @@ export function parseShapeArgs(op: string, key: string, args: readonly unknown[]
     throw new TypeError(`${op}: expected ${key} as integers, an array of integers or { ${key}: [...] }, got ${JSON.stringify(args)}`);
   }
   return list as number[];
+}
+
+/**
+ * Splits the trailing `(tensor?, …, options?)` arguments of ops such as `batchNorm` and
+ * `layerNorm`: optional tensors by position (`null`/`undefined` = absent), and a plain object in
+ * last place as the options.
+ *
+ * @example
+ * ```ts
+ * import { splitOptionalTensors, tensor } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * const w = tensor([1, 2]);
+ * const { tensors, options } = splitOptionalTensors('layerNorm', [w, null, { eps: 1e-3 }], ['weight', 'bias']);
+ * tensors[1]; // null
+ * ```
+ */
+export function splitOptionalTensors<O extends object>(
+  op: string,
+  args: readonly unknown[],
+  names: readonly string[],
+): { tensors: (Tensor | null)[]; options: O } {
+  const tensors: (Tensor | null)[] = names.map(() => null);
+  let options = {} as O;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === undefined || a === null) continue;
+    if (a instanceof Tensor) {
+      if (i >= names.length) throw new TypeError(`${op}: too many tensor arguments: expected at most ${names.length} after input (${names.join(', ')})`);
+      assertTensor(op, a, names[i]);
+      tensors[i] = a;
+      continue;
+    }
+    if (typeof a === 'object' && !Array.isArray(a) && i === args.length - 1) {
+      options = a as O;
+      continue;
+    }
+    throw new TypeError(
+      `${op}: expected ${names[i] ?? 'the options object'} to be ${i < names.length ? 'a Tensor, null or the options object' : 'an options object'}, got ${Array.isArray(a) ? 'an array' : typeof a}`,
+    );
+  }
+  return { tensors, options };
 }

@@ -1,6 +1,7 @@
 import { isFloating } from '../dtype.js';
 import { assertTensor, decompose, record, sameBackend } from '../engine.js';
 import { formatShape } from '../shape.js';
+import { splitOptionalTensors } from '../args.js';
 import { Tensor } from '../tensor.js';
 import './add.js';
 import './div.js';
@@ -14,34 +15,6 @@ import './sub.js';
 export interface LayerNormOptions {
   /** Added to the variance for numerical stability (default 1e-5). */
   eps?: number;
-}
-
-// splits `(tensor?, …, options?)` trailing arguments: a plain object in last place is the options
-function splitOptionalTensors<O extends object>(
-  op: string,
-  args: readonly unknown[],
-  names: readonly string[],
-): { tensors: (Tensor | null)[]; options: O } {
-  const tensors: (Tensor | null)[] = names.map(() => null);
-  let options = {} as O;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === undefined || a === null) continue;
-    if (a instanceof Tensor) {
-      if (i >= names.length) throw new TypeError(`${op}: too many tensor arguments: expected at most ${names.length} after input (${names.join(', ')})`);
-      assertTensor(op, a, names[i]);
-      tensors[i] = a;
-      continue;
-    }
-    if (typeof a === 'object' && !Array.isArray(a) && i === args.length - 1) {
-      options = a as O;
-      continue;
-    }
-    throw new TypeError(
-      `${op}: expected ${names[i] ?? 'the options object'} to be ${i < names.length ? 'a Tensor, null or the options object' : 'an options object'}, got ${Array.isArray(a) ? 'an array' : typeof a}`,
-    );
-  }
-  return { tensors, options };
 }
 
 function checkEps(op: string, eps: unknown): number {
