@@ -1,4 +1,4 @@
-import { zerosLike, where, type Tensor } from '@tensorgrad/tensor';
+import { adamUpdate_, zerosLike, type Tensor } from '@tensorgrad/tensor';
 import { Optimizer, checkRange, stateTensor, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
 
 /** Options of {@link Adam} and {@link AdamW} (PyTorch's keyword names in camelCase). */
@@ -22,28 +22,13 @@ export type AdamGroup = ParamGroup<Required<AdamOptions>>;
 
 function adamUpdate(param: Tensor, grad: Tensor, state: ParamState, group: AdamGroup, decoupled: boolean): void {
   const { lr, betas, eps, weightDecay, amsgrad, maximize } = group;
-  const [beta1, beta2] = betas;
-  let g = maximize ? grad.neg() : grad;
   const step = ((state.step as number | undefined) ?? 0) + 1;
-  state.step = step;
   const expAvg = stateTensor(state, 'expAvg', () => zerosLike(param));
   const expAvgSq = stateTensor(state, 'expAvgSq', () => zerosLike(param));
   const maxExpAvgSq = amsgrad ? stateTensor(state, 'maxExpAvgSq', () => zerosLike(param)) : null;
-  if (decoupled) param.mul_(1 - lr * weightDecay);
-  else if (weightDecay !== 0) g = g.add(param, { alpha: weightDecay });
-  expAvg.mul_(beta1).add_(g, { alpha: 1 - beta1 });
-  expAvgSq.mul_(beta2).add_(g.mul(g), { alpha: 1 - beta2 });
-  const biasCorrection1 = 1 - beta1 ** step;
-  const biasCorrection2 = 1 - beta2 ** step;
-  const stepSize = lr / biasCorrection1;
-  const bc2Sqrt = Math.sqrt(biasCorrection2);
-  let second = expAvgSq;
-  if (maxExpAvgSq) {
-    maxExpAvgSq.copy_(where(maxExpAvgSq.ge(expAvgSq), maxExpAvgSq, expAvgSq));
-    second = maxExpAvgSq;
-  }
-  const denom = second.sqrt().div(bc2Sqrt).add(eps);
-  param.add_(expAvg.div(denom), { alpha: -stepSize });
+  // one pass over memory where the backend has a fused kernel, PyTorch's op sequence otherwise
+  adamUpdate_(param, grad, expAvg, expAvgSq, maxExpAvgSq, { lr, beta1: betas[0], beta2: betas[1], eps, weightDecay, decoupled, step, maximize });
+  state.step = step;
 }
 
 function adamDefaults(options: AdamOptions, weightDecay: number): Required<AdamOptions> {

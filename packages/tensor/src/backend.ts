@@ -95,6 +95,19 @@ export interface KernelMap {
   pad: Unary<{ pad: readonly number[]; value: number }>;
   /** Writes `src` (already broadcast to `dst`'s shape, same dtype) into the strided view `dst`. */
   copy_: (dst: KernelTensor, src: KernelTensor) => void;
+  /**
+   * One fused Adam/AdamW step, in place (see `adamUpdate_`): all tensors contiguous, of the
+   * parameter's shape and floating dtype; `maxExpAvgSq` is given for AMSGrad. Optional: without
+   * it the front-end runs the update as separate ops.
+   */
+  adamUpdate_: (
+    param: KernelTensor,
+    grad: KernelTensor,
+    expAvg: KernelTensor,
+    expAvgSq: KernelTensor,
+    maxExpAvgSq: KernelTensor | null,
+    attrs: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean; step: number; maximize: boolean },
+  ) => void;
   // neural-network ops: convolution and pooling
   /**
    * 2-D convolution of `x` `[N, C, H, W]` with `w` `[O, C/groups, kH, kW]` plus an optional `bias`
@@ -122,7 +135,7 @@ export interface KernelMap {
   // neural-network ops: normalisation, dropout, interpolation
 }
 
-/** Kernel names (a subset of op names plus `copy_`). */
+/** Kernel names (a subset of op names plus the in-place kernels `copy_` and `adamUpdate_`). */
 export type KernelName = keyof KernelMap;
 
 /** Live tensors and bytes held by a backend. */

@@ -124,6 +124,29 @@ describe('scatterAdd', () => {
     // the input is untouched (out of place)
     expect(arr(x)).toEqual(range(12));
   });
+  it('3-D, every dim, transposed index and src views: matches a naive loop', () => {
+    // index [3,4,2] and src [3,4,2] read through transposed storage; out [4,5,3]
+    const outShape = [4, 5, 3];
+    const idxStore = Array.from({ length: 24 }, (_, i) => (i * 7) % 3);
+    const srcStore = Array.from({ length: 24 }, (_, i) => i * 0.5 - 3);
+    for (let dim = 0; dim < 3; dim++) {
+      const index = int(idxStore).reshape(2, 4, 3).permute(2, 1, 0); // [3,4,2], non-contiguous
+      const src = tensor(srcStore).reshape(2, 4, 3).permute(2, 1, 0);
+      const x = tensor(Array.from({ length: 60 }, (_, i) => i)).reshape(outShape);
+      const expected = Array.from({ length: 60 }, (_, i) => i);
+      for (let a = 0; a < 3; a++) {
+        for (let b = 0; b < 4; b++) {
+          for (let c = 0; c < 2; c++) {
+            const storage = c * 12 + b * 3 + a; // element [a,b,c] of the permuted [2,4,3] views
+            const co = [a, b, c];
+            co[dim] = idxStore[storage]!;
+            expected[co[0]! * 15 + co[1]! * 3 + co[2]!] += srcStore[storage]!;
+          }
+        }
+      }
+      expect(arr(scatterAdd(x, index, src, { dim }))).toEqual(expected);
+    }
+  });
   it('explains errors', () => {
     const x = zeros([2, 3]);
     expect(() => scatterAdd(x, int([[3]]), tensor([[1]]), { dim: 1 })).toThrow(/scatterAdd: index 3 is out of bounds for dimension 1 with size 3/);

@@ -22,12 +22,17 @@ export const matmul: GradRule<'matmul'> = {
       dA = sumToShape(G.matmul(B.transpose(-1, -2)), A.shape).reshape([...aShape]);
     }
     if (needsGrad[1]) {
-      if (B.ndim === 2 && A.ndim > 2) {
+      if (B.ndim === 2 && (A.ndim > 2 || transposedLayout(B))) {
         // one weight matrix shared by a batch (x[B,T,K]·W): fold the batch into the rows
         // instead of materialising a [B, K, N] gradient and summing it
         const k = A.shape[A.ndim - 1]!;
         const n = G.shape[G.ndim - 1]!;
-        dB = A.reshape([-1, k]).transpose(0, 1).matmul(G.reshape([-1, n])).reshape([...bShape]);
+        const rows = A.reshape([-1, k]);
+        const cols = G.reshape([-1, n]);
+        // B a transposed view (Linear's x·Wᵀ): compute (Gᵀ·A)ᵀ so that the gradient has the
+        // layout of the stored weight, and reaches W.grad without a transposing copy
+        const d = transposedLayout(B) ? cols.transpose(0, 1).matmul(rows).transpose(0, 1) : rows.transpose(0, 1).matmul(cols);
+        dB = d.reshape([...bShape]);
       } else {
         dB = sumToShape(A.transpose(-1, -2).matmul(G), B.shape).reshape([...bShape]);
       }
@@ -35,3 +40,10 @@ export const matmul: GradRule<'matmul'> = {
     return [dA, dB];
   },
 };
+
+// A [K, N] view stored column-major (the transpose of a contiguous [N, K] tensor).
+function transposedLayout(t: Tensor): boolean {
+  const [k, n] = t.shape as [number, number];
+  const [s0, s1] = t.stride() as [number, number];
+  return k > 1 && n > 1 && s0 === 1 && s1 === k;
+}

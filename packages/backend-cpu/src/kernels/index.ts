@@ -45,6 +45,7 @@ import { indexSelect } from './index-select.js';
 import { oneHot } from './one-hot.js';
 import { pad } from './pad.js';
 import { copy_ } from './copy.js';
+import { adamUpdate_ } from './adam-update.js';
 import { conv2d } from './conv2d.js';
 import { conv2dInputGrad } from './conv2d-input-grad.js';
 import { conv2dWeightGrad } from './conv2d-weight-grad.js';
@@ -101,6 +102,7 @@ export const kernels: KernelMap = {
   oneHot,
   pad,
   copy_,
+  adamUpdate_,
   conv2d,
   conv2dInputGrad,
   conv2dWeightGrad,
