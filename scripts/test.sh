@@ -20,6 +20,9 @@ fi
 
 pnpm install --frozen-lockfile
 
+# the Fashion-MNIST trainer's end-to-end tests read the real data set
+bash scripts/ensure-dataset.sh
+
 # reports left from an earlier run must not be counted again
 find packages apps examples bench -name test-results.json -not -path '*/node_modules/*' -delete 2>/dev/null || true
 
