@@ -119,11 +119,34 @@ export function mapBinary(
     const oa = a.offset;
     const v = sb[b.offset]!;
     for (let i = 0; i < n; i++) data[i] = fn(sa[oa + i]!, v);
-  } else {
-    const offA = ca ? null : stridedOffsets(a);
-    const offB = cb ? null : stridedOffsets(b);
-    for (let i = 0; i < n; i++) {
-      data[i] = fn(sa[offA ? offA[i]! : a.offset + i]!, sb[offB ? offB[i]! : b.offset + i]!);
+  } else if (cb && isScalarLike(a)) {
+    const ob = b.offset;
+    const v = sa[a.offset]!;
+    for (let i = 0; i < n; i++) data[i] = fn(v, sb[ob + i]!);
+  } else if (n > 0) {
+    // an odometer over the leading dims, the last dim as the inner loop (bias rows, transposes)
+    const nd = a.shape.length;
+    const last = nd - 1;
+    const len = a.shape[last]!;
+    const stA = a.strides[last]!;
+    const stB = b.strides[last]!;
+    const count = new Array<number>(nd).fill(0);
+    let oa = a.offset;
+    let ob = b.offset;
+    let k = 0;
+    for (;;) {
+      for (let j = 0, pa = oa, pb = ob; j < len; j++, pa += stA, pb += stB) data[k++] = fn(sa[pa]!, sb[pb]!);
+      let d = last - 1;
+      for (; d >= 0; d--) {
+        count[d]!++;
+        oa += a.strides[d]!;
+        ob += b.strides[d]!;
+        if (count[d]! < a.shape[d]!) break;
+        oa -= a.strides[d]! * a.shape[d]!;
+        ob -= b.strides[d]! * a.shape[d]!;
+        count[d] = 0;
+      }
+      if (d < 0) break;
     }
   }
   return out;

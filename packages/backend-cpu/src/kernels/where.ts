@@ -1,5 +1,5 @@
 import type { KernelMap } from '@tensorgrad/tensor';
-import { isContiguous, numbers, result, stridedOffsets } from '../util.js';
+import { isContiguous, isScalarLike, numbers, result, stridedOffsets } from '../util.js';
 
 /** Element-wise `cond ? x : y`; all three already have the output shape (broadcast through strides). */
 export const where: KernelMap['where'] = (cond, x, y) => {
@@ -8,11 +8,13 @@ export const where: KernelMap['where'] = (cond, x, y) => {
   const sx = numbers(x);
   const sy = numbers(y);
   const n = data.length;
-  if (isContiguous(cond) && isContiguous(x) && isContiguous(y)) {
-    const oc = cond.offset;
-    const ox = x.offset;
-    const oy = y.offset;
-    for (let i = 0; i < n; i++) data[i] = sc[oc + i] ? sx[ox + i]! : sy[oy + i]!;
+  // contiguous operands step by 1, broadcast scalars (relu's backward: where(y > 0, g, 0)) by 0
+  const step = (t: typeof x): number => (isContiguous(t) ? 1 : isScalarLike(t) ? 0 : -1);
+  const kc = step(cond);
+  const kx = step(x);
+  const ky = step(y);
+  if (kc >= 0 && kx >= 0 && ky >= 0) {
+    for (let i = 0, oc = cond.offset, ox = x.offset, oy = y.offset; i < n; i++, oc += kc, ox += kx, oy += ky) data[i] = sc[oc] ? sx[ox]! : sy[oy]!;
     return out;
   }
   const offC = stridedOffsets(cond);
