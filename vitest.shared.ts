@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('./packages/', import.meta.url));
+const apps = fileURLToPath(new URL('./apps/', import.meta.url));
 
 export const workspaceAliases: Record<string, string> = {
   '@tensorgrad/tensor': `${root}tensor/src/index.ts`,
@@ -15,6 +16,7 @@ export const workspaceAliases: Record<string, string> = {
   '@tensorgrad/layers': `${root}layers/src/index.ts`,
   '@tensorgrad/losses': `${root}losses/src/index.ts`,
   tensorgrad: `${root}tensorgrad/src/index.ts`,
+  '@tensorgrad/fashion-mnist': `${apps}fashion-mnist/src/index.ts`,
 };
 
 /**

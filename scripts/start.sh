@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# `npm start`: install, build the examples and what they depend on, and run the book's chapter 1-2
-# examples (examples/src/main.ts). Works on a fresh machine with Node 20 and npm only: pnpm is
-# fetched through npx when missing.
+# `npm start`: install, build and run the Fashion-MNIST trainer (apps/fashion-mnist): chapter 4's
+# CNN, 5 epochs on the CPU backend. Extra arguments go to the CLI (`npm start -- --model mlp`).
+# Works on a fresh machine with Node 20 and npm only: pnpm is fetched through npx when missing, and
+# Debian's dataset-fashion-mnist is installed with apt-get when missing and the machine allows it.
+# `scripts/start.sh examples` runs the book's chapter 1-2 examples instead (`npm run examples`), and
+# `scripts/start.sh experiments [name] [--epochs N ...]` the chapter 3 experiments (`npm run experiments`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,13 +34,34 @@ run_quiet() {
   rm -f "$log"
 }
 
-echo "installing dependencies and building the examples..."
+target=app
+case "${1:-}" in
+  examples | experiments)
+    target="$1"
+    shift
+    ;;
+esac
+if [ "$target" = app ]; then package='@tensorgrad/fashion-mnist'; else package='@tensorgrad/examples'; fi
+
+echo "installing dependencies and building $package..."
 if [ -f pnpm-lock.yaml ]; then
   run_quiet "pnpm install" pnpm install --frozen-lockfile
 else
   run_quiet "pnpm install" pnpm install
 fi
-run_quiet "build" pnpm turbo run build --filter '@tensorgrad/examples...' --output-logs=errors-only
+run_quiet "build" pnpm turbo run build --filter "$package..." --output-logs=errors-only
 echo
 
-node examples/dist/main.js
+case "$target" in
+  examples) node examples/dist/main.js "$@" ;;
+  experiments)
+    bash scripts/ensure-dataset.sh
+    node examples/dist/experiments.js "$@"
+    ;;
+  *)
+    bash scripts/ensure-dataset.sh
+    # trains chapter 4's CNN (5 epochs, CPU backend); extra args go to the CLI:
+    #   npm start -- --model mlp      npm start -- --resume      npm start -- predict --index 0
+    node apps/fashion-mnist/dist/cli.js "$@"
+    ;;
+esac

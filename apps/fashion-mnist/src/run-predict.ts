@@ -1,0 +1,186 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { FashionMNIST, loadCheckpoint, loadSafetensors, noGrad, setBackend, softmax, tidy, Tensor } from 'tensorgrad';
+import { UsageError, type ModelKind, type PredictOptions } from './args.js';
+import { loadFashionData, type EnsureDeps } from './dataset.js';
+import { buildModel, inferModelKind, modelInputShape } from './models.js';
+import { decodePng, pngToInput } from './png.js';
+import { MODEL_METADATA_KEY, type CliIO } from './run-train.js';
+
+/** One of the top classes {@link runPredict} reports. */
+export interface ClassProbability {
+  /** Class index 0–9. */
+  index: number;
+  /** Class name. */
+  name: string;
+  /** Softmax probability. */
+  probability: number;
+}
+
+/** What {@link runPredict} returns. */
+export interface PredictResult {
+  /** The three most probable classes, most probable first. */
+  top: ClassProbability[];
+  /** The true class of `--index`, else `null`. */
+  label: number | null;
+  /** The architecture that was loaded. */
+  model: ModelKind;
+}
+
+function disposeAll(value: unknown): void {
+  if (value instanceof Tensor) {
+    if (!value.isDisposed) value.dispose();
+  } else if (Array.isArray(value)) value.forEach(disposeAll);
+  else if (value !== null && typeof value === 'object') Object.values(value).forEach(disposeAll);
+}
+
+/**
+ * Loads a trained model from a checkpoint (`checkpoint.safetensors`) or a plain state dict
+ * (`model.safetensors`, also one saved by PyTorch with the same architecture): the architecture
+ * comes from the file's metadata, else from its shapes, else from `fallback`.
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { saveSafetensors } from 'tensorgrad';
+ * import { buildModel, loadTrainedModel } from '@tensorgrad/fashion-mnist';
+ * const file = join(mkdtempSync(join(tmpdir(), 'fmnist-')), 'model.safetensors');
+ * const mlp = buildModel('mlp');
+ * await saveSafetensors(mlp.stateDict(), file);
+ * const { kind, model } = await loadTrainedModel(file);
+ * kind; // 'mlp'
+ * model.dispose();
+ * mlp.dispose();
+ * ```
+ */
+export async function loadTrainedModel(path: string, fallback: ModelKind | null = null): Promise<{ kind: ModelKind; model: ReturnType<typeof buildModel> }> {
+  if (!existsSync(path)) {
+    throw new Error(`no model file at ${path}; train one first (npm start, or fashion-mnist train --out DIR) or pass --checkpoint FILE`);
+  }
+  let tensors: Record<string, Tensor>;
+  let declared: unknown = null;
+  let loaded: unknown;
+  try {
+    const ckpt = await loadCheckpoint(path);
+    loaded = ckpt;
+    tensors = ckpt.model;
+    declared = (ckpt.settings as { model?: unknown } | undefined)?.model ?? null;
+  } catch (e) {
+    if (!/plain safetensors file/.test((e as Error).message)) throw e;
+    const plain = await loadSafetensors(path);
+    loaded = plain.tensors;
+    tensors = plain.tensors;
+    declared = plain.metadata[MODEL_METADATA_KEY] ?? null;
+  }
+  try {
+    const inferred = inferModelKind(tensors);
+    const kind = declared === 'cnn' || declared === 'mlp' ? declared : (inferred ?? fallback);
+    if (kind === null) {
+      throw new Error(`${path}: cannot tell the architecture (no "${MODEL_METADATA_KEY}" metadata, and '0.weight' is not the cnn's [64, 1, 3, 3] or the mlp's [1000, 784]); pass --model cnn|mlp`);
+    }
+    const model = buildModel(kind);
+    try {
+      model.loadStateDict(tensors);
+    } catch (e) {
+      model.dispose();
+      throw new Error(`${path}: the weights do not fit the ${kind} architecture: ${(e as Error).message}`);
+    }
+    return { kind, model };
+  } finally {
+    disposeAll(loaded);
+  }
+}
+
+/**
+ * The `predict` command: classifies test image `--index` or the PNG `--image` with a trained
+ * model and prints the three most probable classes with their probabilities (and the true class
+ * for `--index`).
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, writeFileSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { encodeIdx, saveSafetensors } from 'tensorgrad';
+ * import { buildModel, parseArgs, runPredict } from '@tensorgrad/fashion-mnist';
+ * // a tiny stand-in for the real test set, and an untrained MLP
+ * const root = mkdtempSync(join(tmpdir(), 'fmnist-'));
+ * writeFileSync(join(root, 't10k-images-idx3-ubyte'), encodeIdx(new Uint8Array(2 * 784).fill(128), [2, 28, 28]));
+ * writeFileSync(join(root, 't10k-labels-idx1-ubyte'), encodeIdx(new Uint8Array([9, 2]), [2]));
+ * const file = join(root, 'model.safetensors');
+ * const mlp = buildModel('mlp');
+ * await saveSafetensors(mlp.stateDict(), file);
+ * mlp.dispose();
+ * let printed = '';
+ * const cmd = parseArgs(['predict', '--checkpoint', file, '--data-root', root, '--index', '0']);
+ * if (cmd.command === 'predict') {
+ *   const r = await runPredict(cmd.options, { stdout: { write: (s: string) => (printed += s) }, stderr: { write: () => true } });
+ *   r.top.length; // 3
+ *   r.label; // 9
+ * }
+ * printed.includes('true class: Ankle boot'); // true
+ * ```
+ */
+export async function runPredict(options: PredictOptions, io: CliIO, deps: EnsureDeps = {}): Promise<PredictResult> {
+  const say = (line = ''): void => void io.stdout.write(`${line}\n`);
+  await setBackend(options.backend);
+  const { kind, model } = await loadTrainedModel(options.checkpoint, options.model);
+  try {
+    if (options.given.has('model') && options.model !== kind) {
+      throw new UsageError(`--model ${options.model}, but ${options.checkpoint} holds a ${kind} model; drop --model or pass another --checkpoint`);
+    }
+    const classes = FashionMNIST.classes;
+    let input: Tensor;
+    let label: number | null = null;
+    let what: string;
+    if (options.index !== null) {
+      const test = await loadFashionData({ train: false, root: options.dataRoot, log: (l) => void io.stderr.write(`${l}\n`), deps });
+      try {
+        if (options.index >= test.length) throw new UsageError(`--index: expected 0 to ${test.length - 1}, got ${options.index}`);
+        input = tidy(() => test.images.narrow(0, options.index!, 1).contiguous());
+        const labels = (await test.labels.data()) as Int32Array;
+        label = labels[options.index]!;
+      } finally {
+        test.dispose();
+      }
+      what = `test image ${options.index} (true class: ${classes[label]})`;
+    } else {
+      const path = options.image!;
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await readFile(path));
+      } catch (e) {
+        throw new Error(`--image: cannot read ${path}: ${(e as Error).message}`);
+      }
+      let png;
+      try {
+        png = decodePng(bytes);
+      } catch (e) {
+        throw new Error(`--image ${path}: ${(e as Error).message}`);
+      }
+      input = pngToInput(png, { invert: options.invert });
+      what = `${path} (${png.width}x${png.height}${options.invert ? ', inverted' : ''})`;
+    }
+    const probs = tidy(() =>
+      noGrad(() => {
+        model.eval();
+        return softmax(model.call(input.reshape([1, ...modelInputShape(kind)])) as Tensor, 1);
+      }),
+    );
+    input.dispose();
+    const p = Array.from((await probs.data()) as Float32Array);
+    probs.dispose();
+    const top = p
+      .map((probability, index) => ({ index, name: classes[index]!, probability }))
+      .sort((a, b) => b.probability - a.probability || a.index - b.index)
+      .slice(0, 3);
+    say(`${kind} model from ${options.checkpoint}: ${what}`);
+    const width = Math.max(...top.map((t) => t.name.length));
+    top.forEach((t, i) => say(`  ${i + 1}. ${t.name.padEnd(width)}  ${(t.probability * 100).toFixed(2).padStart(6)}%${label !== null && t.index === label ? '  (true)' : ''}`));
+    return { top, label, model: kind };
+  } finally {
+    model.dispose();
+  }
+}
