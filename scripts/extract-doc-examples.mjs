@@ -330,6 +330,19 @@ function missingExamples(indexFile) {
 
 // ---- main ----------------------------------------------------------------------------------------
 
+/**
+ * An example's relative import (`./models.js`, written from its source file's point of view, as
+ * users of a private package write it) rewritten for the generated test file, pointing at the `.ts`
+ * source. Package imports are left alone.
+ */
+function fromGenerated(sourceFile, spec) {
+  if (!spec.startsWith('./') && !spec.startsWith('../')) return spec;
+  let target = resolve(dirname(sourceFile), spec);
+  if (target.endsWith('.js') && existsSync(target.slice(0, -3) + '.ts')) target = target.slice(0, -3) + '.ts';
+  const rel = relative(outDir, target).split(sep).join('/');
+  return rel.startsWith('.') ? rel : `./${rel}`;
+}
+
 const files = existsSync(srcDir) ? walk(srcDir) : [];
 const examples = [];
 for (const file of files) {
@@ -346,6 +359,7 @@ for (const file of files) {
     codes.forEach((code, k) => {
       const title = `${rel}:${symbol}${codes.length > 1 ? ` #${k + 1}` : ''}`;
       const { imports, body } = splitImports(code);
+      for (const imp of imports) imp.module = fromGenerated(file, imp.module);
       examples.push({ title, imports, body: withAssertions(body, title) });
     });
   }
