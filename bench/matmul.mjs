@@ -1,58 +1,99 @@
-// Matrix-multiply throughput of the CPU backend: float32 and float64 square products at
-// n = 128 … 1024, through the public `matmul` op (the built packages, as a user would run them).
-// Prints a table and writes results/matmul-cpu.{md,json}. Timings are never asserted anywhere.
+// Matrix-multiply throughput of the CPU backend, WebAssembly SIMD kernels against the plain
+// TypeScript ones (switched with `setCpuSimd`), through the public ops (the built packages, as a
+// user would run them): square float32 and float64 products at n = 128 … 1024, Aᵀ·B and A·Bᵀ at
+// 512 (transposed views, no copies), and a conv2d forward. Prints a table and writes
+// results/matmul-cpu.{md,json}. Timings are never asserted anywhere.
 //
 //   pnpm bench                  (builds the packages first)
 //   node bench/matmul.mjs       (packages already built)
-//   node bench/matmul.mjs 256 512   (only these sizes)
+//   node bench/matmul.mjs 256 512   (only these square sizes)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { fromArray, getBackend, matmul } from '@tensorgrad/tensor';
-import '@tensorgrad/backend-cpu';
+import { conv2d, fromArray, getBackend, matmul } from '@tensorgrad/tensor';
+import { cpuSimdEnabled, setCpuSimd } from '@tensorgrad/backend-cpu';
 
 const SIZES = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const sizes = SIZES.length ? SIZES : [128, 256, 512, 1024];
-const dtypes = ['float32', 'float64'];
-// each size runs for about this long after warm-up (at least MIN_RUNS runs)
-const BUDGET_MS = 2000;
-const MIN_RUNS = 5;
+// each case runs for about this long after warm-up (at least MIN_RUNS runs)
+const BUDGET_MS = 1000;
+const MIN_RUNS = 3;
 
-function randomTensor(n, dtype) {
-  const arr = dtype === 'float32' ? new Float32Array(n * n) : new Float64Array(n * n);
-  let s = 42;
+function randomTensor(shape, dtype, seed = 42) {
+  const size = shape.reduce((x, y) => x * y, 1);
+  const arr = dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+  let s = seed;
   for (let i = 0; i < arr.length; i++) {
     s = (Math.imul(s, 1103515245) + 12345) >>> 0;
     arr[i] = (s >>> 8) / 2 ** 24 - 0.5;
   }
-  return fromArray(getBackend(), arr, [n, n], dtype);
+  return fromArray(getBackend(), arr, shape, dtype);
 }
 
-function timeOnce(a, b) {
+// A case: its label, its flop count and a factory of the operands and the timed op.
+function squareCase(n, dtype) {
+  return {
+    label: `${dtype} A·B n=${n}`,
+    flop: 2 * n ** 3,
+    make: () => {
+      const a = randomTensor([n, n], dtype, 1);
+      const b = randomTensor([n, n], dtype, 2);
+      return { run: () => matmul(a, b), operands: [a, b] };
+    },
+  };
+}
+
+function transposedCase(n, which) {
+  return {
+    label: `float32 ${which} n=${n}`,
+    flop: 2 * n ** 3,
+    make: () => {
+      const a = randomTensor([n, n], 'float32', 1);
+      const b = randomTensor([n, n], 'float32', 2);
+      const at = a.transpose(0, 1);
+      const bt = b.transpose(0, 1);
+      const run = which === 'Aᵀ·B' ? () => matmul(at, b) : () => matmul(a, bt);
+      return { run, operands: [a, b, at, bt] };
+    },
+  };
+}
+
+// the second convolution of the chapter 4 CNN at batch 32: 64 → 128 channels, 13×13, 3×3 kernel
+function convCase() {
+  const [n, cin, cout, hw, kk] = [32, 64, 128, 13, 3];
+  const out = hw - kk + 1;
+  return {
+    label: `float32 conv2d N=${n} ${cin}→${cout} ${hw}×${hw} k${kk}`,
+    flop: 2 * n * cout * out * out * cin * kk * kk,
+    make: () => {
+      const x = randomTensor([n, cin, hw, hw], 'float32', 1);
+      const w = randomTensor([cout, cin, kk, kk], 'float32', 2);
+      const bias = randomTensor([cout], 'float32', 3);
+      return { run: () => conv2d(x, w, bias), operands: [x, w, bias] };
+    },
+  };
+}
+
+function timeOnce(run) {
   const t0 = performance.now();
-  const c = matmul(a, b);
+  const c = run();
   const ms = performance.now() - t0;
   c.dispose();
   return ms;
 }
 
-function measure(n, dtype) {
-  const a = randomTensor(n, dtype);
-  const b = randomTensor(n, dtype);
-  // warm-up: lets the JIT optimise the kernel and sizes the packing buffers
-  const warm = timeOnce(a, b);
-  for (let i = 0; i < 2 && warm < 200; i++) timeOnce(a, b);
+function measure(kase) {
+  const { run, operands } = kase.make();
+  // warm-up: lets the JIT (and the wasm tier-up) optimise the kernels and sizes the buffers
+  const warm = timeOnce(run);
+  for (let i = 0; i < 2 && warm < 200; i++) timeOnce(run);
   const runs = Math.max(MIN_RUNS, Math.min(200, Math.round(BUDGET_MS / Math.max(warm, 0.05))));
   const times = [];
-  for (let i = 0; i < runs; i++) times.push(timeOnce(a, b));
-  a.dispose();
-  b.dispose();
+  for (let i = 0; i < runs; i++) times.push(timeOnce(run));
+  for (const t of operands) t.dispose();
   times.sort((x, y) => x - y);
-  const flop = 2 * n ** 3;
-  const gflops = (ms) => flop / (ms * 1e6);
+  const gflops = (ms) => kase.flop / (ms * 1e6);
   return {
-    n,
-    dtype,
     runs,
     medianMs: times[times.length >> 1],
     gflopsMedian: gflops(times[times.length >> 1]),
@@ -61,6 +102,14 @@ function measure(n, dtype) {
   };
 }
 
+const cases = [
+  ...sizes.map((n) => squareCase(n, 'float32')),
+  transposedCase(512, 'Aᵀ·B'),
+  transposedCase(512, 'A·Bᵀ'),
+  convCase(),
+  ...sizes.map((n) => squareCase(n, 'float64')),
+];
+
 const machine = {
   cpu: os.cpus()[0]?.model ?? 'unknown',
   cores: os.cpus().length,
@@ -68,13 +117,18 @@ const machine = {
   node: process.version,
 };
 const date = new Date().toISOString();
+const simdAvailable = setCpuSimd(true);
+if (!simdAvailable) console.log('WebAssembly SIMD is not available here: both columns run the TypeScript kernels');
 const results = [];
-for (const dtype of dtypes) {
-  for (const n of sizes) {
-    const r = measure(n, dtype);
-    results.push(r);
-    console.log(`${dtype} n=${n}: ${r.gflopsMedian.toFixed(2)} GFLOP/s (median of ${r.runs})`);
+for (const kase of cases) {
+  const row = { case: kase.label, flop: kase.flop };
+  for (const path of ['plain', 'simd']) {
+    setCpuSimd(path === 'simd');
+    row[path] = { ...measure(kase), simd: cpuSimdEnabled() };
   }
+  setCpuSimd(true);
+  results.push(row);
+  console.log(`${kase.label}: plain ${row.plain.gflopsMedian.toFixed(2)}, simd ${row.simd.gflopsMedian.toFixed(2)} GFLOP/s`);
 }
 
 const f = (x) => x.toFixed(2);
@@ -83,12 +137,17 @@ const lines = [
   '',
   `${date} · ${machine.cpu} (${machine.cores} logical cores) · ${machine.platform} · Node ${machine.node}`,
   '',
-  'Square `matmul(a, b)` on the `cpu` backend (single-threaded TypeScript), result allocation included.',
-  'GFLOP/s = 2·n³ / time; median over the runs, with the range (slowest – fastest run).',
+  'Single-threaded `cpu` backend, result allocation included: `plain` = the TypeScript kernels',
+  '(`setCpuSimd(false)`), `simd` = the WebAssembly SIMD128 kernels (the default). Transposed operands',
+  'are `transpose(0, 1)` views. GFLOP/s = flop / time; median over the runs, range = slowest – fastest.',
   '',
-  '| dtype | n | runs | median ms | GFLOP/s (median) | GFLOP/s (min – max) |',
+  '| case | plain GFLOP/s | simd GFLOP/s | simd range | speed-up | simd median ms |',
   '|---|---:|---:|---:|---:|---:|',
-  ...results.map((r) => `| ${r.dtype} | ${r.n} | ${r.runs} | ${f(r.medianMs)} | ${f(r.gflopsMedian)} | ${f(r.gflopsMin)} – ${f(r.gflopsMax)} |`),
+  ...results.map(
+    (r) =>
+      `| ${r.case} | ${f(r.plain.gflopsMedian)} | ${f(r.simd.gflopsMedian)} | ${f(r.simd.gflopsMin)} – ${f(r.simd.gflopsMax)} | ` +
+      `${f(r.simd.gflopsMedian / r.plain.gflopsMedian)}× | ${f(r.simd.medianMs)} |`,
+  ),
   '',
 ];
 const table = lines.join('\n');
@@ -97,4 +156,4 @@ console.log(`\n${table}`);
 const outDir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(outDir, { recursive: true });
 writeFileSync(`${outDir}matmul-cpu.md`, table);
-writeFileSync(`${outDir}matmul-cpu.json`, `${JSON.stringify({ benchmark: 'matmul-cpu', date, machine, results }, null, 2)}\n`);
+writeFileSync(`${outDir}matmul-cpu.json`, `${JSON.stringify({ benchmark: 'matmul-cpu', date, machine, simdAvailable, results }, null, 2)}\n`);

@@ -1,6 +1,7 @@
 /**
- * `@tensorgrad/backend-cpu`: the pure-TypeScript reference backend. Importing this package
- * registers it as `'cpu'`.
+ * `@tensorgrad/backend-cpu`: the pure-TypeScript reference backend; its matrix multiplies run on
+ * WebAssembly SIMD kernels emitted at run time where the engine supports them (see
+ * `setCpuSimd`). Importing this package registers it as `'cpu'`.
  *
  * @packageDocumentation
  */
@@ -9,5 +10,6 @@ import { CpuBackend } from './backend.js';
 
 export { CpuBackend, type CpuBuffer } from './backend.js';
 export { matmulInto, type MatmulOperand } from './matmul-core.js';
+export { cpuSimdEnabled, setCpuSimd } from './wasm/simd-switch.js';
 
 registerBackend('cpu', () => new CpuBackend('cpu'), { priority: 1 });

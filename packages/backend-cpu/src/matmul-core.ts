@@ -2,13 +2,17 @@
  * The CPU GEMM: `C[M,N] (+)= A[M,K] · B[K,N]` on typed arrays with arbitrary row/column strides,
  * so transposed or broadcast operands never need a materialised copy.
  *
- * Floating-point operands take the Goto/BLIS route: panels of A and B are packed (converted to
- * float64) into contiguous, reused buffers laid out in the order the micro-kernel reads them,
- * and a register-tiled micro-kernel keeps an MR×NR tile of C in local variables. Blocking over
- * K keeps the packed B strip in L1 and the packed A block in L2. float32 accumulates in doubles
- * and rounds on store (at least as accurate as a float32 BLAS). int32 uses a plain loop with
- * wrapping 32-bit arithmetic.
+ * Floating-point products large enough to pay for packing run on the WebAssembly SIMD128 kernels
+ * of `wasm/` (emitted at run time; float32 accumulates in float32 there, like a BLAS) unless they
+ * are switched off or the engine lacks wasm SIMD. The TypeScript path below is the fallback and
+ * the reference: panels of A and B are packed (converted to float64) into contiguous, reused
+ * buffers laid out in the order the micro-kernel reads them, and a register-tiled micro-kernel
+ * keeps an MR×NR tile of C in local variables. Blocking over K keeps the packed B strip in L1
+ * and the packed A block in L2. float32 accumulates in doubles there and rounds on store. int32
+ * uses a plain loop with wrapping 32-bit arithmetic.
  */
+import { simdGemm } from './wasm/gemm-simd.js';
+import { useSimd } from './wasm/simd-switch.js';
 
 /** A matrix operand of {@link matmulInto}: a typed array plus the offset and strides of a 2-D view. */
 export interface MatmulOperand {
@@ -171,7 +175,8 @@ function gemmInt32(m: number, n: number, k: number, a: MatmulOperand, b: MatmulO
  * matrix B, each given as a typed array with an offset and row/column strides (so `Aᵀ·B` and
  * `A·Bᵀ` are just swapped strides). C is written through its own strides; it must not overlap A
  * or B. With `k = 0` the product is zeros (C is zero-filled, or left as is when accumulating).
- * All three arrays should have the same element type; float32 accumulates in float64.
+ * All three arrays should have the same element type. float32 accumulates in float32 on the
+ * WebAssembly SIMD path (see `setCpuSimd`) and in float64 on the TypeScript path.
  *
  * @example
  * ```ts
@@ -213,6 +218,9 @@ export function matmulInto(
   if (c.data instanceof Int32Array) {
     gemmInt32(m, n, k, a, b, c, accumulate);
     return;
+  }
+  if (useSimd(m, n, k)) {
+    if (simdGemm(c.data instanceof Float32Array ? 'f32' : 'f64', m, n, k, a, b, c, accumulate)) return;
   }
   if (m * n * k <= SMALL || m < MR || n < NR) {
     gemmSmall(m, n, k, a, b, c, accumulate);

@@ -1,5 +1,6 @@
 // The shared op suite (golden PyTorch values, float64-reference properties, gradcheck) on the
-// reference CPU backend.
+// reference CPU backend, with its default settings (see conformance-simd and conformance-plain
+// for the two GEMM paths forced one way each).
 import '@tensorgrad/backend-cpu';
 import '@tensorgrad/autodiff';
 import { runConformance } from '@tensorgrad/conformance';

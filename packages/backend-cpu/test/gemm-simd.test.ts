@@ -1,0 +1,271 @@
+// The WebAssembly SIMD GEMM against an independent float64 triple loop: edge sizes around the
+// micro-tile (4×8 float32, 4×4 float64) and the KC / MC / NC blocks, k = 1, transposed, padded,
+// stepped and broadcast operands, offsets, column-major and strided C, accumulate mode, and the
+// fallback when WebAssembly is missing.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { cpuSimdEnabled, matmulInto, setCpuSimd, type MatmulOperand } from '@tensorgrad/backend-cpu';
+import { gemmModuleBytes, simdGemm, simdMemoryBytes, simdSupported } from '../src/wasm/gemm-simd.js';
+import { forceSimd, parseSimdEnv } from '../src/wasm/simd-switch.js';
+
+type Float = Float32Array | Float64Array;
+type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
+}
+
+/** How an operand is laid out in its backing array. */
+type Layout = 'row' | 'col' | 'padded' | 'stepped' | 'broadcast';
+
+/** An r×c operand with values `value(i, j)` stored with `layout`, behind `offset` sentinel elements. */
+function operand(T: Ctor, r: number, c: number, layout: Layout, value: (i: number, j: number) => number, offset = 3): MatmulOperand {
+  let rowStride: number;
+  let colStride: number;
+  let size: number;
+  switch (layout) {
+    case 'row':
+      [rowStride, colStride, size] = [c, 1, r * c];
+      break;
+    case 'col':
+      [rowStride, colStride, size] = [1, r, r * c];
+      break;
+    case 'padded': // rows with a gap after them (a slice of a wider matrix)
+      [rowStride, colStride, size] = [c + 5, 1, r * (c + 5)];
+      break;
+    case 'stepped': // no unit stride at all: every other element of a column-major matrix
+      [rowStride, colStride, size] = [2, 2 * r + 1, (2 * r + 1) * c];
+      break;
+    case 'broadcast': // one row repeated (row stride 0)
+      [rowStride, colStride, size] = [0, 1, c];
+      break;
+  }
+  const data = new T(offset + size + 3).fill(Number.NaN);
+  for (let i = 0; i < (layout === 'broadcast' ? 1 : r); i++) for (let j = 0; j < c; j++) data[offset + i * rowStride + j * colStride] = value(i, j);
+  return { data, offset, rowStride, colStride };
+}
+
+function get(x: MatmulOperand, i: number, j: number): number {
+  return x.data[x.offset + i * x.rowStride + j * x.colStride]!;
+}
+
+interface Case {
+  m: number;
+  n: number;
+  k: number;
+  a?: Layout;
+  b?: Layout;
+  c?: 'row' | 'col' | 'padded';
+  accumulate?: boolean;
+}
+
+/** Runs one product through `gemm` and checks every element against float64, and C's untouched gaps. */
+function check(T: Ctor, { m, n, k, a: la = 'row', b: lb = 'row', c: lc = 'row', accumulate = false }: Case, gemm: typeof matmulInto): void {
+  const r = rng(m * 7919 + n * 104729 + k * 31 + (accumulate ? 1 : 0));
+  const a = operand(T, m, k, la, () => r());
+  const b = operand(T, k, n, lb, () => r());
+  const c0 = (): number => (accumulate ? r() : Number.NaN);
+  const c = operand(T, m, n, lc, c0, 5);
+  const before = Float64Array.from(c.data);
+  gemm(m, n, k, a, b, c, accumulate);
+  const eps = T === Float32Array ? 2 ** -24 : 2 ** -53;
+  // the reference on dense float64 copies (i-p-j order keeps the big cases fast)
+  const A = new Float64Array(m * k);
+  const B = new Float64Array(k * n);
+  for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) A[i * k + p] = get(a, i, p);
+  for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) B[p * n + j] = get(b, p, j);
+  const ref = new Float64Array(m * n);
+  const mag = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      const c0v = accumulate ? before[c.offset + i * c.rowStride + j * c.colStride]! : 0;
+      ref[i * n + j] = c0v;
+      mag[i * n + j] = Math.abs(c0v);
+    }
+    for (let p = 0; p < k; p++) {
+      const x = A[i * k + p]!;
+      for (let j = 0; j < n; j++) {
+        const y = x * B[p * n + j]!;
+        ref[i * n + j] += y;
+        mag[i * n + j] += Math.abs(y);
+      }
+    }
+  }
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      const got = get(c, i, j);
+      const want = ref[i * n + j]!;
+      // the classic bound for a recursive sum of k products: (k + 2)·eps·Σ|a·b|
+      const tol = (k + 2) * eps * mag[i * n + j]! + 1e-30;
+      if (!(Math.abs(got - want) <= tol)) {
+        expect.fail(`${T.name} ${m}×${n}×${k} A:${la} B:${lb} C:${lc}${accumulate ? ' accumulate' : ''}: C[${i},${j}] = ${got}, expected ${want} ± ${tol}`);
+      }
+    }
+  }
+  // everything C's view does not cover is untouched (NaN sentinels stay NaN)
+  const covered = new Uint8Array(c.data.length);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) covered[c.offset + i * c.rowStride + j * c.colStride] = 1;
+  for (let x = 0; x < c.data.length; x++) {
+    if (!covered[x] && !Object.is(c.data[x], before[x])) expect.fail(`element ${x} outside C's view changed to ${c.data[x]}`);
+  }
+}
+
+const SIZES: [number, number, number][] = [
+  [1, 1, 1],
+  [1, 8, 1],
+  [4, 8, 1],
+  [3, 5, 7],
+  [5, 9, 1],
+  [7, 17, 3],
+  [9, 13, 33],
+  [16, 16, 16],
+  [17, 31, 255],
+  [33, 65, 256],
+  [31, 7, 257],
+  [64, 1, 300],
+  [1, 100, 513],
+  [129, 40, 20],
+  [130, 33, 9],
+  [2, 1030, 5],
+];
+
+const force = (): void => {
+  setCpuSimd(true);
+  forceSimd(true);
+};
+
+beforeAll(force);
+afterAll(() => forceSimd(false));
+
+describe.runIf(simdSupported())('SIMD GEMM vs a float64 triple loop', () => {
+  for (const T of [Float32Array, Float64Array]) {
+    it(`${T.name}: every size, row-major operands`, () => {
+      for (const [m, n, k] of SIZES) check(T, { m, n, k }, matmulInto);
+    });
+    it(`${T.name}: transposed, padded, stepped and broadcast operands`, () => {
+      const layouts: Layout[] = ['row', 'col', 'padded', 'stepped'];
+      for (const [m, n, k] of [
+        [5, 9, 1],
+        [9, 13, 33],
+        [17, 31, 257],
+        [130, 20, 40],
+      ] as const) {
+        for (const a of layouts) for (const b of layouts) check(T, { m, n, k, a, b }, matmulInto);
+        check(T, { m, n, k, a: 'broadcast' }, matmulInto);
+      }
+    });
+    it(`${T.name}: column-major and padded C, accumulate mode`, () => {
+      for (const [m, n, k] of SIZES) {
+        for (const c of ['row', 'col', 'padded'] as const) {
+          check(T, { m, n, k, c, accumulate: true }, matmulInto);
+          check(T, { m, n, k, a: 'col', b: 'col', c }, matmulInto);
+        }
+      }
+    });
+  }
+
+  it('handles products larger than one block in every dimension (row chunks, NC panels, KC slices)', () => {
+    // row chunks hold 4 MiB of C panel: 1024 rows of 1024 float32 columns, 512 rows of float64
+    check(Float32Array, { m: 1030, n: 1030, k: 3, c: 'padded', accumulate: true }, matmulInto);
+    check(Float32Array, { m: 260, n: 1030, k: 600, b: 'col', accumulate: true }, matmulInto);
+    check(Float64Array, { m: 600, n: 1100, k: 20, a: 'col' }, matmulInto);
+    check(Float64Array, { m: 70, n: 40, k: 700, a: 'padded', b: 'col' }, matmulInto);
+  });
+
+  it('never grows its memory (a detached ArrayBuffer would slow every typed array in V8)', () => {
+    check(Float32Array, { m: 4, n: 8, k: 2 }, matmulInto);
+    check(Float64Array, { m: 4, n: 8, k: 2 }, matmulInto);
+    const f32 = simdMemoryBytes('f32');
+    const f64 = simdMemoryBytes('f64');
+    expect(f32).toBeGreaterThan(0);
+    // the largest layouts: full KC, MC and NC blocks and a whole row chunk of C panel (results of
+    // such shapes are checked above; here only the memory matters)
+    for (const T of [Float32Array, Float64Array]) {
+      const [m, n, k] = [1100, 1100, 300];
+      const op = (r: number, c: number): MatmulOperand => ({ data: new T(r * c), offset: 0, rowStride: c, colStride: 1 });
+      matmulInto(m, n, k, op(m, k), op(k, n), op(m, n));
+    }
+    check(Float32Array, { m: 9, n: 9, k: 9 }, matmulInto);
+    expect(simdMemoryBytes('f32')).toBe(f32);
+    expect(simdMemoryBytes('f64')).toBe(f64);
+  });
+
+  it('runs the products, not the TypeScript path, when forced (float32 rounding differs)', () => {
+    // Σ of 1 + 2⁻²⁴ · 4 in float32 accumulation loses the small terms; the float64-accumulating
+    // TypeScript path keeps them
+    const k = 5;
+    const a = new Float32Array(4 * k).fill(1);
+    const b = new Float32Array(k * 8);
+    for (let j = 0; j < 8; j++) {
+      b[j] = 1;
+      for (let p = 1; p < k; p++) b[p * 8 + j] = 2 ** -25;
+    }
+    const run = (): number => {
+      const c = new Float32Array(32);
+      matmulInto(4, 8, k, { data: a, offset: 0, rowStride: k, colStride: 1 }, { data: b, offset: 0, rowStride: 8, colStride: 1 }, { data: c, offset: 0, rowStride: 8, colStride: 1 });
+      return c[0]!;
+    };
+    expect(run()).toBe(1); // float32: 1 + 2⁻²⁵ rounds back to 1, four times
+    setCpuSimd(false);
+    expect(cpuSimdEnabled()).toBe(false);
+    expect(run()).toBe(Math.fround(1 + 4 * 2 ** -25)); // float64 sum, rounded once
+    force();
+    expect(cpuSimdEnabled()).toBe(true);
+  });
+});
+
+describe('plain TypeScript path (reference)', () => {
+  it('matches the float64 triple loop too', () => {
+    setCpuSimd(false);
+    try {
+      for (const T of [Float32Array, Float64Array]) {
+        for (const [m, n, k] of SIZES) check(T, { m, n, k, a: 'col', c: 'padded', accumulate: true }, matmulInto);
+      }
+    } finally {
+      force();
+    }
+  });
+});
+
+describe('switching and feature detection', () => {
+  it('validates the emitted modules', () => {
+    expect(WebAssembly.validate(gemmModuleBytes('f32'))).toBe(true);
+    expect(WebAssembly.validate(gemmModuleBytes('f64'))).toBe(true);
+    expect(simdSupported()).toBe(true); // Node ≥ 16.4 ships wasm SIMD
+  });
+
+  it('reads TENSORGRAD_CPU_SIMD', () => {
+    expect(parseSimdEnv(undefined)).toBe(true);
+    expect(parseSimdEnv('1')).toBe(true);
+    expect(parseSimdEnv('0')).toBe(false);
+    expect(parseSimdEnv(' off ')).toBe(false);
+    expect(parseSimdEnv('FALSE')).toBe(false);
+  });
+
+  it('rejects a non-boolean switch', () => {
+    expect(() => setCpuSimd('no' as unknown as boolean)).toThrow(/setCpuSimd: expected a boolean, got string/);
+  });
+
+  it('falls back to the TypeScript kernels without WebAssembly', async () => {
+    vi.resetModules();
+    vi.stubGlobal('WebAssembly', undefined);
+    try {
+      const simd = await import('../src/wasm/gemm-simd.js');
+      const sw = await import('../src/wasm/simd-switch.js');
+      const core = await import('../src/matmul-core.js');
+      expect(simd.simdSupported()).toBe(false);
+      expect(sw.setCpuSimd(true)).toBe(false);
+      sw.forceSimd(true);
+      const x = new Float32Array(4);
+      const op = { data: x, offset: 0, rowStride: 2, colStride: 1 };
+      expect(simd.simdGemm('f32', 2, 2, 2, op, op, { data: new Float32Array(4), offset: 0, rowStride: 2, colStride: 1 }, false)).toBe(false);
+      for (const T of [Float32Array, Float64Array]) for (const [m, n, k] of SIZES.slice(0, 8)) check(T, { m, n, k, b: 'col' }, core.matmulInto);
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
+  });
+});
