@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { main, parseArgs, UsageError, type TrainOptions, type PredictOptions } from '@tensorgrad/fashion-mnist';
+import { capture } from './cli-harness.js';
 
 function train(argv: string[]): TrainOptions {
   const cmd = parseArgs(argv);
@@ -98,15 +99,6 @@ describe('parseArgs: predict', () => {
 });
 
 describe('main', () => {
-  function capture(): { io: { stdout: { write(s: string): boolean }; stderr: { write(s: string): boolean } }; out: () => string; err: () => string } {
-    let out = '';
-    let err = '';
-    return {
-      io: { stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: (s: string) => ((err += s), true) } },
-      out: () => out,
-      err: () => err,
-    };
-  }
 
   it('exits with 2 and a clear message on a usage error, printing nothing else', async () => {
     const c = capture();

@@ -5,41 +5,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint, memory } from 'tensorgrad';
-import { loadFashionData, main, parseArgs, runPredict, type CliIO, type EpochMetrics, type PredictOptions } from '@tensorgrad/fashion-mnist';
+import { loadFashionData, parseArgs, runPredict, type PredictOptions } from '@tensorgrad/fashion-mnist';
 import { NO_DATA } from './with-data.js';
+import { capture, cli, metricsOf } from './cli-harness.js';
 import { encodePng, rowsOf } from './png-encoder.js';
 import { all, parseXml } from './xml.js';
 
 const root = mkdtempSync(join(tmpdir(), 'fashion-mnist-e2e-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function capture(): { io: CliIO; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: (s: string) => ((err += s), true) } },
-    out: () => out,
-    err: () => err,
-  };
-}
-
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const c = capture();
-  const code = await main(argv, c.io);
-  return { code, out: c.out(), err: c.err() };
-}
-
-interface Metrics {
-  settings: Record<string, unknown>;
-  epochs: EpochMetrics[];
-}
 function predictOptions(argv: string[]): PredictOptions {
   const cmd = parseArgs(['predict', ...argv]);
   if (cmd.command !== 'predict') throw new Error(`expected predict, got ${cmd.command}`);
   return cmd.options;
 }
 
-const metricsOf = (dir: string): Metrics => JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as Metrics;
 
 describe.skipIf(NO_DATA).each([
   ['mlp', '795,010'],

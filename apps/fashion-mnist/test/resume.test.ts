@@ -11,37 +11,14 @@ import {
   epochPermutation,
   loadFashionData,
   loadTrainedModel,
-  main,
   trainEpoch,
-  type CliIO,
-  type EpochMetrics,
 } from '@tensorgrad/fashion-mnist';
 import { NO_DATA } from './with-data.js';
+import { cli, metricsOf } from './cli-harness.js';
 
 const root = mkdtempSync(join(tmpdir(), 'fashion-mnist-resume-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function capture(): { io: CliIO; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: (s: string) => ((err += s), true) } },
-    out: () => out,
-    err: () => err,
-  };
-}
-
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const c = capture();
-  const code = await main(argv, c.io);
-  return { code, out: c.out(), err: c.err() };
-}
-
-interface Metrics {
-  settings: Record<string, unknown>;
-  epochs: EpochMetrics[];
-}
-const metricsOf = (dir: string): Metrics => JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as Metrics;
 
 describe.skipIf(NO_DATA)('--resume', () => {
   const args = ['--model', 'mlp', '--limit', '128', '--batch-size', '16', '--test-limit', '100', '--seed', '4'];
