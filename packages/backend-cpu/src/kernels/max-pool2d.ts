@@ -57,17 +57,17 @@ export const maxPool2d: KernelMap['maxPool2d'] = (x, { kernelSize, stride, paddi
         while (w0 < 0) w0 += dw;
         let best = -Infinity;
         let bi = h0 * w + w0;
-        for (let ih = h0; ih < h1; ih += dh) {
+        window: for (let ih = h0; ih < h1; ih += dh) {
           const row = ih * w;
           for (let iw = w0; iw < w1; iw += dw) {
             const v = src[base + row + iw]!;
-            if (v > best || Number.isNaN(v)) {
+            // `!(v <= best)`: a larger value or a NaN, which wins and ends the window
+            if (!(v <= best)) {
               best = v;
               bi = row + iw;
-              if (Number.isNaN(v)) break;
+              if (v !== v) break window;
             }
           }
-          if (Number.isNaN(best)) break;
         }
         V[o] = best;
         I[o] = bi;

@@ -1,5 +1,16 @@
 import type { KernelMap } from '@tensorgrad/tensor';
-import { mapUnary } from '../util.js';
+import { isContiguous, mapUnary, numbers, result } from '../util.js';
 
-/** Element-wise `max(x, 0)`; NaN propagates (as in PyTorch). */
-export const relu: KernelMap['relu'] = (x) => mapUnary(x, (v) => (v > 0 || Number.isNaN(v) ? v : 0));
+const reluOf = (v: number): number => (v > 0 || v !== v ? v : 0);
+
+/** Element-wise `max(x, 0)`; NaN propagates (as in PyTorch). Contiguous inputs take an inlined loop. */
+export const relu: KernelMap['relu'] = (x) => {
+  if (!isContiguous(x)) return mapUnary(x, reluOf);
+  const { out, data } = result(x.shape, x.dtype);
+  const src = numbers(x);
+  for (let i = 0, o = x.offset; i < data.length; i++, o++) {
+    const v = src[o]!;
+    data[i] = v > 0 || v !== v ? v : 0;
+  }
+  return out;
+};
