@@ -119,4 +119,4 @@ import './inplace/copy_.js';
 import './inplace/uniform_.js';
 import './inplace/normal_.js';
 import './inplace/clamp_.js';
-export { adamUpdate_, type AdamUpdateOptions } from './inplace/adamUpdate_.js';
+export { adamUpdate_, type AdamUpdateOptions } from './inplace/adam-update_.js';
