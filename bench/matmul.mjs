@@ -4,7 +4,7 @@
 // 512 (transposed views, no copies), and a conv2d forward. Prints a table and writes
 // results/matmul-cpu.{md,json}. Timings are never asserted anywhere.
 //
-//   pnpm bench                  (builds the packages first)
+//   pnpm --filter @tensorgrad/bench bench:matmul   (builds the packages first; `pnpm bench` runs the whole suite)
 //   node bench/matmul.mjs       (packages already built)
 //   node bench/matmul.mjs 256 512   (only these square sizes)
 import { mkdirSync, writeFileSync } from 'node:fs';
