@@ -44,6 +44,8 @@ function erf(x: number): number {
 
 const K_BETA = Math.sqrt(2 / Math.PI);
 const K_KAPPA = 0.044715;
+const geluTanh = (v: number): number => 0.5 * v * (1 + Math.tanh(K_BETA * (v + K_KAPPA * v * v * v)));
+const geluErf = (v: number): number => v * 0.5 * (1 + erf(v * Math.SQRT1_2));
 
 /**
  * GELU: exact `x/2 · (1 + erf(x/√2))`, or PyTorch's tanh approximation
@@ -51,5 +53,5 @@ const K_KAPPA = 0.044715;
  */
 export const gelu: KernelMap['gelu'] = (x, { approximate }) =>
   approximate === 'tanh'
-    ? mapUnary(x, (v) => 0.5 * v * (1 + Math.tanh(K_BETA * (v + K_KAPPA * v * v * v))))
-    : mapUnary(x, (v) => v * 0.5 * (1 + erf(v * Math.SQRT1_2)));
+    ? mapUnary(x, geluTanh)
+    : mapUnary(x, geluErf);

@@ -1,5 +1,7 @@
 import type { KernelMap } from '@tensorgrad/tensor';
 import { mapBinary } from '../util.js';
 
+const isLess = (x: number, y: number): number => (x < y ? 1 : 0);
+
 /** Element-wise `x < y` as a bool tensor (NaN compares false except with `ne`). */
-export const lt: KernelMap['lt'] = (a, b) => mapBinary(a, b, (x, y) => (x < y ? 1 : 0), 'bool');
+export const lt: KernelMap['lt'] = (a, b) => mapBinary(a, b, isLess, 'bool');

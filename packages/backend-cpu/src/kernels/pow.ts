@@ -28,14 +28,16 @@ function powInt(x: number, y: number): number {
   return result;
 }
 
+const squared = (x: number): number => x * x;
+
 /** Element-wise `a ** b` (same dtype operands, broadcast through strides). */
 export const pow: KernelMap['pow'] = (a, b) => {
   if (a.dtype === 'int32' || a.dtype === 'bool') return mapBinary(a, b, powInt);
   if (isScalarLike(b)) {
     // PyTorch special-cases these exponents (sqrt and x*x), which also fixes their special values
     const e = numbers(b)[b.offset]!;
-    if (e === 0.5) return mapBinary(a, b, (x) => Math.sqrt(x));
-    if (e === 2) return mapBinary(a, b, (x) => x * x);
+    if (e === 0.5) return mapBinary(a, b, Math.sqrt);
+    if (e === 2) return mapBinary(a, b, squared);
   }
   return mapBinary(a, b, powC);
 };
