@@ -54,7 +54,8 @@ export async function runLibrary(libraryId, cases, options, emit) {
   emit({ type: 'done', library: libraryId });
 }
 
-async function runCase(lib, kase, mode) {
+// Builds a case, runs `body` on it and disposes it; a failure anywhere becomes a failed result.
+async function withCase(lib, kase, body) {
   let c;
   try {
     c = lib.make(kase);
@@ -62,7 +63,7 @@ async function runCase(lib, kase, mode) {
     return failure(kase, err);
   }
   try {
-    return { ok: true, ...(await measure(c.run, mode, lib.liveTensors)) };
+    return await body(c);
   } catch (err) {
     return failure(kase, err);
   } finally {
@@ -72,6 +73,10 @@ async function runCase(lib, kase, mode) {
       // a case that failed half-way may hold tensors that are gone already
     }
   }
+}
+
+function runCase(lib, kase, mode) {
+  return withCase(lib, kase, async (c) => ({ ok: true, ...(await measure(c.run, mode, lib.liveTensors)) }));
 }
 
 async function runEpoch(lib, kase, stepResult, options) {
@@ -94,24 +99,10 @@ async function runEpoch(lib, kase, stepResult, options) {
   if (stepResult && (stepResult.medianMs * kase.steps) / 1000 > options.epochMaxSeconds) {
     return estimate(`extrapolated (a real epoch would take over ${options.epochMaxSeconds} s)`);
   }
-  let c;
-  try {
-    c = lib.make(kase);
-  } catch (err) {
-    return failure(kase, err);
-  }
-  try {
+  return withCase(lib, kase, async (c) => {
     const t0 = performance.now();
     await c.run();
     const ms = performance.now() - t0;
     return { ok: true, medianMs: ms, minMs: ms, maxMs: ms, runs: 1, single: true };
-  } catch (err) {
-    return failure(kase, err);
-  } finally {
-    try {
-      c.dispose();
-    } catch {
-      // see runCase
-    }
-  }
+  });
 }
