@@ -13,6 +13,7 @@
  */
 import { simdGemm } from './wasm/gemm-simd.js';
 import { useSimd } from './wasm/simd-switch.js';
+import { threadedGemm, useThreads } from './wasm/gemm-threads.js';
 
 /** A matrix operand of {@link matmulInto}: a typed array plus the offset and strides of a 2-D view. */
 export interface MatmulOperand {
@@ -218,6 +219,9 @@ export function matmulInto(
   if (c.data instanceof Int32Array) {
     gemmInt32(m, n, k, a, b, c, accumulate);
     return;
+  }
+  if (useThreads(m, n, k)) {
+    if (threadedGemm(c.data instanceof Float32Array ? 'f32' : 'f64', m, n, k, a, b, c, accumulate)) return;
   }
   if (useSimd(m, n, k)) {
     if (simdGemm(c.data instanceof Float32Array ? 'f32' : 'f64', m, n, k, a, b, c, accumulate)) return;

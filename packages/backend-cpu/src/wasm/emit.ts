@@ -219,14 +219,19 @@ function name(out: number[], s: string): void {
 
 /**
  * A module with one linear memory (exported as `memory`) and a list of exported functions.
- * {@link ModuleBuilder.bytes} encodes it.
+ * {@link ModuleBuilder.bytes} encodes it. The memory is the module's own, or, when `shared`, a
+ * shared memory of exactly `memoryPages` pages imported as `env.memory` (limits flag `0x03` of the
+ * threads proposal: a minimum and a maximum, shared), so that several instances on several
+ * threads work on the same bytes.
  */
 export class ModuleBuilder {
   private readonly functions: ExportedFunction[] = [];
 
   constructor(
-    /** Initial size of the memory in 64 KiB pages. */
+    /** Initial size of the memory in 64 KiB pages (also its maximum when `shared`). */
     readonly memoryPages: number,
+    /** Import a shared memory (`env.memory`) instead of defining a private one. */
+    readonly shared = false,
   ) {}
 
   /** Adds an exported function with the given signature and returns its builder. */
@@ -250,14 +255,27 @@ export class ModuleBuilder {
       types.push(...fn.results);
     }
     section(out, 1, types);
+    if (this.shared) {
+      // import section: env.memory, a shared memory with minimum = maximum = memoryPages
+      const imp: number[] = [];
+      uleb(imp, 1);
+      name(imp, 'env');
+      name(imp, 'memory');
+      imp.push(0x02, 0x03);
+      uleb(imp, this.memoryPages);
+      uleb(imp, this.memoryPages);
+      section(out, 2, imp);
+    }
     const funcs: number[] = [];
     uleb(funcs, this.functions.length);
     this.functions.forEach((_, i) => uleb(funcs, i));
     section(out, 3, funcs);
-    // memory section: one memory, minimum pages, no maximum
-    const mem: number[] = [1, 0x00];
-    uleb(mem, this.memoryPages);
-    section(out, 5, mem);
+    if (!this.shared) {
+      // memory section: one memory, minimum pages, no maximum
+      const mem: number[] = [1, 0x00];
+      uleb(mem, this.memoryPages);
+      section(out, 5, mem);
+    }
     const exps: number[] = [];
     uleb(exps, this.functions.length + 1);
     name(exps, 'memory');

@@ -25,16 +25,17 @@ export interface GemmKernelSpec {
  * and holds, for each `p < kc`, the MR values of column `p` (rows of the tile) contiguously, and
  * B sliver `j` starts at `pb + j·NR·kc·size` and holds the NR values of row `p` contiguously.
  * C tile rows are `ldc` bytes apart. `add ≠ 0` adds to C instead of overwriting it. `mTiles`,
- * `nTiles` and `kc` are at least 1.
+ * `nTiles` and `kc` are at least 1. With `sharedMemory` the module imports its memory (`env.memory`,
+ * shared, exactly `memoryPages` pages) instead of defining it, for the threaded GEMM.
  */
-export function emitGemmModule(spec: GemmKernelSpec, memoryPages = 1): Uint8Array<ArrayBuffer> {
+export function emitGemmModule(spec: GemmKernelSpec, memoryPages = 1, sharedMemory = false): Uint8Array<ArrayBuffer> {
   const { elem, mr, nr } = spec;
   const size = elem === 'f32' ? 4 : 8;
   const lanes = 16 / size;
   if (nr % lanes !== 0) throw new Error(`emitGemmModule: nr must be a multiple of ${lanes} for ${elem}, got ${nr}`);
   if (mr < 1 || (mr * size) % 16 !== 0) throw new Error(`emitGemmModule: mr·${size} bytes must be a multiple of 16 for ${elem}, got mr=${mr}`);
 
-  const mod = new ModuleBuilder(memoryPages);
+  const mod = new ModuleBuilder(memoryPages, sharedMemory);
   emitMacroKernel(mod.func('gemm', Array<ValType>(8).fill(ValType.i32), []), spec);
   emitPack(mod.func('packA', Array<ValType>(6).fill(ValType.i32), []), mr, size);
   emitPack(mod.func('packB', Array<ValType>(6).fill(ValType.i32), []), nr, size);

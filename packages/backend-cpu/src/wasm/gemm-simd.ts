@@ -23,7 +23,8 @@ import { emitGemmModule, type GemmKernelSpec } from './gemm-kernel.js';
 /** Element types the SIMD GEMM handles. */
 export type SimdElem = 'f32' | 'f64';
 
-interface Blocking {
+/** The blocking of one element type (internal). */
+export interface Blocking {
   readonly spec: GemmKernelSpec;
   readonly size: number;
   readonly kc: number;
@@ -34,21 +35,25 @@ interface Blocking {
 // MR×NR = 4×8 float32 (4×4 float64): 8 v128 accumulators + 2 B vectors + the A splat + the
 // product temporary fit the 15 xmm registers V8 allocates on x64 (xmm15 is its scratch register);
 // measured fastest among 2…8 × 4…16 tiles, with and without unrolling. KC·NR·size = 8 KiB of B sliver in L1, MC·KC·size = 128 KiB of A in L2.
-const BLOCKING: Record<SimdElem, Blocking> = {
+export const BLOCKING: Record<SimdElem, Blocking> = {
   f32: { spec: { elem: 'f32', mr: 4, nr: 8 }, size: 4, kc: 256, mc: 128, nc: 1024 },
   f64: { spec: { elem: 'f64', mr: 4, nr: 4 }, size: 8, kc: 256, mc: 64, nc: 1024 },
 };
 // upper bound on the C panel kept in wasm memory; taller products run in row chunks
-const C_PANEL_BYTES = 4 << 20;
+export const C_PANEL_BYTES = 4 << 20;
 // strided lines shorter than this are not worth a `set` call each (its fixed cost is ~50 ns)
-const MIN_LINE = 16;
-const PAGE = 65536;
+export const MIN_LINE = 16;
+export const PAGE = 65536;
 
-type GemmFn = (pa: number, pb: number, pc: number, mTiles: number, nTiles: number, kc: number, ldc: number, add: number) => void;
-type PackFn = (src: number, laneStride: number, kStride: number, lanes: number, kc: number, dst: number) => void;
-type FloatArray = Float32Array | Float64Array;
+/** The macro-kernel export (internal). */
+export type GemmFn = (pa: number, pb: number, pc: number, mTiles: number, nTiles: number, kc: number, ldc: number, add: number) => void;
+/** A packing export (internal). */
+export type PackFn = (src: number, laneStride: number, kStride: number, lanes: number, kc: number, dst: number) => void;
+/** A float typed array (internal). */
+export type FloatArray = Float32Array | Float64Array;
 
-interface Kernel {
+/** An instantiated kernel module and a view of its memory (internal). */
+export interface Kernel {
   readonly elem: SimdElem;
   readonly blocking: Blocking;
   readonly gemm: GemmFn;
@@ -65,7 +70,8 @@ const kernels: Partial<Record<SimdElem, Kernel | null>> = {};
 // this size and never grows, because growing detaches the old ArrayBuffer, and the first detach in
 // an isolate makes V8 guard every typed-array access in the program (measured ~30% slower loops).
 // The pages are only reserved; the OS commits them as they are touched.
-function maxBytes({ size, kc, mc, nc }: Blocking): number {
+/** The memory the single-threaded layout can need (internal). */
+export function maxBytes({ size, kc, mc, nc }: Blocking): number {
   return 2 * (mc * kc + nc * kc) * size + Math.max(C_PANEL_BYTES, mc * nc * size);
 }
 
@@ -112,7 +118,8 @@ function kernel(elem: SimdElem): Kernel | null {
   return k;
 }
 
-function newView(elem: SimdElem, memory: WebAssembly.Memory): FloatArray {
+/** A view of `memory` with `elem`'s element type (internal). */
+export function newView(elem: SimdElem, memory: WebAssembly.Memory): FloatArray {
   return elem === 'f32' ? new Float32Array(memory.buffer) : new Float64Array(memory.buffer);
 }
 
@@ -124,7 +131,8 @@ function ensureMemory(kern: Kernel, bytes: number): void {
   kern.view = newView(kern.elem, kern.memory);
 }
 
-function roundUp(x: number, to: number): number {
+/** `x` rounded up to a multiple of `to` (internal). */
+export function roundUp(x: number, to: number): number {
   return Math.ceil(x / to) * to;
 }
 
@@ -134,7 +142,7 @@ function roundUp(x: number, to: number): number {
  * With a unit stride along either axis the block's lines are copied (memcpy) into the staging area
  * at byte `stage` and packed by `pack` in wasm; otherwise it is packed element by element in JS.
  */
-function packBlock(
+export function packBlock(
   kern: Kernel,
   pack: PackFn,
   R: number,
@@ -184,7 +192,8 @@ function packInJs(out: FloatArray, dst: number, R: number, src: MatmulOperand['d
 
 // rows × cols of C at (i0, j0) into the C panel (row stride `ld` elements, at element `panel`), or
 // back (`toC`)
-function transferC(view: FloatArray, panel: number, ld: number, c: MatmulOperand, i0: number, rows: number, j0: number, cols: number, toC: boolean): void {
+/** Moves C between the caller's matrix and a C panel in wasm memory (internal). */
+export function transferC(view: FloatArray, panel: number, ld: number, c: MatmulOperand, i0: number, rows: number, j0: number, cols: number, toC: boolean): void {
   const out = c.data;
   const rs = c.rowStride;
   const cs = c.colStride;
