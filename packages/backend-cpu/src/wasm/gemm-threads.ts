@@ -148,8 +148,11 @@ const SLOT = 32;
 const SEQ = 0;
 const DONE = 1;
 const ERR = 3;
-// spins on the control word before sleeping in Atomics.wait (each a few ns)
-const SPIN = 20000;
+// polls of the control word before sleeping in Atomics.wait (~17 ns each in V8, so ~1.7 ms): a
+// sleeping thread took 70-400 µs to wake on the 2-core VM this was measured on, longer than a
+// typical product, so workers keep polling through the short gaps between the products of a
+// layer (im2col, the next image) and only sleep when the backend has been idle for a while
+const SPIN = 100_000;
 // how long pool start-up may take before threads are given up
 const START_TIMEOUT_MS = 10_000;
 
@@ -236,6 +239,13 @@ interface Pool {
 }
 
 let pool: Pool | null = null;
+// products run on the threaded path so far (tests read it)
+let threadedCount = 0;
+
+/** How many products have run on the threaded path (internal, for tests). */
+export function threadedProducts(): number {
+  return threadedCount;
+}
 
 // the memory the threaded layout can need for `threads` threads (see threadedGemm)
 function threadedBytes({ size, kc, mc, nc }: Blocking, threads: number): number {
@@ -371,6 +381,7 @@ export function threadedGemm(elem: SimdElem, m: number, n: number, k: number, a:
   const sa = pc + panelRows * ncMax * size;
   const sb = sa + panelRows * kcMax * size;
   if (sb + bBytes > p.bytes) throw new Error(`threadedGemm: layout needs ${sb + bBytes} bytes, the shared memory has ${p.bytes} (a blocking bug)`);
+  threadedCount++;
   const ctl = p.control;
   const mainKernels = [p.kernels.f32, p.kernels.f64];
   const elemIndex = elem === 'f32' ? 0 : 1;
