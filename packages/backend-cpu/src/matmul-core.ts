@@ -40,60 +40,28 @@ let packA = new Float64Array(MC * KC);
 let packB = new Float64Array(KC * NC);
 let scratchC = new Float64Array(0);
 
-function packABlock(a: MatmulOperand, i0: number, mc: number, p0: number, kc: number): void {
-  const src = a.data;
-  const rs = a.rowStride;
-  const cs = a.colStride;
-  const dst = packA;
+// Packs `lanes` lanes × `kc` steps of an operand (element (l, p) at `src[base + l·laneStride +
+// p·kStride]`) into `dst` as slivers of 4 lanes (MR = NR = 4), each sliver step-major, padding the
+// last sliver with zeros. A's lanes are its rows, B's its columns.
+function packSlivers(src: MatmulOperand['data'], base: number, laneStride: number, kStride: number, lanes: number, kc: number, dst: Float64Array): void {
   let d = 0;
-  for (let ir = 0; ir < mc; ir += MR) {
-    const rows = Math.min(MR, mc - ir);
-    let base = a.offset + (i0 + ir) * rs + p0 * cs;
-    if (rows === MR) {
-      const r0 = base;
-      const r1 = base + rs;
-      const r2 = base + 2 * rs;
-      const r3 = base + 3 * rs;
-      for (let p = 0, o = 0; p < kc; p++, o += cs) {
-        dst[d] = src[r0 + o]!;
-        dst[d + 1] = src[r1 + o]!;
-        dst[d + 2] = src[r2 + o]!;
-        dst[d + 3] = src[r3 + o]!;
-        d += MR;
+  for (let l0 = 0; l0 < lanes; l0 += 4, base += 4 * laneStride) {
+    const count = Math.min(4, lanes - l0);
+    if (count === 4) {
+      const l1 = laneStride;
+      const l2 = 2 * laneStride;
+      const l3 = 3 * laneStride;
+      for (let p = 0, o = base; p < kc; p++, o += kStride) {
+        dst[d] = src[o]!;
+        dst[d + 1] = src[o + l1]!;
+        dst[d + 2] = src[o + l2]!;
+        dst[d + 3] = src[o + l3]!;
+        d += 4;
       }
     } else {
-      for (let p = 0; p < kc; p++, base += cs) {
-        for (let r = 0; r < MR; r++) dst[d + r] = r < rows ? src[base + r * rs]! : 0;
-        d += MR;
-      }
-    }
-  }
-}
-
-function packBBlock(b: MatmulOperand, p0: number, kc: number, j0: number, nc: number): void {
-  const src = b.data;
-  const rs = b.rowStride;
-  const cs = b.colStride;
-  const dst = packB;
-  let d = 0;
-  for (let jr = 0; jr < nc; jr += NR) {
-    const cols = Math.min(NR, nc - jr);
-    let base = b.offset + p0 * rs + (j0 + jr) * cs;
-    if (cols === NR) {
-      const c1 = cs;
-      const c2 = 2 * cs;
-      const c3 = 3 * cs;
-      for (let p = 0; p < kc; p++, base += rs) {
-        dst[d] = src[base]!;
-        dst[d + 1] = src[base + c1]!;
-        dst[d + 2] = src[base + c2]!;
-        dst[d + 3] = src[base + c3]!;
-        d += NR;
-      }
-    } else {
-      for (let p = 0; p < kc; p++, base += rs) {
-        for (let c = 0; c < NR; c++) dst[d + c] = c < cols ? src[base + c * cs]! : 0;
-        d += NR;
+      for (let p = 0, o = base; p < kc; p++, o += kStride) {
+        for (let r = 0; r < 4; r++) dst[d + r] = r < count ? src[o + r * laneStride]! : 0;
+        d += 4;
       }
     }
   }
@@ -249,10 +217,10 @@ export function matmulInto(
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = Math.min(KC, k - p0);
       const add = (direct && accumulate) || p0 > 0;
-      packBBlock(b, p0, kc, j0, nc);
+      packSlivers(b.data, b.offset + p0 * b.rowStride + j0 * b.colStride, b.colStride, b.rowStride, nc, kc, packB);
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = Math.min(MC, m - i0);
-        packABlock(a, i0, mc, p0, kc);
+        packSlivers(a.data, a.offset + i0 * a.rowStride + p0 * a.colStride, a.rowStride, a.colStride, mc, kc, packA);
         for (let jr = 0; jr < nc; jr += NR) {
           const ib = jr * kc;
           const cBase = cOff + i0 * crs + j0 + jr;

@@ -131,10 +131,16 @@ const sharedLoops: Loops = {
 let codegen = true;
 const loopsByFn = new Map<string, Loops>();
 
+// module-level element functions are found by identity; closures made per call (clamp's bounds)
+// by their source text, which all closures of one arrow function share
+const loopsByIdentity = new WeakMap<UnaryFn | BinaryFn, Loops>();
+
 function loopsFor(fn: UnaryFn | BinaryFn): Loops {
   if (!codegen) return sharedLoops;
+  let loops = loopsByIdentity.get(fn);
+  if (loops) return loops;
   const key = fn.toString();
-  let loops = loopsByFn.get(key);
+  loops = loopsByFn.get(key);
   if (!loops) {
     try {
       loops = new Function(LOOPS_SOURCE)() as Loops;
@@ -144,6 +150,7 @@ function loopsFor(fn: UnaryFn | BinaryFn): Loops {
     }
     loopsByFn.set(key, loops);
   }
+  loopsByIdentity.set(fn, loops);
   return loops;
 }
 

@@ -1,7 +1,7 @@
 // Shared by the GEMM tests: operands in every layout and a check of a product against an
 // independent float64 triple loop.
 import { expect } from 'vitest';
-import type { MatmulOperand, matmulInto } from '@tensorgrad/backend-cpu';
+import { matmulInto, type MatmulOperand } from '@tensorgrad/backend-cpu';
 
 export type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 
@@ -106,4 +106,37 @@ export function check(T: Ctor, { m, n, k, a: la = 'row', b: lb = 'row', c: lc = 
   for (let x = 0; x < c.data.length; x++) {
     if (!covered[x] && !Object.is(c.data[x], before[x])) expect.fail(`element ${x} outside C's view changed to ${c.data[x]}`);
   }
+}
+
+/** Every A/B layout pair, and a broadcast A, at a few sizes around the micro-tile and KC. */
+export function checkOperandLayouts(T: Ctor): void {
+  const layouts: Layout[] = ['row', 'col', 'padded', 'stepped'];
+  for (const [m, n, k] of [
+    [5, 9, 1],
+    [9, 13, 33],
+    [17, 31, 257],
+    [130, 20, 40],
+  ] as const) {
+    for (const a of layouts) for (const b of layouts) check(T, { m, n, k, a, b }, matmulInto);
+    check(T, { m, n, k, a: 'broadcast' }, matmulInto);
+  }
+}
+
+/** Row-major, column-major and padded C at every size, in accumulate mode and with transposed operands. */
+export function checkOutputLayouts(T: Ctor, sizes: readonly (readonly [number, number, number])[]): void {
+  for (const [m, n, k] of sizes) {
+    for (const c of ['row', 'col', 'padded'] as const) {
+      check(T, { m, n, k, c, accumulate: true }, matmulInto);
+      check(T, { m, n, k, a: 'col', b: 'col', c }, matmulInto);
+    }
+  }
+}
+
+/** Products larger than one block in every dimension (row chunks of the C panel, NC panels, KC slices). */
+export function checkLargeProducts(): void {
+  // row chunks hold 4 MiB of C panel: 1024 rows of 1024 float32 columns, 512 rows of float64
+  check(Float32Array, { m: 1030, n: 1030, k: 3, c: 'padded', accumulate: true }, matmulInto);
+  check(Float32Array, { m: 260, n: 1030, k: 600, b: 'col', accumulate: true }, matmulInto);
+  check(Float64Array, { m: 600, n: 1100, k: 20, a: 'col' }, matmulInto);
+  check(Float64Array, { m: 70, n: 40, k: 700, a: 'padded', b: 'col' }, matmulInto);
 }

@@ -4,7 +4,7 @@
 // fallback when WebAssembly is missing.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cpuSimdEnabled, matmulInto, setCpuSimd, type MatmulOperand } from '@tensorgrad/backend-cpu';
-import { check, type Layout } from './gemm-check.js';
+import { check, checkLargeProducts, checkOperandLayouts, checkOutputLayouts } from './gemm-check.js';
 import { gemmModuleBytes, simdGemm, simdMemoryBytes, simdSupported } from '../src/wasm/gemm-simd.js';
 import { forceSimd, parseSimdEnv } from '../src/wasm/simd-switch.js';
 
@@ -40,34 +40,12 @@ describe.runIf(simdSupported())('SIMD GEMM vs a float64 triple loop', () => {
     it(`${T.name}: every size, row-major operands`, () => {
       for (const [m, n, k] of SIZES) check(T, { m, n, k }, matmulInto);
     });
-    it(`${T.name}: transposed, padded, stepped and broadcast operands`, () => {
-      const layouts: Layout[] = ['row', 'col', 'padded', 'stepped'];
-      for (const [m, n, k] of [
-        [5, 9, 1],
-        [9, 13, 33],
-        [17, 31, 257],
-        [130, 20, 40],
-      ] as const) {
-        for (const a of layouts) for (const b of layouts) check(T, { m, n, k, a, b }, matmulInto);
-        check(T, { m, n, k, a: 'broadcast' }, matmulInto);
-      }
-    });
-    it(`${T.name}: column-major and padded C, accumulate mode`, () => {
-      for (const [m, n, k] of SIZES) {
-        for (const c of ['row', 'col', 'padded'] as const) {
-          check(T, { m, n, k, c, accumulate: true }, matmulInto);
-          check(T, { m, n, k, a: 'col', b: 'col', c }, matmulInto);
-        }
-      }
-    });
+    it(`${T.name}: transposed, padded, stepped and broadcast operands`, () => checkOperandLayouts(T));
+    it(`${T.name}: column-major and padded C, accumulate mode`, () => checkOutputLayouts(T, SIZES));
   }
 
   it('handles products larger than one block in every dimension (row chunks, NC panels, KC slices)', () => {
-    // row chunks hold 4 MiB of C panel: 1024 rows of 1024 float32 columns, 512 rows of float64
-    check(Float32Array, { m: 1030, n: 1030, k: 3, c: 'padded', accumulate: true }, matmulInto);
-    check(Float32Array, { m: 260, n: 1030, k: 600, b: 'col', accumulate: true }, matmulInto);
-    check(Float64Array, { m: 600, n: 1100, k: 20, a: 'col' }, matmulInto);
-    check(Float64Array, { m: 70, n: 40, k: 700, a: 'padded', b: 'col' }, matmulInto);
+    checkLargeProducts();
   });
 
   it('never grows its memory (a detached ArrayBuffer would slow every typed array in V8)', () => {

@@ -41,16 +41,6 @@ function check(name: string, t: Tensor, param: Tensor): void {
   }
 }
 
-function contiguous(t: Tensor): boolean {
-  let expected = 1;
-  for (let i = t.shape.length - 1; i >= 0; i--) {
-    const d = t.shape[i]!;
-    if (d !== 1 && t._strides[i] !== expected) return false;
-    expected *= d;
-  }
-  return true;
-}
-
 /**
  * One Adam / AdamW update of a parameter, in place: updates `expAvg`, `expAvgSq` (and
  * `maxExpAvgSq` for AMSGrad) and `param` exactly as PyTorch's `torch.optim.Adam`/`AdamW` do for one
@@ -93,7 +83,7 @@ export function adamUpdate_(
   const tensors = maxExpAvgSq ? [param, grad, expAvg, expAvgSq, maxExpAvgSq] : [param, grad, expAvg, expAvgSq];
   const kernel = param.backendInstance.kernels.adamUpdate_;
   const backend = param.backendInstance;
-  if (kernel && backend.dtypes.includes(param.dtype) && tensors.every(contiguous)) {
+  if (kernel && backend.dtypes.includes(param.dtype) && tensors.every((t) => t.isContiguous())) {
     kernel(kernelTensor(param), kernelTensor(grad), kernelTensor(expAvg), kernelTensor(expAvgSq), maxExpAvgSq ? kernelTensor(maxExpAvgSq) : null, options);
     return;
   }
