@@ -7,12 +7,15 @@ import {
   type TypedArray,
 } from '@tensorgrad/tensor';
 import { kernels } from './kernels/index.js';
+import { emptyPool } from './buffer-pool.js';
 import { allocBuffer, cpuStats, freeBuffer } from './util.js';
 
 /** The storage of the CPU backend: a typed array. */
 export interface CpuBuffer {
   array: TypedArray;
   dtype: DType;
+  /** Set once the buffer is freed (its array may then be reused by another buffer). */
+  freed?: boolean;
 }
 
 /**
@@ -65,6 +68,7 @@ export class CpuBackend implements Backend {
   }
 
   dispose(): void {
-    // typed arrays are garbage-collected; nothing to release
+    // typed arrays are garbage-collected; only the arrays kept for reuse are dropped
+    emptyPool();
   }
 }

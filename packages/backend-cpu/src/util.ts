@@ -1,6 +1,7 @@
 /** Helpers shared by the CPU kernels: result allocation and strided iteration. */
-import { allocArray, shapeSize, type DType, type KernelResult, type KernelTensor, type Shape, type TypedArray } from '@tensorgrad/tensor';
+import { shapeSize, type DType, type KernelResult, type KernelTensor, type Shape, type TypedArray } from '@tensorgrad/tensor';
 import type { CpuBuffer } from './backend.js';
+import { giveArray, takeArray } from './buffer-pool.js';
 
 /** The typed array behind a kernel tensor. */
 export function arr(t: KernelTensor): TypedArray {
@@ -15,23 +16,33 @@ export function numbers(t: KernelTensor): { [i: number]: number; length: number 
 /** Buffers and bytes allocated by every CPU backend instance (kernels allocate results directly). */
 export const cpuStats = { buffers: 0, bytes: 0 };
 
-/** Allocates a zero-filled, counted CPU buffer. */
-export function allocBuffer(dtype: DType, size: number): CpuBuffer {
-  const array = allocArray(dtype, size);
+/**
+ * Allocates a counted CPU buffer, reusing a pooled array of the same dtype and length when there
+ * is one (see buffer-pool.ts). Zero-filled unless `zero` is false, which a caller may pass only
+ * when it overwrites every element before anyone reads the buffer.
+ */
+export function allocBuffer(dtype: DType, size: number, zero = true): CpuBuffer {
+  const array = takeArray(dtype, size, zero);
   cpuStats.buffers++;
   cpuStats.bytes += array.byteLength;
-  return { array, dtype };
+  return { array, dtype, freed: false };
 }
 
-/** Releases a buffer's accounting. */
+/** Releases a buffer: its accounting, and its array to the pool. Freeing twice is an error. */
 export function freeBuffer(buf: CpuBuffer): void {
+  if (buf.freed) throw new Error('cpu: a buffer was freed twice (a tensor disposed after its storage was released); this is a bug in tensorgrad, please report it');
+  buf.freed = true;
   cpuStats.buffers--;
   cpuStats.bytes -= buf.array.byteLength;
+  giveArray(buf.dtype, buf.array);
 }
 
-/** Allocates a contiguous result of `shape`/`dtype`; returns it with its array for writing. */
-export function result(shape: Shape, dtype: DType): { out: KernelResult; data: TypedArray } {
-  const buf = allocBuffer(dtype, shapeSize(shape));
+/**
+ * Allocates a contiguous result of `shape`/`dtype`; returns it with its array for writing. The
+ * array is zero-filled unless `overwritten` says the kernel writes every element itself.
+ */
+export function result(shape: Shape, dtype: DType, overwritten = false): { out: KernelResult; data: TypedArray } {
+  const buf = allocBuffer(dtype, shapeSize(shape), !overwritten);
   return { out: { handle: buf, shape, dtype }, data: buf.array };
 }
 
@@ -156,7 +167,7 @@ function loopsFor(fn: UnaryFn | BinaryFn): Loops {
 
 /** Applies `fn` element-wise, writing a contiguous result of dtype `outDtype` (default: input's). */
 export function mapUnary(x: KernelTensor, fn: (v: number) => number, outDtype: DType = x.dtype): KernelResult {
-  const { out, data } = result(x.shape, outDtype);
+  const { out, data } = result(x.shape, outDtype, true);
   const src = numbers(x);
   const n = data.length;
   if (isContiguous(x)) {
@@ -175,7 +186,7 @@ export function mapBinary(
   fn: (x: number, y: number) => number,
   outDtype: DType = a.dtype,
 ): KernelResult {
-  const { out, data } = result(a.shape, outDtype);
+  const { out, data } = result(a.shape, outDtype, true);
   const sa = numbers(a);
   const sb = numbers(b);
   const n = data.length;
