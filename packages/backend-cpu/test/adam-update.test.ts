@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { adamUpdate_, getBackend, manualSeed, randn, tensor, zerosLike, type AdamUpdateOptions, type Tensor } from '@tensorgrad/tensor';
 import '../src/index.js';
+import { setAdamCodegen } from '../src/kernels/adam-update.js';
 
 // The fused CPU kernel against the op-by-op update (the front-end's fallback), which the optimizer
 // golden tests check against PyTorch: both must give the same bits, step after step.
@@ -34,6 +35,8 @@ describe('adamUpdate_ (fused CPU kernel)', () => {
     ['decoupled (AdamW)', { weightDecay: 0.01, decoupled: true }, false],
     ['amsgrad', {}, true],
     ['maximize', { maximize: true, lr: 0.1 }, false],
+    ['L2 + amsgrad + maximize', { weightDecay: 0.1, maximize: true }, true],
+    ['AdamW + amsgrad', { weightDecay: 0.01, decoupled: true }, true],
   ];
   for (const dtype of ['float32', 'float64'] as const) {
     for (const [name, opts, amsgrad] of variants) {
@@ -42,6 +45,14 @@ describe('adamUpdate_ (fused CPU kernel)', () => {
         const ops = run(dtype, opts, amsgrad, false);
         expect(fused).toEqual(ops);
         expect(fused[0]!.every(Number.isFinite)).toBe(true);
+      });
+      it(`${dtype} ${name}: the loop without code generation gives the same bits`, () => {
+        setAdamCodegen(false);
+        try {
+          expect(run(dtype, opts, amsgrad, true)).toEqual(run(dtype, opts, amsgrad, false));
+        } finally {
+          setAdamCodegen(true);
+        }
       });
     }
   }
