@@ -176,7 +176,7 @@ const notes = [
     'A first run slower than singleRunMs is the only run, marked "(1 run)". Ratios are peer median / tensorgrad median: above 1 means tensorgrad is faster.',
   `Machine load average ${machine.loadAverageAtStart.join(' ')} at the start and ${machine.loadAverageAtEnd.join(' ')} at the end (${machine.cores} cores): ` +
     'other work on the machine slows every library, unevenly.',
-  'tensorgrad: the built `tensorgrad` umbrella package, `cpu` backend, WebAssembly SIMD kernels on, one thread; NCHW; transposed matmul operands are `transpose(0, 1)` views; ' +
+  'tensorgrad: the built `tensorgrad` umbrella package, `cpu` backend, WebAssembly SIMD kernels on, one thread (the "2 threads" column: `setCpuThreads(2)`, products with m·n·k ≥ 2²¹ split over 2 threads; its last column is its speed-up over one thread); NCHW; transposed matmul operands are `transpose(0, 1)` views; ' +
     'conv2d backward = `grad()` of conv2d with an upstream gradient (input, weight and bias gradients); train steps = `Sequential` of the layers, `crossEntropy`, `backward()`, `SGD`/`Adam`, inside `tidy`, loss read with `itemSync()`.',
   'TF.js 4.22: NHWC; `tf.matMul(a, b, transposeA, transposeB)`; fused ops as tf.layers uses them (`tf.fused.conv2d` with bias, `tf.fused.matMul` with bias and relu); ' +
     'conv2d backward = `tf.grads` with an upstream gradient; train steps = `optimizer.minimize` of `tf.losses.softmaxCrossEntropy` (Adam epsilon 1e-8 as in PyTorch), loss read with `dataSync()`. ' +

@@ -46,16 +46,24 @@ function gflops(r, flop) {
 
 /** The rows of each group's table: header + one row per case. */
 export function groupTables(cases, libraries) {
-  const peers = libraries.filter((l) => l.id !== BASE);
+  const peers = libraries.filter((l) => l.id !== BASE && !l.variantOf);
+  // variants of tensorgrad (more threads): their speed-up over the base, base time / variant time
+  const variants = libraries.filter((l) => l.variantOf === BASE);
   const tables = [];
   for (const group of GROUPS) {
     const inGroup = cases.filter((k) => k.group === group.id);
     if (!inGroup.length) continue;
-    const header = ['case', ...libraries.map((l) => l.title), ...peers.map((l) => `${l.title} / tensorgrad`)];
+    const header = [
+      'case',
+      ...libraries.map((l) => l.title),
+      ...peers.map((l) => `${l.title} / tensorgrad`),
+      ...variants.map((l) => `tensorgrad / ${l.title}`),
+    ];
     const rows = inGroup.map((k) => [
       k.label,
       ...libraries.map((l) => cell(k.results[l.id])),
       ...peers.map((l) => fmtRatio(ratio(k.results[l.id], k.results[BASE]))),
+      ...variants.map((l) => fmtRatio(ratio(k.results[BASE], k.results[l.id]))),
     ]);
     tables.push({ group, header, rows });
     const withFlop = inGroup.filter((k) => k.flop);

@@ -94,4 +94,20 @@ describe('report', () => {
     expect(markdownTable(times!).split('\n')[1]).toBe('| --- | ---: | ---: | ---: |');
     expect(textTable(times!).split('\n')).toHaveLength(3);
   });
+
+  it('gives a variant of tensorgrad (2 threads) a speed-up column instead of a peer ratio', () => {
+    const r = (ms: number) => ({ ok: true, medianMs: ms, minMs: ms, maxMs: ms, runs: 3 });
+    const k = { ...tiny[0]!, results: { tensorgrad: r(4), 'tensorgrad-2t': r(2), 'tfjs-wasm': r(8) } };
+    const libs = LIBRARIES.filter((l) => ['tensorgrad', 'tensorgrad-2t', 'tfjs-wasm'].includes(l.id));
+    const [times] = groupTables([k], libs);
+    expect(times!.header).toEqual([
+      'case',
+      'tensorgrad cpu',
+      'tensorgrad cpu 2 threads',
+      'tfjs-wasm',
+      'tfjs-wasm / tensorgrad',
+      'tensorgrad / tensorgrad cpu 2 threads',
+    ]);
+    expect(times!.rows[0]).toEqual([k.label, '4.00 ms', '2.00 ms', '8.00 ms', '2.00×', '2.00×']);
+  });
 });

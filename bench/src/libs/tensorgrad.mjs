@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import * as tg from 'tensorgrad';
-import { cpuSimdEnabled, setCpuSimd } from '@tensorgrad/backend-cpu';
+import { cpuSimdEnabled, cpuThreads, setCpuSimd, setCpuThreads } from '@tensorgrad/backend-cpu';
 import { cnnFlatFeatures, permutation, randomFloats, randomImages, randomLabels } from '../cases.mjs';
 
 // the umbrella's exports map has no "./package.json": read it beside the resolved entry point
@@ -143,15 +143,17 @@ function make(k) {
   }
 }
 
-export async function createLibrary() {
+/** The `cpu` backend with SIMD on and `threads` GEMM threads. */
+export async function createLibrary(threads = 1) {
   setCpuSimd(true);
+  setCpuThreads(threads);
   return {
     name: 'tensorgrad',
     info: {
       library: 'tensorgrad',
       version: tensorgradVersion(),
       backend: tg.getBackend().name,
-      settings: { simd: cpuSimdEnabled(), threads: 1 },
+      settings: { simd: cpuSimdEnabled(), threads: cpuThreads() },
     },
     make,
     liveTensors: () => tg.memory().numTensors,
