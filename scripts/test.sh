@@ -22,6 +22,8 @@ pnpm install --frozen-lockfile
 
 # the Fashion-MNIST trainer's end-to-end tests read the real data set
 bash scripts/ensure-dataset.sh
+# the headless-browser tests (apps/browser-tests) launch Debian's chromium
+bash scripts/ensure-chromium.sh
 
 # reports left from an earlier run must not be counted again
 find packages apps examples bench -name test-results.json -not -path '*/node_modules/*' -delete 2>/dev/null || true

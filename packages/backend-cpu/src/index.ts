@@ -11,6 +11,6 @@ import { CpuBackend } from './backend.js';
 export { CpuBackend, type CpuBuffer } from './backend.js';
 export { matmulInto, type MatmulOperand } from './matmul-core.js';
 export { cpuSimdEnabled, setCpuSimd } from './wasm/simd-switch.js';
-export { cpuThreads, setCpuThreads } from './wasm/gemm-threads.js';
+export { cpuThreads, cpuThreadsReady, setCpuThreads } from './wasm/gemm-threads.js';
 
 registerBackend('cpu', () => new CpuBackend('cpu'), { priority: 1 });

@@ -4,7 +4,7 @@
 // the single-threaded kernels bit for bit; the thread-count switch and TENSORGRAD_CPU_THREADS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpuThreads, matmulInto, setCpuSimd, setCpuThreads, type MatmulOperand } from '@tensorgrad/backend-cpu';
-import { forceThreads, parseThreadsEnv, stopThreads, threadedProducts } from '../src/wasm/gemm-threads.js';
+import { forceThreads, parseThreadsEnv, readyThreads, stopThreads, threadedProducts, cpuThreadsReady } from '../src/wasm/gemm-threads.js';
 import { check, checkLargeProducts, checkOperandLayouts, checkOutputLayouts, operand, rng } from './gemm-check.js';
 
 const threadsAvailable = typeof SharedArrayBuffer === 'function' && setCpuThreads(3) === 3;
@@ -75,6 +75,13 @@ describe.runIf(threadsAvailable)('threaded GEMM vs a float64 triple loop', () =>
       expect(Array.from(two)).toEqual(Array.from(one));
       setCpuThreads(3);
     }
+  });
+
+  it('starts its workers synchronously in Node (no product runs without them)', async () => {
+    stopThreads();
+    expect(setCpuThreads(3)).toBe(3);
+    expect(readyThreads()).toBe(3);
+    expect(await cpuThreadsReady()).toBe(3);
   });
 
   it('restarts its workers when the thread count changes', () => {

@@ -10,7 +10,7 @@ import { CpuBackend } from '@tensorgrad/backend-cpu';
 
 export * from '@tensorgrad/tensor';
 export { grad, gradcheck, sumToShape, rules, type GradcheckOptions } from '@tensorgrad/autodiff';
-export { CpuBackend, setCpuSimd, cpuSimdEnabled, setCpuThreads, cpuThreads } from '@tensorgrad/backend-cpu';
+export { CpuBackend, setCpuSimd, cpuSimdEnabled, setCpuThreads, cpuThreads, cpuThreadsReady } from '@tensorgrad/backend-cpu';
 export * from '@tensorgrad/layers';
 export * from '@tensorgrad/losses';
 export * from '@tensorgrad/optimizers';

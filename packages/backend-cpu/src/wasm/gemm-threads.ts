@@ -1,7 +1,8 @@
 /**
  * The multi-threaded WebAssembly SIMD GEMM: the kernel modules of `gemm-simd.ts`, emitted to import
- * one shared `WebAssembly.Memory`, instantiated on the calling thread and on `threads - 1` Node
- * `worker_threads`, which all work on the same bytes.
+ * one shared `WebAssembly.Memory`, instantiated on the calling thread and on `threads - 1` workers
+ * (Node `worker_threads`, or Web Workers in a cross-origin-isolated page), which all work on the
+ * same bytes.
  *
  * Per KC-deep slice of an NC-column panel, the calling thread copies the slice of B into the shared
  * memory and packs it (once, for everybody), copies the matching rows × KC block of A (a memcpy per
@@ -11,10 +12,19 @@
  * Hand-over uses one 128-byte line of an `Int32Array` over a `SharedArrayBuffer` per thread:
  * the caller writes the task's parameters and a new sequence number (`Atomics.store` +
  * `Atomics.notify`); the worker spins briefly, then `Atomics.wait`s, on the sequence number, runs
- * the task and publishes the number back as done. `Atomics.wait` blocks the calling thread, which
- * Node allows on its main thread and browsers do not, so this path is used in Node only (elsewhere,
- * and where `SharedArrayBuffer` or `worker_threads` are missing, everything runs on one thread).
- * The workers are `unref`ed, so they never keep a process alive.
+ * the task and publishes the number back as done.
+ *
+ * Node and browsers differ in two ways. Node lets its main thread block in `Atomics.wait`, so the
+ * pool starts synchronously (the caller waits until every worker has instantiated the modules) and
+ * the caller sleeps while waiting for slow workers. A browser's main thread may not block, and a Web
+ * Worker only starts while the page's event loop runs tasks (a loop that awaits only settled
+ * promises never lets it): there the pool starts in the background (on {@link setCpuThreads} or
+ * the first large product), a product is split only among the workers that have reported ready
+ * (on the calling thread alone until one has), and the caller polls `Atomics.load` for the others. The worker code is one source text for both, handed to Node
+ * with `eval: true` and to browsers as a Blob URL, so there is no separate file to bundle. Where
+ * neither is available (no `SharedArrayBuffer`: a page served without the COOP/COEP headers, or an
+ * engine without workers) everything runs on one thread. Node's workers are `unref`ed, so they
+ * never keep a process alive.
  */
 import type { MatmulOperand } from '../matmul-core.js';
 import { emitGemmModule } from './gemm-kernel.js';
@@ -70,10 +80,44 @@ export function parseThreadsEnv(value: string | undefined): number | undefined {
   return n;
 }
 
+interface WebGlobals {
+  crossOriginIsolated?: boolean;
+  navigator?: { hardwareConcurrency?: number };
+  Worker?: unknown;
+  Blob?: unknown;
+  URL?: { createObjectURL?: unknown };
+  DedicatedWorkerGlobalScope?: unknown;
+}
+const web = globalThis as WebGlobals;
+
+/**
+ * Where worker threads come from: Node's `worker_threads`, Web Workers (only in a
+ * cross-origin-isolated page or worker, the only place browsers expose `SharedArrayBuffer` and
+ * shared wasm memory), or nowhere. Isolation is fixed for a page's lifetime, so this is decided once.
+ */
+const host: 'node' | 'web' | null =
+  builtin('node:worker_threads') !== null
+    ? 'node'
+    : web.crossOriginIsolated === true && typeof web.Worker === 'function' && typeof web.Blob === 'function' && typeof web.URL?.createObjectURL === 'function'
+      ? 'web'
+      : null;
+
+/**
+ * Whether the calling thread may block in `Atomics.wait`: Node's threads and dedicated workers
+ * may; a browser's main thread may not (it throws).
+ */
+const canBlock =
+  host === 'node' || (typeof web.DedicatedWorkerGlobalScope === 'function' && globalThis instanceof (web.DedicatedWorkerGlobalScope as new () => unknown));
+
 function defaultThreads(): number {
-  const os = builtin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
-  if (os === null) return 1;
-  const n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  let n = 1;
+  if (host === 'node') {
+    const os = builtin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
+    if (os !== null) n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  } else if (host === 'web') {
+    const hc = web.navigator?.hardwareConcurrency;
+    if (typeof hc === 'number' && Number.isInteger(hc)) n = hc;
+  }
   return Math.max(1, Math.min(n, DEFAULT_MAX));
 }
 
@@ -84,18 +128,26 @@ let unavailable = false;
 let forced = false;
 
 function threadsSupported(): boolean {
-  return !unavailable && typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object' && builtin('node:worker_threads') !== null;
+  return !unavailable && host !== null && typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object';
 }
 
 /**
  * Sets how many threads the `cpu` backend's matrix multiplies (behind `matmul`, `conv2d` and the
  * convolution gradients) may use, and returns how many they use now (see {@link cpuThreads}).
  * Products of at least 2²¹ multiply-adds are split by rows among the threads; smaller ones, and
- * every product where threads are unavailable (no `SharedArrayBuffer` or `worker_threads`, as in
- * browsers for now, or with the WebAssembly SIMD kernels switched off), run on the calling thread.
- * The default is the number of cores, at most 4, or the environment variable
- * `TENSORGRAD_CPU_THREADS` when the package loads. Results do not depend on the thread count:
- * every element of C is summed in the same order.
+ * every product where threads are unavailable (no `SharedArrayBuffer` or workers, or with the
+ * WebAssembly SIMD kernels switched off), run on the calling thread. Node uses `worker_threads`.
+ * Browsers use Web Workers, but only in a cross-origin-isolated page (served with the headers
+ * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`;
+ * elsewhere `SharedArrayBuffer` does not exist and one thread is used); their workers start in the
+ * background when threads are set here or at the first large product, and products use the
+ * calling thread alone until the workers have started. Starting needs the page's event loop to run
+ * tasks for some tens of milliseconds: awaiting a timer, an animation frame or I/O gives it that
+ * time, while a loop that only awaits settled promises (such as the CPU backend's `item()`) does not:
+ * `await cpuThreadsReady()` once waits for them. The default is the number of cores (`navigator.hardwareConcurrency` in
+ * browsers), at most 4, or in Node the environment variable `TENSORGRAD_CPU_THREADS` when the
+ * package loads. Results do not depend on the thread count: every element of C is summed in the
+ * same order.
  *
  * @example
  * ```ts
@@ -110,12 +162,15 @@ export function setCpuThreads(n: number): number {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new RangeError(`setCpuThreads: expected a positive integer, got ${String(n)}; pass 1 to run on the calling thread only`);
   requested = n;
   if (pool !== null && pool.threads !== n) shutdownPool();
+  // Web Workers start asynchronously: start them now, so that they are ready by the first large product
+  if (host === 'web' && cpuThreads() > 1 && cpuSimdEnabled()) getPool();
   return cpuThreads();
 }
 
 /**
  * How many threads the `cpu` backend's large matrix multiplies use now: the number requested (see
- * {@link setCpuThreads}), or 1 where threads are unavailable.
+ * {@link setCpuThreads}), or 1 where threads are unavailable (in browsers: a page that is not
+ * cross-origin isolated).
  *
  * @example
  * ```ts
@@ -155,6 +210,9 @@ const ERR = 3;
 const SPIN = 100_000;
 // how long pool start-up may take before threads are given up
 const START_TIMEOUT_MS = 10_000;
+// how long a browser's main thread polls for a worker's part of one slice before giving threads up
+// (a worker always reports, even on an error, so only a worker the browser killed gets here)
+const STALL_MS = 60_000;
 
 interface TaskExports {
   readonly gemm: GemmFn;
@@ -189,10 +247,10 @@ function runTask(kernels: readonly TaskExports[], c: Int32Array, o: number): voi
   }
 }
 
-const WORKER_SOURCE = `'use strict';
-const { workerData } = require('node:worker_threads');
-const { memory, modules, control, slot } = workerData;
-const c = new Int32Array(control);
+// The worker's loop, shared by Node and browsers; it starts with `memory`, `modules`, `control`
+// and `slot` in scope. It instantiates the modules on the shared memory, reports ready (DONE = 0;
+// ERR = 2 when instantiation failed), then runs each task published in its control slot.
+const WORKER_BODY = `const c = new Int32Array(control);
 const o = slot * ${SLOT};
 const runTask = ${runTask.toString()};
 let kernels;
@@ -223,18 +281,45 @@ while (kernels !== undefined) {
 }
 `;
 
-interface WorkerLike {
+// Node: the start-up data comes as `workerData`
+const NODE_WORKER_SOURCE = `'use strict';
+const { workerData } = require('node:worker_threads');
+const { memory, modules, control, slot } = workerData;
+${WORKER_BODY}`;
+
+// browsers: the start-up data comes as the first message (a message that cannot be received, e.g.
+// shared memory outside an isolated page, is reported back so that the pool gives threads up)
+const WEB_WORKER_SOURCE = `'use strict';
+self.onmessageerror = () => self.postMessage('failed');
+self.onmessage = (event) => {
+  self.onmessage = null;
+  const { memory, modules, control, slot } = event.data;
+  ${WORKER_BODY}
+};
+`;
+
+let webWorkerUrl: string | null = null;
+
+// the Blob URL of the browser worker's source, made once and kept for the page's lifetime (a worker
+// may still be loading it when another is created)
+function workerUrl(): string {
+  webWorkerUrl ??= URL.createObjectURL(new Blob([WEB_WORKER_SOURCE], { type: 'text/javascript' }));
+  return webWorkerUrl;
+}
+
+interface NodeWorker {
   unref(): void;
   terminate(): Promise<number>;
 }
-type WorkerCtor = new (source: string, options: { eval: true; workerData: unknown }) => WorkerLike;
+type NodeWorkerCtor = new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
 
 interface Pool {
   readonly threads: number;
   readonly bytes: number;
   readonly kernels: Record<SimdElem, Kernel>;
   readonly control: Int32Array;
-  readonly workers: WorkerLike[];
+  /** Ends the workers (after they have been told to stop). */
+  readonly terminate: () => void;
   seq: number;
 }
 
@@ -260,7 +345,13 @@ function shutdownPool(): void {
     Atomics.store(p.control, t * SLOT + SEQ, -1);
     Atomics.notify(p.control, t * SLOT + SEQ);
   }
-  for (const w of p.workers) void w.terminate().catch(() => undefined);
+  p.terminate();
+}
+
+// gives threads up for good after a worker failed: one thread from then on
+function failPool(): void {
+  shutdownPool();
+  unavailable = true;
 }
 
 /** Stops the worker threads (a later threaded product starts them again; internal, for tests). */
@@ -269,11 +360,9 @@ export function stopThreads(): void {
 }
 
 function startPool(threads: number): Pool | null {
-  const wt = builtin<{ Worker: WorkerCtor }>('node:worker_threads');
-  if (wt === null) return null;
   const bytes = Math.max(threadedBytes(BLOCKING.f32, threads), threadedBytes(BLOCKING.f64, threads));
   const pages = Math.ceil(bytes / PAGE);
-  const workers: WorkerLike[] = [];
+  let terminate = (): void => undefined;
   try {
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     const f32 = new WebAssembly.Module(emitGemmModule(BLOCKING.f32.spec, pages, true));
@@ -284,25 +373,58 @@ function startPool(threads: number): Pool | null {
     };
     const kernels = { f32: kernelOf('f32', f32), f64: kernelOf('f64', f64) };
     const control = new Int32Array(new SharedArrayBuffer(threads * SLOT * 4));
-    for (let t = 1; t < threads; t++) {
-      control[t * SLOT + DONE] = -1;
-      const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { memory, modules: [f32, f64], control: control.buffer, slot: t } });
-      w.unref();
-      workers.push(w);
-    }
-    // wait until every worker has instantiated the modules (or failed to)
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    for (let t = 1; t < threads; t++) {
-      const o = t * SLOT;
-      while (Atomics.load(control, o + DONE) === -1) {
-        const left = deadline - Date.now();
-        if (left <= 0 || Atomics.wait(control, o + DONE, -1, left) === 'timed-out') throw new Error('worker start-up timed out');
+    // DONE = -1: not started yet
+    for (let t = 1; t < threads; t++) control[t * SLOT + DONE] = -1;
+    const start = (slot: number): unknown => ({ memory, modules: [f32, f64], control: control.buffer, slot });
+    if (host === 'node') {
+      const wt = builtin<{ Worker: NodeWorkerCtor }>('node:worker_threads');
+      if (wt === null) return null;
+      const workers: NodeWorker[] = [];
+      terminate = () => {
+        for (const w of workers) void w.terminate().catch(() => undefined);
+      };
+      for (let t = 1; t < threads; t++) {
+        const w = new wt.Worker(NODE_WORKER_SOURCE, { eval: true, workerData: start(t) });
+        w.unref();
+        workers.push(w);
       }
-      if (Atomics.load(control, o + ERR) !== 0) throw new Error('worker could not instantiate the GEMM module');
+      // Node's main thread may block: wait until every worker has instantiated the modules (or failed to)
+      const deadline = Date.now() + START_TIMEOUT_MS;
+      for (let t = 1; t < threads; t++) {
+        const o = t * SLOT;
+        while (Atomics.load(control, o + DONE) === -1) {
+          const left = deadline - Date.now();
+          if (left <= 0 || Atomics.wait(control, o + DONE, -1, left) === 'timed-out') throw new Error('worker start-up timed out');
+        }
+        if (Atomics.load(control, o + ERR) !== 0) throw new Error('worker could not instantiate the GEMM module');
+      }
+    } else if (host === 'web') {
+      const workers: Worker[] = [];
+      terminate = () => {
+        for (const w of workers) w.terminate();
+      };
+      const p: Pool = { threads, bytes, kernels, control, terminate: () => terminate(), seq: 0 };
+      // a worker that cannot load (e.g. a Content-Security-Policy without blob: workers) or cannot
+      // receive the shared memory never reports ready; give threads up when the browser says so
+      const failed = (): void => {
+        if (pool === p) failPool();
+      };
+      for (let t = 1; t < threads; t++) {
+        const w = new Worker(workerUrl(), { name: `tensorgrad-gemm-${t}` });
+        w.onerror = failed;
+        w.onmessage = failed;
+        w.postMessage(start(t));
+        workers.push(w);
+      }
+      // no waiting here: the workers start once the event loop gets a turn, and threadedGemm only
+      // hands work to those that have reported ready
+      return p;
+    } else {
+      return null;
     }
-    return { threads, bytes, kernels, control, workers, seq: 0 };
+    return { threads, bytes, kernels, control, terminate, seq: 0 };
   } catch {
-    for (const w of workers) void w.terminate().catch(() => undefined);
+    terminate();
     return null;
   }
 }
@@ -317,14 +439,64 @@ function getPool(): Pool | null {
   return pool;
 }
 
-// waits until worker slot `o` reports sequence number `seq` done
-function waitDone(c: Int32Array, o: number, seq: number): void {
+/**
+ * How many threads are ready to share a product now: the calling thread and every worker that has
+ * started (internal, for tests). In Node the workers start with the pool, which this starts; in
+ * browsers they start in the background.
+ */
+export function readyThreads(): number {
+  if (!cpuSimdEnabled()) return 1;
+  const p = getPool();
+  if (p === null) return 1;
+  let n = 1;
+  for (let t = 1; t < p.threads; t++) if (Atomics.load(p.control, t * SLOT + DONE) !== -1 && Atomics.load(p.control, t * SLOT + ERR) === 0) n++;
+  return n;
+}
+
+/**
+ * Waits until the `cpu` backend's GEMM worker threads have started and resolves to how many
+ * threads (the calling one included) large products can use now. In Node the workers start
+ * synchronously, so this resolves at once to {@link cpuThreads}. In browsers they start in the
+ * background and need the page's event loop to run tasks: a training loop that only awaits settled
+ * promises (such as `item()` on this backend) never gives them that, so call this once before it.
+ * It resolves early, with fewer threads, after `timeoutMs` or when threads were given up.
+ *
+ * @example
+ * ```ts
+ * import { cpuThreadsReady, setCpuThreads } from '@tensorgrad/backend-cpu';
+ * setCpuThreads(1);
+ * await cpuThreadsReady(); // 1
+ * ```
+ */
+export async function cpuThreadsReady(timeoutMs = START_TIMEOUT_MS): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const n = readyThreads();
+    if (n >= cpuThreads() || Date.now() >= deadline) return n;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+// waits until worker slot `o` reports sequence number `seq` done; false when a browser's main
+// thread polled past STALL_MS (the worker is gone)
+function waitDone(c: Int32Array, o: number, seq: number): boolean {
   let d = Atomics.load(c, o + DONE);
   for (let i = 0; d !== seq && i < SPIN; i++) d = Atomics.load(c, o + DONE);
-  while (d !== seq) {
-    Atomics.wait(c, o + DONE, d);
-    d = Atomics.load(c, o + DONE);
+  if (canBlock) {
+    while (d !== seq) {
+      Atomics.wait(c, o + DONE, d);
+      d = Atomics.load(c, o + DONE);
+    }
+    return true;
   }
+  // a browser's main thread may not block in Atomics.wait: poll on (the others finish about when
+  // the calling thread does, as the rows are split evenly)
+  const deadline = Date.now() + STALL_MS;
+  while (d !== seq) {
+    for (let i = 0; d !== seq && i < SPIN; i++) d = Atomics.load(c, o + DONE);
+    if (d !== seq && Date.now() > deadline) return false;
+  }
+  return true;
 }
 
 /**
@@ -363,6 +535,19 @@ function stageA(view: FloatArray, size: number, s0: number, data: MatmulOperand[
 export function threadedGemm(elem: SimdElem, m: number, n: number, k: number, a: MatmulOperand, b: MatmulOperand, c: MatmulOperand, accumulate: boolean): boolean {
   const p = getPool();
   if (p === null) return false;
+  const ctl = p.control;
+  // the threads that share this product: the calling thread (slot 0) and every worker that has
+  // started (in Node all of them; in browsers they start in the background and must not be waited for)
+  const slots = [0];
+  for (let t = 1; t < p.threads; t++) {
+    if (Atomics.load(ctl, t * SLOT + DONE) === -1) continue;
+    if (Atomics.load(ctl, t * SLOT + ERR) !== 0) {
+      failPool();
+      return false;
+    }
+    slots.push(t);
+  }
+  if (slots.length < 2) return false;
   const kern = p.kernels[elem];
   const { spec, size, kc: KC, mc: MC, nc: NC } = kern.blocking;
   const { mr, nr } = spec;
@@ -382,13 +567,12 @@ export function threadedGemm(elem: SimdElem, m: number, n: number, k: number, a:
   const sb = sa + panelRows * kcMax * size;
   if (sb + bBytes > p.bytes) throw new Error(`threadedGemm: layout needs ${sb + bBytes} bytes, the shared memory has ${p.bytes} (a blocking bug)`);
   threadedCount++;
-  const ctl = p.control;
   const mainKernels = [p.kernels.f32, p.kernels.f64];
   const elemIndex = elem === 'f32' ? 0 : 1;
   for (let ic = 0; ic < m; ic += chunk) {
     const mb = Math.min(chunk, m - ic);
     const tiles = Math.ceil(mb / mr);
-    const used = Math.min(T, tiles);
+    const used = Math.min(slots.length, tiles);
     for (let j0 = 0; j0 < n; j0 += NC) {
       const nc = Math.min(NC, n - j0);
       const ncPad = roundUp(nc, nr);
@@ -401,7 +585,8 @@ export function threadedGemm(elem: SimdElem, m: number, n: number, k: number, a:
         const seq = ++p.seq;
         // workers first, so that they start while the calling thread runs its own share (thread 0)
         for (let t = used - 1; t >= 0; t--) {
-          const o = t * SLOT;
+          const slot = slots[t]!;
+          const o = slot * SLOT;
           const r0 = Math.floor((t * tiles) / used) * mr;
           const r1 = Math.min(mb, Math.floor(((t + 1) * tiles) / used) * mr);
           ctl[o + 2] = elemIndex;
@@ -410,7 +595,7 @@ export function threadedGemm(elem: SimdElem, m: number, n: number, k: number, a:
           ctl[o + 6] = ks;
           ctl[o + 7] = r0;
           ctl[o + 8] = r1;
-          ctl[o + 9] = t * aBytes;
+          ctl[o + 9] = slot * aBytes;
           ctl[o + 10] = pb;
           ctl[o + 11] = pc;
           ctl[o + 12] = ldc;
@@ -427,12 +612,15 @@ export function threadedGemm(elem: SimdElem, m: number, n: number, k: number, a:
         runTask(mainKernels, ctl, 0);
         let failed = false;
         for (let t = 1; t < used; t++) {
-          waitDone(ctl, t * SLOT, seq);
-          if (ctl[t * SLOT + ERR] !== 0) failed = true;
+          const o = slots[t]! * SLOT;
+          if (!waitDone(ctl, o, seq)) {
+            failPool();
+            throw new Error(`threadedGemm: a worker thread gave no answer for ${STALL_MS / 1000} s; threads are now off (setCpuThreads has no effect until the page is reloaded)`);
+          }
+          if (ctl[o + ERR] !== 0) failed = true;
         }
         if (failed) {
-          shutdownPool();
-          unavailable = true;
+          failPool();
           throw new Error('threadedGemm: a worker thread failed while multiplying; threads are now off (setCpuThreads has no effect until restart)');
         }
       }
