@@ -12,6 +12,7 @@ import * as tg from '@tensorgrad/tensor';
 import { findBackendSync, getBackend, setBackend, type Backend, type DType } from '@tensorgrad/tensor';
 import { loadGolden } from './golden.js';
 import { runGoldenCase } from './golden-cases.js';
+import { goldenSuites } from './golden-suites.js';
 import { gradcheckSpecs } from './gradchecks.js';
 import { runChecked, seededRng } from './harness.js';
 import { propertySpecs } from './property.js';
@@ -22,6 +23,11 @@ export * from './dispatch.js';
 export * from './reference.js';
 export * from './harness.js';
 export * from './golden-cases.js';
+export * from './golden-layers.js';
+export * from './golden-losses.js';
+export * from './golden-optimizers.js';
+export * from './golden-schedulers.js';
+export * from './golden-suites.js';
 export * from './property.js';
 export * from './gradchecks.js';
 
@@ -38,7 +44,7 @@ export interface ConformanceOptions {
   dtypes?: DType[];
 }
 
-type Group = 'golden' | 'property' | 'gradcheck';
+type Group = 'golden' | 'property' | 'gradcheck' | 'layers' | 'losses' | 'optimizers' | 'schedulers';
 
 interface Tally {
   run: number;
@@ -69,7 +75,8 @@ function resolveBackend(name: string): Backend {
 
 /**
  * Registers the conformance suite for backend `backendName` in the calling vitest file: the
- * golden cases of `ops.json` (forward, gradients, no leaks), property checks against a float64
+ * golden cases of `ops.json` (forward, gradients, no leaks) and of `layers.json`, `losses.json`,
+ * `optimizers.json` and `schedulers.json` (see {@link goldenSuites}), property checks against a float64
  * reference, and float64 `gradcheck` of every differentiable op. Prints a summary of what ran and
  * what was skipped (and why) after the suite.
  *
@@ -91,6 +98,10 @@ export function runConformance(backendName: string, options: ConformanceOptions 
     golden: { run: 0, passed: 0, skipped: 0, reasons: new Map() },
     property: { run: 0, passed: 0, skipped: 0, reasons: new Map() },
     gradcheck: { run: 0, passed: 0, skipped: 0, reasons: new Map() },
+    layers: { run: 0, passed: 0, skipped: 0, reasons: new Map() },
+    losses: { run: 0, passed: 0, skipped: 0, reasons: new Map() },
+    optimizers: { run: 0, passed: 0, skipped: 0, reasons: new Map() },
+    schedulers: { run: 0, passed: 0, skipped: 0, reasons: new Map() },
   };
   const skipped: string[] = [];
 
@@ -99,11 +110,12 @@ export function runConformance(backendName: string, options: ConformanceOptions 
     return backend.dtypes.includes(dtype) ? `dtype ${dtype} not selected (options.dtypes)` : `backend '${backendName}' does not support ${dtype}`;
   }
 
-  function register(group: Group, id: string, op: string, dtype: DType, extraReason: string | undefined, body: () => Promise<void>): void {
+  // `missing`: why `op` is unavailable; by default, whether @tensorgrad/tensor exports it
+  function register(group: Group, id: string, op: string, dtype: DType, extraReason: string | undefined, body: () => Promise<void>, missing?: string | null): void {
     const tally = tallies[group];
     const reason =
       matchSkip(skip, id, op) ??
-      (typeof ops[op] === 'function' ? undefined : `'${op}' is not exported by @tensorgrad/tensor yet`) ??
+      (missing !== undefined ? (missing ?? undefined) : typeof ops[op] === 'function' ? undefined : `'${op}' is not exported by @tensorgrad/tensor yet`) ??
       dtypeReason(dtype) ??
       extraReason;
     if (reason !== undefined) {
@@ -140,6 +152,7 @@ export function runConformance(backendName: string, options: ConformanceOptions 
       };
       const lines = [
         `conformance[${backendName}]: ${part('golden cases', tallies.golden)}; ${part('property checks', tallies.property)}; ${part('gradchecks', tallies.gradcheck)}`,
+        `  golden ${(['layers', 'losses', 'optimizers', 'schedulers'] as const).map((g) => `${g}: ${part('cases', tallies[g])}`).join('; ')}`,
       ];
       if (skipped.length) lines.push(`skipped (${skipped.length}):`, ...skipped);
       console.log(lines.join('\n'));
@@ -152,6 +165,14 @@ export function runConformance(backendName: string, options: ConformanceOptions 
         );
       }
     });
+
+    for (const suite of goldenSuites()) {
+      describe(`golden (PyTorch, ${suite.file})`, () => {
+        for (const c of suite.checks) {
+          register(suite.group, c.id, c.op, c.dtype, undefined, () => runChecked(backend, c.dtype, seededRng(c.id), ops, (ctx) => c.run(ctx)), c.missing ?? null);
+        }
+      });
+    }
 
     describe('property (float64 reference)', () => {
       for (const spec of propertySpecs()) {
