@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelTensor } from '@tensorgrad/tensor';
+import type { KernelFactory } from '../host.js';
+import { imul, select, toBool } from '../ops.js';
+
+const INT_BITS = 31;
+
+// C's pow, which PyTorch uses: pow(1, y) = 1 for every y (even NaN) and pow(-1, ±Infinity) = 1;
+// tfjs's cpu engine uses Math.pow, which gives NaN for both (its wasm engine already agrees)
+function powC(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const p = tf.pow(a, b);
+  const one = tf.onesLike(p);
+  const fix = tf.logicalOr(tf.equal(a, one), tf.logicalAnd(tf.equal(a, tf.neg(one)), tf.isInf(b)));
+  return tf.where(fix, one, p);
+}
+
+// integer power by repeated squaring with wrapping products (31 rounds: the exponent's bits);
+// negative exponents truncate toward zero, so only ±1 give a non-zero result, as in PyTorch
+function powInt(a: tf.Tensor, b: tf.Tensor, engine: 'cpu' | 'wasm'): tf.Tensor {
+  const zero = tf.zerosLike(a);
+  const one = tf.onesLike(a);
+  const two = tf.scalar(2, 'int32');
+  let result = tf.broadcastTo(one, a.shape);
+  let base = a;
+  let e = tf.maximum(b, tf.zerosLike(b));
+  for (let i = 0; i < INT_BITS; i++) {
+    const bit = tf.equal(tf.mod(e, two), one);
+    result = tf.where(bit, imul(result, base, engine), result);
+    base = imul(base, base, engine);
+    e = tf.floorDiv(e, two);
+  }
+  const negative = tf.less(b, tf.zerosLike(b));
+  const negResult = tf.where(
+    tf.equal(a, one),
+    one,
+    tf.where(tf.equal(a, tf.neg(one)), tf.where(tf.equal(tf.mod(b, two), zero), one, tf.neg(one)), zero),
+  );
+  return tf.where(negative, negResult, result);
+}
+
+function isScalarLike(t: KernelTensor): boolean {
+  return t.strides.every((s) => s === 0);
+}
+
+export const pow: KernelFactory<'pow'> = (h) => (a, b) =>
+  h.compute('pow', a.dtype, () => {
+    if (a.dtype === 'int32') return powInt(h.view(a), h.view(b), h.engine);
+    if (a.dtype === 'bool') return toBool(powInt(tf.cast(h.view(a), 'int32'), tf.cast(h.view(b), 'int32'), h.engine));
+    const x = h.operand(a);
+    const y = h.operand(b);
+    const p = h.expand(powC(x, y), a.shape);
+    if (!isScalarLike(b)) return p;
+    // PyTorch special-cases a scalar exponent of 0.5 (sqrt) and 2 (x*x), which also fixes their
+    // special values (pow(-Infinity, 0.5) = Infinity but sqrt(-Infinity) = NaN)
+    const e = h.expand(y, a.shape);
+    const xs = h.expand(x, a.shape);
+    return select(tf.equal(e, tf.scalar(0.5)), tf.sqrt(xs), select(tf.equal(e, tf.scalar(2)), tf.square(xs), p));
+  });
