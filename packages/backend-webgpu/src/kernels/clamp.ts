@@ -1,0 +1,28 @@
+import type { KernelMap } from '@tensorgrad/tensor';
+import { mapElementwise } from '../elementwise.js';
+import { f32Bits } from '../wgsl.js';
+
+const INT_MIN = -2147483648;
+const INT_MAX = 2147483647;
+
+// max then min, so min > max gives max everywhere (PyTorch); NaN stays NaN. int32 bounds are
+// clipped to the int32 range (a bound beyond it never binds).
+export const clamp: KernelMap['clamp'] = (x, { min, max }) => {
+  if (x.dtype === 'float32') {
+    return mapElementwise({
+      name: 'clamp',
+      inputs: [x],
+      outDtype: x.dtype,
+      expr: 'select(min(max(a, paramF(0u)), paramF(1u)), a, isNan(a))',
+      params: [f32Bits(min ?? -Infinity), f32Bits(max ?? Infinity)],
+    });
+  }
+  const bound = (v: number | null, dflt: number): number => (v === null ? dflt : Math.min(Math.max(Math.trunc(v), INT_MIN), INT_MAX));
+  return mapElementwise({
+    name: 'clamp',
+    inputs: [x],
+    outDtype: x.dtype,
+    expr: 'min(max(a, paramI(0u)), paramI(1u))',
+    params: [bound(min, INT_MIN), bound(max, INT_MAX)],
+  });
+};

@@ -1,0 +1,109 @@
+import type { KernelMap } from '@tensorgrad/tensor';
+import { gpuOf, type GpuStorage } from '../backend.js';
+import { reduceSum } from '../reduction.js';
+import { GEMM_META, GEOMETRY_WGSL, GEOMETRY_WORDS, geometryMeta, runConvGemm, splitsFor, viewMeta, viewWgsl } from './conv-gemm.js';
+
+const X_VIEW = GEMM_META + GEOMETRY_WORDS;
+const G_VIEW = X_VIEW + 5;
+
+// C[m, n] with m an output channel of the group and n = (input channel of the group, kernel row,
+// kernel column); k = (batch, output row, output column) runs over every output position, so B
+// is im2col(x) transposed, read in place
+const COMMON = `
+${GEOMETRY_WGSL}
+${viewWgsl('x', X_VIEW)}
+${viewWgsl('g', G_VIEW)}
+fn rowBase(g: u32, m: u32) -> u32 { return (g * gOg() + m) * gCg() * gKh() * gKw(); }
+fn colBase(g: u32, n: u32) -> u32 { return n; }
+fn rowBias(g: u32, m: u32) -> f32 { return 0.0; }`;
+
+const STAGED = `
+fn loadA(g: u32, m: u32, k: u32) -> f32 {
+  let L = gOh() * gOw();
+  let b = k / L; let p = k - b * L; let y = p / gOw(); let x = p - y * gOw();
+  return Gr[gAt(b, g * gOg() + m, y, x)];
+}
+fn loadB(g: u32, k: u32, n: u32) -> f32 {
+  let L = gOh() * gOw();
+  let b = k / L; let p = k - b * L; let y = p / gOw(); let x = p - y * gOw();
+  let khw = gKh() * gKw();
+  let c = n / khw; let r = n - c * khw; let i = r / gKw(); let j = r - i * gKw();
+  let ih = i32(y * gSh() + i * gDh()) - gPt();
+  let iw = i32(x * gSw() + j * gDw()) - gPl();
+  if (ih < 0 || iw < 0 || ih >= i32(gH()) || iw >= i32(gW())) { return 0.0; }
+  return X[xAt(b, g * gCg() + c, u32(ih), u32(iw))];
+}`;
+
+// the storage offset of x[b, c, ih, iw] is split into a step part (batch, the window's corner)
+// and a column part (channel, tap); only the bounds need ih and iw themselves
+const DIRECT = `
+fn xs(d: u32) -> i32 { return i32(metaU(${X_VIEW + 1}u + d)); }
+struct RowInfo { g: u32 }
+struct ColInfo { off: i32, di: i32, dj: i32 }
+struct KInfo { g: u32, base: i32, iy: i32, ix: i32 }
+fn rowInfo(g: u32, m: u32) -> RowInfo { return RowInfo((g * gOg() + m) * metaU(${G_VIEW + 2}u)); }
+fn colInfo(g: u32, n: u32) -> ColInfo {
+  let khw = gKh() * gKw();
+  let c = n / khw; let r = n - c * khw; let i = r / gKw(); let j = r - i * gKw();
+  let di = i32(i * gDh()); let dj = i32(j * gDw());
+  return ColInfo(i32(g * gCg() + c) * xs(1u) + di * xs(2u) + dj * xs(3u), di, dj);
+}
+fn kInfo(g: u32, k: u32) -> KInfo {
+  let L = gOh() * gOw();
+  let b = k / L; let p = k - b * L; let y = p / gOw(); let x = p - y * gOw();
+  let iy = i32(y * gSh()) - gPt(); let ix = i32(x * gSw()) - gPl();
+  return KInfo(gAt(b, 0u, y, x), i32(xAt(b, 0u, 0u, 0u)) + iy * xs(2u) + ix * xs(3u), iy, ix);
+}
+fn loadA2(r: RowInfo, k: KInfo) -> f32 { return Gr[k.g + r.g]; }
+fn loadB2(k: KInfo, c: ColInfo) -> f32 {
+  let ih = k.iy + c.di; let iw = k.ix + c.dj;
+  if (ih < 0 || iw < 0 || ih >= i32(gH()) || iw >= i32(gW())) { return 0.0; }
+  return X[u32(k.base + c.off)];
+}`;
+
+/**
+ * The weight gradient of `conv2d` as an implicit GEMM per group, `dW_g = g_g · im2col(x_g)ᵀ`,
+ * reducing over every batch entry and output position at once (the im2col matrix is read from
+ * `x` in place).
+ */
+export const conv2dWeightGrad: KernelMap['conv2dWeightGrad'] = (x, g, { stride, padding, dilation, groups, kernelSize }) => {
+  const gpu = gpuOf(x);
+  const [n, c, h, wd] = x.shape as [number, number, number, number];
+  const [, o, oh, ow] = g.shape as [number, number, number, number];
+  const [kh, kw] = kernelSize;
+  const cg = c / groups;
+  const og = o / groups;
+  const K = cg * kh * kw;
+  const L = n * oh * ow;
+  const shape = [o, cg, kh, kw];
+  if (L === 0 || o * K === 0) return { handle: gpu.allocOutput(x.dtype, o * K, { zero: true }), shape, dtype: x.dtype };
+  const geo = geometryMeta({ h, w: wd, oh, ow, kh, kw, sh: stride[0], sw: stride[1], pt: padding[0], pl: padding[2], dh: dilation[0], dw: dilation[1], cg, og, c, o });
+  // few output tiles (a 3×3 kernel over few channels) and a long reduction: partial sums over
+  // chunks of the output positions, then one sum over the chunks
+  const splits = splitsFor(og, K, L, groups);
+  const out = gpu.allocOutput(x.dtype, splits * o * K);
+  runConvGemm(
+    gpu,
+    {
+      key: 'conv2dWeightGrad',
+      inputs: [['X', x.dtype], ['Gr', g.dtype]],
+      outputs: [['Out', x.dtype]],
+      fns: COMMON,
+      staged: STAGED,
+      direct: DIRECT,
+      aAlongK: true,
+      bAlongK: true,
+      meta: [...geo, ...viewMeta(x), ...viewMeta(g)],
+    },
+    [x.handle, g.handle] as GpuStorage[],
+    [out],
+    { m: og, n: K, k: L, groups, splits, splitStride: o * K },
+  );
+  if (splits === 1) return { handle: out, shape, dtype: x.dtype };
+  try {
+    const summed = reduceSum({ handle: out, shape: [splits, o * K], strides: [o * K, 1], offset: 0, dtype: x.dtype }, [0], false);
+    return { handle: summed.handle, shape, dtype: x.dtype };
+  } finally {
+    gpu.free(out);
+  }
+};

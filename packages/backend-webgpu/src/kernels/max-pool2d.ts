@@ -1,0 +1,86 @@
+import type { KernelMap } from '@tensorgrad/tensor';
+import { gpuOf } from '../backend.js';
+
+/**
+ * Pooling output size along one dim, PyTorch's rule: `floor` (or `ceil` with `ceilMode`) of
+ * `(size + 2·pad − dilation·(k − 1) − 1) / stride + 1`, where with `ceilMode` the last window
+ * must start inside the input or the left padding.
+ */
+export function poolOutSize(size: number, k: number, s: number, p: number, d: number, ceilMode: boolean): number {
+  const span = size + 2 * p - d * (k - 1) - 1;
+  let out = (ceilMode ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
+  if (ceilMode && (out - 1) * s >= size + p) out--;
+  return out;
+}
+
+const WG = 256;
+
+// metadata: [count, C, H, W, Ho, Wo, kh, kw, sh, sw, ph, pw, dh, dw, x offset, x strides ×4]
+const CODE = /* wgsl */ `
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let e = flatWorkgroup(wid, nwg) * ${WG}u + lid;
+  if (e >= metaU(0u)) { return; }
+  let H = i32(metaU(2u)); let W = i32(metaU(3u));
+  let oh = metaU(4u); let ow = metaU(5u);
+  let kh = i32(metaU(6u)); let kw = i32(metaU(7u));
+  let dh = i32(metaU(12u)); let dw = i32(metaU(13u));
+  let ox = e % ow; var r = e / ow;
+  let oy = r % oh; r = r / oh;
+  let ch = r % metaU(1u); let b = r / metaU(1u);
+  let base = metaU(14u) + b * metaU(15u) + ch * metaU(16u);
+  let sy = metaU(17u); let sx = metaU(18u);
+  var h0 = i32(oy * metaU(8u)) - i32(metaU(10u));
+  let h1 = min(h0 + (kh - 1) * dh + 1, H);
+  if (h0 < 0) { h0 = h0 + ((dh - 1 - h0) / dh) * dh; }
+  var w0 = i32(ox * metaU(9u)) - i32(metaU(11u));
+  let w1 = min(w0 + (kw - 1) * dw + 1, W);
+  if (w0 < 0) { w0 = w0 + ((dw - 1 - w0) / dw) * dw; }
+  // padding never wins; the first maximum wins ties; a NaN wins and ends the window
+  var best = -infF32();
+  var bi = h0 * W + w0;
+  var done = false;
+  for (var ih = h0; ih < h1 && !done; ih = ih + dh) {
+    for (var iw = w0; iw < w1; iw = iw + dw) {
+      let v = X[base + u32(ih) * sy + u32(iw) * sx];
+      if (isNan(v)) { best = v; bi = ih * W + iw; done = true; break; }
+      if (v > best) { best = v; bi = ih * W + iw; }
+    }
+  }
+  V[e] = best;
+  I[e] = bi;
+}`;
+
+/**
+ * Max pooling: one thread per output element scans its (dilated) window through the input's
+ * strides, returning the maximum and its int32 position in the `H·W` plane (as the CPU kernel:
+ * padding never wins, NaN propagates, the first maximum wins ties).
+ */
+export const maxPool2d: KernelMap['maxPool2d'] = (x, { kernelSize, stride, padding, dilation, ceilMode }) => {
+  const gpu = gpuOf(x);
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  const [kh, kw] = kernelSize;
+  const [sh, sw] = stride;
+  const [ph, pw] = padding;
+  const [dh, dw] = dilation;
+  const oh = poolOutSize(h, kh, sh, ph, dh, ceilMode);
+  const ow = poolOutSize(w, kw, sw, pw, dw, ceilMode);
+  const count = n * c * oh * ow;
+  const values = gpu.allocOutput(x.dtype, count);
+  const indices = gpu.allocOutput('int32', count);
+  const shape = [n, c, oh, ow];
+  gpu.run(
+    {
+      key: `maxPool2d:${x.dtype}`,
+      build: () => ({ inputs: [['X', x.dtype]], outputs: [['V', x.dtype], ['I', 'int32']], metaWords: 19, code: CODE }),
+    },
+    [x.handle],
+    [values, indices],
+    [count, c, h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw, x.offset, ...x.strides],
+    Math.ceil(count / WG),
+  );
+  return [
+    { handle: values, shape, dtype: x.dtype },
+    { handle: indices, shape, dtype: 'int32' },
+  ];
+};

@@ -1,0 +1,5 @@
+import type { KernelMap } from '@tensorgrad/tensor';
+import { reduceWithIndex } from '../reduction.js';
+
+// first occurrence wins ties; NaN propagates (the first NaN's index)
+export const min: KernelMap['min'] = (x, { dim, keepdim }) => reduceWithIndex(x, dim, keepdim, 'min');

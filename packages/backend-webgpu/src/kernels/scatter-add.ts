@@ -1,0 +1,61 @@
+import { contiguousStrides, shapeSize, type KernelMap } from '@tensorgrad/tensor';
+import type { GpuStorage } from '../backend.js';
+import { gpuOf } from '../backend.js';
+import { linearIndexing } from '../indexing.js';
+import { contiguous } from './contiguous.js';
+
+const WG = 256;
+
+// float32 has no atomic add in WGSL: a compare-exchange loop on the bits
+const ADD: Record<string, string> = {
+  float32: `
+  var old = atomicLoad(&Out[t]);
+  loop {
+    let r = atomicCompareExchangeWeak(&Out[t], old, bitcast<u32>(bitcast<f32>(old) + v));
+    if (r.exchanged) { break; }
+    old = r.old_value;
+  }`,
+  int32: 'atomicAdd(&Out[t], v);',
+  bool: 'if (v != 0u) { atomicOr(&Out[t], 1u); }',
+};
+
+/**
+ * Out-of-place `x.scatter_add(dim, index, src)`: the output starts as a contiguous copy of `x`,
+ * then one thread per index element adds its `src` element at the indexed position with an atomic
+ * (int32 adds are exact; float32 adds land in whatever order the threads run, so repeated indices
+ * may round differently from the CPU's sequential sums; bool ORs).
+ */
+export const scatterAdd: KernelMap['scatterAdd'] = (x, index, src, { dim }) => {
+  const gpu = gpuOf(x);
+  const copy = contiguous(x, {});
+  const out = copy.handle as GpuStorage;
+  const count = shapeSize(index.shape);
+  if (count === 0) return copy;
+  const outStrides = contiguousStrides(x.shape);
+  const ix = linearIndexing(index.shape, [index, src, { strides: outStrides.map((s, d) => (d === dim ? 0 : s)), offset: 0 }]);
+  gpu.run(
+    {
+      key: `scatterAdd:${x.dtype}:${ix.key}`,
+      build: () => ({
+        inputs: [['Idx', 'int32'], ['Src', x.dtype]],
+        outputs: [['Out', x.dtype, 'atomic']],
+        metaWords: 2 + ix.meta.length,
+        code: `
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let e = flatWorkgroup(wid, nwg) * ${WG}u + lid;
+  if (e >= metaU(0u)) { return; }
+  ${ix.wgsl(2, ['io_', 'so_', 'oo_'], 'e')}
+  let t = oo_ + u32(Idx[io_]) * metaU(1u);
+  let v = Src[so_];
+  ${ADD[x.dtype]}
+}`,
+      }),
+    },
+    [index.handle, src.handle],
+    [out],
+    [count, outStrides[dim]!, ...ix.meta],
+    Math.ceil(count / WG),
+  );
+  return copy;
+};
