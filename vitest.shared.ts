@@ -9,6 +9,8 @@ export const workspaceAliases: Record<string, string> = {
   '@tensorgrad/tensor': `${root}tensor/src/index.ts`,
   '@tensorgrad/autodiff': `${root}autodiff/src/index.ts`,
   '@tensorgrad/backend-cpu': `${root}backend-cpu/src/index.ts`,
+  '@tensorgrad/backend-webgpu': `${root}backend-webgpu/src/index.ts`,
+  '@tensorgrad/backend-tfjs': `${root}backend-tfjs/src/index.ts`,
   '@tensorgrad/optimizers': `${root}optimizers/src/index.ts`,
   '@tensorgrad/io': `${root}io/src/index.ts`,
   '@tensorgrad/conformance': `${root}conformance/src/index.ts`,
@@ -17,6 +19,8 @@ export const workspaceAliases: Record<string, string> = {
   '@tensorgrad/losses': `${root}losses/src/index.ts`,
   tensorgrad: `${root}tensorgrad/src/index.ts`,
   '@tensorgrad/fashion-mnist': `${apps}fashion-mnist/src/index.ts`,
+  '@tensorgrad/crosscheck': `${apps}crosscheck/src/index.ts`,
+  '@tensorgrad/browser-tests': `${apps}browser-tests/src/index.ts`,
 };
 
 /**

@@ -24,6 +24,17 @@ pnpm install --frozen-lockfile
 bash scripts/ensure-dataset.sh
 # the headless-browser tests (apps/browser-tests) launch Debian's chromium
 bash scripts/ensure-chromium.sh
+# the WebGPU backend's tests run on a software Vulkan driver (Mesa's lavapipe) on machines without a GPU
+if webgpu_env="$(bash scripts/ensure-webgpu.sh)"; then
+  eval "$webgpu_env"
+  export TENSORGRAD_REQUIRE_WEBGPU=1
+elif [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  # a machine that can install the driver must test WebGPU: a silent skip would hide the backend
+  echo "scripts/test.sh: could not set up the software Vulkan driver for WebGPU (see the message above)" >&2
+  exit 1
+else
+  echo "scripts/test.sh: no Vulkan driver for WebGPU (see the message above); the WebGPU tests will say why they were skipped" >&2
+fi
 
 # reports left from an earlier run must not be counted again
 find packages apps examples bench -name test-results.json -not -path '*/node_modules/*' -delete 2>/dev/null || true

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+// registers the 'tfjs' and 'tfjs-wasm' backends for --backend (their engines load on first use)
+import '@tensorgrad/backend-tfjs';
+// registers 'webgpu' for --backend (the GPU is requested on first use; Node needs the `webgpu` package)
+import '@tensorgrad/backend-webgpu';
 import { parseArgs, usage, UsageError } from './args.js';
 import { runPredict } from './run-predict.js';
 import { runTrain, type CliIO } from './run-train.js';

@@ -1,0 +1,39 @@
+// The CI run of the cross-check: one golden case per op plus one random variant for cpu against
+// tfjs and tfjs-wasm, and the Fashion-MNIST CNN's first training steps for cpu against tfjs-wasm
+// (3 steps: a step of tfjs's pure-JavaScript cpu engine takes tens of seconds, too long for CI;
+// `pnpm crosscheck` runs the full 20 steps on any pair). Every comparison must pass.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import '@tensorgrad/backend-tfjs';
+import { DEFAULT_OPTIONS, registerCrossCheckBackends, runCrossCheck } from '@tensorgrad/crosscheck';
+
+registerCrossCheckBackends();
+
+const DATA_DIRS = [...(process.env.TENSORGRAD_DATA ? [process.env.TENSORGRAD_DATA] : []), '/usr/share/datasets/fashion-mnist'];
+const HAS_DATA = DATA_DIRS.some((d) => existsSync(join(d, 'train-images-idx3-ubyte.gz')) || existsSync(join(d, 'train-images-idx3-ubyte')));
+if (!HAS_DATA) console.warn(`crosscheck: training comparison skipped, the Fashion-MNIST files are not in ${DATA_DIRS.join(', ')} (bash scripts/ensure-dataset.sh)`);
+
+describe.each([
+  ['tfjs', 0],
+  ['tfjs-wasm', 3],
+])('cpu against %s', (b, steps) => {
+  it(`agrees on every op (1 case per op + 1 random variant)${steps ? ` and over ${steps} training steps` : ''}`, { timeout: 180_000 }, async () => {
+    let out = '';
+    const io = { stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true } };
+    const train = steps > 0 && HAS_DATA;
+    const r = await runCrossCheck({ ...DEFAULT_OPTIONS, a: 'cpu', b, sample: 1, random: 1, steps: Math.max(1, steps), train }, io);
+    console.log(out);
+    expect(r.ops.disagreements).toEqual([]);
+    expect(r.ops.rows.length).toBeGreaterThanOrEqual(60);
+    expect(r.ops.rows.every((row) => row.runs === 2 * row.cases)).toBe(true);
+    expect(r.ops.skipped.every((s) => s.reason === `dtype float64: backend '${b}' does not support it`)).toBe(true);
+    if (train) {
+      expect(r.training!.lossesA.length).toBe(steps);
+      expect(r.training!.lossesB.length).toBe(steps);
+      expect(r.training!.maxRelDiff).toBeLessThanOrEqual(r.training!.tolerance);
+    }
+    expect(r.ok).toBe(true);
+    expect(out).toContain(`crosscheck ${b} vs cpu: PASS`);
+  });
+});

@@ -1,0 +1,86 @@
+// The cross-check must catch a real disagreement: a test-only CPU backend whose `sin` kernel is
+// off by 0.1% makes the command fail naming `sin` (and `cos`, whose gradient is −sin), the case
+// and its inputs, and nothing else; a backend that lacks
+// a kernel gets its cases skipped and listed with the reason, not failed.
+import { describe, expect, it } from 'vitest';
+import { CpuBackend, registerBackend, type KernelMap, type KernelResult, type KernelTensor } from 'tensorgrad';
+import { crossCheckOps, formatOpsReport, main } from '@tensorgrad/crosscheck';
+
+type SinKernel = (x: KernelTensor, attrs: Record<string, never>) => KernelResult;
+
+class WrongSinBackend extends CpuBackend {
+  override readonly kernels: Partial<KernelMap>;
+  constructor(name: string) {
+    super(name);
+    const base = new CpuBackend(name).kernels;
+    const sin = base.sin as SinKernel;
+    this.kernels = {
+      ...base,
+      sin: (x, attrs) => {
+        const r = sin(x, attrs);
+        const arr = (r.handle as { array: Float32Array | Float64Array }).array;
+        for (let i = 0; i < arr.length; i++) arr[i] = arr[i]! * 1.001;
+        return r;
+      },
+    };
+  }
+}
+
+class NoSinBackend extends CpuBackend {
+  override readonly kernels: Partial<KernelMap>;
+  constructor(name: string) {
+    super(name);
+    const { sin: _dropped, ...rest } = new CpuBackend(name).kernels;
+    this.kernels = rest;
+  }
+}
+
+registerBackend('cpu-wrong-sin', () => new WrongSinBackend('cpu-wrong-sin'), { priority: -100 });
+registerBackend('cpu-no-sin', () => new NoSinBackend('cpu-no-sin'), { priority: -100 });
+
+function capture(): { io: { stdout: { write: (s: string) => boolean }; stderr: { write: (s: string) => boolean } }; out: () => string } {
+  let out = '';
+  return { io: { stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: () => true } }, out: () => out };
+}
+
+describe('a wrong kernel', () => {
+  it('fails the op check, naming the op, the case, what differs and the inputs', async () => {
+    const r = await crossCheckOps('cpu', 'cpu-wrong-sin', { sample: 1, random: 1 });
+    expect(r.ok).toBe(false);
+    expect(r.disagreements.map((d) => `${d.op} ${d.caseId} ${d.what}`)).toEqual([
+      'sin sin/basic/float32 output',
+      'sin sin/basic/float32 output',
+      'cos cos/basic/float32 grad of input 0',
+      'cos cos/basic/float32 grad of input 0',
+    ]);
+    const d = r.disagreements[0]!;
+    expect(d.message).toMatch(/^element \d+ \[[\d, ]+\]: a -?[\d.e-]+, b -?[\d.e-]+, \|diff\|/);
+    expect(d.inputs[0]).toMatch(/^float32 \[\d+(, \d+)*\] = \[-?\d/);
+    const row = r.rows.find((x) => x.op === 'sin')!;
+    expect(row.failures).toBeGreaterThan(0);
+    expect(row.worstRatio).toBeGreaterThan(1);
+    expect(r.rows.filter((x) => x.op !== 'sin' && x.op !== 'cos').every((x) => x.failures === 0)).toBe(true);
+    const text = formatOpsReport(r);
+    expect(text).toContain('DISAGREEMENTS:');
+    expect(text).toMatch(/ {2}sin sin\/basic\/float32#(s|r1) output: element /);
+    expect(text).toMatch(/ {6}input 0: float32 \[/);
+  });
+
+  it('makes the command exit 1', async () => {
+    const c = capture();
+    expect(await main(['--a', 'cpu', '--b', 'cpu-wrong-sin', '--sample', '1', '--random', '0', '--no-train'], c.io)).toBe(1);
+    expect(c.out()).toMatch(/\nsin +1 +1 .* FAIL \(1\)\n/);
+    expect(c.out()).toContain('crosscheck cpu-wrong-sin vs cpu: FAIL (2 op disagreement(s))');
+  });
+});
+
+describe('a missing kernel', () => {
+  it('skips and lists the op with the reason instead of failing', async () => {
+    const r = await crossCheckOps('cpu', 'cpu-no-sin', { ops: ['sin', 'exp'], random: 0 });
+    expect(r.ok).toBe(true);
+    expect(r.rows.map((x) => x.op)).toEqual(['exp']);
+    expect(r.skipped.length).toBe(4);
+    expect(r.skipped[0]!.reason).toBe("backend 'cpu-no-sin': sin: not supported yet on backend 'cpu-no-sin' for dtype float32: the backend has no 'sin' kernel and the op has no decomposition");
+    expect(formatOpsReport(r)).toContain("skipped: 4 case run(s)\n  2 × sin: backend 'cpu-no-sin': sin: not supported yet");
+  });
+});
