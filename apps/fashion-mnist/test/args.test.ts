@@ -70,8 +70,8 @@ describe('parseArgs: train', () => {
   });
 
   it('rejects a backend that is not registered and lists the registered ones', () => {
-    const msg = usageError(['--backend', 'webgpu']);
-    expect(msg).toMatch(/^--backend: expected a registered backend \((.*)\), got "webgpu"$/);
+    const msg = usageError(['--backend', 'metal']);
+    expect(msg).toMatch(/^--backend: expected a registered backend \((.*)\), got "metal"$/);
     expect(msg).toContain('cpu');
   });
 
