@@ -7,7 +7,7 @@ import { runCrossCheck, type CrossCheckIO } from './run.js';
 
 /**
  * Loads the backend packages the cross-check knows besides the CPU backend (`@tensorgrad/backend-tfjs`:
- * `tfjs`, `tfjs-wasm`) and registers `cpu-nosimd`; a package that fails to load is reported and
+ * `tfjs`, `tfjs-wasm`; `@tensorgrad/backend-webgpu`: `webgpu`) and registers `cpu-nosimd`; a package that fails to load is reported and
  * left out. Returns the messages of the packages that could not be loaded.
  *
  * @example
@@ -19,7 +19,7 @@ import { runCrossCheck, type CrossCheckIO } from './run.js';
 export async function loadBackends(): Promise<string[]> {
   registerCrossCheckBackends();
   const problems: string[] = [];
-  for (const pkg of ['@tensorgrad/backend-tfjs']) {
+  for (const pkg of ['@tensorgrad/backend-tfjs', '@tensorgrad/backend-webgpu']) {
     try {
       await import(pkg);
     } catch (e) {
