@@ -265,8 +265,15 @@ export async function runTrain(options: TrainOptions, io: CliIO, deps: EnsureDep
         throw e;
       }
     };
-    train = await load(true);
-    test = await load(false);
+    // the data sets stay on the cpu backend (a GPU cannot bind 60,000 images as one buffer); the
+    // training loop moves each batch to the training backend
+    await setBackend('cpu');
+    try {
+      train = await load(true);
+      test = await load(false);
+    } finally {
+      await setBackend(options.backend);
+    }
 
     manualSeed(settings.seed);
     model = buildModel(settings.model);

@@ -1,4 +1,4 @@
-import { crossEntropy, fromTypedArray, Generator, indexSelect, noGrad, tidy, type AnyModule, type AnyOptimizer, type Tensor } from 'tensorgrad';
+import { crossEntropy, fromTypedArray, Generator, getBackend, indexSelect, noGrad, tidy, type AnyModule, type AnyOptimizer, type Tensor } from 'tensorgrad';
 
 /** Images and labels to train or evaluate on (e.g. a {@link FashionData}). */
 export interface LabelledImages {
@@ -148,9 +148,19 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
+/**
+ * A batch on the current backend (where the model is): the data set may live on another one (the
+ * CLI keeps it on `cpu`: 60,000 images exceed a GPU's largest buffer binding), so each gathered
+ * batch is moved, which is a no-op when both are the same.
+ */
+function onCurrentBackend(t: Tensor): Tensor {
+  const here = getBackend().name;
+  return t.backend === here ? t : t.to(here);
+}
+
 function batchInput(images: Tensor, index: Int32Array, inputShape: readonly number[] | undefined): Tensor {
   const idx = fromTypedArray(index, [index.length], { backend: images.backend });
-  const x = indexSelect(images, idx, { dim: 0 });
+  const x = onCurrentBackend(indexSelect(images, idx, { dim: 0 }));
   return inputShape ? x.reshape([index.length, ...inputShape]) : x;
 }
 
@@ -201,7 +211,7 @@ export async function trainEpoch(model: AnyModule, optimizer: AnyOptimizer, data
       optimizer.zeroGrad();
       const x = batchInput(data.images, index, options.inputShape);
       const idx = fromTypedArray(index, [index.length], { backend: data.labels.backend });
-      const y = indexSelect(data.labels, idx, { dim: 0 });
+      const y = onCurrentBackend(indexSelect(data.labels, idx, { dim: 0 }));
       const logits = model.call(x) as Tensor;
       const loss = crossEntropy(logits, y);
       loss.backward();
@@ -289,7 +299,7 @@ export async function evaluate(model: AnyModule, data: LabelledImages, options: 
       const [lossT, predT] = tidy(() =>
         noGrad(() => {
           const x = batchInput(data.images, index, options.inputShape);
-          const y = data.labels.narrow(0, start, index.length);
+          const y = onCurrentBackend(data.labels.narrow(0, start, index.length));
           const logits = model.call(x) as Tensor;
           width = logits.shape[1] ?? 0;
           return [crossEntropy(logits, y, { reduction: 'sum' }), logits.argmax(1)] as const;
