@@ -1,5 +1,5 @@
 /** Helpers shared by the CPU kernels: result allocation and strided iteration. */
-import { shapeSize, type DType, type KernelResult, type KernelTensor, type Shape, type TypedArray } from '@tensorgrad/tensor';
+import { isContiguousLayout, shapeSize, stridedOffsets as layoutOffsets, type DType, type KernelResult, type KernelTensor, type Shape, type TypedArray } from '@tensorgrad/tensor';
 import type { CpuBuffer } from './backend.js';
 import { giveArray, takeArray } from './buffer-pool.js';
 
@@ -48,14 +48,7 @@ export function result(shape: Shape, dtype: DType, overwritten = false): { out: 
 
 /** Whether `t` is contiguous row-major (offset allowed). */
 export function isContiguous(t: KernelTensor): boolean {
-  let expected = 1;
-  for (let i = t.shape.length - 1; i >= 0; i--) {
-    const d = t.shape[i]!;
-    if (d === 1) continue;
-    if (t.strides[i] !== expected) return false;
-    expected *= d;
-  }
-  return true;
+  return isContiguousLayout(t.shape, t.strides);
 }
 
 /**
@@ -63,35 +56,7 @@ export function isContiguous(t: KernelTensor): boolean {
  * contiguous tensors use `t.offset + i` directly instead.
  */
 export function stridedOffsets(t: KernelTensor): Int32Array {
-  const n = shapeSize(t.shape);
-  const out = new Int32Array(n);
-  const nd = t.shape.length;
-  if (n === 0) return out;
-  if (nd === 0) {
-    out[0] = t.offset;
-    return out;
-  }
-  const shape = t.shape;
-  const strides = t.strides;
-  const idx = new Array<number>(nd).fill(0);
-  const last = nd - 1;
-  const lastLen = shape[last]!;
-  const lastStride = strides[last]!;
-  let base = t.offset;
-  let k = 0;
-  for (;;) {
-    for (let j = 0, off = base; j < lastLen; j++, off += lastStride) out[k++] = off;
-    let d = last - 1;
-    for (; d >= 0; d--) {
-      idx[d]!++;
-      base += strides[d]!;
-      if (idx[d]! < shape[d]!) break;
-      base -= strides[d]! * shape[d]!;
-      idx[d] = 0;
-    }
-    if (d < 0) break;
-  }
-  return out;
+  return layoutOffsets(t.shape, t.strides, t.offset);
 }
 
 // ---- per-op loops --------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  isContiguousLayout,
   shapeSize,
+  stridedOffsets,
   type Backend,
   type DType,
   type KernelMap,
@@ -13,7 +15,7 @@ import {
 import { activateEngine, initEngine, type TfjsEngine, type WasmPaths } from './engine.js';
 import type { KernelHost } from './host.js';
 import { buildKernels } from './kernels/index.js';
-import { expand, isContiguous, materialise, stridedOffsets, unexpanded } from './view.js';
+import { expand, materialise, unexpanded } from './view.js';
 
 const DTYPES = ['float32', 'int32', 'bool'] as const;
 const BYTES: Record<(typeof DTYPES)[number], number> = { float32: 4, int32: 4, bool: 1 };
@@ -295,7 +297,7 @@ export class TfjsBackend implements Backend {
     const size = storage.size;
     const flat = tf.reshape(tf.cast(value, storage.dtype), [n]);
     if (n === 0) return tf.clone(storage);
-    if (isContiguous(dst.shape, dst.strides)) {
+    if (isContiguousLayout(dst.shape, dst.strides)) {
       if (dst.offset === 0 && n === size) return flat;
       const parts: tf.Tensor[] = [];
       if (dst.offset > 0) parts.push(tf.slice(storage, [0], [dst.offset]));

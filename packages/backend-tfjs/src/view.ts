@@ -5,53 +5,10 @@
  * allows, else one `gather` of the flat storage with an index tensor.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { shapeSize, type KernelTensor } from '@tensorgrad/tensor';
+import { isContiguousLayout, shapeSize, stridedOffsets, type KernelTensor } from '@tensorgrad/tensor';
 
 /** How {@link materialise} turns a view into a tensor (exposed for tests). */
 export type ViewPath = 'empty' | 'reshape' | 'slice' | 'transpose' | 'broadcast' | 'gather';
-
-/** Storage offsets of every element of a view in row-major order. */
-export function stridedOffsets(shape: readonly number[], strides: readonly number[], offset: number): Int32Array {
-  const n = shapeSize(shape);
-  const out = new Int32Array(n);
-  if (n === 0) return out;
-  const nd = shape.length;
-  if (nd === 0) {
-    out[0] = offset;
-    return out;
-  }
-  const idx = new Array<number>(nd).fill(0);
-  const last = nd - 1;
-  const lastLen = shape[last]!;
-  const lastStride = strides[last]!;
-  let base = offset;
-  let k = 0;
-  for (;;) {
-    for (let j = 0, off = base; j < lastLen; j++, off += lastStride) out[k++] = off;
-    let d = last - 1;
-    for (; d >= 0; d--) {
-      idx[d]!++;
-      base += strides[d]!;
-      if (idx[d]! < shape[d]!) break;
-      base -= strides[d]! * shape[d]!;
-      idx[d] = 0;
-    }
-    if (d < 0) break;
-  }
-  return out;
-}
-
-/** Whether a view is row-major contiguous (size-1 dims may have any stride; the offset may be non-zero). */
-export function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
-  let expected = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    const d = shape[i]!;
-    if (d === 1) continue;
-    if (strides[i] !== expected) return false;
-    expected *= d;
-  }
-  return true;
-}
 
 /**
  * The permutation that makes a view contiguous when its dims are reordered (a `permute`d or
@@ -80,7 +37,7 @@ export function viewPath(t: Pick<KernelTensor, 'shape' | 'strides' | 'offset'>, 
   const n = shapeSize(t.shape);
   if (n === 0) return 'empty';
   if (t.shape.some((d, i) => d > 1 && t.strides[i] === 0)) return 'broadcast';
-  if (isContiguous(t.shape, t.strides)) return t.offset === 0 && n === storageSize ? 'reshape' : 'slice';
+  if (isContiguousLayout(t.shape, t.strides)) return t.offset === 0 && n === storageSize ? 'reshape' : 'slice';
   if (contiguousOrder(t.shape, t.strides)) return 'transpose';
   return 'gather';
 }

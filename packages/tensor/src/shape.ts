@@ -36,6 +36,70 @@ export function contiguousStrides(shape: Shape): number[] {
 }
 
 /**
+ * Whether a layout (shape and element strides) is row-major contiguous: dims of size 1 may have
+ * any stride, and the offset does not matter. The test every backend makes before reading a view
+ * as one flat run of elements.
+ *
+ * @example
+ * ```ts
+ * import { isContiguousLayout } from '@tensorgrad/tensor';
+ * isContiguousLayout([2, 3], [3, 1]); // true
+ * isContiguousLayout([2, 3], [1, 2]); // false
+ * ```
+ */
+export function isContiguousLayout(shape: Shape, strides: readonly number[]): boolean {
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const d = shape[i]!;
+    if (d === 1) continue;
+    if (strides[i] !== expected) return false;
+    expected *= d;
+  }
+  return true;
+}
+
+/**
+ * Storage offsets of every element of a strided view, in row-major order (an odometer over the
+ * leading dims, the last dim as the inner loop). For contiguous views use `offset + i` instead.
+ *
+ * @example
+ * ```ts
+ * import { stridedOffsets } from '@tensorgrad/tensor';
+ * Array.from(stridedOffsets([2, 2], [1, 2], 0)); // [0, 2, 1, 3]
+ * ```
+ */
+export function stridedOffsets(shape: Shape, strides: readonly number[], offset: number): Int32Array {
+  let n = 1;
+  for (const d of shape) n *= d;
+  const out = new Int32Array(n);
+  const nd = shape.length;
+  if (n === 0) return out;
+  if (nd === 0) {
+    out[0] = offset;
+    return out;
+  }
+  const idx = new Array<number>(nd).fill(0);
+  const last = nd - 1;
+  const lastLen = shape[last]!;
+  const lastStride = strides[last]!;
+  let base = offset;
+  let k = 0;
+  for (;;) {
+    for (let j = 0, off = base; j < lastLen; j++, off += lastStride) out[k++] = off;
+    let d = last - 1;
+    for (; d >= 0; d--) {
+      idx[d]!++;
+      base += strides[d]!;
+      if (idx[d]! < shape[d]!) break;
+      base -= strides[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+    if (d < 0) break;
+  }
+  return out;
+}
+
+/**
  * Formats a shape as `[2,3]` for error messages.
  *
  * @example

@@ -2,7 +2,7 @@ import type { Backend } from './backend.js';
 import type { DType, TypedArray } from './dtype.js';
 import { isFloating } from './dtype.js';
 import { autogradHooks, type BackwardOptions, type GradNode } from './autograd-core.js';
-import { contiguousStrides, formatShape, shapeSize, type Shape } from './shape.js';
+import { contiguousStrides, formatShape, isContiguousLayout, shapeSize, type Shape } from './shape.js';
 import { keep, trackTensor, untrackTensor } from './scope.js';
 import { Storage } from './storage.js';
 import { formatTensor } from './format.js';
@@ -154,14 +154,7 @@ export class Tensor {
 
   /** Whether the elements are laid out contiguously in row-major order. */
   isContiguous(): boolean {
-    let expected = 1;
-    for (let i = this.shape.length - 1; i >= 0; i--) {
-      const d = this.shape[i]!;
-      if (d === 1) continue;
-      if (this._strides[i] !== expected) return false;
-      expected *= d;
-    }
-    return true;
+    return isContiguousLayout(this.shape, this._strides);
   }
 
   /** @internal Throws when the tensor was disposed. */

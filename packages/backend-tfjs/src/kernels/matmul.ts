@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelTensor } from '@tensorgrad/tensor';
+import { isContiguousLayout, type KernelTensor } from '@tensorgrad/tensor';
 import type { KernelFactory, KernelHost } from '../host.js';
 import { imul, td } from '../ops.js';
-import { isContiguous } from '../view.js';
 
 /**
  * One operand `[B, R, C]` as a tfjs tensor plus whether tfjs should read it transposed: a view
@@ -16,7 +15,7 @@ function operand(h: KernelHost, t: KernelTensor): { x: tf.Tensor; transposed: bo
   const bb = b > 1 && sb === 0 ? 1 : b;
   const plain: KernelTensor = { ...t, shape: [bb, r, c] };
   const swapped: KernelTensor = { ...t, shape: [bb, c, r], strides: [sb, sc, sr] };
-  if (!isContiguous(plain.shape, plain.strides) && isContiguous(swapped.shape, swapped.strides)) {
+  if (!isContiguousLayout(plain.shape, plain.strides) && isContiguousLayout(swapped.shape, swapped.strides)) {
     return { x: h.view(swapped), transposed: true };
   }
   return { x: h.view(plain), transposed: false };
