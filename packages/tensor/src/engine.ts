@@ -10,6 +10,7 @@ import { isFloating, promoteTypes, promoteWithScalar, allocArray, type DType, ty
 import type { OpAttrs, OpName } from './op-registry.js';
 import { broadcastShapes, broadcastStrides, formatShape, type Shape } from './shape.js';
 import { tidy } from './scope.js';
+import { NotSupportedError } from './not-supported.js';
 import { Storage } from './storage.js';
 import { Tensor } from './tensor.js';
 
@@ -82,14 +83,22 @@ export function sameBackend(op: string, tensors: readonly (Tensor | null | undef
  */
 export function kernelFor<K extends KernelName>(op: string, backend: Backend, name: K, dtype: DType): NonNullable<KernelMap[K]> {
   if (!backend.dtypes.includes(dtype)) {
-    throw new TypeError(
+    throw new NotSupportedError(
+      op,
+      backend.name,
+      'dtype',
       `${op}: backend '${backend.name}' does not support dtype ${dtype} (it supports ${backend.dtypes.join(', ')}); ` +
         `convert the tensor with .to(dtype) or use another backend`,
     );
   }
   const k = backend.kernels[name];
   if (!k) {
-    throw new Error(`${op}: not supported yet on backend '${backend.name}' for dtype ${dtype}: the backend has no '${name}' kernel and the op has no decomposition`);
+    throw new NotSupportedError(
+      op,
+      backend.name,
+      'kernel',
+      `${op}: not supported yet on backend '${backend.name}' for dtype ${dtype}: the backend has no '${name}' kernel and the op has no decomposition`,
+    );
   }
   return k as NonNullable<KernelMap[K]>;
 }

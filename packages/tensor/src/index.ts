@@ -13,6 +13,7 @@ export { Tensor, type NestedArray } from './tensor.js';
 export * from './autograd-core.js';
 export { tidy, keep, adopt, memory, setDebugMode } from './scope.js';
 export * from './engine.js';
+export * from './not-supported.js';
 export * from './args.js';
 export { formatTensor } from './format.js';
 export type { IntPair } from './ops/conv-args.js';

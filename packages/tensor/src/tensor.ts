@@ -6,6 +6,7 @@ import { contiguousStrides, formatShape, isContiguousLayout, shapeSize, type Sha
 import { keep, trackTensor, untrackTensor } from './scope.js';
 import { Storage } from './storage.js';
 import { formatTensor } from './format.js';
+import { NotSupportedError } from './not-supported.js';
 
 /** Nested JavaScript arrays of numbers or booleans, as returned by `array()`. */
 export type NestedArray = number | boolean | NestedArray[];
@@ -227,7 +228,10 @@ export class Tensor {
     return this._extract('dataSync', (s) => {
       const readSync = s.backend.readSync;
       if (!readSync) {
-        throw new Error(
+        throw new NotSupportedError(
+          'dataSync',
+          this.backend,
+          'sync-read',
           `dataSync: backend '${this.backend}' cannot read synchronously; use \`await tensor.data()\` (or array()/item()) instead`,
         );
       }

@@ -11,6 +11,8 @@ import {
   tidy,
   zeros,
   add,
+  oneHot,
+  NotSupportedError,
   type Backend,
 } from '@tensorgrad/tensor';
 import { CpuBackend } from '@tensorgrad/backend-cpu';
@@ -133,9 +135,43 @@ describe('bad input', () => {
     await setBackend('partial');
     const t = tensor([1, 2]);
     expect(() => t.exp()).toThrow(/exp: not supported yet on backend 'partial' for dtype float32/);
+    const e = catchError(() => t.exp());
+    expect(e).toBeInstanceOf(NotSupportedError);
+    expect([e.op, e.backend, e.kind]).toEqual(['exp', 'partial', 'kernel']);
     t.dispose();
     await setBackend('cpu');
     removeBackend('partial');
+  });
+
+  it('a dtype or a synchronous read the backend lacks is a NotSupportedError naming it', async () => {
+    const cpu = new CpuBackend('async-f32');
+    const asyncOnly: Backend = Object.assign(Object.create(Object.getPrototypeOf(cpu)), cpu, {
+      name: 'async-f32',
+      dtypes: ['float32', 'int32', 'bool'],
+      readSync: undefined,
+      read: (h: Parameters<Backend['read']>[0]) => cpu.read(h),
+    });
+    registerBackend('async-f32', () => asyncOnly);
+    const d = tensor([1, 2], { dtype: 'float64' });
+    const moved = catchError(() => d.to('async-f32'));
+    expect([moved.op, moved.backend, moved.kind]).toEqual(['to', 'async-f32', 'dtype']);
+    const t = tensor([1, 2]).to('async-f32');
+    const one = tensor([3]).to('async-f32');
+    for (const read of [() => t.dataSync(), () => t.arraySync(), () => one.itemSync(), () => t.to('cpu')]) {
+      const e = catchError(read);
+      expect([e.backend, e.kind]).toEqual(['async-f32', 'sync-read']);
+      expect(e.message).toMatch(/cannot read synchronously/);
+    }
+    const labels = tensor([0, 2], { dtype: 'int32' }).to('async-f32');
+    const inferred = catchError(() => oneHot(labels));
+    expect([inferred.op, inferred.kind, inferred.message]).toEqual([
+      'oneHot',
+      'sync-read',
+      "oneHot: cannot infer the number of classes on backend 'async-f32' (no synchronous read); pass { numClasses }",
+    ]);
+    expect(await oneHot(labels, { numClasses: 3 }).array()).toEqual([[1, 0, 0], [0, 0, 1]]);
+    for (const x of [d, t, one, labels]) x.dispose();
+    removeBackend('async-f32');
   });
 
   it('an unknown backend lists the registered ones', async () => {
@@ -186,3 +222,13 @@ describe('debug mode', () => {
     expect(warnings.some((w) => w.includes('garbage-collected without dispose(): shape [3], float32'))).toBe(true);
   });
 });
+
+function catchError(fn: () => unknown): NotSupportedError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof NotSupportedError) return e;
+    throw e;
+  }
+  throw new Error('expected a NotSupportedError, nothing was thrown');
+}

@@ -4,6 +4,7 @@ import { assertTensor, castUntracked, fromArray, kernelFor, kernelTensor } from 
 import { isGradEnabled, noGrad } from '../autograd-core.js';
 import { broadcastShapes, formatShape, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { NotSupportedError } from '../not-supported.js';
 
 /**
  * Checks that `self` may be modified in place: in-place ops are not recorded for autodiff, so
@@ -38,7 +39,12 @@ export function writeInto(op: string, dst: Tensor, src: Tensor, allowFloatToInt 
     if (src.backendInstance !== dst.backendInstance) {
       const readSync = src.backendInstance.readSync;
       if (!readSync) {
-        throw new Error(`${op}: cannot copy synchronously from backend '${src.backend}' to '${dst.backend}'; move it first with await toAsync(src, '${dst.backend}')`);
+        throw new NotSupportedError(
+          op,
+          src.backend,
+          'sync-read',
+          `${op}: cannot copy synchronously from backend '${src.backend}' to '${dst.backend}'; move it first with await toAsync(src, '${dst.backend}')`,
+        );
       }
       moved = fromArray(findBackendSync(dst.backend), src.dataSync(), src.shape, src.dtype, true);
       source = moved;

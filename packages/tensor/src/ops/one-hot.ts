@@ -1,5 +1,6 @@
 import { assertTensor, kernelFor, kernelTensor, wrapResult } from '../engine.js';
 import type { Tensor } from '../tensor.js';
+import { NotSupportedError } from '../not-supported.js';
 
 /** Options of {@link oneHot}. */
 export interface OneHotOptions {
@@ -41,11 +42,8 @@ export function oneHot(indices: Tensor, options?: OneHotOptions | number): Tenso
     if (numClasses === -1) numClasses = hi + 1;
     else if (hi >= numClasses) throw new RangeError(`oneHot: class value ${hi} is out of range for numClasses ${numClasses}; expected values in [0, ${numClasses - 1}]`);
   } else if (numClasses === -1) {
-    throw new Error(
-      indices.numel() === 0
-        ? 'oneHot: cannot infer the number of classes from an empty tensor; pass { numClasses }'
-        : `oneHot: cannot infer the number of classes on backend '${b.name}' (no synchronous read); pass { numClasses }`,
-    );
+    if (indices.numel() === 0) throw new Error('oneHot: cannot infer the number of classes from an empty tensor; pass { numClasses }');
+    throw new NotSupportedError('oneHot', b.name, 'sync-read', `oneHot: cannot infer the number of classes on backend '${b.name}' (no synchronous read); pass { numClasses }`);
   }
   return wrapResult(b, kernelFor('oneHot', b, 'oneHot', 'int32')(kernelTensor(indices), { numClasses }));
 }

@@ -2,6 +2,7 @@ import { findBackend, findBackendSync, type Backend } from '../backend.js';
 import { isDType, type DType, type TypedArray } from '../dtype.js';
 import { assertTensor, fromArray, kernelFor, kernelTensor, record, wrapResult } from '../engine.js';
 import { Tensor } from '../tensor.js';
+import { NotSupportedError } from '../not-supported.js';
 
 /** Options of {@link to}: a dtype, a backend name, or both. */
 export interface ToOptions {
@@ -38,7 +39,7 @@ function convert(input: Tensor, dtype: DType): Tensor {
   }
   const b = input.backendInstance;
   if (!b.dtypes.includes(dtype)) {
-    throw new TypeError(`to: backend '${b.name}' does not support dtype ${dtype} (it supports ${b.dtypes.join(', ')})`);
+    throw new NotSupportedError('to', b.name, 'dtype', `to: backend '${b.name}' does not support dtype ${dtype} (it supports ${b.dtypes.join(', ')})`);
   }
   const out = wrapResult(b, kernelFor('to', b, 'to', input.dtype)(kernelTensor(input), { dtype }));
   record('to', [input], { dtype }, [out]);
@@ -47,7 +48,10 @@ function convert(input: Tensor, dtype: DType): Tensor {
 
 function place(input: Tensor, target: Backend, data: TypedArray): Tensor {
   if (!target.dtypes.includes(input.dtype)) {
-    throw new TypeError(
+    throw new NotSupportedError(
+      'to',
+      target.name,
+      'dtype',
       `to: backend '${target.name}' does not support dtype ${input.dtype} (it supports ${target.dtypes.join(', ')}); ` +
         `convert first, e.g. .to({ dtype: 'float32', backend: '${target.name}' })`,
     );
@@ -119,7 +123,10 @@ export function to(input: Tensor, target: DType | string | ToOptions): Tensor {
   const backend = opts.backend === undefined ? null : findBackendSync(opts.backend);
   const move = (x: Tensor): Tensor => {
     if (!x.backendInstance.readSync) {
-      throw new Error(
+      throw new NotSupportedError(
+        'to',
+        x.backend,
+        'sync-read',
         `to: backend '${x.backend}' cannot read synchronously, so the tensor cannot be moved to '${backend!.name}' with to(); use \`await toAsync(x, '${backend!.name}')\``,
       );
     }
