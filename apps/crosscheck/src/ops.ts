@@ -1,6 +1,6 @@
 import { callGoldenOp, loadGolden, REDUCTION_OPS, type GoldenCase, type HostTensor, type Tolerance, type ToleranceKind } from '@tensorgrad/conformance';
 import * as tg from 'tensorgrad';
-import { allocArray, findBackend, fromArray, isFloating, setBackend, tidy, type Backend, type DType, type Tensor } from 'tensorgrad';
+import { allocArray, findBackend, fromArray, isFloating, NotSupportedError, setBackend, tidy, type Backend, type DType, type Tensor } from 'tensorgrad';
 import { crossTolerance, discrepancy, fmt } from './compare.js';
 import { goldenToHost, perturb, randomGradient, variantRng } from './perturb.js';
 
@@ -16,8 +16,11 @@ export interface CaseInputs {
   gradOutput: HostTensor | null;
 }
 
-/** What one backend computed for one {@link CaseInputs}: named host tensors, or the error it threw. */
-export type CaseOutcome = { ok: true; tensors: Map<string, HostTensor> } | { ok: false; error: string };
+/**
+ * What one backend computed for one {@link CaseInputs}: named host tensors, or the error it threw
+ * and whether that error says the backend cannot do it (see {@link isUnsupported}).
+ */
+export type CaseOutcome = { ok: true; tensors: Map<string, HostTensor> } | { ok: false; error: string; unsupported: boolean };
 
 /** One compared tensor that went beyond its tolerance. */
 export interface Disagreement {
@@ -187,25 +190,27 @@ export async function runCaseOn(backend: Backend, v: CaseInputs): Promise<CaseOu
     }
     return { ok: true, tensors };
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    return { ok: false, error: e instanceof Error ? e.message : String(e), unsupported: isUnsupported(e) };
   } finally {
     for (const t of owned) t.dispose();
   }
 }
 
 /**
- * Whether an error says that a backend lacks an op or a dtype for it (then the case is skipped
- * and listed), rather than that it computed something wrong.
+ * Whether an error says that a backend cannot do something — tensorgrad's `NotSupportedError`: a
+ * missing kernel, dtype or synchronous read — so that the case is skipped and listed, rather than
+ * that it computed something wrong or rejected valid input.
  *
  * @example
  * ```ts
+ * import { NotSupportedError } from 'tensorgrad';
  * import { isUnsupported } from '@tensorgrad/crosscheck';
- * isUnsupported("conv2d: not supported yet on backend 'x' for dtype float32"); // true
- * isUnsupported('add: shapes [2] and [3] do not broadcast'); // false
+ * isUnsupported(new NotSupportedError('conv2d', 'x', 'kernel', "conv2d: not supported yet on backend 'x'")); // true
+ * isUnsupported(new RangeError('add: shapes [2] and [3] do not broadcast')); // false
  * ```
  */
-export function isUnsupported(message: string): boolean {
-  return /not supported|not implemented|has no '?\w+'? kernel|does not support/i.test(message);
+export function isUnsupported(e: unknown): boolean {
+  return e instanceof NotSupportedError;
 }
 
 /**
@@ -285,8 +290,8 @@ export async function crossCheckOps(a: string, b: string, options: CrossCheckOps
           const ra = await runCaseOn(ba, v);
           const rb = await runCaseOn(bb, v);
           if (!ra.ok || !rb.ok) {
-            const failed = !ra.ok ? { name: a, error: ra.error } : { name: b, error: (rb as { error: string }).error };
-            if (isUnsupported(failed.error)) {
+            const failed = !ra.ok ? { name: a, ...ra } : { name: b, ...(rb as Extract<CaseOutcome, { ok: false }>) };
+            if (failed.unsupported) {
               skipped.push({ op, caseId: tag, reason: `backend '${failed.name}': ${failed.error}` });
               continue;
             }

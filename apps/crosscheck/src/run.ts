@@ -68,6 +68,6 @@ export async function runCrossCheck(options: CrossCheckOptions, io: CrossCheckIO
     writeFileSync(o.json, `${JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`);
     io.stderr.write(`wrote ${o.json}\n`);
   }
-  io.stdout.write(`\ncrosscheck ${o.b} vs ${o.a}: ${ok ? 'PASS' : 'FAIL'}${ok ? '' : ` (${[!ops.ok ? `${ops.disagreements.length} op disagreement(s)` : '', training && !training.ok ? 'training losses diverge' : ''].filter(Boolean).join(', ')})`}\n`);
+  io.stdout.write(`\ncrosscheck ${o.b} vs ${o.a}: ${ok ? 'PASS' : 'FAIL'}${ok ? '' : ` (${[!ops.ok ? `${ops.disagreements.length} op disagreement(s)` : '', training && !training.ok ? 'training steps differ' : ''].filter(Boolean).join(', ')})`}\n`);
   return result;
 }

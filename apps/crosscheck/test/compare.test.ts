@@ -95,7 +95,7 @@ describe('formatting', () => {
 });
 
 describe('the training report', () => {
-  it('shows both trajectories and fails beyond the tolerance', () => {
+  it('shows both losses and the differences per step, and fails beyond a tolerance', () => {
     const text = formatTrainingReport({
       a: 'cpu',
       b: 'gpu',
@@ -104,19 +104,25 @@ describe('the training report', () => {
       lossesA: [2.3, 2.1],
       lossesB: [2.3, 2.2],
       relDiffs: [0, 0.1 / 2.1],
+      gradRelDiffs: [1e-6, 0.5],
+      updateRelDiffs: [2e-5, 0.25],
+      worstGradParam: '3.weight',
       maxRelDiff: 0.1 / 2.1,
-      paramMaxAbsDiff: 0.01,
-      tolerance: 1e-4,
+      maxGradRelDiff: 0.5,
+      maxUpdateRelDiff: 2e-5,
+      tolerance: { loss: 1e-5, grad: 1e-4, update: 1e-3 },
       secondsA: 1,
       secondsB: 2,
       ok: false,
     });
     expect(text.split('\n').slice(1, 5)).toEqual([
-      'step  loss (cpu)  loss (gpu)  rel diff',
-      '----  ----------  ----------  --------',
-      '   1   2.3000000   2.3000000         0',
-      '   2   2.1000000   2.2000000    0.0476',
+      'step  loss (cpu)  loss (gpu)  loss rel diff  grad rel diff  update rel diff',
+      '----  ----------  ----------  -------------  -------------  ---------------',
+      '   1   2.3000000   2.3000000              0        1.00e-6          2.00e-5',
+      '   2   2.1000000   2.2000000         0.0476          0.500            0.250',
     ]);
-    expect(text).toContain('largest relative difference 0.0476 (tolerance 1.00e-4): FAIL');
+    expect(text).toContain(
+      "largest relative differences: losses 0.0476 (tolerance 1.00e-5) FAIL, gradients 0.500 (tolerance 1.00e-4) FAIL (worst: '3.weight'), updates 2.00e-5 (tolerance 0.00100): FAIL;",
+    );
   });
 });

@@ -8,12 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { findBackend } from 'tensorgrad';
 import '@tensorgrad/backend-tfjs';
 import { DEFAULT_OPTIONS, registerCrossCheckBackends, runCrossCheck } from '@tensorgrad/crosscheck';
+import { HAS_DATA } from './data.js';
 
 registerCrossCheckBackends();
 
-const DATA_DIRS = [...(process.env.TENSORGRAD_DATA ? [process.env.TENSORGRAD_DATA] : []), '/usr/share/datasets/fashion-mnist'];
-const HAS_DATA = DATA_DIRS.some((d) => existsSync(join(d, 'train-images-idx3-ubyte.gz')) || existsSync(join(d, 'train-images-idx3-ubyte')));
-if (!HAS_DATA) console.warn(`crosscheck: training comparison skipped, the Fashion-MNIST files are not in ${DATA_DIRS.join(', ')} (bash scripts/ensure-dataset.sh)`);
 
 describe.each([
   ['tfjs', 0],
@@ -32,7 +30,7 @@ describe.each([
     if (train) {
       expect(r.training!.lossesA.length).toBe(steps);
       expect(r.training!.lossesB.length).toBe(steps);
-      expect(r.training!.maxRelDiff).toBeLessThanOrEqual(r.training!.tolerance);
+      expect(r.training!.ok).toBe(true);
     }
     expect(r.ok).toBe(true);
     expect(out).toContain(`crosscheck ${b} vs cpu: PASS`);
@@ -65,7 +63,7 @@ describe('cpu against webgpu', () => {
     expect(r.ops.disagreements).toEqual([]);
     expect(r.ops.rows.length).toBeGreaterThanOrEqual(60);
     expect(r.ops.skipped.every((s) => s.reason === "dtype float64: backend 'webgpu' does not support it")).toBe(true);
-    if (HAS_DATA) expect(r.training!.maxRelDiff).toBeLessThanOrEqual(r.training!.tolerance);
+    if (HAS_DATA) expect(r.training!.ok).toBe(true);
     expect(r.ok).toBe(true);
     expect(out).toContain('crosscheck webgpu vs cpu: PASS');
   });

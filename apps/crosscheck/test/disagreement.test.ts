@@ -1,10 +1,12 @@
 // The cross-check must catch a real disagreement: a test-only CPU backend whose `sin` kernel is
 // off by 0.1% makes the command fail naming `sin` (and `cos`, whose gradient is −sin), the case
 // and its inputs, and nothing else; a backend that lacks
-// a kernel gets its cases skipped and listed with the reason, not failed.
+// a kernel gets its cases skipped and listed with the reason, not failed; a backend whose conv2d
+// weight gradient loses one element (of 896,522 gradient values) fails the training check.
 import { describe, expect, it } from 'vitest';
 import { CpuBackend, registerBackend, type KernelMap, type KernelResult, type KernelTensor } from 'tensorgrad';
-import { crossCheckOps, formatOpsReport, main } from '@tensorgrad/crosscheck';
+import { crossCheckOps, crossCheckTraining, formatOpsReport, formatTrainingReport, main } from '@tensorgrad/crosscheck';
+import { HAS_DATA } from './data.js';
 
 type SinKernel = (x: KernelTensor, attrs: Record<string, never>) => KernelResult;
 
@@ -35,6 +37,28 @@ class NoSinBackend extends CpuBackend {
   }
 }
 
+type WeightGradKernel = (...args: unknown[]) => KernelResult;
+
+/** Zeroes element 100 of the first convolution's weight gradient ([64, 1, 3, 3]: 576 elements). */
+class LostGradientBackend extends CpuBackend {
+  override readonly kernels: Partial<KernelMap>;
+  constructor(name: string) {
+    super(name);
+    const base = new CpuBackend(name).kernels;
+    const wgrad = base.conv2dWeightGrad as unknown as WeightGradKernel;
+    this.kernels = {
+      ...base,
+      conv2dWeightGrad: ((...args: unknown[]) => {
+        const r = wgrad(...args);
+        const arr = (r.handle as { array: Float32Array }).array;
+        if (arr.length === 576) arr[100] = 0;
+        return r;
+      }) as unknown as KernelMap['conv2dWeightGrad'],
+    };
+  }
+}
+
+registerBackend('cpu-lost-gradient', () => new LostGradientBackend('cpu-lost-gradient'), { priority: -100 });
 registerBackend('cpu-wrong-sin', () => new WrongSinBackend('cpu-wrong-sin'), { priority: -100 });
 registerBackend('cpu-no-sin', () => new NoSinBackend('cpu-no-sin'), { priority: -100 });
 
@@ -82,5 +106,21 @@ describe('a missing kernel', () => {
     expect(r.skipped.length).toBe(4);
     expect(r.skipped[0]!.reason).toBe("backend 'cpu-no-sin': sin: not supported yet on backend 'cpu-no-sin' for dtype float32: the backend has no 'sin' kernel and the op has no decomposition");
     expect(formatOpsReport(r)).toContain("skipped: 4 case run(s)\n  2 × sin: backend 'cpu-no-sin': sin: not supported yet");
+  });
+});
+
+describe('a wrong gradient element', () => {
+  const title = 'fails the training check, though the losses agree';
+  if (!HAS_DATA) {
+    it.skip(`${title} [skipped: no Fashion-MNIST files]`, () => {});
+    return;
+  }
+  it(title, { timeout: 60_000 }, async () => {
+    const r = await crossCheckTraining('cpu', 'cpu-lost-gradient', { steps: 2 });
+    expect(r.ok).toBe(false);
+    expect(r.maxRelDiff).toBe(0); // the forward pass is the CPU backend's own
+    expect(r.maxGradRelDiff).toBeGreaterThan(r.tolerance.grad);
+    expect(r.worstGradParam).toBe('0.weight');
+    expect(formatTrainingReport(r)).toMatch(/gradients [\d.e-]+ \(tolerance [\d.e-]+\) FAIL \(worst: '0\.weight'\).*: FAIL;/);
   });
 });
