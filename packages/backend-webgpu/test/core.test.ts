@@ -56,6 +56,10 @@ suite(title, () => {
     const one = f32([3], []);
     expect(() => a.dataSync()).toThrow(/cannot read synchronously; use `await tensor.data\(\)`/);
     expect(() => one.itemSync()).toThrow(/await tensor.data\(\)/);
+    expect(() => a.dataSync()).toThrow(tg.NotSupportedError);
+    const labels = tensor([0, 2], { dtype: 'int32', backend: 'webgpu' });
+    expect(() => tg.oneHot(labels)).toThrow(new tg.NotSupportedError('oneHot', 'webgpu', 'sync-read', "oneHot: cannot infer the number of classes on backend 'webgpu' (no synchronous read); pass { numClasses }"));
+    labels.dispose();
     a.dispose();
     one.dispose();
   });
