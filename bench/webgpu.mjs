@@ -9,13 +9,11 @@
 // waits for the last one's data (dispatches are batched, so this measures GPU throughput, not
 // submit latency); the first run of each size compiles the pipeline and is not timed. Prints a
 // table and writes results/webgpu-matmul.{md,json}. Timings are never asserted anywhere.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { findBackend, findBackendSync, fromArray, matmul } from '@tensorgrad/tensor';
 import '@tensorgrad/backend-cpu';
 // the bench package does not depend on the WebGPU backend; its built output is imported directly
 import '../packages/backend-webgpu/dist/index.js';
+import { describeRun, writeResults } from './webgpu-env.mjs';
 
 const SIZES = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const sizes = SIZES.length ? SIZES : [256, 512];
@@ -77,8 +75,7 @@ function timeCpu(n, transposed) {
 }
 
 const gpu = await findBackend('webgpu');
-const info = gpu.adapter.info ?? {};
-const device = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown adapter';
+const run = describeRun(gpu);
 const rows = [];
 for (const n of sizes) {
   for (const transposed of [false, true]) {
@@ -101,13 +98,10 @@ for (const n of sizes) {
   }
 }
 
-const when = new Date().toISOString();
-const host = `${os.cpus()[0]?.model ?? 'cpu'} (${os.cpus().length} logical cores) · ${os.platform()} ${os.release()} · Node ${process.version}`;
-const driver = process.env.VK_ICD_FILENAMES ? `VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES}` : 'the system Vulkan drivers';
 const md = [
   '# WebGPU matmul throughput',
   '',
-  `${when} · adapter: ${device} (${gpu.environment}, ${driver}) · host: ${host}`,
+  run.header,
   '',
   `The tiled WGSL GEMM of \`@tensorgrad/backend-webgpu\` (64×64 tiles, 4×4 per thread; ${
     gpu.softwareAdapter ? 'software adapter: the direct-load variant' : 'operands staged in workgroup memory'
@@ -125,9 +119,7 @@ const md = [
   ),
   '',
 ].join('\n');
-const dir = fileURLToPath(new URL('./results/', import.meta.url));
-mkdirSync(dir, { recursive: true });
-writeFileSync(`${dir}webgpu-matmul.md`, md);
-writeFileSync(`${dir}webgpu-matmul.json`, JSON.stringify({ when, device, environment: gpu.environment, driver, host, rows }, null, 2));
+const { header: _header, ...meta } = run;
+writeResults('webgpu-matmul', md, { ...meta, rows });
 console.log(`\n${md}`);
 gpu.dispose();
