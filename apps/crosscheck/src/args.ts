@@ -67,15 +67,16 @@ export function usage(): string {
 Runs every op of the conformance suite (the inputs of the PyTorch golden cases of ops.json plus
 random inputs of the same shapes) forward and backward on two backends and compares the outputs
 and input gradients with each other; then trains chapter 4's Fashion-MNIST CNN for a few steps on
-both from the same weights and batches and compares the loss trajectories. Exits 0 when they
-agree, 1 when they disagree beyond the tolerances, 2 on a usage error.
+backend a and checks b in lock step (b gets a's weights before every step; the losses, gradients
+and Adam updates are compared). Exits 0 when they agree, 1 when they disagree beyond the
+tolerances, 2 on a usage error.
 
   --a NAME        the reference backend (default cpu)
   --b NAME        the backend checked against it (default tfjs)
   --sample N      golden cases per op, the first N of each op (default all)
   --random K      random-input variants per case besides its sample inputs (default 2)
   --seed S        seed of the random inputs, upstream gradients, initial weights (default 0)
-  --steps N       training steps (batches of 32) on each backend (default 20)
+  --steps N       training steps (batches of 32) (default 20)
   --no-train      skip the training comparison
   --data-root DIR a folder with the Fashion-MNIST IDX files (else $TENSORGRAD_DATA, then
                   /usr/share/datasets/fashion-mnist)
@@ -83,7 +84,8 @@ agree, 1 when they disagree beyond the tolerances, 2 on a usage error.
   -h, --help      this text
 
 Backends available here: cpu, cpu-nosimd (the CPU backend with its WebAssembly SIMD GEMM off),
-tfjs and tfjs-wasm (@tensorgrad/backend-tfjs), when their packages load.
+tfjs and tfjs-wasm (@tensorgrad/backend-tfjs), webgpu (@tensorgrad/backend-webgpu; without a GPU
+run \`eval "$(bash scripts/ensure-webgpu.sh)"\` first), when their packages load.
 `;
 }
 
