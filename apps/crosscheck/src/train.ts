@@ -164,7 +164,7 @@ export async function crossCheckTraining(a: string, b: string, options: CrossChe
     owned.push(modelB);
     const optB = buildOptimizer('adam', modelB.parameters(), TRAIN_LR);
     owned.push(optB);
-    const keys = Object.keys(modelA.stateDict());
+    const keys = modelA.namedParameters().map(([name]) => name);
     const paramsA = modelA.parameters();
     const paramsB = modelB.parameters();
     const n = data.images.shape[0]!;
