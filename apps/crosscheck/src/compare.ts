@@ -1,4 +1,4 @@
-import { toleranceFor, type HostTensor, type Tolerance, type ToleranceKind } from '@tensorgrad/conformance';
+import { toleranceFor, unravel, type HostTensor, type Tolerance, type ToleranceKind } from '@tensorgrad/conformance';
 import { isFloating, type DType } from 'tensorgrad';
 
 /**
@@ -32,16 +32,6 @@ export interface Discrepancy {
   bad: number;
   /** `null` when within tolerance, else what is wrong: the first bad element, both values and the bound. */
   message: string | null;
-}
-
-function unravel(i: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length).fill(0);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const s = shape[d]!;
-    idx[d] = i % s;
-    i = Math.floor(i / s);
-  }
-  return idx;
 }
 
 /**

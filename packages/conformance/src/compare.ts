@@ -51,7 +51,17 @@ function toHost(x: GoldenTensor | HostTensor): HostTensor {
   return x as HostTensor;
 }
 
-function unravel(i: number, shape: readonly number[]): number[] {
+/**
+ * The multi-index of flat (row-major) element `i` of a tensor of `shape`, for messages that name
+ * an element.
+ *
+ * @example
+ * ```ts
+ * import { unravel } from '@tensorgrad/conformance';
+ * unravel(5, [2, 3]); // [1, 2]
+ * ```
+ */
+export function unravel(i: number, shape: readonly number[]): number[] {
   const idx = new Array<number>(shape.length).fill(0);
   for (let d = shape.length - 1; d >= 0; d--) {
     const s = shape[d]!;
