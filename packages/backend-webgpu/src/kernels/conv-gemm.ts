@@ -305,14 +305,40 @@ export function geometryMeta(g: ConvGeometry): number[] {
   return [g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.cg, g.og, g.c, g.o];
 }
 
-/** WGSL accessors of the geometry words (`gH()`, …; `gPt()`/`gPl()` are i32). */
+/**
+ * WGSL accessors of the geometry words (`gH()`, …; `gPt()`/`gPl()` are i32), and the index
+ * decodes the three kernels share: `tapOf(k)`, `outPos(n)`, `inPos(n)` (each a `vec3<u32>`).
+ */
 export const GEOMETRY_WGSL = ['H', 'W', 'Oh', 'Ow', 'Kh', 'Kw', 'Sh', 'Sw', 'Pt', 'Pl', 'Dh', 'Dw', 'Cg', 'Og', 'C', 'O']
   .map((name, i) =>
     name === 'Pt' || name === 'Pl'
       ? `fn g${name}() -> i32 { return metaI(${GEMM_META + i}u); }`
       : `fn g${name}() -> u32 { return metaU(${GEMM_META + i}u); }`,
   )
-  .join('\n');
+  .join('\n')
+  .concat(`
+// a flat index over (a, rows, cols) as its three coordinates
+fn split3(v: u32, rows: u32, cols: u32) -> vec3<u32> { let L = rows * cols; let a = v / L; let p = v - a * L; let y = p / cols; return vec3<u32>(a, y, p - y * cols); }
+// (channel, kernel row, kernel column) of a flat tap index
+fn tapOf(k: u32) -> vec3<u32> { return split3(k, gKh(), gKw()); }
+// (batch, output row, output column) of a flat output position
+fn outPos(n: u32) -> vec3<u32> { return split3(n, gOh(), gOw()); }
+// (batch, input row, input column) of a flat input position
+fn inPos(n: u32) -> vec3<u32> { return split3(n, gH(), gW()); }`);
+
+/**
+ * WGSL (after `viewWgsl('x', …)`, with `x` bound as `X`): `im2col(g, t, o)`, the im2col element of
+ * group `g` for tap `t = tapOf(k)` = (c, i, j) and output position `o = outPos(n)` = (b, y, x):
+ * `x[b, g·Cg + c, y·Sh + i·Dh − Pt, x·Sw + j·Dw − Pl]`, 0 in the padding. It is conv2d's B operand,
+ * and the weight gradient's B transposed.
+ */
+export const IM2COL_WGSL = `
+fn im2col(g: u32, t: vec3<u32>, o: vec3<u32>) -> f32 {
+  let ih = i32(o.y * gSh() + t.y * gDh()) - gPt();
+  let iw = i32(o.z * gSw() + t.z * gDw()) - gPl();
+  if (ih < 0 || iw < 0 || ih >= i32(gH()) || iw >= i32(gW())) { return 0.0; }
+  return X[xAt(o.x, g * gCg() + t.x, u32(ih), u32(iw))];
+}`;
 
 /** A 4-d view's offset and strides as metadata words. */
 export function viewMeta(t: { offset: number; strides: readonly number[] }): number[] {

@@ -29,17 +29,10 @@ fn tap(b: u32, q: u32, ty: i32, tx: i32) -> f32 {
 }`;
 
 const STAGED = `
-fn loadA(g: u32, m: u32, k: u32) -> f32 {
-  let khw = gKh() * gKw();
-  let q = k / khw; let r = k - q * khw; let i = r / gKw(); let j = r - i * gKw();
-  return Wt[wAt(g * gOg() + q, m, i, j)];
-}
+fn loadA(g: u32, m: u32, k: u32) -> f32 { let t = tapOf(k); return Wt[wAt(g * gOg() + t.x, m, t.y, t.z)]; }
 fn loadB(g: u32, k: u32, n: u32) -> f32 {
-  let HW = gH() * gW();
-  let b = n / HW; let p = n - b * HW; let ih = p / gW(); let iw = p - ih * gW();
-  let khw = gKh() * gKw();
-  let q = k / khw; let r = k - q * khw; let i = r / gKw(); let j = r - i * gKw();
-  return tap(b, g * gOg() + q, i32(ih) + gPt() - i32(i * gDh()), i32(iw) + gPl() - i32(j * gDw()));
+  let p = inPos(n); let t = tapOf(k);
+  return tap(p.x, g * gOg() + t.x, i32(p.y) + gPt() - i32(t.y * gDh()), i32(p.z) + gPl() - i32(t.z * gDw()));
 }`;
 
 // the storage offset of g[b, q, y, x] is split into a column part (batch, input pixel) and a step
@@ -51,17 +44,15 @@ struct ColInfo { b: u32, ty: i32, tx: i32, base: i32 }
 struct KInfo { w: u32, q: u32, di: i32, dj: i32, off: i32 }
 fn rowInfo(g: u32, m: u32) -> RowInfo { return RowInfo(wAt(0u, m, 0u, 0u)); }
 fn colInfo(g: u32, n: u32) -> ColInfo {
-  let HW = gH() * gW();
-  let b = n / HW; let p = n - b * HW; let ih = p / gW(); let iw = p - ih * gW();
-  let ty = i32(ih) + gPt(); let tx = i32(iw) + gPl();
-  return ColInfo(b, ty, tx, i32(gAt(b, 0u, 0u, 0u)) + ty * gs(2u) + tx * gs(3u));
+  let p = inPos(n);
+  let ty = i32(p.y) + gPt(); let tx = i32(p.z) + gPl();
+  return ColInfo(p.x, ty, tx, i32(gAt(p.x, 0u, 0u, 0u)) + ty * gs(2u) + tx * gs(3u));
 }
 fn kInfo(g: u32, k: u32) -> KInfo {
-  let khw = gKh() * gKw();
-  let q = k / khw; let r = k - q * khw; let i = r / gKw(); let j = r - i * gKw();
-  let oc = g * gOg() + q;
-  let di = i32(i * gDh()); let dj = i32(j * gDw());
-  return KInfo(oc * metaU(${W_VIEW + 1}u) + i * metaU(${W_VIEW + 3}u) + j * metaU(${W_VIEW + 4}u), oc, di, dj, i32(oc) * gs(1u) - di * gs(2u) - dj * gs(3u));
+  let t = tapOf(k);
+  let oc = g * gOg() + t.x;
+  let di = i32(t.y * gDh()); let dj = i32(t.z * gDw());
+  return KInfo(oc * metaU(${W_VIEW + 1}u) + t.y * metaU(${W_VIEW + 3}u) + t.z * metaU(${W_VIEW + 4}u), oc, di, dj, i32(oc) * gs(1u) - di * gs(2u) - dj * gs(3u));
 }
 fn loadA2(r: RowInfo, k: KInfo) -> f32 { return Wt[r.w + k.w]; }
 fn loadB2(k: KInfo, c: ColInfo) -> f32 {

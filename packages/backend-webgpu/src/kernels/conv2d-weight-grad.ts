@@ -1,7 +1,7 @@
 import type { KernelMap } from '@tensorgrad/tensor';
 import { gpuOf, type GpuStorage } from '../backend.js';
 import { reduceSum } from '../reduction.js';
-import { GEMM_META, GEOMETRY_WGSL, GEOMETRY_WORDS, geometryMeta, runConvGemm, splitsFor, viewMeta, viewWgsl } from './conv-gemm.js';
+import { GEMM_META, GEOMETRY_WGSL, GEOMETRY_WORDS, IM2COL_WGSL, geometryMeta, runConvGemm, splitsFor, viewMeta, viewWgsl } from './conv-gemm.js';
 
 const X_VIEW = GEMM_META + GEOMETRY_WORDS;
 const G_VIEW = X_VIEW + 5;
@@ -13,26 +13,14 @@ const COMMON = `
 ${GEOMETRY_WGSL}
 ${viewWgsl('x', X_VIEW)}
 ${viewWgsl('g', G_VIEW)}
+${IM2COL_WGSL}
 fn rowBase(g: u32, m: u32) -> u32 { return (g * gOg() + m) * gCg() * gKh() * gKw(); }
 fn colBase(g: u32, n: u32) -> u32 { return n; }
 fn rowBias(g: u32, m: u32) -> f32 { return 0.0; }`;
 
 const STAGED = `
-fn loadA(g: u32, m: u32, k: u32) -> f32 {
-  let L = gOh() * gOw();
-  let b = k / L; let p = k - b * L; let y = p / gOw(); let x = p - y * gOw();
-  return Gr[gAt(b, g * gOg() + m, y, x)];
-}
-fn loadB(g: u32, k: u32, n: u32) -> f32 {
-  let L = gOh() * gOw();
-  let b = k / L; let p = k - b * L; let y = p / gOw(); let x = p - y * gOw();
-  let khw = gKh() * gKw();
-  let c = n / khw; let r = n - c * khw; let i = r / gKw(); let j = r - i * gKw();
-  let ih = i32(y * gSh() + i * gDh()) - gPt();
-  let iw = i32(x * gSw() + j * gDw()) - gPl();
-  if (ih < 0 || iw < 0 || ih >= i32(gH()) || iw >= i32(gW())) { return 0.0; }
-  return X[xAt(b, g * gCg() + c, u32(ih), u32(iw))];
-}`;
+fn loadA(g: u32, m: u32, k: u32) -> f32 { let o = outPos(k); return Gr[gAt(o.x, g * gOg() + m, o.y, o.z)]; }
+fn loadB(g: u32, k: u32, n: u32) -> f32 { return im2col(g, tapOf(n), outPos(k)); }`;
 
 // the storage offset of x[b, c, ih, iw] is split into a step part (batch, the window's corner)
 // and a column part (channel, tap); only the bounds need ih and iw themselves
@@ -43,16 +31,14 @@ struct ColInfo { off: i32, di: i32, dj: i32 }
 struct KInfo { g: u32, base: i32, iy: i32, ix: i32 }
 fn rowInfo(g: u32, m: u32) -> RowInfo { return RowInfo((g * gOg() + m) * metaU(${G_VIEW + 2}u)); }
 fn colInfo(g: u32, n: u32) -> ColInfo {
-  let khw = gKh() * gKw();
-  let c = n / khw; let r = n - c * khw; let i = r / gKw(); let j = r - i * gKw();
-  let di = i32(i * gDh()); let dj = i32(j * gDw());
-  return ColInfo(i32(g * gCg() + c) * xs(1u) + di * xs(2u) + dj * xs(3u), di, dj);
+  let t = tapOf(n);
+  let di = i32(t.y * gDh()); let dj = i32(t.z * gDw());
+  return ColInfo(i32(g * gCg() + t.x) * xs(1u) + di * xs(2u) + dj * xs(3u), di, dj);
 }
 fn kInfo(g: u32, k: u32) -> KInfo {
-  let L = gOh() * gOw();
-  let b = k / L; let p = k - b * L; let y = p / gOw(); let x = p - y * gOw();
-  let iy = i32(y * gSh()) - gPt(); let ix = i32(x * gSw()) - gPl();
-  return KInfo(gAt(b, 0u, y, x), i32(xAt(b, 0u, 0u, 0u)) + iy * xs(2u) + ix * xs(3u), iy, ix);
+  let o = outPos(k);
+  let iy = i32(o.y * gSh()) - gPt(); let ix = i32(o.z * gSw()) - gPl();
+  return KInfo(gAt(o.x, 0u, o.y, o.z), i32(xAt(o.x, 0u, 0u, 0u)) + iy * xs(2u) + ix * xs(3u), iy, ix);
 }
 fn loadA2(r: RowInfo, k: KInfo) -> f32 { return Gr[k.g + r.g]; }
 fn loadB2(k: KInfo, c: ColInfo) -> f32 {

@@ -1,6 +1,6 @@
 import type { KernelMap } from '@tensorgrad/tensor';
 import { gpuOf, type GpuStorage } from '../backend.js';
-import { GEMM_META, GEOMETRY_WGSL, GEOMETRY_WORDS, geometryMeta, runConvGemm, viewMeta, viewWgsl } from './conv-gemm.js';
+import { GEMM_META, GEOMETRY_WGSL, GEOMETRY_WORDS, IM2COL_WGSL, geometryMeta, runConvGemm, viewMeta, viewWgsl } from './conv-gemm.js';
 
 const X_VIEW = GEMM_META + GEOMETRY_WORDS;
 const W_VIEW = X_VIEW + 5;
@@ -12,25 +12,13 @@ const COMMON = `
 ${GEOMETRY_WGSL}
 ${viewWgsl('x', X_VIEW)}
 ${viewWgsl('w', W_VIEW)}
+${IM2COL_WGSL}
 fn rowBase(g: u32, m: u32) -> u32 { return (g * gOg() + m) * gOh() * gOw(); }
 fn colBase(g: u32, n: u32) -> u32 { let L = gOh() * gOw(); let b = n / L; return b * gO() * L + (n - b * L); }`;
 
 const STAGED = `
-fn loadA(g: u32, m: u32, k: u32) -> f32 {
-  let khw = gKh() * gKw();
-  let c = k / khw; let r = k - c * khw; let i = r / gKw(); let j = r - i * gKw();
-  return Wt[wAt(g * gOg() + m, c, i, j)];
-}
-fn loadB(g: u32, k: u32, n: u32) -> f32 {
-  let L = gOh() * gOw();
-  let b = n / L; let p = n - b * L; let y = p / gOw(); let x = p - y * gOw();
-  let khw = gKh() * gKw();
-  let c = k / khw; let r = k - c * khw; let i = r / gKw(); let j = r - i * gKw();
-  let ih = i32(y * gSh() + i * gDh()) - gPt();
-  let iw = i32(x * gSw() + j * gDw()) - gPl();
-  if (ih < 0 || iw < 0 || ih >= i32(gH()) || iw >= i32(gW())) { return 0.0; }
-  return X[xAt(b, g * gCg() + c, u32(ih), u32(iw))];
-}`;
+fn loadA(g: u32, m: u32, k: u32) -> f32 { let t = tapOf(k); return Wt[wAt(g * gOg() + m, t.x, t.y, t.z)]; }
+fn loadB(g: u32, k: u32, n: u32) -> f32 { return im2col(g, tapOf(k), outPos(n)); }`;
 
 // the storage offset of x[b, c, ih, iw] is split into a column part (batch, the window's corner)
 // and a step part (channel, tap); only the bounds need ih and iw themselves
@@ -41,16 +29,14 @@ struct ColInfo { base: i32, iy: i32, ix: i32 }
 struct KInfo { w: u32, off: i32, di: i32, dj: i32 }
 fn rowInfo(g: u32, m: u32) -> RowInfo { return RowInfo(wAt(g * gOg() + m, 0u, 0u, 0u)); }
 fn colInfo(g: u32, n: u32) -> ColInfo {
-  let L = gOh() * gOw();
-  let b = n / L; let p = n - b * L; let y = p / gOw(); let x = p - y * gOw();
-  let iy = i32(y * gSh()) - gPt(); let ix = i32(x * gSw()) - gPl();
-  return ColInfo(i32(xAt(b, g * gCg(), 0u, 0u)) + iy * xs(2u) + ix * xs(3u), iy, ix);
+  let o = outPos(n);
+  let iy = i32(o.y * gSh()) - gPt(); let ix = i32(o.z * gSw()) - gPl();
+  return ColInfo(i32(xAt(o.x, g * gCg(), 0u, 0u)) + iy * xs(2u) + ix * xs(3u), iy, ix);
 }
 fn kInfo(g: u32, k: u32) -> KInfo {
-  let khw = gKh() * gKw();
-  let c = k / khw; let r = k - c * khw; let i = r / gKw(); let j = r - i * gKw();
-  let di = i32(i * gDh()); let dj = i32(j * gDw());
-  return KInfo(c * metaU(${W_VIEW + 2}u) + i * metaU(${W_VIEW + 3}u) + j * metaU(${W_VIEW + 4}u), i32(c) * xs(1u) + di * xs(2u) + dj * xs(3u), di, dj);
+  let t = tapOf(k);
+  let di = i32(t.y * gDh()); let dj = i32(t.z * gDw());
+  return KInfo(t.x * metaU(${W_VIEW + 2}u) + t.y * metaU(${W_VIEW + 3}u) + t.z * metaU(${W_VIEW + 4}u), i32(t.x) * xs(1u) + di * xs(2u) + dj * xs(3u), di, dj);
 }
 fn loadA2(r: RowInfo, k: KInfo) -> f32 { return Wt[r.w + k.w]; }
 fn loadB2(k: KInfo, c: ColInfo) -> f32 {
