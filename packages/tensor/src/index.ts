@@ -17,6 +17,7 @@ export * from './not-supported.js';
 export * from './args.js';
 export { formatTensor } from './format.js';
 export type { IntPair } from './ops/conv-args.js';
+export { convOutSize, poolOutSize } from './ops/conv-args.js';
 export * from './random.js';
 export * from './ops/add.js';
 export * from './ops/sub.js';

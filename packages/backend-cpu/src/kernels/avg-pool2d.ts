@@ -1,7 +1,6 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import { poolOutSize, type KernelMap } from '@tensorgrad/tensor';
 import { result } from '../util.js';
 import { contiguousData, type FloatArray } from './im2col.js';
-import { poolOutSize } from './max-pool2d.js';
 
 /** One average-pooling window: the clipped input range and the divisor (PyTorch's CPU rules). */
 export interface AvgWindow {

@@ -1,4 +1,4 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import { convOutSize, type KernelMap } from '@tensorgrad/tensor';
 import { matmulInto } from '../matmul-core.js';
 import { result } from '../util.js';
 import { colBuffer, contiguousData, im2col, type FloatArray } from './im2col.js';
@@ -25,8 +25,8 @@ export const conv2d: KernelMap['conv2d'] = (x, w, bias, { stride, padding, dilat
   const [sh, sw] = stride;
   const [pt, pb, pl, pr] = padding;
   const [dh, dw] = dilation;
-  const oh = Math.floor((h + pt + pb - dh * (kh - 1) - 1) / sh) + 1;
-  const ow = Math.floor((wd + pl + pr - dw * (kw - 1) - 1) / sw) + 1;
+  const oh = convOutSize(h, kh, sh, pt + pb, dh);
+  const ow = convOutSize(wd, kw, sw, pl + pr, dw);
   const { out, data } = result([n, o, oh, ow], x.dtype);
   const C = data as FloatArray;
   const L = oh * ow;

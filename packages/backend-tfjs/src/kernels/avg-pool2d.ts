@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { poolOutSize } from '@tensorgrad/tensor';
 import type { KernelFactory } from '../host.js';
 import { td, windowSlices } from '../ops.js';
-import { avgDivisors, poolOutSize } from '../pool.js';
+import { avgDivisors } from '../pool.js';
 
 /**
  * Average pooling in NCHW with PyTorch's divisors (tfjs's avgPool is NHWC, has no ceilMode and

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { poolOutSize } from '@tensorgrad/tensor';
 import type { KernelFactory } from '../host.js';
 import { td, windowSlices } from '../ops.js';
-import { maxPoolTables, poolOutSize } from '../pool.js';
+import { maxPoolTables } from '../pool.js';
 
 /**
  * Max pooling with PyTorch's indices (into each H·W plane), dilation and ceilMode, composed in

@@ -1,6 +1,5 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import { poolOutSize, type KernelMap } from '@tensorgrad/tensor';
 import { gpuOf } from '../backend.js';
-import { poolOutSize } from './max-pool2d.js';
 
 const WG = 256;
 

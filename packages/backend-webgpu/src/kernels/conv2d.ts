@@ -1,4 +1,4 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import { convOutSize, type KernelMap } from '@tensorgrad/tensor';
 import { gpuOf, type GpuStorage } from '../backend.js';
 import { GEMM_META, GEOMETRY_WGSL, GEOMETRY_WORDS, IM2COL_WGSL, geometryMeta, runConvGemm, viewMeta, viewWgsl } from './conv-gemm.js';
 
@@ -57,8 +57,8 @@ export const conv2d: KernelMap['conv2d'] = (x, w, bias, { stride, padding, dilat
   const [sh, sw] = stride;
   const [pt, pb, pl, pr] = padding;
   const [dh, dw] = dilation;
-  const oh = Math.floor((h + pt + pb - dh * (kh - 1) - 1) / sh) + 1;
-  const ow = Math.floor((wd + pl + pr - dw * (kw - 1) - 1) / sw) + 1;
+  const oh = convOutSize(h, kh, sh, pt + pb, dh);
+  const ow = convOutSize(wd, kw, sw, pl + pr, dw);
   const L = oh * ow;
   const og = o / groups;
   const out = gpu.allocOutput(x.dtype, n * o * L);

@@ -1,17 +1,5 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import { poolOutSize, type KernelMap } from '@tensorgrad/tensor';
 import { gpuOf } from '../backend.js';
-
-/**
- * Pooling output size along one dim, PyTorch's rule: `floor` (or `ceil` with `ceilMode`) of
- * `(size + 2·pad − dilation·(k − 1) − 1) / stride + 1`, where with `ceilMode` the last window
- * must start inside the input or the left padding.
- */
-export function poolOutSize(size: number, k: number, s: number, p: number, d: number, ceilMode: boolean): number {
-  const span = size + 2 * p - d * (k - 1) - 1;
-  let out = (ceilMode ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
-  if (ceilMode && (out - 1) * s >= size + p) out--;
-  return out;
-}
 
 const WG = 256;
 

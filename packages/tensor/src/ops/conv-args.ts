@@ -100,15 +100,30 @@ export function withBatch(input: Tensor, unbatched: boolean, fn: (x: Tensor) => 
 
 /**
  * Convolution output size along one dim: `⌊(size + padding − dilation·(k − 1) − 1) / stride⌋ + 1`
- * (`padding` is the sum of both sides).
+ * (`padding` is the sum of both sides). The front-end's shape rule; backends size their outputs
+ * with it.
+ *
+ * @example
+ * ```ts
+ * import { convOutSize } from '@tensorgrad/tensor';
+ * convOutSize(28, 3, 1, 0, 1); // 26
+ * ```
  */
 export function convOutSize(size: number, k: number, stride: number, padding: number, dilation: number): number {
   return Math.floor((size + padding - dilation * (k - 1) - 1) / stride) + 1;
 }
 
 /**
- * Pooling output size along one dim (PyTorch's rule, incl. `ceilMode`: the last window must start
- * inside the input or the left padding).
+ * Pooling output size along one dim, PyTorch's rule: `floor` (or `ceil` with `ceilMode`) of
+ * `(size + 2·pad − dilation·(k − 1) − 1) / stride + 1`, where with `ceilMode` the last window
+ * must start inside the input or the left padding. The front-end's shape rule; backends size
+ * their outputs with it.
+ *
+ * @example
+ * ```ts
+ * import { poolOutSize } from '@tensorgrad/tensor';
+ * [poolOutSize(5, 2, 2, 0, 1, false), poolOutSize(5, 2, 2, 0, 1, true)]; // [2, 3]
+ * ```
  */
 export function poolOutSize(size: number, k: number, s: number, p: number, d: number, ceilMode: boolean): number {
   const span = size + 2 * p - d * (k - 1) - 1;
