@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('./packages/', import.meta.url));
 const apps = fileURLToPath(new URL('./apps/', import.meta.url));
 
+// subpaths first: an alias also matches `<key>/…`, and the first match wins
 export const workspaceAliases: Record<string, string> = {
+  '@tensorgrad/tensor/backend': `${root}tensor/src/plugin.ts`,
   '@tensorgrad/tensor': `${root}tensor/src/index.ts`,
   '@tensorgrad/autodiff': `${root}autodiff/src/index.ts`,
   '@tensorgrad/backend-cpu': `${root}backend-cpu/src/index.ts`,

@@ -420,7 +420,21 @@ if (examples.length) {
   console.log(`doc examples: none in ${files.length} source files`);
 }
 
-const { missing, unresolved } = missingExamples(join(srcDir, 'index.ts'));
+// every entry point of the package (`exports` in package.json: `.` and subpaths such as
+// `@tensorgrad/tensor/backend`), each checked for exported symbols without an example
+const pkgJson = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+const entries = new Set([join(srcDir, 'index.ts')]);
+for (const target of Object.values(pkgJson.exports ?? {})) {
+  const source = typeof target === 'object' && target !== null ? target.source : null;
+  if (typeof source === 'string' && source.endsWith('.ts')) entries.add(resolve(pkgDir, source));
+}
+const missing = [];
+const unresolved = [];
+for (const entry of entries) {
+  const r = missingExamples(entry);
+  for (const m of r.missing) if (!missing.includes(m)) missing.push(m);
+  for (const u of r.unresolved) if (!unresolved.includes(u)) unresolved.push(u);
+}
 if (unresolved.length) console.warn(`doc examples: could not resolve (not checked):\n  ${unresolved.join('\n  ')}`);
 if (missing.length) {
   console.error(

@@ -1,4 +1,5 @@
-import { CpuBackend, cpuSimdEnabled, listBackends, registerBackend, setCpuSimd, type KernelMap } from 'tensorgrad';
+import { CpuBackend, cpuSimdEnabled, listBackends, registerBackend, setCpuSimd } from 'tensorgrad';
+import { type KernelMap } from '@tensorgrad/tensor/backend';
 
 type AnyKernel = (...args: unknown[]) => unknown;
 

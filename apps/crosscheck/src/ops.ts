@@ -1,6 +1,7 @@
 import { callGoldenOp, loadGolden, REDUCTION_OPS, type GoldenCase, type HostTensor, type Tolerance, type ToleranceKind } from '@tensorgrad/conformance';
 import * as tg from 'tensorgrad';
-import { allocArray, findBackend, fromArray, isFloating, NotSupportedError, setBackend, tidy, type Backend, type DType, type Tensor } from 'tensorgrad';
+import { allocArray, findBackend, isFloating, NotSupportedError, setBackend, tidy, type Backend, type DType, type Tensor } from 'tensorgrad';
+import { fromArray } from '@tensorgrad/tensor/backend';
 import { crossTolerance, discrepancy, fmt } from './compare.js';
 import { goldenToHost, perturb, randomGradient, variantRng } from './perturb.js';
 

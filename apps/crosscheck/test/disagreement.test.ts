@@ -4,22 +4,21 @@
 // a kernel gets its cases skipped and listed with the reason, not failed; a backend whose conv2d
 // weight gradient loses one element (of 896,522 gradient values) fails the training check.
 import { describe, expect, it } from 'vitest';
-import { CpuBackend, registerBackend, type KernelMap, type KernelResult, type KernelTensor } from 'tensorgrad';
+import { CpuBackend, registerBackend } from 'tensorgrad';
+import type { KernelMap } from '@tensorgrad/tensor/backend';
 import { crossCheckOps, crossCheckTraining, formatOpsReport, formatTrainingReport, main } from '@tensorgrad/crosscheck';
 import { HAS_DATA } from './data.js';
 
-type SinKernel = (x: KernelTensor, attrs: Record<string, never>) => KernelResult;
-
 class WrongSinBackend extends CpuBackend {
-  override readonly kernels: Partial<KernelMap>;
+  override readonly kernels: Partial<KernelMap<CpuBackend>>;
   constructor(name: string) {
     super(name);
     const base = new CpuBackend(name).kernels;
-    const sin = base.sin as SinKernel;
+    const sin = base.sin!;
     this.kernels = {
       ...base,
-      sin: (x, attrs) => {
-        const r = sin(x, attrs);
+      sin: (ctx, x, attrs) => {
+        const r = sin(ctx, x, attrs);
         const arr = (r.handle as { array: Float32Array | Float64Array }).array;
         for (let i = 0; i < arr.length; i++) arr[i] = arr[i]! * 1.001;
         return r;
@@ -29,7 +28,7 @@ class WrongSinBackend extends CpuBackend {
 }
 
 class NoSinBackend extends CpuBackend {
-  override readonly kernels: Partial<KernelMap>;
+  override readonly kernels: Partial<KernelMap<CpuBackend>>;
   constructor(name: string) {
     super(name);
     const { sin: _dropped, ...rest } = new CpuBackend(name).kernels;
@@ -37,23 +36,21 @@ class NoSinBackend extends CpuBackend {
   }
 }
 
-type WeightGradKernel = (...args: unknown[]) => KernelResult;
-
 /** Zeroes element 100 of the first convolution's weight gradient ([64, 1, 3, 3]: 576 elements). */
 class LostGradientBackend extends CpuBackend {
-  override readonly kernels: Partial<KernelMap>;
+  override readonly kernels: Partial<KernelMap<CpuBackend>>;
   constructor(name: string) {
     super(name);
     const base = new CpuBackend(name).kernels;
-    const wgrad = base.conv2dWeightGrad as unknown as WeightGradKernel;
+    const wgrad = base.conv2dWeightGrad!;
     this.kernels = {
       ...base,
-      conv2dWeightGrad: ((...args: unknown[]) => {
-        const r = wgrad(...args);
+      conv2dWeightGrad: (ctx, x, g, attrs) => {
+        const r = wgrad(ctx, x, g, attrs);
         const arr = (r.handle as { array: Float32Array }).array;
         if (arr.length === 576) arr[100] = 0;
         return r;
-      }) as unknown as KernelMap['conv2dWeightGrad'],
+      },
     };
   }
 }

@@ -1,19 +1,5 @@
-import {
-  GradNode,
-  Tensor,
-  add,
-  allocArray,
-  assertTensor,
-  castUntracked,
-  cloneUntracked,
-  fromArray,
-  formatShape,
-  noGrad,
-  shapesEqual,
-  tidy,
-  type BackwardOptions,
-  type OpName,
-} from '@tensorgrad/tensor';
+import { Tensor, add, allocArray, formatShape, noGrad, shapesEqual, tidy, type BackwardOptions } from '@tensorgrad/tensor';
+import { GradNode, assertTensor, castUntracked, cloneUntracked, fromArray, type RecordedOpName } from '@tensorgrad/tensor/backend';
 import { rules } from './rules/index.js';
 import { NON_DIFFERENTIABLE, type GradRule, type RuleContext } from './rule.js';
 
@@ -120,10 +106,10 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
             'pass { retainGraph: true } to the first backward() call',
         );
       }
-      const entry = rules[node.name as OpName];
+      const entry = rules[node.name as RecordedOpName];
       if (entry === NON_DIFFERENTIABLE) throw new Error(`backward: ${node.name} is not differentiable`);
-      const rule = entry as GradRule<OpName>;
-      const ctx: RuleContext<OpName> = {
+      const rule = entry as GradRule<RecordedOpName>;
+      const ctx: RuleContext<RecordedOpName> = {
         attrs: node.attrs,
         inputs: node.inputs,
         saved: node.savedInputs,
@@ -179,8 +165,8 @@ export function backwardIntoGrad(root: Tensor, gradient: Tensor | undefined, opt
 }
 
 /** What each op's rule saves (`null` for non-differentiable ops). */
-export function saveSpecOf(name: OpName): { inputs: boolean | readonly number[]; outputs: boolean } | null {
+export function saveSpecOf(name: RecordedOpName): { inputs: boolean | readonly number[]; outputs: boolean } | null {
   const entry = rules[name];
   if (entry === NON_DIFFERENTIABLE) return null;
-  return (entry as GradRule<OpName>).save ?? { inputs: true, outputs: false };
+  return (entry as GradRule<RecordedOpName>).save ?? { inputs: true, outputs: false };
 }

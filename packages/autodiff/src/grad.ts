@@ -1,4 +1,5 @@
-import { Tensor, adopt, assertTensor, enableGrad, tidy, keep, zerosLike, type BackwardOptions } from '@tensorgrad/tensor';
+import { Tensor, adopt, enableGrad, tidy, keep, zerosLike, type BackwardOptions } from '@tensorgrad/tensor';
+import { assertTensor } from '@tensorgrad/tensor/backend';
 import { runBackward } from './backward.js';
 
 /**

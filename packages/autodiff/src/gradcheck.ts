@@ -1,12 +1,5 @@
-import {
-  Tensor,
-  assertTensor,
-  fromArray,
-  isFloating,
-  noGrad,
-  tidy,
-  type TypedArray,
-} from '@tensorgrad/tensor';
+import { Tensor, isFloating, noGrad, tidy, type TypedArray } from '@tensorgrad/tensor';
+import { assertTensor, fromArray } from '@tensorgrad/tensor/backend';
 import { grad } from './grad.js';
 
 /** Options of {@link gradcheck}. */

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { installAutograd } from '@tensorgrad/tensor';
+import { installAutograd } from '@tensorgrad/tensor/backend';
 import { backwardIntoGrad, saveSpecOf } from './backward.js';
 
 export { grad } from './grad.js';

@@ -1,7 +1,8 @@
-import type { InputMeta, OpAttrs, OpName, SaveSpec, Tensor } from '@tensorgrad/tensor';
+import type { Tensor } from '@tensorgrad/tensor';
+import type { InputMeta, OpAttrs, RecordedOpName, SaveSpec } from '@tensorgrad/tensor/backend';
 
 /** What a gradient rule receives besides the upstream gradient. */
-export interface RuleContext<N extends OpName> {
+export interface RuleContext<N extends RecordedOpName> {
   /** The op's normalised attributes. */
   readonly attrs: OpAttrs[N];
   /** Shape, dtype and requiresGrad of each input (`null` for absent optional inputs). */
@@ -18,7 +19,7 @@ export interface RuleContext<N extends OpName> {
  * A vector-Jacobian product written with tensor ops (never kernels), so any backend that runs the
  * forward ops can train.
  */
-export interface GradRule<N extends OpName> {
+export interface GradRule<N extends RecordedOpName> {
   /** What to save at forward time (default: every input, no output). */
   readonly save?: SaveSpec;
   /** Gradients of each input given the gradient of the (first) output; `null` = no gradient. */
@@ -29,4 +30,4 @@ export interface GradRule<N extends OpName> {
 export const NON_DIFFERENTIABLE = 'non-differentiable';
 
 /** The rule table type: a missing op is a compile error. */
-export type RuleTable = { readonly [N in OpName]: GradRule<N> | typeof NON_DIFFERENTIABLE };
+export type RuleTable = { readonly [N in RecordedOpName]: GradRule<N> | typeof NON_DIFFERENTIABLE };

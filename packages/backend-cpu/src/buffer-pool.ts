@@ -4,7 +4,8 @@
  * the same shapes every step). Large typed arrays live outside V8's heap: every fresh one costs a
  * zeroed mapping and a page fault per 4 KiB on first touch, which for a 1e6-element element-wise op
  * took as long as the arithmetic. Reused arrays are zero-filled again unless the caller overwrites
- * every element. The pool holds at most `TENSORGRAD_CPU_POOL_MB` MiB (default 256; 0 disables).
+ * every element. Each `CpuBackend` owns one pool, which holds at most `TENSORGRAD_CPU_POOL_MB` MiB
+ * (default 256; 0 disables) unless set otherwise.
  */
 import { allocArray, type DType, type TypedArray } from '@tensorgrad/tensor';
 
@@ -24,49 +25,57 @@ export function parsePoolEnv(value: string | undefined): number {
   return Math.floor(mb * 2 ** 20);
 }
 
-const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-let limit = parsePoolEnv(env?.TENSORGRAD_CPU_POOL_MB);
-const free = new Map<string, TypedArray[]>();
-let pooledBytes = 0;
+/** The arrays one backend instance keeps for reuse, keyed by dtype and length. */
+export class BufferPool {
+  private limit: number;
+  private readonly free = new Map<string, TypedArray[]>();
+  private pooledBytes = 0;
 
-/** Bytes currently held for reuse, and the cap. */
-export function poolStats(): { bytes: number; limit: number } {
-  return { bytes: pooledBytes, limit };
-}
-
-/** Sets the cap in bytes (0 disables pooling) and drops what no longer fits. */
-export function setPoolLimit(bytes: number): void {
-  if (!Number.isFinite(bytes) || bytes < 0) throw new RangeError(`setPoolLimit: expected a non-negative number of bytes, got ${bytes}`);
-  limit = bytes;
-  if (pooledBytes > limit) emptyPool();
-}
-
-/** Drops every pooled array (the garbage collector reclaims them). */
-export function emptyPool(): void {
-  free.clear();
-  pooledBytes = 0;
-}
-
-/** A typed array of `dtype` and `size` elements: reused when one is pooled, zero-filled when `zero`. */
-export function takeArray(dtype: DType, size: number, zero: boolean): TypedArray {
-  if (size >= MIN_POOLED) {
-    const list = free.get(`${dtype}:${size}`);
-    const reused = list?.pop();
-    if (reused) {
-      pooledBytes -= reused.byteLength;
-      if (zero) reused.fill(0);
-      return reused;
-    }
+  /** `limit`: the cap in bytes (default: `TENSORGRAD_CPU_POOL_MB`, else 256 MiB). */
+  constructor(limit?: number) {
+    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+    this.limit = limit ?? parsePoolEnv(env?.TENSORGRAD_CPU_POOL_MB);
   }
-  return allocArray(dtype, size);
-}
 
-/** Offers a no-longer-referenced array for reuse (kept only while the pool has room). */
-export function giveArray(dtype: DType, array: TypedArray): void {
-  if (array.length < MIN_POOLED || pooledBytes + array.byteLength > limit) return;
-  const key = `${dtype}:${array.length}`;
-  let list = free.get(key);
-  if (!list) free.set(key, (list = []));
-  list.push(array);
-  pooledBytes += array.byteLength;
+  /** Bytes currently held for reuse, and the cap. */
+  stats(): { bytes: number; limit: number } {
+    return { bytes: this.pooledBytes, limit: this.limit };
+  }
+
+  /** Sets the cap in bytes (0 disables pooling) and drops what no longer fits. */
+  setLimit(bytes: number): void {
+    if (!Number.isFinite(bytes) || bytes < 0) throw new RangeError(`setPoolLimit: expected a non-negative number of bytes, got ${bytes}`);
+    this.limit = bytes;
+    if (this.pooledBytes > this.limit) this.empty();
+  }
+
+  /** Drops every pooled array (the garbage collector reclaims them). */
+  empty(): void {
+    this.free.clear();
+    this.pooledBytes = 0;
+  }
+
+  /** A typed array of `dtype` and `size` elements: reused when one is pooled, zero-filled when `zero`. */
+  take(dtype: DType, size: number, zero: boolean): TypedArray {
+    if (size >= MIN_POOLED) {
+      const list = this.free.get(`${dtype}:${size}`);
+      const reused = list?.pop();
+      if (reused) {
+        this.pooledBytes -= reused.byteLength;
+        if (zero) reused.fill(0);
+        return reused;
+      }
+    }
+    return allocArray(dtype, size);
+  }
+
+  /** Offers a no-longer-referenced array for reuse (kept only while the pool has room). */
+  give(dtype: DType, array: TypedArray): void {
+    if (array.length < MIN_POOLED || this.pooledBytes + array.byteLength > this.limit) return;
+    const key = `${dtype}:${array.length}`;
+    let list = this.free.get(key);
+    if (!list) this.free.set(key, (list = []));
+    list.push(array);
+    this.pooledBytes += array.byteLength;
+  }
 }

@@ -9,8 +9,7 @@ import { registerBackend } from '@tensorgrad/tensor';
 import { CpuBackend } from './backend.js';
 
 export { CpuBackend, type CpuBuffer } from './backend.js';
-export { matmulInto, type MatmulOperand } from './matmul-core.js';
-export { cpuSimdEnabled, setCpuSimd } from './wasm/simd-switch.js';
-export { cpuThreads, cpuThreadsReady, setCpuThreads } from './wasm/gemm-threads.js';
+export type { MatmulOperand } from './matmul-core.js';
+export { cpuSimdEnabled, cpuThreads, cpuThreadsReady, matmulInto, setCpuSimd, setCpuThreads } from './settings.js';
 
 registerBackend('cpu', () => new CpuBackend('cpu'), { priority: 1 });

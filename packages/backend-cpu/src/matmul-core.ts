@@ -11,9 +11,9 @@
  * and the packed A block in L2. float32 accumulates in doubles there and rounds on store. int32
  * uses a plain loop with wrapping 32-bit arithmetic.
  */
-import { simdGemm } from './wasm/gemm-simd.js';
-import { useSimd } from './wasm/simd-switch.js';
-import { threadedGemm, useThreads } from './wasm/gemm-threads.js';
+import { SimdGemm } from './wasm/gemm-simd.js';
+import { SimdSwitch } from './wasm/simd-switch.js';
+import { GemmThreads } from './wasm/gemm-threads.js';
 
 /** A matrix operand of {@link matmulInto}: a typed array plus the offset and strides of a 2-D view. */
 export interface MatmulOperand {
@@ -35,10 +35,6 @@ const MC = 64;
 const NC = 2048;
 // below this many multiply-adds, packing costs more than it saves
 const SMALL = 32 * 32 * 32;
-
-let packA = new Float64Array(MC * KC);
-let packB = new Float64Array(KC * NC);
-let scratchC = new Float64Array(0);
 
 // Packs `lanes` lanes × `kc` steps of an operand (element (l, p) at `src[base + l·laneStride +
 // p·kStride]`) into `dst` as slivers of 4 lanes (MR = NR = 4), each sliver step-major, padding the
@@ -140,104 +136,98 @@ function gemmInt32(m: number, n: number, k: number, a: MatmulOperand, b: MatmulO
 }
 
 /**
- * Computes `C = A · B` (or `C += A · B` when `accumulate`) for an `m×k` matrix A and a `k×n`
- * matrix B, each given as a typed array with an offset and row/column strides (so `Aᵀ·B` and
- * `A·Bᵀ` are just swapped strides). C is written through its own strides; it must not overlap A
- * or B. With `k = 0` the product is zeros (C is zero-filled, or left as is when accumulating).
- * All three arrays should have the same element type. float32 accumulates in float32 on the
- * WebAssembly SIMD path (see `setCpuSimd`) and in float64 on the TypeScript path.
- *
- * @example
- * ```ts
- * import { matmulInto } from '@tensorgrad/backend-cpu';
- * const a = new Float64Array([1, 2, 3, 4, 5, 6]); // [[1, 2, 3], [4, 5, 6]]
- * const b = new Float64Array([1, 0, 0, 1, 1, 1]); // [[1, 0], [0, 1], [1, 1]]
- * const c = new Float64Array(4);
- * matmulInto(2, 2, 3,
- *   { data: a, offset: 0, rowStride: 3, colStride: 1 },
- *   { data: b, offset: 0, rowStride: 2, colStride: 1 },
- *   { data: c, offset: 0, rowStride: 2, colStride: 1 });
- * Array.from(c); // [4, 5, 10, 11]
- * // Aᵀ·A without a transposed copy: read A with swapped strides
- * const g = new Float64Array(9);
- * matmulInto(3, 3, 2,
- *   { data: a, offset: 0, rowStride: 1, colStride: 3 },
- *   { data: a, offset: 0, rowStride: 3, colStride: 1 },
- *   { data: g, offset: 0, rowStride: 3, colStride: 1 });
- * Array.from(g); // [17, 22, 27, 22, 29, 36, 27, 36, 45]
- * ```
+ * The GEMM of one backend instance: its SIMD and thread settings, its WebAssembly kernel instances
+ * and worker pool, and the packing buffers of the TypeScript path.
  */
-export function matmulInto(
-  m: number,
-  n: number,
-  k: number,
-  a: MatmulOperand,
-  b: MatmulOperand,
-  c: MatmulOperand,
-  accumulate = false,
-): void {
-  if (m === 0 || n === 0) return;
-  if (k === 0) {
-    if (!accumulate) {
-      const C = c.data;
-      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) C[c.offset + i * c.rowStride + j * c.colStride] = 0;
+export class Gemm {
+  /** Whether the WebAssembly SIMD kernels are used (see `setCpuSimd`). */
+  readonly simdSwitch = new SimdSwitch();
+  /** The single-threaded WebAssembly SIMD kernels. */
+  readonly simd = new SimdGemm();
+  /** The thread settings and worker pool (see `setCpuThreads`). */
+  readonly threads = new GemmThreads(this.simdSwitch);
+  private packA = new Float64Array(MC * KC);
+  private packB = new Float64Array(KC * NC);
+  private scratchC = new Float64Array(0);
+
+  /**
+   * Computes `C = A · B` (or `C += A · B` when `accumulate`) for an `m×k` matrix A and a `k×n`
+   * matrix B; see the public `matmulInto`.
+   */
+  matmulInto(
+    m: number,
+    n: number,
+    k: number,
+    a: MatmulOperand,
+    b: MatmulOperand,
+    c: MatmulOperand,
+    accumulate = false,
+  ): void {
+    if (m === 0 || n === 0) return;
+    if (k === 0) {
+      if (!accumulate) {
+        const C = c.data;
+        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) C[c.offset + i * c.rowStride + j * c.colStride] = 0;
+      }
+      return;
     }
-    return;
-  }
-  if (c.data instanceof Int32Array) {
-    gemmInt32(m, n, k, a, b, c, accumulate);
-    return;
-  }
-  if (useThreads(m, n, k)) {
-    if (threadedGemm(c.data instanceof Float32Array ? 'f32' : 'f64', m, n, k, a, b, c, accumulate)) return;
-  }
-  if (useSimd(m, n, k)) {
-    if (simdGemm(c.data instanceof Float32Array ? 'f32' : 'f64', m, n, k, a, b, c, accumulate)) return;
-  }
-  if (m * n * k <= SMALL || m < MR || n < NR) {
-    gemmSmall(m, n, k, a, b, c, accumulate);
-    return;
-  }
-  // The micro-kernel writes straight into C when C is a row-contiguous float64 matrix whose
-  // sizes are whole tiles; otherwise into a padded float64 scratch copied out at the end (which
-  // also keeps float32 partial sums across K blocks in double precision).
-  const direct = c.data instanceof Float64Array && c.colStride === 1 && m % MR === 0 && n % NR === 0;
-  const mPad = Math.ceil(m / MR) * MR;
-  const nPad = Math.ceil(n / NR) * NR;
-  if (!direct && scratchC.length < mPad * nPad) scratchC = new Float64Array(mPad * nPad);
-  const C = direct ? (c.data as Float64Array) : scratchC;
-  const cOff = direct ? c.offset : 0;
-  const crs = direct ? c.rowStride : nPad;
-  const ncMax = Math.min(NC, nPad);
-  const kcMax = Math.min(KC, k);
-  if (packB.length < kcMax * ncMax) packB = new Float64Array(kcMax * ncMax);
-  if (packA.length < MC * kcMax) packA = new Float64Array(MC * kcMax);
-  for (let j0 = 0; j0 < n; j0 += NC) {
-    const nc = Math.min(NC, n - j0);
-    for (let p0 = 0; p0 < k; p0 += KC) {
-      const kc = Math.min(KC, k - p0);
-      const add = (direct && accumulate) || p0 > 0;
-      packSlivers(b.data, b.offset + p0 * b.rowStride + j0 * b.colStride, b.colStride, b.rowStride, nc, kc, packB);
-      for (let i0 = 0; i0 < m; i0 += MC) {
-        const mc = Math.min(MC, m - i0);
-        packSlivers(a.data, a.offset + i0 * a.rowStride + p0 * a.colStride, a.rowStride, a.colStride, mc, kc, packA);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const ib = jr * kc;
-          const cBase = cOff + i0 * crs + j0 + jr;
-          for (let ir = 0; ir < mc; ir += MR) microKernel(kc, packA, ir * kc, packB, ib, C, cBase + ir * crs, crs, add);
+    if (c.data instanceof Int32Array) {
+      gemmInt32(m, n, k, a, b, c, accumulate);
+      return;
+    }
+    if (this.threads.use(m, n, k)) {
+      if (this.threads.run(c.data instanceof Float32Array ? 'f32' : 'f64', m, n, k, a, b, c, accumulate)) return;
+    }
+    if (this.simdSwitch.use(m, n, k)) {
+      if (this.simd.run(c.data instanceof Float32Array ? 'f32' : 'f64', m, n, k, a, b, c, accumulate)) return;
+    }
+    if (m * n * k <= SMALL || m < MR || n < NR) {
+      gemmSmall(m, n, k, a, b, c, accumulate);
+      return;
+    }
+    // The micro-kernel writes straight into C when C is a row-contiguous float64 matrix whose
+    // sizes are whole tiles; otherwise into a padded float64 scratch copied out at the end (which
+    // also keeps float32 partial sums across K blocks in double precision).
+    const direct = c.data instanceof Float64Array && c.colStride === 1 && m % MR === 0 && n % NR === 0;
+    const mPad = Math.ceil(m / MR) * MR;
+    const nPad = Math.ceil(n / NR) * NR;
+    if (!direct && this.scratchC.length < mPad * nPad) this.scratchC = new Float64Array(mPad * nPad);
+    const C = direct ? (c.data as Float64Array) : this.scratchC;
+    const cOff = direct ? c.offset : 0;
+    const crs = direct ? c.rowStride : nPad;
+    const ncMax = Math.min(NC, nPad);
+    const kcMax = Math.min(KC, k);
+    if (this.packB.length < kcMax * ncMax) this.packB = new Float64Array(kcMax * ncMax);
+    if (this.packA.length < MC * kcMax) this.packA = new Float64Array(MC * kcMax);
+    const packA = this.packA;
+    const packB = this.packB;
+    for (let j0 = 0; j0 < n; j0 += NC) {
+      const nc = Math.min(NC, n - j0);
+      for (let p0 = 0; p0 < k; p0 += KC) {
+        const kc = Math.min(KC, k - p0);
+        const add = (direct && accumulate) || p0 > 0;
+        packSlivers(b.data, b.offset + p0 * b.rowStride + j0 * b.colStride, b.colStride, b.rowStride, nc, kc, packB);
+        for (let i0 = 0; i0 < m; i0 += MC) {
+          const mc = Math.min(MC, m - i0);
+          packSlivers(a.data, a.offset + i0 * a.rowStride + p0 * a.colStride, a.rowStride, a.colStride, mc, kc, packA);
+          for (let jr = 0; jr < nc; jr += NR) {
+            const ib = jr * kc;
+            const cBase = cOff + i0 * crs + j0 + jr;
+            for (let ir = 0; ir < mc; ir += MR) microKernel(kc, packA, ir * kc, packB, ib, C, cBase + ir * crs, crs, add);
+          }
         }
       }
     }
-  }
-  if (!direct) {
-    const out = c.data;
-    const ors = c.rowStride;
-    const ocs = c.colStride;
-    for (let i = 0; i < m; i++) {
-      let o = c.offset + i * ors;
-      let s = i * nPad;
-      if (accumulate) for (let j = 0; j < n; j++, o += ocs, s++) out[o] = out[o]! + C[s]!;
-      else for (let j = 0; j < n; j++, o += ocs, s++) out[o] = C[s]!;
+    if (!direct) {
+      const out = c.data;
+      const ors = c.rowStride;
+      const ocs = c.colStride;
+      for (let i = 0; i < m; i++) {
+        let o = c.offset + i * ors;
+        let s = i * nPad;
+        if (accumulate) for (let j = 0; j < n; j++, o += ocs, s++) out[o] = out[o]! + C[s]!;
+        else for (let j = 0; j < n; j++, o += ocs, s++) out[o] = C[s]!;
+      }
     }
   }
 }

@@ -1,7 +1,17 @@
-/** Helpers shared by the CPU kernels: result allocation and strided iteration. */
-import { isContiguousLayout, shapeSize, stridedOffsets as layoutOffsets, type DType, type KernelResult, type KernelTensor, type Shape, type TypedArray } from '@tensorgrad/tensor';
-import type { CpuBuffer } from './backend.js';
-import { giveArray, takeArray } from './buffer-pool.js';
+/** Helpers shared by the CPU kernels: storage access, strided iteration and element-wise loops. */
+import type { DType, Shape, TypedArray } from '@tensorgrad/tensor';
+import { isContiguousLayout, stridedOffsets as layoutOffsets, type KernelResult, type KernelTensor } from '@tensorgrad/tensor/backend';
+import type { CpuBackend, CpuBuffer } from './backend.js';
+
+/**
+ * What the helpers need of a kernel's context: the backend instance (allocation, settings) and the
+ * output's shape and dtype. Every `KernelContext<K, CpuBackend>` is one.
+ */
+export interface CpuContext {
+  readonly backend: CpuBackend;
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
 
 /** The typed array behind a kernel tensor. */
 export function arr(t: KernelTensor): TypedArray {
@@ -11,39 +21,6 @@ export function arr(t: KernelTensor): TypedArray {
 /** The typed array behind a kernel tensor, as a generic indexable array of numbers. */
 export function numbers(t: KernelTensor): { [i: number]: number; length: number } {
   return (t.handle as CpuBuffer).array;
-}
-
-/** Buffers and bytes allocated by every CPU backend instance (kernels allocate results directly). */
-export const cpuStats = { buffers: 0, bytes: 0 };
-
-/**
- * Allocates a counted CPU buffer, reusing a pooled array of the same dtype and length when there
- * is one (see buffer-pool.ts). Zero-filled unless `zero` is false, which a caller may pass only
- * when it overwrites every element before anyone reads the buffer.
- */
-export function allocBuffer(dtype: DType, size: number, zero = true): CpuBuffer {
-  const array = takeArray(dtype, size, zero);
-  cpuStats.buffers++;
-  cpuStats.bytes += array.byteLength;
-  return { array, dtype, freed: false };
-}
-
-/** Releases a buffer: its accounting, and its array to the pool. Freeing twice is an error. */
-export function freeBuffer(buf: CpuBuffer): void {
-  if (buf.freed) throw new Error('cpu: a buffer was freed twice (a tensor disposed after its storage was released); this is a bug in tensorgrad, please report it');
-  buf.freed = true;
-  cpuStats.buffers--;
-  cpuStats.bytes -= buf.array.byteLength;
-  giveArray(buf.dtype, buf.array);
-}
-
-/**
- * Allocates a contiguous result of `shape`/`dtype`; returns it with its array for writing. The
- * array is zero-filled unless `overwritten` says the kernel writes every element itself.
- */
-export function result(shape: Shape, dtype: DType, overwritten = false): { out: KernelResult; data: TypedArray } {
-  const buf = allocBuffer(dtype, shapeSize(shape), !overwritten);
-  return { out: { handle: buf, shape, dtype }, data: buf.array };
 }
 
 /** Whether `t` is contiguous row-major (offset allowed). */
@@ -104,15 +81,15 @@ const sharedLoops: Loops = {
   },
 };
 
-let codegen = true;
+// Pure caches of generated code (the same loops for every backend instance): by source text, and
+// module-level element functions by identity; closures made per call (clamp's bounds) are found by
+// their source text, which all closures of one arrow function share
 const loopsByFn = new Map<string, Loops>();
-
-// module-level element functions are found by identity; closures made per call (clamp's bounds)
-// by their source text, which all closures of one arrow function share
 const loopsByIdentity = new WeakMap<UnaryFn | BinaryFn, Loops>();
 
-function loopsFor(fn: UnaryFn | BinaryFn): Loops {
-  if (!codegen) return sharedLoops;
+// `backend.codegen` is off where code generation is forbidden (found out at the first try)
+function loopsFor(backend: CpuBackend, fn: UnaryFn | BinaryFn): Loops {
+  if (!backend.codegen) return sharedLoops;
   let loops = loopsByIdentity.get(fn);
   if (loops) return loops;
   const key = fn.toString();
@@ -121,7 +98,7 @@ function loopsFor(fn: UnaryFn | BinaryFn): Loops {
     try {
       loops = new Function(LOOPS_SOURCE)() as Loops;
     } catch {
-      codegen = false;
+      backend.codegen = false;
       return sharedLoops;
     }
     loopsByFn.set(key, loops);
@@ -130,13 +107,13 @@ function loopsFor(fn: UnaryFn | BinaryFn): Loops {
   return loops;
 }
 
-/** Applies `fn` element-wise, writing a contiguous result of dtype `outDtype` (default: input's). */
-export function mapUnary(x: KernelTensor, fn: (v: number) => number, outDtype: DType = x.dtype): KernelResult {
-  const { out, data } = result(x.shape, outDtype, true);
+/** Applies `fn` element-wise, writing a contiguous result of `ctx.shape` and `ctx.dtype`. */
+export function mapUnary(ctx: CpuContext, x: KernelTensor, fn: (v: number) => number): KernelResult {
+  const { out, data } = ctx.backend.result(ctx.shape, ctx.dtype, true);
   const src = numbers(x);
   const n = data.length;
   if (isContiguous(x)) {
-    loopsFor(fn).unary(fn, data, src, x.offset, n);
+    loopsFor(ctx.backend, fn).unary(fn, data, src, x.offset, n);
   } else {
     const offs = stridedOffsets(x);
     for (let i = 0; i < n; i++) data[i] = fn(src[offs[i]!]!);
@@ -144,25 +121,23 @@ export function mapUnary(x: KernelTensor, fn: (v: number) => number, outDtype: D
   return out;
 }
 
-/** Applies `fn` element-wise to two same-shape (broadcast through strides) operands. */
-export function mapBinary(
-  a: KernelTensor,
-  b: KernelTensor,
-  fn: (x: number, y: number) => number,
-  outDtype: DType = a.dtype,
-): KernelResult {
-  const { out, data } = result(a.shape, outDtype, true);
+/**
+ * Applies `fn` element-wise to two operands of `ctx.shape` (broadcast through strides), writing a
+ * contiguous result of `ctx.dtype`.
+ */
+export function mapBinary(ctx: CpuContext, a: KernelTensor, b: KernelTensor, fn: (x: number, y: number) => number): KernelResult {
+  const { out, data } = ctx.backend.result(ctx.shape, ctx.dtype, true);
   const sa = numbers(a);
   const sb = numbers(b);
   const n = data.length;
   const ca = isContiguous(a);
   const cb = isContiguous(b);
   if (ca && cb) {
-    loopsFor(fn).both(fn, data, sa, a.offset, sb, b.offset, n);
+    loopsFor(ctx.backend, fn).both(fn, data, sa, a.offset, sb, b.offset, n);
   } else if (ca && isScalarLike(b)) {
-    loopsFor(fn).left(fn, data, sa, a.offset, sb[b.offset]!, n);
+    loopsFor(ctx.backend, fn).left(fn, data, sa, a.offset, sb[b.offset]!, n);
   } else if (cb && isScalarLike(a)) {
-    loopsFor(fn).right(fn, data, sa[a.offset]!, sb, b.offset, n);
+    loopsFor(ctx.backend, fn).right(fn, data, sa[a.offset]!, sb, b.offset, n);
   } else if (n > 0) {
     // an odometer over the leading dims, the last dim as the inner loop (bias rows, transposes)
     const nd = a.shape.length;
@@ -195,4 +170,17 @@ export function mapBinary(
 /** Whether every stride is 0 (a broadcast scalar). */
 export function isScalarLike(t: KernelTensor): boolean {
   return t.strides.every((s) => s === 0);
+}
+
+/** A contiguous copy of `x` (of its shape and dtype) in a new result of `backend`. */
+export function contiguousCopy(backend: CpuBackend, x: KernelTensor): KernelResult {
+  const { out, data } = backend.result(x.shape, x.dtype, true);
+  const src = numbers(x);
+  if (isContiguous(x)) {
+    data.set((src as Float64Array).subarray(x.offset, x.offset + data.length) as never);
+    return out;
+  }
+  const offs = stridedOffsets(x);
+  for (let i = 0; i < data.length; i++) data[i] = src[offs[i]!]!;
+  return out;
 }

@@ -3,10 +3,15 @@
 // stepped and broadcast operands, offsets, column-major and strided C, accumulate mode, and the
 // fallback when WebAssembly is missing.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cpuSimdEnabled, matmulInto, setCpuSimd, type MatmulOperand } from '@tensorgrad/backend-cpu';
+import { CpuBackend, cpuSimdEnabled, matmulInto, setCpuSimd, type MatmulOperand } from '@tensorgrad/backend-cpu';
+import { findBackendSync } from '@tensorgrad/tensor';
 import { check, checkLargeProducts, checkOperandLayouts, checkOutputLayouts } from './gemm-check.js';
-import { gemmModuleBytes, simdGemm, simdMemoryBytes, simdSupported } from '../src/wasm/gemm-simd.js';
-import { forceSimd, parseSimdEnv } from '../src/wasm/simd-switch.js';
+import { gemmModuleBytes, simdSupported } from '../src/wasm/gemm-simd.js';
+import { parseSimdEnv } from '../src/wasm/simd-switch.js';
+
+const cpu = findBackendSync('cpu') as CpuBackend;
+const forceSimd = (on: boolean): void => cpu.gemm.simdSwitch.force(on);
+const simdMemoryBytes = (elem: 'f32' | 'f64'): number => cpu.gemm.simd.memoryBytes(elem);
 
 const SIZES: [number, number, number][] = [
   [1, 1, 1],
@@ -127,15 +132,17 @@ describe('switching and feature detection', () => {
     vi.stubGlobal('WebAssembly', undefined);
     try {
       const simd = await import('../src/wasm/gemm-simd.js');
-      const sw = await import('../src/wasm/simd-switch.js');
-      const core = await import('../src/matmul-core.js');
+      const { CpuBackend: FreshCpu } = await import('../src/backend.js');
+      const settings = await import('../src/settings.js');
+      const fresh = new FreshCpu('no-wasm');
       expect(simd.simdSupported()).toBe(false);
-      expect(sw.setCpuSimd(true)).toBe(false);
-      sw.forceSimd(true);
+      expect(settings.setCpuSimd(true, fresh)).toBe(false);
+      fresh.gemm.simdSwitch.force(true);
       const x = new Float32Array(4);
       const op = { data: x, offset: 0, rowStride: 2, colStride: 1 };
-      expect(simd.simdGemm('f32', 2, 2, 2, op, op, { data: new Float32Array(4), offset: 0, rowStride: 2, colStride: 1 }, false)).toBe(false);
-      for (const T of [Float32Array, Float64Array]) for (const [m, n, k] of SIZES.slice(0, 8)) check(T, { m, n, k, b: 'col' }, core.matmulInto);
+      expect(fresh.gemm.simd.run('f32', 2, 2, 2, op, op, { data: new Float32Array(4), offset: 0, rowStride: 2, colStride: 1 }, false)).toBe(false);
+      const gemm: typeof matmulInto = (m, n, k, a, b, c, accumulate) => fresh.gemm.matmulInto(m, n, k, a, b, c, accumulate);
+      for (const T of [Float32Array, Float64Array]) for (const [m, n, k] of SIZES.slice(0, 8)) check(T, { m, n, k, b: 'col' }, gemm);
     } finally {
       vi.unstubAllGlobals();
       vi.resetModules();

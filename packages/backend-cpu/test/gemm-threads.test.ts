@@ -3,9 +3,16 @@
 // transposed, padded, stepped and broadcast operands, strided C, accumulate mode; results equal to
 // the single-threaded kernels bit for bit; the thread-count switch and TENSORGRAD_CPU_THREADS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpuThreads, matmulInto, setCpuSimd, setCpuThreads, type MatmulOperand } from '@tensorgrad/backend-cpu';
-import { forceThreads, parseThreadsEnv, readyThreads, stopThreads, threadedProducts, cpuThreadsReady } from '../src/wasm/gemm-threads.js';
+import { CpuBackend, cpuThreads, cpuThreadsReady, matmulInto, setCpuSimd, setCpuThreads, type MatmulOperand } from '@tensorgrad/backend-cpu';
+import { findBackendSync } from '@tensorgrad/tensor';
+import { parseThreadsEnv } from '../src/wasm/gemm-threads.js';
 import { check, checkLargeProducts, checkOperandLayouts, checkOutputLayouts, operand, rng } from './gemm-check.js';
+
+const threads = (findBackendSync('cpu') as CpuBackend).gemm.threads;
+const forceThreads = (on: boolean): void => threads.force(on);
+const readyThreads = (): number => threads.ready();
+const stopThreads = (): void => threads.stop();
+const threadedProducts = (): number => threads.products;
 
 const threadsAvailable = typeof SharedArrayBuffer === 'function' && setCpuThreads(3) === 3;
 let before = 1;
@@ -113,5 +120,30 @@ describe('thread-count settings', () => {
     check(Float32Array, { m: 130, n: 130, k: 130 }, matmulInto);
     expect(threadedProducts()).toBe(n0);
     setCpuThreads(prev);
+  });
+});
+
+describe('settings per backend instance', () => {
+  it('gives each instance its own SIMD and thread settings, defaulting to the registered cpu', () => {
+    const cpu = findBackendSync('cpu') as CpuBackend;
+    const other = new CpuBackend('other');
+    const before = cpuThreads();
+    try {
+      setCpuThreads(1);
+      expect(setCpuThreads(2, other)).toBe(threadsAvailable ? 2 : 1);
+      expect(cpuThreads()).toBe(1);
+      expect(cpuThreads(cpu)).toBe(1);
+      expect(cpuThreads(other)).toBe(threadsAvailable ? 2 : 1);
+      setCpuSimd(false, other);
+      expect(cpu.gemm.simdSwitch.enabled()).toBe(true);
+      expect(other.gemm.simdSwitch.enabled()).toBe(false);
+      // the other instance's products run on the TypeScript path, the registered one's on wasm
+      const n0 = other.gemm.threads.products;
+      check(Float32Array, { m: 37, n: 29, k: 41 }, (m, n, k, a, b, c, acc) => matmulInto(m, n, k, a, b, c, acc, other));
+      expect(other.gemm.threads.products).toBe(n0);
+    } finally {
+      setCpuThreads(before);
+      other.dispose();
+    }
   });
 });

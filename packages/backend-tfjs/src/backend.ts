@@ -1,20 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  isContiguousLayout,
-  shapeSize,
-  stridedOffsets,
-  type Backend,
-  type DType,
-  type KernelMap,
-  type KernelResult,
-  type KernelTensor,
-  type MemoryInfo,
-  type StorageHandle,
-  type TypedArray,
-} from '@tensorgrad/tensor';
+import { shapeSize, type Backend, type DType, type MemoryInfo, type TypedArray } from '@tensorgrad/tensor';
+import { isContiguousLayout, stridedOffsets, type KernelMap, type KernelName, type KernelResult, type KernelTensor, type StorageHandle } from '@tensorgrad/tensor/backend';
 import { activateEngine, initEngine, type TfjsEngine, type WasmPaths } from './engine.js';
-import type { KernelHost } from './host.js';
-import { buildKernels } from './kernels/index.js';
+import { kernels } from './kernels.js';
 import { expand, materialise, unexpanded } from './view.js';
 
 const DTYPES = ['float32', 'int32', 'bool'] as const;
@@ -62,15 +50,6 @@ export interface TfjsBackendOptions {
   wasmPaths?: WasmPaths;
 }
 
-// every live backend: each one's memory() subtracts the tfjs tensors the others hold
-const live = new Set<TfjsBackend>();
-
-function othersHeld(self: TfjsBackend): number {
-  let n = 0;
-  for (const b of live) if (b !== self) n += b.storageCount;
-  return n;
-}
-
 function unsupportedDtype(where: string, dtype: string): TypeError {
   return new TypeError(
     `backend-tfjs ${where}: dtype ${dtype} is not supported (tfjs stores ${DTYPES.join(', ')}; float64 is not supported at all); ` +
@@ -98,14 +77,20 @@ function unsupportedDtype(where: string, dtype: string): TypeError {
  */
 export class TfjsBackend implements Backend {
   readonly dtypes: readonly DType[] = DTYPES;
-  readonly kernels: Partial<KernelMap>;
-  /** Storage tensors this backend holds. */
-  private held = 0;
-  private heldBytes = 0;
+  /** Every kernel (one map shared by all instances: a kernel reaches its backend through `ctx.backend`). */
+  readonly kernels: KernelMap<TfjsBackend> = kernels;
+  // the storage tensors this backend holds (its memory() reports these)
   private readonly handles = new Set<TfjsStorage>();
-  // tfjs tensors that existed (and were not another live backend's storage) when this one started
-  private readonly baseline: number;
+  private heldBytes = 0;
   private disposed = false;
+  /**
+   * For `matmul` on the wasm engine: the shape each right-hand storage (by tfjs data id) was first
+   * multiplied with, per transpose flag (see the matmul kernel). Per instance: data ids are
+   * never shared between backends.
+   *
+   * @internal
+   */
+  readonly wasmMatmulShapes = new WeakMap<object, Map<boolean, string>>();
 
   /**
    * Creates a backend on an initialised engine; use {@link TfjsBackend.create}, which loads and
@@ -118,19 +103,6 @@ export class TfjsBackend implements Backend {
     readonly engine: TfjsEngine,
   ) {
     activateEngine(engine);
-    this.baseline = tf.memory().numTensors - othersHeld(this);
-    const host: KernelHost = {
-      engine,
-      compute: (kernel, dtype, fn) => this.compute(kernel, dtype, fn),
-      computeMany: (kernel, dtypes, fn) => this.computeMany(kernel, dtypes, fn),
-      update: (kernel, targets, fn) => this.update(kernel, targets, fn),
-      view: (t) => materialise((t.handle as TfjsStorage).tensor, t),
-      operand: (t) => unexpanded((t.handle as TfjsStorage).tensor, t),
-      expand,
-      storage: (t) => (t.handle as TfjsStorage).tensor,
-    };
-    this.kernels = buildKernels(host);
-    live.add(this);
   }
 
   /**
@@ -157,7 +129,7 @@ export class TfjsBackend implements Backend {
 
   /** Number of storage tensors this backend holds. @internal */
   get storageCount(): number {
-    return this.held;
+    return this.handles.size;
   }
 
   private check(where: string): void {
@@ -169,7 +141,6 @@ export class TfjsBackend implements Backend {
     tf.keep(t);
     const s = new TfjsStorage(t, dtype, t.size);
     this.handles.add(s);
-    this.held++;
     this.heldBytes += t.size * BYTES[dtype as keyof typeof BYTES];
     return s;
   }
@@ -216,33 +187,31 @@ export class TfjsBackend implements Backend {
     const s = handle as TfjsStorage;
     if (!this.handles.delete(s)) return;
     s.tensor.dispose();
-    this.held--;
     this.heldBytes -= s.size * BYTES[s.dtype as keyof typeof BYTES];
   }
 
   /**
-   * `numTensors` is tfjs's own count of live tensors (`tf.memory().numTensors`) minus those that
-   * existed when this backend was created and those held as storage by other live tfjs backends:
-   * normally exactly the storage this backend holds, and more if a kernel leaked a tfjs tensor (or
-   * if you create tfjs tensors yourself). `numBytes` is the bytes of this backend's storage.
+   * `numTensors` is the number of storage tensors (tfjs tensors) this backend holds and `numBytes`
+   * their bytes: counted per instance, so several tfjs backends (on one or both engines) each
+   * report their own. Every other tfjs tensor a kernel makes is freed by the kernel's `tf.tidy`;
+   * the tests check that tfjs's own global count (`tf.memory().numTensors`) moves exactly with
+   * these counts.
    */
   memory(): MemoryInfo {
-    return { numTensors: tf.memory().numTensors - this.baseline - othersHeld(this), numBytes: this.heldBytes };
+    return { numTensors: this.handles.size, numBytes: this.heldBytes };
   }
 
   /** Frees every storage tensor of this backend; tensors that used it can no longer be read. */
   dispose(): void {
     for (const s of this.handles) s.tensor.dispose();
     this.handles.clear();
-    this.held = 0;
     this.heldBytes = 0;
     this.disposed = true;
-    live.delete(this);
   }
 
-  // ---- what kernels use (see KernelHost) ----------------------------------------------------------
+  // ---- what kernels use (through ctx.backend) -----------------------------------------------------
 
-  private finish(kernel: string, dtype: DType, t: tf.Tensor): KernelResult {
+  private finish(kernel: KernelName, dtype: DType, t: tf.Tensor): KernelResult {
     if (t.dtype !== dtype) {
       throw new Error(`backend '${this.name}' kernel ${kernel}: internal error, produced a ${t.dtype} tensor where ${dtype} was expected`);
     }
@@ -251,7 +220,13 @@ export class TfjsBackend implements Backend {
     return { handle: this.adopt(flat, dtype), shape, dtype };
   }
 
-  private compute(kernel: string, dtype: DType, fn: () => tf.Tensor): KernelResult {
+  /**
+   * Runs `fn` on this backend's engine inside `tf.tidy` and returns its result as a kernel result
+   * of dtype `dtype` (its shape is the returned tensor's).
+   *
+   * @internal
+   */
+  compute(kernel: KernelName, dtype: DType, fn: () => tf.Tensor): KernelResult {
     this.check(kernel);
     activateEngine(this.engine);
     let result: KernelResult | undefined;
@@ -263,7 +238,8 @@ export class TfjsBackend implements Backend {
     return result!;
   }
 
-  private computeMany(kernel: string, dtypes: readonly DType[], fn: () => tf.Tensor[]): KernelResult[] {
+  /** {@link TfjsBackend.compute} for kernels with several results. @internal */
+  computeMany(kernel: KernelName, dtypes: readonly DType[], fn: () => tf.Tensor[]): KernelResult[] {
     this.check(kernel);
     activateEngine(this.engine);
     let results: KernelResult[] = [];
@@ -275,7 +251,13 @@ export class TfjsBackend implements Backend {
     return results;
   }
 
-  private update(kernel: string, targets: readonly KernelTensor[], fn: () => tf.Tensor[]): void {
+  /**
+   * Runs `fn` inside `tf.tidy` on this backend's engine and writes each returned tensor into the
+   * corresponding view (in-place kernels: `copy_`, `adamUpdate_`).
+   *
+   * @internal
+   */
+  update(kernel: KernelName, targets: readonly KernelTensor[], fn: () => tf.Tensor[]): void {
     this.check(kernel);
     activateEngine(this.engine);
     const fresh = tf.tidy(() => {
@@ -288,6 +270,31 @@ export class TfjsBackend implements Backend {
       s.tensor.dispose();
       s.tensor = fresh[i]!;
     });
+  }
+
+  /** The tfjs tensor of a (strided) view, of its logical shape; only inside compute/update. @internal */
+  view(t: KernelTensor): tf.Tensor {
+    return materialise(this.storage(t), t);
+  }
+
+  /**
+   * A view for a tfjs op that broadcasts by itself: its broadcast (stride-0) dims left at size 1
+   * (leading ones dropped), so nothing is expanded in memory; only inside compute/update.
+   *
+   * @internal
+   */
+  operand(t: KernelTensor): tf.Tensor {
+    return unexpanded(this.storage(t), t);
+  }
+
+  /** `x` broadcast to `shape` (a binary op's result when both operands were broadcast). @internal */
+  expand(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
+    return expand(x, shape);
+  }
+
+  /** The flat 1-D storage tensor behind a view; only inside compute/update (do not dispose). @internal */
+  storage(t: KernelTensor): tf.Tensor {
+    return (t.handle as TfjsStorage).tensor;
   }
 
   // the new flat storage of `dst` after writing `value` (of dst's shape) through its strides

@@ -69,6 +69,9 @@ async function nodeWasmFolder(): Promise<string | null> {
   return `${path.dirname(require.resolve(ENGINE_PACKAGES.wasm))}${path.sep}`;
 }
 
+// Each engine's initialisation, once per process: module-level because tfjs-core registers and
+// initialises its engines globally (one `tf.findBackend('wasm')` for the whole process), so every
+// TfjsBackend on an engine shares that engine's one initialisation. Nothing per backend lives here.
 const ready = new Map<TfjsEngine, Promise<void>>();
 
 /**

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { DType } from '@tensorgrad/tensor';
+import type { PoolGeometry } from '@tensorgrad/tensor/backend';
 import type { TfjsEngine } from './engine.js';
 
 /** `x != 0` as bool (tfjs-wasm's cast to bool keeps the value and maps NaN to false). */
@@ -96,22 +97,14 @@ export function zeroInsert(x: tf.Tensor, sh: number, sw: number): tf.Tensor {
 }
 
 /**
- * Every pooling window position of an `[N, C, H, W]` input as one `[N, C, oh, ow]` tensor, window
- * element `k = i·kw + j` read at input `(y·sh + i·dh − ph, x·sw + j·dw − pw)`; positions outside the
- * input read `value`. Windows that tile the input (no overlap: the usual `kernelSize = stride`) come
- * from one reshape + transpose and contiguous slices; others from strided slices (several times
- * slower in tfjs).
+ * Every pooling window position of an `[N, C, H, W]` input (geometry `g`) as one `[N, C, oh, ow]`
+ * tensor, window element `k = i·kw + j` read at input `(y·sh + i·dh − ph, x·sw + j·dw − pw)`;
+ * positions outside the input read `value`. Windows that tile the input (no overlap: the usual
+ * `kernelSize = stride`) come from one reshape + transpose and contiguous slices; others from
+ * strided slices (several times slower in tfjs).
  */
-export function windowSlices(
-  x: tf.Tensor,
-  value: number,
-  [kh, kw]: readonly [number, number],
-  [sh, sw]: readonly [number, number],
-  [ph, pw]: readonly [number, number],
-  [dh, dw]: readonly [number, number],
-  [oh, ow]: readonly [number, number],
-): tf.Tensor[] {
-  const [n, c, h, w] = x.shape as [number, number, number, number];
+export function windowSlices(x: tf.Tensor, value: number, g: PoolGeometry): tf.Tensor[] {
+  const { n, c, h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw } = g;
   const tiled = (kh - 1) * dh < sh && (kw - 1) * dw < sw;
   // rows (and columns) the windows read: exactly oh·sh when they tile, else up to the last tap
   const rows = tiled ? oh * sh : (oh - 1) * sh + (kh - 1) * dh + 1;
@@ -140,15 +133,8 @@ export function windowSlices(
  * The adjoint of {@link windowSlices}: `parts[k]` (`[N, C, oh, ow]`) added back at window position
  * k's input elements, giving `[N, C, h, w]` (what falls in the padding is dropped).
  */
-export function windowAdjoint(
-  parts: readonly tf.Tensor[],
-  [h, w]: readonly [number, number],
-  [kh, kw]: readonly [number, number],
-  [sh, sw]: readonly [number, number],
-  [ph, pw]: readonly [number, number],
-  [dh, dw]: readonly [number, number],
-): tf.Tensor {
-  const [n, c, oh, ow] = parts[0]!.shape as [number, number, number, number];
+export function windowAdjoint(parts: readonly tf.Tensor[], g: PoolGeometry): tf.Tensor {
+  const { n, c, h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw } = g;
   const tiled = (kh - 1) * dh < sh && (kw - 1) * dw < sw;
   let full: tf.Tensor;
   if (tiled) {
@@ -238,22 +224,20 @@ export function operand(x: tf.Tensor): tf.Tensor {
 }
 
 /**
- * {@link extremum} with a tensorgrad reduction's `dim` (null: over every element, indices into
- * the flattened tensor) and `keepdim`.
+ * `exp(x - max) / Σ exp(x - max)` (or `x - max - log Σ …`) along any dim: tfjs's softmax only
+ * works along the last dim. The max propagates NaN, and an all -Infinity lane gives NaN
+ * (-Infinity - -Infinity), as in PyTorch.
  */
-export function reduceExtremum(
-  x: tf.Tensor,
-  dim: number | null,
-  keepdim: boolean,
-  mode: 'max' | 'min',
-  withIndex: boolean,
-): { values: tf.Tensor; indices: tf.Tensor | null } {
-  const all = dim === null || x.rank === 0;
-  const flat = all ? tf.reshape(x, [x.size]) : x;
-  const axis = all ? 0 : dim;
-  const r = extremum(flat, axis, mode, withIndex);
-  const outShape = all ? (keepdim ? x.shape.map(() => 1) : []) : keepdim ? x.shape.map((d, i) => (i === axis ? 1 : d)) : x.shape.filter((_, i) => i !== axis);
-  return { values: tf.reshape(r.values, outShape), indices: r.indices && tf.reshape(r.indices, outShape) };
+export function softmaxAlong(x: tf.Tensor, dim: number, log: boolean): tf.Tensor {
+  if (x.size === 0) return tf.clone(x);
+  const scalar = x.rank === 0;
+  const v = scalar ? tf.reshape(x, [1]) : x;
+  const d = scalar ? 0 : dim;
+  const shifted = tf.sub(v, extremum(v, d, 'max', false).values);
+  const e = tf.exp(shifted);
+  const s = tf.sum(e, d, true);
+  const out = log ? tf.sub(shifted, tf.log(s)) : tf.div(e, s);
+  return scalar ? tf.reshape(out, []) : out;
 }
 
 /** A tensorgrad dtype as a tfjs dtype (the backend's dtypes are exactly tfjs's numeric ones). */

@@ -1,33 +1,15 @@
-/** Pooling geometry (PyTorch's rules), computed on the host: windows and divisors. */
+/** Pooling tables computed on the host from the front-end's geometry: divisors, window positions. */
+import { avgPoolWindow, type OpAttrs, type PoolGeometry } from '@tensorgrad/tensor/backend';
 
 /**
- * The divisor of every average-pooling output `(y, x)` (row-major `[oh, ow]`): PyTorch's CPU
- * rules (windows clipped to the padded input; `countIncludePad`; `divisorOverride`); 0 for a
- * window that lies entirely in the padding (its output is 0).
+ * The divisor of every average-pooling output `(y, x)` (row-major `[oh, ow]`): PyTorch's rule,
+ * {@link avgPoolWindow} (shared by every backend); 0 for a window that lies entirely in the
+ * padding (its output is 0).
  */
-export function avgDivisors(
-  [h, w]: readonly [number, number],
-  [oh, ow]: readonly [number, number],
-  [kh, kw]: readonly [number, number],
-  [sh, sw]: readonly [number, number],
-  [ph, pw]: readonly [number, number],
-  countIncludePad: boolean,
-  divisorOverride: number | null,
-): Float32Array {
-  const out = new Float32Array(oh * ow);
-  for (let y = 0; y < oh; y++) {
-    for (let x = 0; x < ow; x++) {
-      let h0 = y * sh - ph;
-      let w0 = x * sw - pw;
-      let h1 = Math.min(h0 + kh, h + ph);
-      let w1 = Math.min(w0 + kw, w + pw);
-      const poolSize = (h1 - h0) * (w1 - w0);
-      h0 = Math.max(h0, 0);
-      w0 = Math.max(w0, 0);
-      h1 = Math.min(h1, h);
-      w1 = Math.min(w1, w);
-      out[y * ow + x] = h0 >= h1 || w0 >= w1 ? 0 : (divisorOverride ?? (countIncludePad ? poolSize : (h1 - h0) * (w1 - w0)));
-    }
+export function avgDivisors(g: PoolGeometry, attrs: Pick<OpAttrs['avgPool2d'], 'countIncludePad' | 'divisorOverride'>): Float32Array {
+  const out = new Float32Array(g.oh * g.ow);
+  for (let y = 0; y < g.oh; y++) {
+    for (let x = 0; x < g.ow; x++) out[y * g.ow + x] = avgPoolWindow(g, attrs, y, x).divisor;
   }
   return out;
 }
@@ -37,14 +19,7 @@ export function avgDivisors(
  * (`[kh·kw, oh, ow]`, int32; meaningless in the padding), and `first`, the position of each
  * window's first element inside the input (`[oh, ow]`), the reference's starting index.
  */
-export function maxPoolTables(
-  [, w]: readonly [number, number],
-  [oh, ow]: readonly [number, number],
-  [kh, kw]: readonly [number, number],
-  [sh, sw]: readonly [number, number],
-  [ph, pw]: readonly [number, number],
-  [dh, dw]: readonly [number, number],
-): { position: Int32Array; first: Int32Array } {
+export function maxPoolTables({ w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw }: PoolGeometry): { position: Int32Array; first: Int32Array } {
   const plane = oh * ow;
   const position = new Int32Array(kh * kw * plane);
   const first = new Int32Array(plane);

@@ -5,7 +5,8 @@
  * allows, else one `gather` of the flat storage with an index tensor.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { isContiguousLayout, shapeSize, stridedOffsets, type KernelTensor } from '@tensorgrad/tensor';
+import { shapeSize } from '@tensorgrad/tensor';
+import { isContiguousLayout, stridedOffsets, type KernelTensor } from '@tensorgrad/tensor/backend';
 
 /** How {@link materialise} turns a view into a tensor (exposed for tests). */
 export type ViewPath = 'empty' | 'reshape' | 'slice' | 'transpose' | 'broadcast' | 'gather';

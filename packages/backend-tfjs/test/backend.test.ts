@@ -102,18 +102,29 @@ describe('both tfjs backends alive at once', () => {
     b.dispose();
   });
 
-  it('counts each backend’s own tensors', () => {
+  it('counts each backend’s own tensors', async () => {
+    // a second backend on the cpu engine: each instance counts only its own storage
+    const other = await TfjsBackend.create({ name: 'tfjs-count', engine: 'cpu' });
     const ca = cpuEngine.memory().numTensors;
     const cb = wasmEngine.memory().numTensors;
+    const tfBefore = tf.memory().numTensors;
     const a = tensor([1, 2, 3]).to('tfjs');
     const b1 = tensor([1, 2]).to('tfjs-wasm');
     const b2 = b1.add(1);
+    const h = other.alloc('float32', 4);
     expect(cpuEngine.memory().numTensors - ca).toBe(1);
     expect(wasmEngine.memory().numTensors - cb).toBe(2);
+    expect(other.memory()).toEqual({ numTensors: 1, numBytes: 16 });
     expect(wasmEngine.memory().numBytes).toBeGreaterThanOrEqual(16);
+    // tfjs's own (global) count moves exactly with the storage the backends hold
+    expect(tf.memory().numTensors - tfBefore).toBe(4);
     for (const t of [a, b1, b2]) t.dispose();
+    other.free(h);
     expect(cpuEngine.memory().numTensors).toBe(ca);
     expect(wasmEngine.memory().numTensors).toBe(cb);
+    expect(other.memory().numTensors).toBe(0);
+    expect(tf.memory().numTensors).toBe(tfBefore);
+    other.dispose();
   });
 });
 

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tg from '@tensorgrad/tensor';
 import { findBackend, fromTypedArray, keep, memory, noGrad, setBackend, tidy, type Tensor } from '@tensorgrad/tensor';
+import { kernelTensor, runKernel, wrapResult, type OpAttrs } from '@tensorgrad/tensor/backend';
 import '@tensorgrad/backend-cpu';
 import '@tensorgrad/backend-tfjs';
 import '@tensorgrad/autodiff';
@@ -145,9 +146,11 @@ const cases: Case[] = [
   { name: 'maxPool2d: all -Infinity window, returnIndices', run: (m) => {
     const x = m([-Infinity, -Infinity, -Infinity, -Infinity, 1, 2, 3, 4, 5], [1, 1, 3, 3]);
     // the indices straight from the kernel (the front-end keeps them for backward)
-    const b = tg.getBackend();
-    const attrs = { kernelSize: [2, 2], stride: [1, 1], padding: [1, 1], dilation: [1, 1], ceilMode: false } as const;
-    return b.kernels.maxPool2d!(tg.kernelTensor(x), attrs).map((r) => tg.wrapResult(b, r));
+    const backend = tg.getBackend();
+    const attrs: OpAttrs['maxPool2d'] = { kernelSize: [2, 2], stride: [1, 1], padding: [1, 1], dilation: [1, 1], ceilMode: false };
+    const geometry = { n: 1, c: 1, h: 3, w: 3, oh: 4, ow: 4, kh: 2, kw: 2, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1 };
+    const ctx = { backend, shape: [1, 1, 4, 4], dtype: 'float32', geometry } as const;
+    return runKernel('maxPool2d', 'maxPool2d', ctx, kernelTensor(x), attrs).map((r) => wrapResult(backend, r));
   } },
   { name: 'avgPool2d: ceilMode, countIncludePad false, divisorOverride', reduction: true, grads: true, run: (m) => {
     const x = m(values(2 * 3 * 7 * 6), [2, 3, 7, 6], 'float32', true);

@@ -1,7 +1,8 @@
-import type { Backend, DType, KernelMap, MemoryInfo, StorageHandle, TypedArray } from '@tensorgrad/tensor';
+import type { Backend, DType, MemoryInfo, TypedArray } from '@tensorgrad/tensor';
+import type { KernelMap, StorageHandle } from '@tensorgrad/tensor/backend';
 import { BufferPool, BufferUsage, type PoolStats } from './buffer-pool.js';
 import { requestWebGPU, type WebGPUOptions } from './device.js';
-import { kernels } from './kernels/index.js';
+import { kernels } from './kernels.js';
 import { WGSL_COMMON, wgslType } from './wgsl.js';
 
 /** Usage of every tensor buffer: bound as storage, filled by writeBuffer/clearBuffer, copied out for reads. */
@@ -20,7 +21,7 @@ export interface GpuStorage {
   readonly dtype: DType;
   /** Number of elements. */
   readonly size: number;
-  /** The backend that owns it (kernels find their device through their inputs' storage). */
+  /** The backend that owns it (`run` checks that every buffer it binds is its own). */
   readonly backend: WebGPUBackend;
   /** @internal the buffer must be cleared before its first use (a reused pool buffer given out by `alloc`). */
   needsZero: boolean;
@@ -117,7 +118,8 @@ const ARENA_BYTES = 256 * 1024;
  */
 export class WebGPUBackend implements Backend {
   readonly dtypes: readonly DType[] = ['float32', 'int32', 'bool'];
-  readonly kernels: Partial<KernelMap> = kernels;
+  /** Every kernel of the contract; each reaches this instance (device, pool, `run`) through `ctx.backend`. */
+  readonly kernels: KernelMap<WebGPUBackend> = { ...kernels };
   /** Dispatches recorded before a submit. */
   batchSize: number;
   /**
@@ -265,7 +267,7 @@ export class WebGPUBackend implements Backend {
    * @example
    * ```ts
    * import type { WebGPUBackend } from '@tensorgrad/backend-webgpu';
-   * // inside a kernel: const out = gpuOf(x).allocOutput('float32', n);
+   * // inside a kernel: const out = ctx.backend.allocOutput(ctx.dtype, shapeSize(ctx.shape));
    * const call = (b: WebGPUBackend) => b.allocOutput('float32', 4, { zero: true });
    * ```
    */
@@ -392,7 +394,7 @@ export class WebGPUBackend implements Backend {
    * @example
    * ```ts
    * import type { GpuStorage, Program, WebGPUBackend } from '@tensorgrad/backend-webgpu';
-   * // y = 2 * x for n elements (see CORE-READY.md for the full kernel-writing guide)
+   * // y = 2 * x for n elements (the package README's "Writing kernels" has the layout and the contract)
    * const double: Program = {
    *   key: 'example-double',
    *   build: () => ({
@@ -588,22 +590,6 @@ export class WebGPUBackend implements Backend {
     }
     if (this.failure) throw this.failure;
   }
-}
-
-/**
- * The WebGPU backend a kernel input lives on (kernels find their device through their inputs).
- *
- * @example
- * ```ts
- * import { gpuOf } from '@tensorgrad/backend-webgpu';
- * import type { KernelTensor } from '@tensorgrad/tensor';
- * const deviceOf = (x: KernelTensor) => gpuOf(x).device;
- * ```
- */
-export function gpuOf(x: { readonly handle: StorageHandle }): WebGPUBackend {
-  const b = (x.handle as Partial<GpuStorage>).backend;
-  if (!(b instanceof WebGPUBackend)) throw new Error('webgpu: a kernel got a tensor that does not live on a WebGPU backend');
-  return b;
 }
 
 function numbered(code: string): string {

@@ -3,8 +3,9 @@
  * `maskedFill`, `to`, `contiguous`, `copy_`): one thread per output element, each input read
  * through its strides (see `linearIndexing`), one WGSL expression for the value.
  */
-import { shapeSize, type DType, type KernelResult, type KernelTensor, type Shape } from '@tensorgrad/tensor';
-import { gpuOf, type GpuStorage, type WebGPUBackend } from './backend.js';
+import { shapeSize, type DType, type Shape } from '@tensorgrad/tensor';
+import type { KernelResult, KernelTensor } from '@tensorgrad/tensor/backend';
+import type { GpuStorage, WebGPUBackend } from './backend.js';
 import { linearIndexing, type ViewLayout } from './indexing.js';
 import { wgslType } from './wgsl.js';
 
@@ -84,20 +85,21 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 }
 
 /**
- * Computes an element-wise kernel into a new contiguous tensor of the inputs' (common) shape.
+ * Computes an element-wise kernel on `gpu` into a new contiguous tensor of the inputs' (common)
+ * shape — the kernel's `ctx.shape`, since front-ends broadcast operands before the call.
  *
  * @example
  * ```ts
- * import { mapElementwise } from '@tensorgrad/backend-webgpu';
- * import type { KernelTensor } from '@tensorgrad/tensor';
- * // the body of a kernel: y = x * x + 1
- * const kernel = (x: KernelTensor) => mapElementwise({ name: 'sq-plus-1', inputs: [x], outDtype: 'float32', expr: 'a * a + 1.0' });
+ * import { mapElementwise, type WebGPUBackend } from '@tensorgrad/backend-webgpu';
+ * import type { Kernel } from '@tensorgrad/tensor/backend';
+ * // a kernel: y = x * x + 1
+ * const sqPlus1: Kernel<'square', WebGPUBackend> = (ctx, x) =>
+ *   mapElementwise(ctx.backend, { name: 'sq-plus-1', inputs: [x], outDtype: ctx.dtype, expr: 'a * a + 1.0' });
  * ```
  */
-export function mapElementwise(spec: ElementwiseSpec): KernelResult {
+export function mapElementwise(gpu: WebGPUBackend, spec: ElementwiseSpec): KernelResult {
   const first = spec.inputs[0];
   if (!first) throw new Error(`webgpu: element-wise kernel '${spec.name}' needs at least one input`);
-  const gpu = gpuOf(first);
   const shape = first.shape;
   const out = gpu.allocOutput(spec.outDtype, shapeSize(shape));
   record(gpu, spec, shape, out, contiguousLayout(shape));
@@ -105,16 +107,18 @@ export function mapElementwise(spec: ElementwiseSpec): KernelResult {
 }
 
 /**
- * Computes an element-wise kernel into an existing (possibly strided) view `dst` of the inputs'
- * shape, e.g. `copy_`. `dst`'s storage must not be one of the inputs' (copy through a temporary).
+ * Computes an element-wise kernel on `gpu` into an existing (possibly strided) view `dst` of the
+ * inputs' shape, e.g. `copy_`. `dst`'s storage must not be one of the inputs' (copy through a
+ * temporary).
  *
  * @example
  * ```ts
- * import { mapInto } from '@tensorgrad/backend-webgpu';
- * import type { KernelTensor } from '@tensorgrad/tensor';
- * const fillFrom = (dst: KernelTensor, src: KernelTensor) => mapInto(dst, { name: 'copy', inputs: [src], outDtype: dst.dtype, expr: 'a' });
+ * import { mapInto, type WebGPUBackend } from '@tensorgrad/backend-webgpu';
+ * import type { KernelTensor } from '@tensorgrad/tensor/backend';
+ * const fillFrom = (gpu: WebGPUBackend, dst: KernelTensor, src: KernelTensor) =>
+ *   mapInto(gpu, dst, { name: 'copy', inputs: [src], outDtype: dst.dtype, expr: 'a' });
  * ```
  */
-export function mapInto(dst: KernelTensor, spec: ElementwiseSpec): void {
-  record(gpuOf(dst), spec, dst.shape, dst.handle as GpuStorage, dst);
+export function mapInto(gpu: WebGPUBackend, dst: KernelTensor, spec: ElementwiseSpec): void {
+  record(gpu, spec, dst.shape, dst.handle as GpuStorage, dst);
 }

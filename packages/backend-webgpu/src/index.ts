@@ -11,7 +11,6 @@ import { WebGPUBackend } from './backend.js';
 
 export {
   WebGPUBackend,
-  gpuOf,
   type GpuStorage,
   type Program,
   type ProgramSource,

@@ -14,8 +14,9 @@
  * `max`/`min` carry (value, index) pairs: NaN beats everything (the first NaN wins), ties keep the
  * smaller index, exactly as the CPU kernel's sequential scan.
  */
-import { shapeSize, type DType, type KernelResult, type KernelTensor } from '@tensorgrad/tensor';
-import { gpuOf, type GpuStorage, type WebGPUBackend } from './backend.js';
+import { shapeSize, type DType, type Shape } from '@tensorgrad/tensor';
+import type { KernelResult, KernelTensor } from '@tensorgrad/tensor/backend';
+import type { GpuStorage, WebGPUBackend } from './backend.js';
 import { linearIndexing, type LinearIndexing } from './indexing.js';
 import { wgslType } from './wgsl.js';
 
@@ -26,7 +27,6 @@ const EMPTY = 0xffffffff;
 type Fold = 'sum' | 'max' | 'min';
 
 interface Plan {
-  outShape: number[];
   outer: number;
   inner: number;
   kept: LinearIndexing;
@@ -35,22 +35,19 @@ interface Plan {
   keptContiguous: boolean;
 }
 
-function plan(x: KernelTensor, dims: readonly number[], keepdim: boolean): Plan {
+function plan(x: KernelTensor, dims: readonly number[]): Plan {
   const nd = x.shape.length;
   const keptShape: number[] = [];
   const keptStrides: number[] = [];
   const redShape: number[] = [];
   const redStrides: number[] = [];
-  const outShape: number[] = [];
   for (let d = 0; d < nd; d++) {
     if (dims.includes(d)) {
       redShape.push(x.shape[d]!);
       redStrides.push(x.strides[d]!);
-      if (keepdim) outShape.push(1);
     } else {
       keptShape.push(x.shape[d]!);
       keptStrides.push(x.strides[d]!);
-      outShape.push(x.shape[d]!);
     }
   }
   const kept = linearIndexing(keptShape, [{ strides: keptStrides, offset: x.offset }]);
@@ -62,7 +59,7 @@ function plan(x: KernelTensor, dims: readonly number[], keepdim: boolean): Plan 
       break;
     }
   }
-  return { outShape, outer: shapeSize(keptShape), inner: shapeSize(redShape), kept, red, keptContiguous: innermost === 1 };
+  return { outer: shapeSize(keptShape), inner: shapeSize(redShape), kept, red, keptContiguous: innermost === 1 };
 }
 
 function foldHelpers(fold: Fold, t: string): string {
@@ -171,16 +168,15 @@ function dispatch(gpu: WebGPUBackend, v: Variant, p: Plan, chunks: number, input
   gpu.run(programFor(v, p.kept, p.red), inputs, outputs, meta, workgroups);
 }
 
-function reduce(x: KernelTensor, dims: readonly number[], keepdim: boolean, fold: Fold, outType: DType): [KernelResult, KernelResult | null] {
-  const gpu = gpuOf(x);
-  const p = plan(x, dims, keepdim);
+function reduce(gpu: WebGPUBackend, x: KernelTensor, dims: readonly number[], outShape: Shape, fold: Fold, outType: DType): [KernelResult, KernelResult | null] {
+  const p = plan(x, dims);
   const indexed = fold !== 'sum';
   const { outer, inner } = p;
   const values = gpu.allocOutput(outType, outer, { zero: inner === 0 });
   const indices = indexed ? gpu.allocOutput('int32', outer) : null;
   const result = (): [KernelResult, KernelResult | null] => [
-    { handle: values, shape: p.outShape, dtype: outType },
-    indices ? { handle: indices, shape: p.outShape, dtype: 'int32' } : null,
+    { handle: values, shape: outShape, dtype: outType },
+    indices ? { handle: indices, shape: outShape, dtype: 'int32' } : null,
   ];
   if (outer === 0) return result();
   if (inner === 0) {
@@ -213,32 +209,34 @@ function reduce(x: KernelTensor, dims: readonly number[], keepdim: boolean, fold
 }
 
 /**
- * Sums `x` over the sorted dims `dims` (int32 and bool sum to int32).
+ * Sums `x` over the sorted dims `dims` on `gpu` (int32 and bool sum to int32) into a result of
+ * `outShape` (the kernel's `ctx.shape`: the kept dims, with or without the reduced ones as 1s).
  *
  * @example
  * ```ts
- * import { reduceSum } from '@tensorgrad/backend-webgpu';
- * import type { KernelTensor } from '@tensorgrad/tensor';
- * const rowSums = (x: KernelTensor) => reduceSum(x, [1], false);
+ * import { reduceSum, type WebGPUBackend } from '@tensorgrad/backend-webgpu';
+ * import type { KernelTensor } from '@tensorgrad/tensor/backend';
+ * const rowSums = (gpu: WebGPUBackend, x: KernelTensor) => reduceSum(gpu, x, [1], [x.shape[0]!]);
  * ```
  */
-export function reduceSum(x: KernelTensor, dims: readonly number[], keepdim: boolean): KernelResult {
-  return reduce(x, dims, keepdim, 'sum', x.dtype === 'float32' ? 'float32' : 'int32')[0];
+export function reduceSum(gpu: WebGPUBackend, x: KernelTensor, dims: readonly number[], outShape: Shape): KernelResult {
+  return reduce(gpu, x, dims, outShape, 'sum', x.dtype === 'float32' ? 'float32' : 'int32')[0];
 }
 
 /**
- * `[values, indices]` of the maximum (`'max'`) or minimum along `dim`, or over all elements when
- * `dim` is null (indices into the flattened tensor).
+ * `[values, indices]` of the maximum (`'max'`) or minimum along `dim` on `gpu`, or over all
+ * elements when `dim` is null (indices into the flattened tensor), both of `outShape` (the
+ * kernel's `ctx.shape`).
  *
  * @example
  * ```ts
- * import { reduceWithIndex } from '@tensorgrad/backend-webgpu';
- * import type { KernelTensor } from '@tensorgrad/tensor';
- * const rowMax = (x: KernelTensor) => reduceWithIndex(x, 1, false, 'max');
+ * import { reduceWithIndex, type WebGPUBackend } from '@tensorgrad/backend-webgpu';
+ * import type { KernelTensor } from '@tensorgrad/tensor/backend';
+ * const rowMax = (gpu: WebGPUBackend, x: KernelTensor) => reduceWithIndex(gpu, x, 1, [x.shape[0]!], 'max');
  * ```
  */
-export function reduceWithIndex(x: KernelTensor, dim: number | null, keepdim: boolean, fold: 'max' | 'min'): [KernelResult, KernelResult] {
+export function reduceWithIndex(gpu: WebGPUBackend, x: KernelTensor, dim: number | null, outShape: Shape, fold: 'max' | 'min'): [KernelResult, KernelResult] {
   const dims = dim === null ? x.shape.map((_, d) => d) : [dim];
-  const [values, indices] = reduce(x, dims, keepdim, fold, x.dtype);
+  const [values, indices] = reduce(gpu, x, dims, outShape, fold, x.dtype);
   return [values, indices!];
 }

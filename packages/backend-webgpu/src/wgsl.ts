@@ -49,6 +49,9 @@ export function f32Bits(v: number): number {
   scratchF32[0] = v;
   return scratchU32[0]!;
 }
+// Module-level on purpose: a conversion scratch only, written and read back within one synchronous
+// f32Bits call, so no state outlives a call and instances cannot observe each other through it.
+// (Anything that counts, pools or configures lives on the WebGPUBackend instance.)
 const scratchF32 = new Float32Array(1);
 const scratchU32 = new Uint32Array(scratchF32.buffer);
 

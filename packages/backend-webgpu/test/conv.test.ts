@@ -3,7 +3,8 @@
 // and dispatch grids past the per-dimension workgroup limit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tg from '@tensorgrad/tensor';
-import { findBackend, kernelTensor, wrapResult, type Backend, type Tensor } from '@tensorgrad/tensor';
+import { findBackend, type Backend, type Tensor } from '@tensorgrad/tensor';
+import { convOutSize, fromArray, kernelTensor, runKernel, wrapResult, type ConvGeometry, type OpAttrs } from '@tensorgrad/tensor/backend';
 import '@tensorgrad/backend-cpu';
 import { webgpuOrReason } from './gpu.js';
 
@@ -51,14 +52,28 @@ function random(shape: readonly number[], seed: number): Float32Array {
 
 /** `data` as a tensor of logical shape `shape` on `b`, stored channels-last when asked. */
 function make(b: Backend, data: Float32Array, shape: readonly number[], channelsLast = false): Tensor {
-  if (!channelsLast) return tg.fromArray(b, data, [...shape], 'float32');
+  if (!channelsLast) return fromArray(b, data, [...shape], 'float32');
   const [n, c, h, w] = shape as [number, number, number, number];
   const nhwc = new Float32Array(data.length);
   for (let i = 0; i < n; i++) for (let j = 0; j < c; j++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) nhwc[((i * h + y) * w + x) * c + j] = data[((i * c + j) * h + y) * w + x]!;
-  const base = tg.fromArray(b, nhwc, [n, h, w, c], 'float32');
+  const base = fromArray(b, nhwc, [n, h, w, c], 'float32');
   const view = base.permute([0, 3, 1, 2]);
   base.dispose(); // the view keeps the storage alive
   return view;
+}
+
+type ConvAttrs = OpAttrs['conv2d'];
+
+/** What the conv2d front-end hands its kernels in `ctx.geometry` (x `[n, c, h, w]`, w `[o, c/groups, kh, kw]`). */
+function convGeometry(x: readonly number[], w: readonly number[], a: ConvAttrs): ConvGeometry {
+  const [n, c, h, wd] = x as [number, number, number, number];
+  const [o, , kh, kw] = w as [number, number, number, number];
+  const [sh, sw] = a.stride;
+  const [pt, pb, pl, pr] = a.padding;
+  const [dh, dw] = a.dilation;
+  const oh = convOutSize(h, kh, sh, pt + pb, dh);
+  const ow = convOutSize(wd, kw, sw, pl + pr, dw);
+  return { n, c, h, w: wd, o, kh, kw, oh, ow, sh, sw, pt, pb, pl, pr, dh, dw, groups: a.groups };
 }
 
 async function expectClose(actual: Tensor, expected: Tensor, label: string): Promise<void> {
@@ -92,10 +107,10 @@ describe.each(['direct', 'staged'])('webgpu convolution kernels vs cpu (%s)', (v
   });
   for (const c of cases) {
     it(c.name, async () => {
-      const attrs = {
-        stride: c.stride ?? ([1, 1] as const),
-        padding: c.padding ?? ([0, 0, 0, 0] as const),
-        dilation: c.dilation ?? ([1, 1] as const),
+      const attrs: ConvAttrs = {
+        stride: [...(c.stride ?? [1, 1])] as [number, number],
+        padding: [...(c.padding ?? [0, 0, 0, 0])] as [number, number, number, number],
+        dilation: [...(c.dilation ?? [1, 1])] as [number, number],
         groups: c.groups ?? 1,
       };
       const [n, ch, h, wd] = c.x;
@@ -113,10 +128,14 @@ describe.each(['direct', 'staged'])('webgpu convolution kernels vs cpu (%s)', (v
         const bias = c.bias ? make(be, bd, [o]) : null;
         const biasC = c.bias ? make(be, bcd, [ch]) : null;
         const g = make(be, gd, [n, o, oh, ow], c.channelsLast);
-        const k = be.kernels;
-        const y = wrapResult(be, k.conv2d!(kernelTensor(x), kernelTensor(w), bias && kernelTensor(bias), attrs));
-        const dx = wrapResult(be, k.conv2dInputGrad!(kernelTensor(g), kernelTensor(w), biasC && kernelTensor(biasC), { ...attrs, inputSize: [h, wd] }));
-        const dw = wrapResult(be, k.conv2dWeightGrad!(kernelTensor(x), kernelTensor(g), { ...attrs, kernelSize: [kh, kw] }));
+        const geometry = convGeometry(c.x, c.w, attrs);
+        const ctx = (shape: number[]) => ({ backend: be, shape, dtype: 'float32' as const, geometry });
+        const y = wrapResult(be, runKernel('conv2d', 'conv2d', ctx([n, o, oh, ow]), kernelTensor(x), kernelTensor(w), bias && kernelTensor(bias), attrs));
+        const dx = wrapResult(
+          be,
+          runKernel('conv2dInputGrad', 'conv2dInputGrad', ctx(c.x), kernelTensor(g), kernelTensor(w), biasC && kernelTensor(biasC), { ...attrs, inputSize: [h, wd] }),
+        );
+        const dw = wrapResult(be, runKernel('conv2dWeightGrad', 'conv2dWeightGrad', ctx(c.w), kernelTensor(x), kernelTensor(g), { ...attrs, kernelSize: [kh, kw] }));
         return { y, dx, dw, inputs: [x, w, g, bias, biasC] };
       };
       const before = tg.memory('webgpu').numTensors;
@@ -139,8 +158,11 @@ describe.each(['direct', 'staged'])('webgpu convolution kernels vs cpu (%s)', (v
     try {
       const xd = random([2, 2, 20, 20], 7);
       const wdata = random([5, 2, 3, 3], 8);
-      const attrs = { stride: [1, 1], padding: [1, 1, 1, 1], dilation: [1, 1], groups: 1 } as const;
-      const y = (be: Backend) => wrapResult(be, be.kernels.conv2d!(kernelTensor(make(be, xd, [2, 2, 20, 20])), kernelTensor(make(be, wdata, [5, 2, 3, 3])), null, attrs));
+      const attrs: ConvAttrs = { stride: [1, 1], padding: [1, 1, 1, 1], dilation: [1, 1], groups: 1 };
+      const geometry = convGeometry([2, 2, 20, 20], [5, 2, 3, 3], attrs);
+      const ctx = (be: Backend) => ({ backend: be, shape: [2, 5, 20, 20], dtype: 'float32' as const, geometry });
+      const y = (be: Backend) =>
+        wrapResult(be, runKernel('conv2d', 'conv2d', ctx(be), kernelTensor(make(be, xd, [2, 2, 20, 20])), kernelTensor(make(be, wdata, [5, 2, 3, 3])), null, attrs));
       await expectClose(y(b), y(cpu), 'conv2d with a 2-D grid');
     } finally {
       b.maxWorkgroupsPerDimension = saved;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromArray, memory, type Tensor } from '@tensorgrad/tensor';
+import { memory, type Tensor } from '@tensorgrad/tensor';
+import { fromArray } from '@tensorgrad/tensor/backend';
 import '@tensorgrad/backend-cpu';
 import { webgpuOrReason } from './gpu.js';
 

@@ -5,7 +5,8 @@
 // fused Adam update against the op-by-op one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tg from '@tensorgrad/tensor';
-import { findBackend, kernelTensor, wrapResult, type Backend, type DType, type Tensor } from '@tensorgrad/tensor';
+import { findBackend, type Backend, type DType, type Tensor } from '@tensorgrad/tensor';
+import { contiguousStrides, fromArray, kernelTensor, poolOutSize, runKernel, wrapResult, type OpAttrs } from '@tensorgrad/tensor/backend';
 import '@tensorgrad/backend-cpu';
 import { webgpuOrReason } from './gpu.js';
 
@@ -25,12 +26,12 @@ class Maker {
   /** `data` (row-major for `shape`) as a tensor; `permuted` stores it with reversed dims and returns the permuted view. */
   t(data: ArrayLike<number>, shape: number[], dtype: DType = 'float32', permuted = false): Tensor {
     const arr = dtype === 'float32' ? Float32Array.from(data) : dtype === 'int32' ? Int32Array.from(data) : Uint8Array.from(data);
-    if (!permuted) return this.keep(tg.fromArray(this.be, arr, shape, dtype));
+    if (!permuted) return this.keep(fromArray(this.be, arr, shape, dtype));
     const rev = [...shape].reverse();
     const stored = new (arr.constructor as new (n: number) => typeof arr)(arr.length);
     const n = shape.length;
-    const strides = tg.contiguousStrides(shape);
-    const revStrides = tg.contiguousStrides(rev);
+    const strides = contiguousStrides(shape);
+    const revStrides = contiguousStrides(rev);
     for (let i = 0; i < arr.length; i++) {
       let rem = i;
       let o = 0;
@@ -41,7 +42,7 @@ class Maker {
       }
       stored[o] = arr[i]!;
     }
-    const base = this.keep(tg.fromArray(this.be, stored, rev, dtype));
+    const base = this.keep(fromArray(this.be, stored, rev, dtype));
     return this.keep(base.permute(rev.map((_, d) => n - 1 - d)));
   }
   dispose(): void {
@@ -91,8 +92,14 @@ async function same(label: string, f: (m: Maker, be: Backend) => Tensor[], rtol?
   expect(tg.memory('webgpu').numTensors, `${label}: tensors leaked`).toBe(before);
 }
 
-function maxPoolBoth(be: Backend, x: Tensor, attrs: Parameters<NonNullable<Backend['kernels']['maxPool2d']>>[1]): Tensor[] {
-  const [v, i] = be.kernels.maxPool2d!(kernelTensor(x), attrs);
+/** The `maxPool2d` kernel of `be`, called as the front-end calls it (with the window geometry in `ctx`). */
+function maxPoolBoth(be: Backend, x: Tensor, attrs: OpAttrs['maxPool2d']): Tensor[] {
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  const { kernelSize: [kh, kw], stride: [sh, sw], padding: [ph, pw], dilation: [dh, dw], ceilMode } = attrs;
+  const oh = poolOutSize(h, kh, sh, ph, dh, ceilMode);
+  const ow = poolOutSize(w, kw, sw, pw, dw, ceilMode);
+  const geometry = { n, c, h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw };
+  const [v, i] = runKernel('maxPool2d', 'maxPool2d', { backend: be, shape: [n, c, oh, ow], dtype: x.dtype, geometry }, kernelTensor(x), attrs);
   return [wrapResult(be, v), wrapResult(be, i)];
 }
 
@@ -250,10 +257,10 @@ describe('webgpu NN and indexing kernels vs cpu', () => {
           const kernel = be.kernels.adamUpdate_;
           if (!fused) delete (be.kernels as { adamUpdate_?: unknown }).adamUpdate_;
           try {
-            const p = tg.fromArray(be, Float32Array.from(p0), [n], 'float32');
+            const p = fromArray(be, Float32Array.from(p0), [n], 'float32');
             const state = [0, 1, 2].map(() => tg.zeros([n], { backend: be.name }));
             for (let step = 1; step <= grads.length; step++) {
-              const g = tg.fromArray(be, Float32Array.from(grads[step - 1]!), [n], 'float32');
+              const g = fromArray(be, Float32Array.from(grads[step - 1]!), [n], 'float32');
               tg.adamUpdate_(p, g, state[0]!, state[1]!, v.amsgrad ? state[2]! : null, {
                 lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: v.weightDecay, decoupled: v.decoupled, step, maximize: v.maximize,
               });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tg from '@tensorgrad/tensor';
-import { findBackendSync, fromArray, type Backend, type DType, type Tensor, type TypedArray } from '@tensorgrad/tensor';
+import { findBackendSync, type Backend, type DType, type Tensor, type TypedArray } from '@tensorgrad/tensor';
+import { fromArray } from '@tensorgrad/tensor/backend';
 import '@tensorgrad/backend-cpu';
 import { webgpuOrReason } from './gpu.js';
 

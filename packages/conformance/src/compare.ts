@@ -119,7 +119,8 @@ export function compareHost(actual: HostTensor, expected: HostTensor, tol: Toler
  * @example
  * ```ts
  * import { assertClose } from '@tensorgrad/conformance';
- * import { fromArray, getBackend } from '@tensorgrad/tensor';
+ * import { getBackend } from '@tensorgrad/tensor';
+ * import { fromArray } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
  * const t = fromArray(getBackend(), new Float32Array([1, 2]), [2], 'float32');
  * await assertClose(t, { shape: [2], dtype: 'float32', data: [1, 2.000001] }, { rtol: 1e-5, atol: 1e-6 }, 'x');

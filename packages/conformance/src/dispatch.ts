@@ -72,7 +72,7 @@ const special: Readonly<Record<string, Call>> = {
  * import * as tg from '@tensorgrad/tensor';
  * import { callGoldenOp } from '@tensorgrad/conformance';
  * import '@tensorgrad/backend-cpu';
- * const x = tg.fromArray(tg.getBackend(), new Float32Array([1, 2]), [2], 'float32');
+ * const x = tg.tensor([1, 2]);
  * const y = callGoldenOp(tg, 'mul', [x], { other: 2.5 }) as tg.Tensor;
  * y.dataSync(); // Float32Array [2.5, 5]
  * ```

@@ -4,7 +4,8 @@
  * momentum) in effect during each epoch.
  */
 import * as optim from '@tensorgrad/optimizers';
-import { fromArray, type Tensor } from '@tensorgrad/tensor';
+import { type Tensor } from '@tensorgrad/tensor';
+import { fromArray } from '@tensorgrad/tensor/backend';
 import { compareHost, type Tolerance } from './compare.js';
 import type { CheckContext } from './harness.js';
 

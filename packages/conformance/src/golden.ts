@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { allocArray, findBackendSync, fromArray, type Backend, type DType, type Tensor, type TypedArray } from '@tensorgrad/tensor';
+import { allocArray, findBackendSync, type Backend, type DType, type Tensor, type TypedArray } from '@tensorgrad/tensor';
+import { fromArray } from '@tensorgrad/tensor/backend';
 
 /** One element as written in a fixture: non-finite floats are the strings `"NaN"`, `"Infinity"`, `"-Infinity"`. */
 export type GoldenScalar = number | boolean | 'NaN' | 'Infinity' | '-Infinity';

@@ -3,7 +3,8 @@
  * creates inputs (contiguous or as strided views) and disposes everything the check created, and
  * the comparison of a tensor with a float64 reference.
  */
-import { fromArray, memory, Tensor, type Backend, type DType } from '@tensorgrad/tensor';
+import { memory, Tensor, type Backend, type DType } from '@tensorgrad/tensor';
+import { fromArray } from '@tensorgrad/tensor/backend';
 import { compareHost, toleranceFor, type Tolerance, type ToleranceKind } from './compare.js';
 import { build, at, type Nd } from './reference.js';
 

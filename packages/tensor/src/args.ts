@@ -15,7 +15,7 @@ export interface ReduceOptions {
  *
  * @example
  * ```ts
- * import { parseReduceArgs } from '@tensorgrad/tensor';
+ * import { parseReduceArgs } from '@tensorgrad/tensor/backend';
  * parseReduceArgs('sum', 3, [-1]); // { dim: [2], keepdim: false, all: false }
  * ```
  */
@@ -53,7 +53,7 @@ export function parseReduceArgs(
  *
  * @example
  * ```ts
- * import { parseShapeArgs } from '@tensorgrad/tensor';
+ * import { parseShapeArgs } from '@tensorgrad/tensor/backend';
  * parseShapeArgs('view', 'shape', [2, -1]); // [2, -1]
  * ```
  */
@@ -75,7 +75,8 @@ export function parseShapeArgs(op: string, key: string, args: readonly unknown[]
  *
  * @example
  * ```ts
- * import { splitOptionalTensors, tensor } from '@tensorgrad/tensor';
+ * import { tensor } from '@tensorgrad/tensor';
+ * import { splitOptionalTensors } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
  * const w = tensor([1, 2]);
  * const { tensors, options } = splitOptionalTensors('layerNorm', [w, null, { eps: 1e-3 }], ['weight', 'bias']);

@@ -4,7 +4,7 @@
  * recorded and `backward()` explains what to import.
  */
 import type { DType } from './dtype.js';
-import type { OpAttrs, OpName } from './op-registry.js';
+import type { OpAttrs, RecordedOpName } from './op-registry.js';
 import type { Shape } from './shape.js';
 import type { Tensor } from './tensor.js';
 
@@ -105,7 +105,7 @@ export interface InputMeta {
  * y.gradFn?.displayName; // 'MulBackward'
  * ```
  */
-export class GradNode<N extends OpName = OpName> {
+export class GradNode<N extends RecordedOpName = RecordedOpName> {
   /** Live tensors (user-facing outputs) and downstream nodes that reference this node. */
   refs = 0;
   /** Set once the saved tensors were released (after a backward without `retainGraph`). */
@@ -166,7 +166,7 @@ export interface BackwardOptions {
 /** The hooks `@tensorgrad/autodiff` installs into the tensor package. */
 export interface AutogradHooks {
   /** What each op's rule needs saved; `null` for non-differentiable ops (nothing is recorded). */
-  saveSpec(name: OpName): SaveSpec | null;
+  saveSpec(name: RecordedOpName): SaveSpec | null;
   /** Runs backward from `root`. */
   backward(root: Tensor, gradient: Tensor | undefined, options: BackwardOptions): void;
 }
@@ -178,7 +178,7 @@ let hooks: AutogradHooks | null = null;
  *
  * @example
  * ```ts
- * import { autogradHooks } from '@tensorgrad/tensor';
+ * import { autogradHooks } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/autodiff';
  * autogradHooks() !== null; // true
  * ```
@@ -192,7 +192,7 @@ export function installAutograd(h: AutogradHooks): void {
  *
  * @example
  * ```ts
- * import { autogradHooks } from '@tensorgrad/tensor';
+ * import { autogradHooks } from '@tensorgrad/tensor/backend';
  * const enabled = autogradHooks() !== null;
  * ```
  */

@@ -1,142 +1,5 @@
 import type { DType, TypedArray } from './dtype.js';
-import type { Shape } from './shape.js';
-
-/** An opaque handle to a backend's storage (a typed array on `cpu`, a GPU buffer on `webgpu`, …). */
-export type StorageHandle = object;
-
-/**
- * A tensor as a kernel sees it: storage, logical shape, element strides and offset. Kernels must
- * honour `strides`/`offset` (views are never copied before dispatch); a stride of 0 means the
- * dimension is broadcast.
- */
-export interface KernelTensor {
-  readonly handle: StorageHandle;
-  readonly shape: Shape;
-  readonly strides: readonly number[];
-  readonly offset: number;
-  readonly dtype: DType;
-}
-
-/** A kernel's output: freshly allocated, contiguous storage on the same backend. */
-export interface KernelResult {
-  readonly handle: StorageHandle;
-  readonly shape: Shape;
-  readonly dtype: DType;
-}
-
-/** A kernel of one tensor and attributes `A`. */
-export type Unary<A = Record<string, never>> = (x: KernelTensor, attrs: A) => KernelResult;
-/** A kernel of two operands that already have the output shape (broadcast through strides) and the same dtype. */
-export type Binary = (a: KernelTensor, b: KernelTensor) => KernelResult;
-
-/**
- * The kernel signatures, keyed by op name (the same name as the front-end and the gradient rule).
- * Front-ends validate arguments, promote dtypes and broadcast before calling a kernel, so kernels
- * only compute.
- */
-export interface KernelMap {
-  add: Binary;
-  sub: Binary;
-  mul: Binary;
-  /** Floating-point operands only (the front-end casts integers for true division). */
-  div: Binary;
-  pow: Binary;
-  /** Comparisons return `bool` tensors. */
-  eq: Binary;
-  ne: Binary;
-  lt: Binary;
-  le: Binary;
-  gt: Binary;
-  ge: Binary;
-  neg: Unary;
-  abs: Unary;
-  exp: Unary;
-  log: Unary;
-  sqrt: Unary;
-  square: Unary;
-  sin: Unary;
-  cos: Unary;
-  tanh: Unary;
-  sigmoid: Unary;
-  relu: Unary;
-  sign: Unary;
-  leakyRelu: Unary<{ negativeSlope: number }>;
-  gelu: Unary<{ approximate: 'none' | 'tanh' }>;
-  clamp: Unary<{ min: number | null; max: number | null }>;
-  /** `dim`: normalised, sorted, non-empty list of reduced dims. int32/bool sum to int32. */
-  sum: Unary<{ dim: readonly number[]; keepdim: boolean }>;
-  /** `dim: null` reduces all elements (indices into the flattened tensor); first occurrence wins ties. NaN propagates. */
-  max: (x: KernelTensor, attrs: { dim: number | null; keepdim: boolean }) => [KernelResult, KernelResult];
-  min: (x: KernelTensor, attrs: { dim: number | null; keepdim: boolean }) => [KernelResult, KernelResult];
-  argmax: Unary<{ dim: number | null; keepdim: boolean }>;
-  argmin: Unary<{ dim: number | null; keepdim: boolean }>;
-  /** Batched product: `a` is `[B, M, K]`, `b` is `[B, K, N]` (any strides, batch stride may be 0). */
-  matmul: Binary;
-  softmax: Unary<{ dim: number }>;
-  logSoftmax: Unary<{ dim: number }>;
-  /** A contiguous copy of a (possibly strided) view. */
-  contiguous: Unary;
-  /** Conversion to another dtype (float → int truncates toward zero; → bool is `!= 0`). */
-  to: Unary<{ dtype: DType }>;
-  /** All inputs have the same dtype and rank, equal sizes except along `dim`. */
-  cat: (xs: readonly KernelTensor[], attrs: { dim: number }) => KernelResult;
-  /** `cond` is bool; all three already have the output shape; `x`, `y` share a dtype. */
-  where: (cond: KernelTensor, x: KernelTensor, y: KernelTensor) => KernelResult;
-  /** `mask` is bool, already broadcast to `x`'s shape. */
-  maskedFill: (x: KernelTensor, mask: KernelTensor, attrs: { value: number }) => KernelResult;
-  /** `index` is int32 with in-range values (checked by the front-end). */
-  gather: (x: KernelTensor, index: KernelTensor, attrs: { dim: number }) => KernelResult;
-  /** Out-of-place `x.scatter_add(dim, index, src)`. */
-  scatterAdd: (x: KernelTensor, index: KernelTensor, src: KernelTensor, attrs: { dim: number }) => KernelResult;
-  indexSelect: (x: KernelTensor, index: KernelTensor, attrs: { dim: number }) => KernelResult;
-  /** int32 input with values in `[0, numClasses)`; int32 output `[..., numClasses]`. */
-  oneHot: Unary<{ numClasses: number }>;
-  /** Constant padding; `pad` in PyTorch order (last dim first), negative values crop. */
-  pad: Unary<{ pad: readonly number[]; value: number }>;
-  /** Writes `src` (already broadcast to `dst`'s shape, same dtype) into the strided view `dst`. */
-  copy_: (dst: KernelTensor, src: KernelTensor) => void;
-  /**
-   * One fused Adam/AdamW step, in place (see `adamUpdate_`): all tensors contiguous, of the
-   * parameter's shape and floating dtype; `maxExpAvgSq` is given for AMSGrad. Optional: without
-   * it the front-end runs the update as separate ops.
-   */
-  adamUpdate_: (
-    param: KernelTensor,
-    grad: KernelTensor,
-    expAvg: KernelTensor,
-    expAvgSq: KernelTensor,
-    maxExpAvgSq: KernelTensor | null,
-    attrs: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean; step: number; maximize: boolean },
-  ) => void;
-  // neural-network ops: convolution and pooling
-  /**
-   * 2-D convolution of `x` `[N, C, H, W]` with `w` `[O, C/groups, kH, kW]` plus an optional `bias`
-   * `[O]`; `padding` is `[top, bottom, left, right]`. Float dtypes only.
-   */
-  conv2d: (x: KernelTensor, w: KernelTensor, bias: KernelTensor | null, attrs: { stride: readonly [number, number]; padding: readonly [number, number, number, number]; dilation: readonly [number, number]; groups: number }) => KernelResult;
-  /**
-   * The adjoint of `conv2d` with respect to its input (col2im of `wᵀ·g`): `g` `[N, O, Ho, Wo]`,
-   * `w` `[O, C/groups, kH, kW]` → `[N, C, ...inputSize]`, plus an optional per-channel `bias` `[C]`
-   * (this is also `convTranspose2d`).
-   */
-  conv2dInputGrad: (g: KernelTensor, w: KernelTensor, bias: KernelTensor | null, attrs: { stride: readonly [number, number]; padding: readonly [number, number, number, number]; dilation: readonly [number, number]; groups: number } & { inputSize: readonly [number, number] }) => KernelResult;
-  /** The gradient of `conv2d` with respect to its weight: `x` `[N, C, H, W]`, `g` `[N, O, Ho, Wo]` → `[O, C/groups, ...kernelSize]`. */
-  conv2dWeightGrad: (x: KernelTensor, g: KernelTensor, attrs: { stride: readonly [number, number]; padding: readonly [number, number, number, number]; dilation: readonly [number, number]; groups: number } & { kernelSize: readonly [number, number] }) => KernelResult;
-  /** Max pooling of `[N, C, H, W]`: `[values, indices]`, indices int32 into each `H·W` plane (PyTorch's `return_indices`). */
-  maxPool2d: (x: KernelTensor, attrs: { kernelSize: readonly [number, number]; stride: readonly [number, number]; padding: readonly [number, number]; ceilMode: boolean } & { dilation: readonly [number, number] }) => [KernelResult, KernelResult];
-  /** Average pooling of `[N, C, H, W]` (PyTorch's window clipping and divisor rules). */
-  avgPool2d: Unary<{ kernelSize: readonly [number, number]; stride: readonly [number, number]; padding: readonly [number, number]; ceilMode: boolean; countIncludePad: boolean; divisorOverride: number | null }>;
-  /** The adjoint of `avgPool2d`: `g` `[N, C, Ho, Wo]` → `[N, C, ...inputSize]`. */
-  avgPool2dBackward: Unary<{ kernelSize: readonly [number, number]; stride: readonly [number, number]; padding: readonly [number, number]; ceilMode: boolean; countIncludePad: boolean; divisorOverride: number | null } & { inputSize: readonly [number, number] }>;
-  /** Adaptive average pooling of `[N, C, H, W]` to `[N, C, ...outputSize]`. */
-  adaptiveAvgPool2d: Unary<{ outputSize: readonly [number, number] }>;
-  /** The adjoint of `adaptiveAvgPool2d`: `g` `[N, C, Ho, Wo]` → `[N, C, ...inputSize]`. */
-  adaptiveAvgPool2dBackward: Unary<{ inputSize: readonly [number, number] }>;
-  // neural-network ops: normalisation, dropout, interpolation
-}
-
-/** Kernel names (a subset of op names plus the in-place kernels `copy_` and `adamUpdate_`). */
-export type KernelName = keyof KernelMap;
+import type { KernelMap, StorageHandle } from './kernel.js';
 
 /** Live tensors and bytes held by a backend. */
 export interface MemoryInfo {
@@ -160,9 +23,13 @@ export interface Backend {
   readSync?(handle: StorageHandle): TypedArray;
   /** Frees storage. */
   free(handle: StorageHandle): void;
-  /** Kernels this backend implements. */
+  /**
+   * Kernels this backend implements, by op name; each is called as `kernel(ctx, ...inputs, attrs)`
+   * with `ctx.backend` this instance (see `KernelMap` in `@tensorgrad/tensor/backend`). Ops whose
+   * kernel is missing fall back to a decomposition or throw `NotSupportedError`.
+   */
   readonly kernels: Partial<KernelMap>;
-  /** Storage buffers and bytes currently allocated. */
+  /** Storage buffers and bytes currently allocated by this instance. */
   memory(): MemoryInfo;
   /** Releases everything the backend holds. */
   dispose(): void;

@@ -3,11 +3,12 @@
  * clear error when it is missing, dtype promotion, broadcasting through strides, and recording
  * on the autodiff tape. Op files in `ops/` use these; users normally don't.
  */
-import type { Backend, KernelMap, KernelName, KernelResult, KernelTensor } from './backend.js';
+import type { Backend } from './backend.js';
 import { getBackend } from './backend.js';
+import type { BinaryKernelName, Kernel, KernelArgs, KernelContext, KernelName, KernelOutput, KernelResult, KernelTensor, UnaryKernelName } from './kernel.js';
 import { GradNode, autogradHooks, isGradEnabled, noGrad, type InputMeta } from './autograd-core.js';
 import { isFloating, promoteTypes, promoteWithScalar, allocArray, type DType, type TypedArray } from './dtype.js';
-import type { OpAttrs, OpName } from './op-registry.js';
+import type { OpAttrs, RecordedOpName } from './op-registry.js';
 import { broadcastShapes, broadcastStrides, formatShape, type Shape } from './shape.js';
 import { tidy } from './scope.js';
 import { NotSupportedError } from './not-supported.js';
@@ -29,7 +30,8 @@ function describe(x: unknown): string {
  *
  * @example
  * ```ts
- * import { assertTensor, tensor } from '@tensorgrad/tensor';
+ * import { tensor } from '@tensorgrad/tensor';
+ * import { assertTensor } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
  * assertTensor('myOp', tensor([1]), 'input');
  * ```
@@ -45,7 +47,8 @@ export function assertTensor(op: string, x: unknown, name = 'input'): asserts x 
  *
  * @example
  * ```ts
- * import { sameBackend, tensor } from '@tensorgrad/tensor';
+ * import { tensor } from '@tensorgrad/tensor';
+ * import { sameBackend } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
  * sameBackend('add', [tensor([1]), tensor([2])]).name; // 'cpu'
  * ```
@@ -71,17 +74,18 @@ export function sameBackend(op: string, tensors: readonly (Tensor | null | undef
 }
 
 /**
- * The kernel `name` of `backend`, or an error naming the op, dtype and backend when the backend
- * has none.
+ * The kernel `name` of `backend`, or a {@link NotSupportedError} naming the op, the dtype and the
+ * backend when the backend cannot store `dtype` or has no such kernel.
  *
  * @example
  * ```ts
- * import { kernelFor, getBackend } from '@tensorgrad/tensor';
+ * import { getBackend } from '@tensorgrad/tensor';
+ * import { kernelFor } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
  * typeof kernelFor('add', getBackend(), 'add', 'float32'); // 'function'
  * ```
  */
-export function kernelFor<K extends KernelName>(op: string, backend: Backend, name: K, dtype: DType): NonNullable<KernelMap[K]> {
+export function kernelFor<K extends KernelName>(op: string, backend: Backend, name: K, dtype: DType): Kernel<K> {
   if (!backend.dtypes.includes(dtype)) {
     throw new NotSupportedError(
       op,
@@ -91,7 +95,7 @@ export function kernelFor<K extends KernelName>(op: string, backend: Backend, na
         `convert the tensor with .to(dtype) or use another backend`,
     );
   }
-  const k = backend.kernels[name];
+  const k: Kernel<K> | undefined = backend.kernels[name];
   if (!k) {
     throw new NotSupportedError(
       op,
@@ -100,7 +104,28 @@ export function kernelFor<K extends KernelName>(op: string, backend: Backend, na
       `${op}: not supported yet on backend '${backend.name}' for dtype ${dtype}: the backend has no '${name}' kernel and the op has no decomposition`,
     );
   }
-  return k as NonNullable<KernelMap[K]>;
+  return k;
+}
+
+/**
+ * Runs kernel `name` of `ctx.backend` as `kernel(ctx, ...args)`: the one way front-ends call
+ * kernels. `ctx` holds what the front-end computed (output shape and dtype, conv/pool geometry);
+ * a backend that cannot store `ctx.dtype` or lacks the kernel gives a {@link NotSupportedError}
+ * naming `op`.
+ *
+ * @example
+ * ```ts
+ * import { getBackend, tensor } from '@tensorgrad/tensor';
+ * import { runKernel, kernelTensor, wrapResult } from '@tensorgrad/tensor/backend';
+ * import '@tensorgrad/backend-cpu';
+ * const backend = getBackend();
+ * const x = tensor([1, -2]);
+ * const r = runKernel('abs', 'abs', { backend, shape: x.shape, dtype: x.dtype }, kernelTensor(x), {});
+ * await wrapResult(backend, r).array(); // [1, 2]
+ * ```
+ */
+export function runKernel<K extends KernelName>(op: string, name: K, ctx: KernelContext<K>, ...args: KernelArgs<K>): KernelOutput<K> {
+  return kernelFor(op, ctx.backend, name, ctx.dtype)(ctx, ...args);
 }
 
 /**
@@ -108,7 +133,8 @@ export function kernelFor<K extends KernelName>(op: string, backend: Backend, na
  *
  * @example
  * ```ts
- * import { kernelTensor, tensor } from '@tensorgrad/tensor';
+ * import { tensor } from '@tensorgrad/tensor';
+ * import { kernelTensor } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
  * kernelTensor(tensor([[1], [2]]), [2, 3]).strides; // [1, 0]
  * ```
@@ -128,11 +154,12 @@ export function kernelTensor(t: Tensor, shape?: Shape): KernelTensor {
  *
  * @example
  * ```ts
- * import { wrapResult, kernelTensor, getBackend, tensor } from '@tensorgrad/tensor';
+ * import { getBackend, tensor } from '@tensorgrad/tensor';
+ * import { wrapResult, kernelTensor } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
  * const b = getBackend();
  * const x = tensor([1, -2]);
- * const y = wrapResult(b, b.kernels.abs!(kernelTensor(x), {}));
+ * const y = wrapResult(b, b.kernels.abs!({ backend: b, shape: x.shape, dtype: x.dtype }, kernelTensor(x), {}));
  * ```
  */
 export function wrapResult(backend: Backend, r: KernelResult, internal = false): Tensor {
@@ -147,7 +174,8 @@ export function wrapResult(backend: Backend, r: KernelResult, internal = false):
  *
  * @example
  * ```ts
- * import { fromArray, getBackend } from '@tensorgrad/tensor';
+ * import { getBackend } from '@tensorgrad/tensor';
+ * import { fromArray } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
  * const t = fromArray(getBackend(), new Float32Array([1, 2, 3, 4]), [2, 2], 'float32');
  * ```
@@ -168,7 +196,8 @@ export function fromArray(backend: Backend, data: TypedArray, shape: Shape, dtyp
  *
  * @example
  * ```ts
- * import { scalarTensor, getBackend } from '@tensorgrad/tensor';
+ * import { getBackend } from '@tensorgrad/tensor';
+ * import { scalarTensor } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
  * const two = scalarTensor(2, 'float32', getBackend());
  * ```
@@ -185,7 +214,8 @@ export function scalarTensor(value: number | boolean, dtype: DType, backend: Bac
  *
  * @example
  * ```ts
- * import { castUntracked, tensor } from '@tensorgrad/tensor';
+ * import { tensor } from '@tensorgrad/tensor';
+ * import { castUntracked } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
  * const x = tensor([1, 2], { dtype: 'int32' });
  * const f = castUntracked('exp', x, 'float32');
@@ -195,7 +225,7 @@ export function scalarTensor(value: number | boolean, dtype: DType, backend: Bac
 export function castUntracked(op: string, t: Tensor, dtype: DType): Tensor {
   if (t.dtype === dtype) return t;
   const b = t.backendInstance;
-  return wrapResult(b, kernelFor(op, b, 'to', t.dtype)(kernelTensor(t), { dtype }));
+  return wrapResult(b, runKernel(op, 'to', { backend: b, shape: t.shape, dtype }, kernelTensor(t), { dtype }));
 }
 
 function wants(spec: boolean | readonly number[], i: number): boolean {
@@ -209,7 +239,8 @@ function wants(spec: boolean | readonly number[], i: number): boolean {
  *
  * @example
  * ```ts
- * import { record, tensor, noGrad } from '@tensorgrad/tensor';
+ * import { tensor, noGrad } from '@tensorgrad/tensor';
+ * import { record } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
  * import '@tensorgrad/autodiff';
  * const x = tensor([1, 2], { requiresGrad: true });
@@ -218,7 +249,7 @@ function wants(spec: boolean | readonly number[], i: number): boolean {
  * y.gradFn?.name; // 'neg'
  * ```
  */
-export function record<N extends OpName>(
+export function record<N extends RecordedOpName>(
   name: N,
   inputs: readonly (Tensor | null | undefined)[],
   attrs: OpAttrs[N],
@@ -254,7 +285,8 @@ export function record<N extends OpName>(
  *
  * @example
  * ```ts
- * import { decompose, tensor } from '@tensorgrad/tensor';
+ * import { tensor } from '@tensorgrad/tensor';
+ * import { decompose } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
  * const x = tensor([1, 2, 3]);
  * const m = decompose(() => x.sum().div(3));
@@ -277,12 +309,13 @@ export interface UnaryOptions {
  *
  * @example
  * ```ts
- * import { unaryOp, tensor } from '@tensorgrad/tensor';
+ * import { tensor } from '@tensorgrad/tensor';
+ * import { unaryOp } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
  * const y = unaryOp('exp', tensor([0, 1]), {}, { promoteToFloat: true });
  * ```
  */
-export function unaryOp<N extends OpName & KernelName>(
+export function unaryOp<N extends RecordedOpName & UnaryKernelName>(
   name: N,
   x: Tensor,
   attrs: OpAttrs[N],
@@ -296,8 +329,8 @@ export function unaryOp<N extends OpName & KernelName>(
   const dtype = options.promoteToFloat && !isFloating(x.dtype) ? 'float32' : x.dtype;
   const src = castUntracked(name, x, dtype);
   try {
-    const kernel = kernelFor(name, backend, name, dtype) as unknown as (x: KernelTensor, a: OpAttrs[N]) => KernelResult;
-    const out = wrapResult(backend, kernel(kernelTensor(src), attrs));
+    const kernel = kernelFor<UnaryKernelName>(name, backend, name, dtype);
+    const out = wrapResult(backend, kernel({ backend, shape: x.shape, dtype }, kernelTensor(src), attrs));
     record(name, [x], attrs, [out]);
     return out;
   } finally {
@@ -313,7 +346,8 @@ export type BinaryKind = 'arith' | 'div' | 'compare';
  *
  * @example
  * ```ts
- * import { resultTypeOf, tensor } from '@tensorgrad/tensor';
+ * import { tensor } from '@tensorgrad/tensor';
+ * import { resultTypeOf } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
  * resultTypeOf(tensor([1], { dtype: 'int32' }), 2.5); // 'float32'
  * ```
@@ -336,12 +370,13 @@ export function resultTypeOf(a: TensorOrScalar, b: TensorOrScalar): DType {
  *
  * @example
  * ```ts
- * import { binaryOp, tensor } from '@tensorgrad/tensor';
+ * import { tensor } from '@tensorgrad/tensor';
+ * import { binaryOp } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
  * const y = binaryOp('mul', tensor([1, 2]), 3, {}, 'arith');
  * ```
  */
-export function binaryOp<N extends OpName & KernelName>(
+export function binaryOp<N extends RecordedOpName & BinaryKernelName>(
   name: N,
   a: TensorOrScalar,
   b: TensorOrScalar,
@@ -366,8 +401,9 @@ export function binaryOp<N extends OpName & KernelName>(
   const cb = castUntracked(name, tb, computeType);
   try {
     const shape = broadcastShapes(name, ta.shape, tb.shape);
-    const kernel = kernelFor(name, backend, name, computeType) as unknown as (x: KernelTensor, y: KernelTensor) => KernelResult;
-    let out = wrapResult(backend, kernel(kernelTensor(ca, shape), kernelTensor(cb, shape)));
+    const kernel = kernelFor<BinaryKernelName>(name, backend, name, computeType);
+    const ctx = { backend, shape, dtype: kind === 'compare' ? 'bool' : computeType } as const;
+    let out = wrapResult(backend, kernel(ctx, kernelTensor(ca, shape), kernelTensor(cb, shape), attrs));
     if (kind !== 'compare' && out.dtype !== dtype) {
       const cast = castUntracked(name, out, dtype);
       out.dispose();
@@ -388,7 +424,7 @@ export function binaryOp<N extends OpName & KernelName>(
  *
  * @example
  * ```ts
- * import { shapeError } from '@tensorgrad/tensor';
+ * import { shapeError } from '@tensorgrad/tensor/backend';
  * const e = shapeError('mm', 'a 2-d tensor', [2, 3, 4]);
  * ```
  */
@@ -401,7 +437,8 @@ export function shapeError(op: string, expected: string, got: Shape, hint = ''):
  *
  * @example
  * ```ts
- * import { cloneUntracked, tensor } from '@tensorgrad/tensor';
+ * import { tensor } from '@tensorgrad/tensor';
+ * import { cloneUntracked } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
  * const c = cloneUntracked(tensor([[1, 2], [3, 4]]).transpose(0, 1));
  * c.isContiguous(); // true
@@ -410,5 +447,5 @@ export function shapeError(op: string, expected: string, got: Shape, hint = ''):
  */
 export function cloneUntracked(t: Tensor): Tensor {
   const b = t.backendInstance;
-  return wrapResult(b, kernelFor('clone', b, 'contiguous', t.dtype)(kernelTensor(t), {}), true);
+  return wrapResult(b, runKernel('clone', 'contiguous', { backend: b, shape: t.shape, dtype: t.dtype }, kernelTensor(t), {}), true);
 }

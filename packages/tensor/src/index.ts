@@ -1,23 +1,21 @@
 /**
  * `@tensorgrad/tensor`: the Tensor class, dtypes and shapes, every op front-end, the backend
- * contract and registry, and memory scopes.
+ * registry and memory scopes. What only backend and op authors need (the kernel contract, the
+ * engine, the autodiff hooks) is in `@tensorgrad/tensor/backend`.
  *
  * @packageDocumentation
  */
 export * from './dtype.js';
-export * from './shape.js';
+export { type Shape, shapeSize, formatShape, shapesEqual, broadcastShapes } from './shape.js';
 export * from './backend.js';
-export * from './op-registry.js';
-export { Storage } from './storage.js';
 export { Tensor, type NestedArray } from './tensor.js';
-export * from './autograd-core.js';
+export { isGradEnabled, setGradEnabled, noGrad, enableGrad, type BackwardOptions } from './autograd-core.js';
 export { tidy, keep, adopt, memory, setDebugMode } from './scope.js';
-export * from './engine.js';
+export type { TensorOrScalar } from './engine.js';
 export * from './not-supported.js';
-export * from './args.js';
+export type { ReduceOptions } from './args.js';
 export { formatTensor } from './format.js';
 export type { IntPair } from './ops/conv-args.js';
-export { convOutSize, poolOutSize } from './ops/conv-args.js';
 export * from './random.js';
 export * from './ops/add.js';
 export * from './ops/sub.js';

@@ -4,14 +4,16 @@
  * type over these names, so adding an op here without a rule fails `tsc`.
  */
 import type { DType } from './dtype.js';
+import type { AdamUpdateOptions } from './inplace/adam-update_.js';
 
 /** The attributes of an op that takes none. */
 export type NoAttrs = Record<string, never>;
 
 /** Normalised attributes of each op, keyed by op name. */
 export interface OpAttrs {
-  add: { alpha: number };
-  sub: { alpha: number };
+  /** `alpha` is applied by the front-end (`other * alpha`), so the op records none. */
+  add: NoAttrs;
+  sub: NoAttrs;
   mul: NoAttrs;
   div: NoAttrs;
   pow: NoAttrs;
@@ -87,7 +89,16 @@ export interface OpAttrs {
   layerNorm: { normalizedShape: number[]; eps: number };
   dropout: { p: number };
   interpolate: { size: number[]; mode: 'nearest' | 'linear' | 'bilinear'; alignCorners: boolean };
+  // in-place ops (never recorded on the tape; kernels of the same name)
+  copy_: NoAttrs;
+  adamUpdate_: AdamUpdateOptions;
 }
+
+/** The in-place ops: they write into an existing tensor and are never recorded on the tape. */
+export type InPlaceOpName = 'copy_' | 'adamUpdate_';
+
+/** The ops the autodiff tape records (every op but the in-place ones). */
+export type RecordedOpName = Exclude<OpName, InPlaceOpName>;
 
 /** Every op name. */
 export type OpName = keyof OpAttrs;

@@ -21,7 +21,7 @@ export function shapeSize(shape: Shape): number {
  *
  * @example
  * ```ts
- * import { contiguousStrides } from '@tensorgrad/tensor';
+ * import { contiguousStrides } from '@tensorgrad/tensor/backend';
  * contiguousStrides([2, 3, 4]); // [12, 4, 1]
  * ```
  */
@@ -42,7 +42,7 @@ export function contiguousStrides(shape: Shape): number[] {
  *
  * @example
  * ```ts
- * import { isContiguousLayout } from '@tensorgrad/tensor';
+ * import { isContiguousLayout } from '@tensorgrad/tensor/backend';
  * isContiguousLayout([2, 3], [3, 1]); // true
  * isContiguousLayout([2, 3], [1, 2]); // false
  * ```
@@ -64,7 +64,7 @@ export function isContiguousLayout(shape: Shape, strides: readonly number[]): bo
  *
  * @example
  * ```ts
- * import { stridedOffsets } from '@tensorgrad/tensor';
+ * import { stridedOffsets } from '@tensorgrad/tensor/backend';
  * Array.from(stridedOffsets([2, 2], [1, 2], 0)); // [0, 2, 1, 3]
  * ```
  */
@@ -133,7 +133,7 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
  *
  * @example
  * ```ts
- * import { normalizeDim } from '@tensorgrad/tensor';
+ * import { normalizeDim } from '@tensorgrad/tensor/backend';
  * normalizeDim('sum', -1, 3); // 2
  * ```
  */
@@ -180,7 +180,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
  *
  * @example
  * ```ts
- * import { broadcastStrides } from '@tensorgrad/tensor';
+ * import { broadcastStrides } from '@tensorgrad/tensor/backend';
  * broadcastStrides([3, 1], [1, 1], [3, 4]); // [1, 0]
  * ```
  */
@@ -190,5 +190,28 @@ export function broadcastStrides(shape: Shape, strides: readonly number[], targe
   for (let i = 0; i < shape.length; i++) {
     out[i + off] = shape[i] === 1 && target[i + off] !== 1 ? 0 : strides[i]!;
   }
+  return out;
+}
+
+/**
+ * The shape of a reduction of `shape` over `dim` (one dim, a list, or `null` for all dims): the
+ * reduced dims are dropped, or kept with size 1 when `keepdim` (a full reduction without
+ * `keepdim` is 0-d).
+ *
+ * @example
+ * ```ts
+ * import { reducedShape } from '@tensorgrad/tensor/backend';
+ * reducedShape([2, 3, 4], [1], false); // [2, 4]
+ * reducedShape([2, 3, 4], 2, true); // [2, 3, 1]
+ * reducedShape([2, 3], null, false); // []
+ * ```
+ */
+export function reducedShape(shape: Shape, dim: number | readonly number[] | null, keepdim: boolean): number[] {
+  const dims = dim === null ? null : typeof dim === 'number' ? [dim] : dim;
+  const out: number[] = [];
+  shape.forEach((size, i) => {
+    if (dims !== null && !dims.includes(i)) out.push(size);
+    else if (keepdim) out.push(1);
+  });
   return out;
 }

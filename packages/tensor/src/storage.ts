@@ -1,4 +1,5 @@
-import type { Backend, StorageHandle } from './backend.js';
+import type { Backend } from './backend.js';
+import type { StorageHandle } from './kernel.js';
 import type { DType } from './dtype.js';
 
 /**

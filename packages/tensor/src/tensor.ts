@@ -172,9 +172,11 @@ export class Tensor {
   private _contiguousStorage(op: string): { storage: Storage; start: number; owned: boolean } {
     this._check(op);
     if (this.isContiguous()) return { storage: this._storage, start: this._offset, owned: false };
-    const kernel = this._storage.backend.kernels.contiguous;
+    const backend = this._storage.backend;
+    const kernel = backend.kernels.contiguous;
     if (!kernel) throw new Error(`${op}: backend '${this.backend}' has no 'contiguous' kernel to read a strided view`);
     const r = kernel(
+      { backend, shape: this.shape, dtype: this.dtype },
       { handle: this._storage.handle, shape: this.shape, strides: this._strides, offset: this._offset, dtype: this.dtype },
       {},
     );

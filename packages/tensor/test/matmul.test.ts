@@ -2,18 +2,8 @@
 // transposed and strided operands, broadcast batches, int32, empty tensors), gradients against
 // the formulas dA = g·Bᵀ, dB = Aᵀ·g, error messages, and the PyTorch golden cases.
 import { describe, expect, it } from 'vitest';
-import {
-  Tensor,
-  bmm,
-  fromArray,
-  getBackend,
-  matmul,
-  memory,
-  mm,
-  type DType,
-  type Shape,
-  type TypedArray,
-} from '@tensorgrad/tensor';
+import { Tensor, bmm, getBackend, matmul, memory, mm, type DType, type Shape, type TypedArray } from '@tensorgrad/tensor';
+import { fromArray } from '@tensorgrad/tensor/backend';
 import { matmulInto } from '@tensorgrad/backend-cpu';
 import { grad } from '@tensorgrad/autodiff';
 import { expectGoldenClose, fromGolden, goldenCases, tolPerDtype, type GoldenTensor } from './golden-helpers.js';

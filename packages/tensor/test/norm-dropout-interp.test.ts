@@ -2,22 +2,8 @@
 // packages/conformance/fixtures/pytorch/ops.json (outputs, gradients, updated running stats),
 // float64 gradchecks, dropout statistics and seeding, errors and leak checks.
 import { describe, expect, it } from 'vitest';
-import {
-  Generator,
-  batchNorm,
-  dropout,
-  fromArray,
-  getBackend,
-  interpolate,
-  layerNorm,
-  manualSeed,
-  memory,
-  noGrad,
-  ones,
-  tensor,
-  zeros,
-  type Tensor,
-} from '@tensorgrad/tensor';
+import { Generator, batchNorm, dropout, getBackend, interpolate, layerNorm, manualSeed, memory, noGrad, ones, tensor, zeros, type Tensor } from '@tensorgrad/tensor';
+import { fromArray } from '@tensorgrad/tensor/backend';
 import '@tensorgrad/backend-cpu';
 import { gradcheck } from '@tensorgrad/autodiff';
 import { goldenCases, runGoldenCase, tolPerDtype, type GoldenTensorCase } from './golden-helpers.js';

@@ -1,23 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  argmax,
-  argmin,
-  fromArray,
-  getBackend,
-  logSoftmax,
-  max,
-  mean,
-  memory,
-  min,
-  softmax,
-  std,
-  tensor,
-  tidy,
-  var as variance,
-  type DType,
-  type Tensor,
-  type TypedArray,
-} from '@tensorgrad/tensor';
+import { argmax, argmin, getBackend, logSoftmax, max, mean, memory, min, softmax, std, tensor, tidy, var as variance, type DType, type Tensor, type TypedArray } from '@tensorgrad/tensor';
+import { fromArray } from '@tensorgrad/tensor/backend';
 import '@tensorgrad/backend-cpu';
 import '@tensorgrad/autodiff';
 import { expectGoldenClose, fromGolden, goldenCasesAnyOutput, goldenData, tolPerDtype, type GoldenCase } from './golden-helpers.js';

@@ -6,6 +6,9 @@
 import {
   cpuSimdEnabled,
   cpuThreads,
+  cpuThreadsReady,
+  getBackend,
+  type CpuBackend,
   crossEntropy,
   Linear,
   manualSeed,
@@ -23,7 +26,12 @@ import {
   tidy,
   type Tensor,
 } from 'tensorgrad';
-import { readyThreads, threadedProducts, cpuThreadsReady } from '../../../../packages/backend-cpu/src/wasm/gemm-threads.js';
+
+// the thread pool of the CPU backend running this page's tensors: how many products took the
+// threaded path, and how many threads are ready now
+const cpuGemm = (): CpuBackend['gemm'] => (getBackend() as CpuBackend).gemm;
+const threadedProducts = (): number => cpuGemm().threads.products;
+const readyThreads = (): number => cpuGemm().threads.ready();
 
 /** Arguments of the cpu scenario. */
 export interface CpuArgs {

@@ -1,8 +1,5 @@
-import type { GradRule, RuleContext } from '../rule.js';
-import { max } from './max.js';
+import type { GradRule } from '../rule.js';
+import { extremumBackward } from './max.js';
 
 // the same selection logic as max: min records the same attrs and outputs
-export const min: GradRule<'min'> = {
-  save: max.save,
-  backward: (ctx, g) => max.backward(ctx as unknown as RuleContext<'max'>, g),
-};
+export const min: GradRule<'min'> = { save: { inputs: true, outputs: true }, backward: extremumBackward };

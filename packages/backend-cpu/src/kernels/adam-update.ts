@@ -1,4 +1,6 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import { shapeSize } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
 import { numbers } from '../util.js';
 
 type Arr = { [i: number]: number; length: number };
@@ -71,34 +73,27 @@ function genericLoop(v: Variant): AdamLoop {
   };
 }
 
-let codegen = true;
-const loops = new Map<string, AdamLoop>();
+// Pure caches of loops by variant key (the same code for every backend instance): the generated
+// ones, and the generic fallbacks used where `backend.codegen` is off
+const generatedLoops = new Map<string, AdamLoop>();
+const genericLoops = new Map<string, AdamLoop>();
 
-/**
- * Turns the generated loops off (or back on), for tests of the fallback. Generation also turns
- * itself off when the environment forbids it.
- *
- * @internal
- */
-export function setAdamCodegen(enabled: boolean): void {
-  codegen = enabled;
-  loops.clear();
-}
-
-function loopFor(v: Variant): AdamLoop {
+function loopFor(backend: CpuBackend, v: Variant): AdamLoop {
   const key = `${+v.f32}${+v.decoupled}${+v.l2}${+v.amsgrad}${+v.maximize}`;
-  let loop = loops.get(key);
-  if (!loop) {
-    if (codegen) {
-      try {
-        loop = new Function(loopSource(v))() as AdamLoop;
-      } catch {
-        codegen = false;
-      }
+  if (backend.codegen) {
+    let loop = generatedLoops.get(key);
+    if (loop) return loop;
+    try {
+      loop = new Function(loopSource(v))() as AdamLoop;
+      generatedLoops.set(key, loop);
+      return loop;
+    } catch {
+      // code generation is forbidden here (a Content-Security-Policy without 'unsafe-eval')
+      backend.codegen = false;
     }
-    loop ??= genericLoop(v);
-    loops.set(key, loop);
   }
+  let loop = genericLoops.get(key);
+  if (!loop) genericLoops.set(key, (loop = genericLoop(v)));
   return loop;
 }
 
@@ -110,22 +105,25 @@ function loopFor(v: Variant): AdamLoop {
  *
  * @example
  * ```ts
- * import { getBackend, kernelTensor, tensor, zerosLike } from '@tensorgrad/tensor';
+ * import { getBackend, tensor, zerosLike } from '@tensorgrad/tensor';
+ * import { kernelTensor } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
+ * const backend = getBackend();
  * const p = tensor([1, 2]);
  * const g = tensor([0.5, -1]);
  * const [m, v] = [zerosLike(p), zerosLike(p)];
- * getBackend().kernels.adamUpdate_!(kernelTensor(p), kernelTensor(g), kernelTensor(m), kernelTensor(v), null,
- *   { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1, maximize: false });
+ * const options = { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1, maximize: false };
+ * backend.kernels.adamUpdate_!({ backend, shape: p.shape, dtype: p.dtype },
+ *   kernelTensor(p), kernelTensor(g), kernelTensor(m), kernelTensor(v), null, options);
  * await m.array(); // [0.05000000074505806, -0.10000000149011612]
  * ```
  */
-export const adamUpdate_: KernelMap['adamUpdate_'] = (param, grad, expAvg, expAvgSq, maxExpAvgSq, o) => {
-  const f32 = param.dtype === 'float32';
+export const adamUpdate_: Kernel<'adamUpdate_', CpuBackend> = (ctx, param, grad, expAvg, expAvgSq, maxExpAvgSq, o) => {
+  const f32 = ctx.dtype === 'float32';
   const f = (x: number): number => (f32 ? Math.fround(x) : x);
-  const n = param.shape.reduce((a, b) => a * b, 1);
+  const n = shapeSize(ctx.shape);
   const variant: Variant = { f32, decoupled: o.decoupled, l2: !o.decoupled && o.weightDecay !== 0, amsgrad: maxExpAvgSq !== null, maximize: o.maximize };
-  loopFor(variant)(
+  loopFor(ctx.backend, variant)(
     numbers(param), param.offset, numbers(grad), grad.offset, numbers(expAvg), expAvg.offset, numbers(expAvgSq), expAvgSq.offset,
     maxExpAvgSq ? numbers(maxExpAvgSq) : null, maxExpAvgSq ? maxExpAvgSq.offset : 0, n,
     o.decoupled ? f(1 - o.lr * o.weightDecay) : 1,

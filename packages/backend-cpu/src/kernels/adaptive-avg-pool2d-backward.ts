@@ -1,7 +1,7 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { result } from '../util.js';
-import { adaptiveRange } from './adaptive-avg-pool2d.js';
-import { contiguousData, type FloatArray } from './im2col.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { adaptiveRange } from '../helpers/adaptive-pool.js';
+import { contiguousData, type FloatArray } from '../helpers/im2col.js';
 
 /**
  * The adjoint of `adaptiveAvgPool2d`: each output gradient, divided by its window's size, is
@@ -9,17 +9,20 @@ import { contiguousData, type FloatArray } from './im2col.js';
  *
  * @example
  * ```ts
- * import { getBackend, kernelTensor, wrapResult, tensor } from '@tensorgrad/tensor';
+ * import { getBackend, tensor } from '@tensorgrad/tensor';
+ * import { kernelTensor, wrapResult } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
- * const b = getBackend();
+ * const backend = getBackend();
  * const g = tensor([[[[2, 4]]]]);
- * await wrapResult(b, b.kernels.adaptiveAvgPool2dBackward!(kernelTensor(g), { inputSize: [2, 2] })).array(); // [[[[1, 2], [1, 2]]]]
+ * const ctx = { backend, shape: [1, 1, 2, 2], dtype: 'float32' } as const;
+ * const dx = backend.kernels.adaptiveAvgPool2dBackward!(ctx, kernelTensor(g), { inputSize: [2, 2] });
+ * await wrapResult(backend, dx).array(); // [[[[1, 2], [1, 2]]]]
  * ```
  */
-export const adaptiveAvgPool2dBackward: KernelMap['adaptiveAvgPool2dBackward'] = (g, { inputSize }) => {
+export const adaptiveAvgPool2dBackward: Kernel<'adaptiveAvgPool2dBackward', CpuBackend> = (ctx, g) => {
   const [n, c, oh, ow] = g.shape as [number, number, number, number];
-  const [h, w] = inputSize;
-  const { out, data } = result([n, c, h, w], g.dtype);
+  const [, , h, w] = ctx.shape as [number, number, number, number];
+  const { out, data } = ctx.backend.result(ctx.shape, ctx.dtype);
   const D = data as FloatArray;
   const G = contiguousData(g);
   const src = G.data;

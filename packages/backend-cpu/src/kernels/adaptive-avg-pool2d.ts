@@ -1,11 +1,7 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { result } from '../util.js';
-import { contiguousData, type FloatArray } from './im2col.js';
-
-/** The input range `[start, end)` of adaptive window `i` of `out` over `size` (PyTorch's floor/ceil rule). */
-export function adaptiveRange(i: number, size: number, out: number): [number, number] {
-  return [Math.floor((i * size) / out), Math.ceil(((i + 1) * size) / out)];
-}
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { adaptiveRange } from '../helpers/adaptive-pool.js';
+import { contiguousData, type FloatArray } from '../helpers/im2col.js';
 
 /**
  * Adaptive average pooling: output `(i, j)` is the mean of rows `[⌊i·H/Ho⌋, ⌈(i+1)·H/Ho⌉)` and
@@ -13,17 +9,20 @@ export function adaptiveRange(i: number, size: number, out: number): [number, nu
  *
  * @example
  * ```ts
- * import { getBackend, kernelTensor, wrapResult, tensor } from '@tensorgrad/tensor';
+ * import { getBackend, tensor } from '@tensorgrad/tensor';
+ * import { kernelTensor, wrapResult } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
- * const b = getBackend();
+ * const backend = getBackend();
  * const x = tensor([[[[1, 5], [3, 4]]]]);
- * await wrapResult(b, b.kernels.adaptiveAvgPool2d!(kernelTensor(x), { outputSize: [1, 2] })).array(); // [[[[2, 4.5]]]]
+ * const ctx = { backend, shape: [1, 1, 1, 2], dtype: 'float32' } as const;
+ * const y = backend.kernels.adaptiveAvgPool2d!(ctx, kernelTensor(x), { outputSize: [1, 2] });
+ * await wrapResult(backend, y).array(); // [[[[2, 4.5]]]]
  * ```
  */
-export const adaptiveAvgPool2d: KernelMap['adaptiveAvgPool2d'] = (x, { outputSize }) => {
+export const adaptiveAvgPool2d: Kernel<'adaptiveAvgPool2d', CpuBackend> = (ctx, x) => {
   const [n, c, h, w] = x.shape as [number, number, number, number];
-  const [oh, ow] = outputSize;
-  const { out, data } = result([n, c, oh, ow], x.dtype);
+  const [, , oh, ow] = ctx.shape as [number, number, number, number];
+  const { out, data } = ctx.backend.result(ctx.shape, ctx.dtype);
   const V = data as FloatArray;
   const X = contiguousData(x);
   const src = X.data;

@@ -1,8 +1,9 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
 import { mapBinary } from '../util.js';
 
 const or = (x: number, y: number): number => (x || y ? 1 : 0);
 const plus = (x: number, y: number): number => x + y;
 
-export const add: KernelMap['add'] = (a, b) =>
-  a.dtype === 'bool' ? mapBinary(a, b, or) : mapBinary(a, b, plus);
+export const add: Kernel<'add', CpuBackend> = (ctx, a, b) =>
+  a.dtype === 'bool' ? mapBinary(ctx, a, b, or) : mapBinary(ctx, a, b, plus);

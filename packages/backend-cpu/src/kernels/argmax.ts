@@ -1,10 +1,6 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { freeBuffer } from '../util.js';
-import type { CpuBuffer } from '../backend.js';
-import { reduceWithIndex } from './reduce.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { argExtremum, greater } from '../helpers/extremum.js';
 
-export const argmax: KernelMap['argmax'] = (x, { dim, keepdim }) => {
-  const [values, indices] = reduceWithIndex(x, dim, keepdim, (v, best) => v > best);
-  freeBuffer(values.handle as CpuBuffer);
-  return indices;
-};
+/** The int32 index of the maximum along `dim` (into the flattened tensor when `null`); the first occurrence wins ties. */
+export const argmax: Kernel<'argmax', CpuBackend> = (ctx, x, { dim }) => argExtremum(ctx, x, dim, greater);

@@ -1,7 +1,6 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { result } from '../util.js';
-import { avgWindow, type AvgWindow } from './avg-pool2d.js';
-import { contiguousData, type FloatArray } from './im2col.js';
+import { avgPoolWindow, type AvgPoolWindow, type Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { contiguousData, type FloatArray } from '../helpers/im2col.js';
 
 /**
  * The adjoint of `avgPool2d`: each output gradient, divided by its window's divisor, is added to
@@ -9,26 +8,26 @@ import { contiguousData, type FloatArray } from './im2col.js';
  *
  * @example
  * ```ts
- * import { getBackend, kernelTensor, wrapResult, tensor } from '@tensorgrad/tensor';
+ * import { getBackend, tensor } from '@tensorgrad/tensor';
+ * import { kernelTensor, wrapResult } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
- * const b = getBackend();
+ * const backend = getBackend();
  * const g = tensor([[[[4]]]]);
+ * const geometry = { n: 1, c: 1, h: 2, w: 2, oh: 1, ow: 1, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0, dh: 1, dw: 1 };
  * const attrs = { kernelSize: [2, 2], stride: [2, 2], padding: [0, 0], ceilMode: false, countIncludePad: true, divisorOverride: null, inputSize: [2, 2] } as const;
- * await wrapResult(b, b.kernels.avgPool2dBackward!(kernelTensor(g), attrs)).array(); // [[[[1, 1], [1, 1]]]]
+ * const dx = backend.kernels.avgPool2dBackward!({ backend, shape: [1, 1, 2, 2], dtype: 'float32', geometry }, kernelTensor(g), attrs);
+ * await wrapResult(backend, dx).array(); // [[[[1, 1], [1, 1]]]]
  * ```
  */
-export const avgPool2dBackward: KernelMap['avgPool2dBackward'] = (g, { kernelSize, stride, padding, countIncludePad, divisorOverride, inputSize }) => {
-  const [n, c, oh, ow] = g.shape as [number, number, number, number];
-  const [h, w] = inputSize;
-  const [kh, kw] = kernelSize;
-  const [sh, sw] = stride;
-  const [ph, pw] = padding;
-  const { out, data } = result([n, c, h, w], g.dtype);
+export const avgPool2dBackward: Kernel<'avgPool2dBackward', CpuBackend> = (ctx, g, attrs) => {
+  const geo = ctx.geometry;
+  const { n, c, h, w, oh, ow } = geo;
+  const { out, data } = ctx.backend.result(ctx.shape, ctx.dtype);
   const D = data as FloatArray;
   const G = contiguousData(g);
   const src = G.data;
-  const wins: AvgWindow[] = [];
-  for (let y = 0; y < oh; y++) for (let x0 = 0; x0 < ow; x0++) wins.push(avgWindow(y, x0, h, w, kh, kw, sh, sw, ph, pw, countIncludePad, divisorOverride));
+  const wins: AvgPoolWindow[] = [];
+  for (let y = 0; y < oh; y++) for (let x0 = 0; x0 < ow; x0++) wins.push(avgPoolWindow(geo, attrs, y, x0));
   let o = G.offset;
   for (let p = 0; p < n * c; p++) {
     const base = p * h * w;

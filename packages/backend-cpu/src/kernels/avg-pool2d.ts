@@ -1,35 +1,6 @@
-import { poolOutSize, type KernelMap } from '@tensorgrad/tensor';
-import { result } from '../util.js';
-import { contiguousData, type FloatArray } from './im2col.js';
-
-/** One average-pooling window: the clipped input range and the divisor (PyTorch's CPU rules). */
-export interface AvgWindow {
-  h0: number;
-  h1: number;
-  w0: number;
-  w1: number;
-  /** 0 when the window lies entirely in the padding (the output is 0). */
-  divisor: number;
-}
-
-/** The window of output `(y, x)`; `sizes` are `[h, w, kh, kw, sh, sw, ph, pw]`. */
-export function avgWindow(
-  y: number, x: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number,
-  countIncludePad: boolean, divisorOverride: number | null,
-): AvgWindow {
-  let h0 = y * sh - ph;
-  let w0 = x * sw - pw;
-  let h1 = Math.min(h0 + kh, h + ph);
-  let w1 = Math.min(w0 + kw, w + pw);
-  const poolSize = (h1 - h0) * (w1 - w0);
-  h0 = Math.max(h0, 0);
-  w0 = Math.max(w0, 0);
-  h1 = Math.min(h1, h);
-  w1 = Math.min(w1, w);
-  if (h0 >= h1 || w0 >= w1) return { h0, h1, w0, w1, divisor: 0 };
-  const divisor = divisorOverride ?? (countIncludePad ? poolSize : (h1 - h0) * (w1 - w0));
-  return { h0, h1, w0, w1, divisor };
-}
+import { avgPoolWindow, type AvgPoolWindow, type Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { contiguousData, type FloatArray } from '../helpers/im2col.js';
 
 /**
  * Average pooling: the mean of each window, with PyTorch's clipping of windows that run past the
@@ -37,27 +8,26 @@ export function avgWindow(
  *
  * @example
  * ```ts
- * import { getBackend, kernelTensor, wrapResult, tensor } from '@tensorgrad/tensor';
+ * import { getBackend, tensor } from '@tensorgrad/tensor';
+ * import { kernelTensor, wrapResult } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
- * const b = getBackend();
+ * const backend = getBackend();
  * const x = tensor([[[[1, 5], [3, 4]]]]);
+ * const geometry = { n: 1, c: 1, h: 2, w: 2, oh: 1, ow: 1, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0, dh: 1, dw: 1 };
  * const attrs = { kernelSize: [2, 2], stride: [2, 2], padding: [0, 0], ceilMode: false, countIncludePad: true, divisorOverride: null } as const;
- * await wrapResult(b, b.kernels.avgPool2d!(kernelTensor(x), attrs)).array(); // [[[[3.25]]]]
+ * const y = backend.kernels.avgPool2d!({ backend, shape: [1, 1, 1, 1], dtype: 'float32', geometry }, kernelTensor(x), attrs);
+ * await wrapResult(backend, y).array(); // [[[[3.25]]]]
  * ```
  */
-export const avgPool2d: KernelMap['avgPool2d'] = (x, { kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride }) => {
-  const [n, c, h, w] = x.shape as [number, number, number, number];
-  const [kh, kw] = kernelSize;
-  const [sh, sw] = stride;
-  const [ph, pw] = padding;
-  const oh = poolOutSize(h, kh, sh, ph, 1, ceilMode);
-  const ow = poolOutSize(w, kw, sw, pw, 1, ceilMode);
-  const { out, data } = result([n, c, oh, ow], x.dtype);
+export const avgPool2d: Kernel<'avgPool2d', CpuBackend> = (ctx, x, attrs) => {
+  const g = ctx.geometry;
+  const { n, c, h, w, oh, ow } = g;
+  const { out, data } = ctx.backend.result(ctx.shape, ctx.dtype);
   const V = data as FloatArray;
   const X = contiguousData(x);
   const src = X.data;
-  const wins: AvgWindow[] = [];
-  for (let y = 0; y < oh; y++) for (let x0 = 0; x0 < ow; x0++) wins.push(avgWindow(y, x0, h, w, kh, kw, sh, sw, ph, pw, countIncludePad, divisorOverride));
+  const wins: AvgPoolWindow[] = [];
+  for (let y = 0; y < oh; y++) for (let x0 = 0; x0 < ow; x0++) wins.push(avgPoolWindow(g, attrs, y, x0));
   let o = 0;
   for (let p = 0; p < n * c; p++) {
     const base = X.offset + p * h * w;

@@ -1,12 +1,12 @@
-import { shapeSize, type KernelMap } from '@tensorgrad/tensor';
-import { isContiguous, numbers, result, stridedOffsets } from '../util.js';
+import { shapeSize } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { isContiguous, numbers, stridedOffsets } from '../util.js';
 
 // each input fills a block of `size(dim) * inner` elements in every one of the `outer` rows
-export const cat: KernelMap['cat'] = (xs, { dim }) => {
-  const first = xs[0]!;
-  const shape = [...first.shape];
-  shape[dim] = xs.reduce((s, x) => s + x.shape[dim]!, 0);
-  const { out, data } = result(shape, first.dtype);
+export const cat: Kernel<'cat', CpuBackend> = (ctx, xs, { dim }) => {
+  const shape = ctx.shape;
+  const { out, data } = ctx.backend.result(ctx.shape, ctx.dtype);
   const outer = shapeSize(shape.slice(0, dim));
   const inner = shapeSize(shape.slice(dim + 1));
   const rowLen = shape[dim]! * inner;

@@ -1,7 +1,6 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { matmulInto } from '../matmul-core.js';
-import { result } from '../util.js';
-import { col2im, colBuffer, contiguousData, type FloatArray } from './im2col.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { col2im, colBuffer, contiguousData, type FloatArray } from '../helpers/im2col.js';
 
 /**
  * The input gradient of `conv2d` (and the forward of `convTranspose2d`): per batch entry and
@@ -10,22 +9,23 @@ import { col2im, colBuffer, contiguousData, type FloatArray } from './im2col.js'
  *
  * @example
  * ```ts
- * import { getBackend, kernelTensor, wrapResult, tensor } from '@tensorgrad/tensor';
+ * import { getBackend, tensor } from '@tensorgrad/tensor';
+ * import { kernelTensor, wrapResult } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
- * const b = getBackend();
+ * const backend = getBackend();
  * const g = tensor([[[[1]]]]);
  * const w = tensor([[[[1, 2], [3, 4]]]]);
+ * const geometry = { n: 1, c: 1, h: 2, w: 2, o: 1, kh: 2, kw: 2, oh: 1, ow: 1, sh: 1, sw: 1, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 1 };
  * const attrs = { stride: [1, 1], padding: [0, 0, 0, 0], dilation: [1, 1], groups: 1, inputSize: [2, 2] } as const;
- * const dx = wrapResult(b, b.kernels.conv2dInputGrad!(kernelTensor(g), kernelTensor(w), null, attrs));
- * await dx.array(); // [[[[1, 2], [3, 4]]]]
+ * const dx = backend.kernels.conv2dInputGrad!({ backend, shape: [1, 1, 2, 2], dtype: 'float32', geometry }, kernelTensor(g), kernelTensor(w), null, attrs);
+ * await wrapResult(backend, dx).array(); // [[[[1, 2], [3, 4]]]]
  * ```
  */
-export const conv2dInputGrad: KernelMap['conv2dInputGrad'] = (g, w, bias, { stride, padding, dilation, groups, inputSize }) => {
-  const [n, o, oh, ow] = g.shape as [number, number, number, number];
-  const [, cg, kh, kw] = w.shape as [number, number, number, number];
-  const [h, wd] = inputSize;
-  const c = cg * groups;
-  const { out, data } = result([n, c, h, wd], g.dtype);
+export const conv2dInputGrad: Kernel<'conv2dInputGrad', CpuBackend> = (ctx, g, w, bias) => {
+  const geo = ctx.geometry;
+  const { n, c, h, w: wd, o, kh, kw, oh, ow, groups } = geo;
+  const cg = c / groups;
+  const { out, data } = ctx.backend.result(ctx.shape, ctx.dtype);
   const D = data as FloatArray;
   const HW = h * wd;
   if (bias) {
@@ -39,10 +39,10 @@ export const conv2dInputGrad: KernelMap['conv2dInputGrad'] = (g, w, bias, { stri
   const G = contiguousData(g);
   const W = contiguousData(w);
   const col = colBuffer(g.dtype, K * L);
-  const geo = { cg, h, w: wd, kh, kw, oh, ow, sh: stride[0], sw: stride[1], pt: padding[0], pl: padding[2], dh: dilation[0], dw: dilation[1] };
+  const gemm = ctx.backend.gemm;
   for (let b = 0; b < n; b++) {
     for (let q = 0; q < groups; q++) {
-      matmulInto(
+      gemm.matmulInto(
         K, L, og,
         { data: W.data, offset: W.offset + q * og * K, rowStride: 1, colStride: K },
         { data: G.data, offset: G.offset + (b * o + q * og) * L, rowStride: L, colStride: 1 },

@@ -1,7 +1,6 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { matmulInto } from '../matmul-core.js';
-import { result } from '../util.js';
-import { colBuffer, contiguousData, im2col, type FloatArray } from './im2col.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { colBuffer, contiguousData, im2col, type FloatArray } from '../helpers/im2col.js';
 
 /**
  * The weight gradient of `conv2d`: `dW_g = Σ_n g[n, g] · im2col(x[n, g])ᵀ`, one accumulating
@@ -9,23 +8,24 @@ import { colBuffer, contiguousData, im2col, type FloatArray } from './im2col.js'
  *
  * @example
  * ```ts
- * import { getBackend, kernelTensor, wrapResult, tensor } from '@tensorgrad/tensor';
+ * import { getBackend, tensor } from '@tensorgrad/tensor';
+ * import { kernelTensor, wrapResult } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
- * const b = getBackend();
+ * const backend = getBackend();
  * const x = tensor([[[[1, 2], [3, 4]]]]);
  * const g = tensor([[[[1]]]]);
+ * const geometry = { n: 1, c: 1, h: 2, w: 2, o: 1, kh: 2, kw: 2, oh: 1, ow: 1, sh: 1, sw: 1, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 1 };
  * const attrs = { stride: [1, 1], padding: [0, 0, 0, 0], dilation: [1, 1], groups: 1, kernelSize: [2, 2] } as const;
- * const dw = wrapResult(b, b.kernels.conv2dWeightGrad!(kernelTensor(x), kernelTensor(g), attrs));
- * await dw.array(); // [[[[1, 2], [3, 4]]]]
+ * const dw = backend.kernels.conv2dWeightGrad!({ backend, shape: [1, 1, 2, 2], dtype: 'float32', geometry }, kernelTensor(x), kernelTensor(g), attrs);
+ * await wrapResult(backend, dw).array(); // [[[[1, 2], [3, 4]]]]
  * ```
  */
-export const conv2dWeightGrad: KernelMap['conv2dWeightGrad'] = (x, g, { stride, padding, dilation, groups, kernelSize }) => {
-  const [n, c, h, wd] = x.shape as [number, number, number, number];
-  const [, o, oh, ow] = g.shape as [number, number, number, number];
-  const [kh, kw] = kernelSize;
+export const conv2dWeightGrad: Kernel<'conv2dWeightGrad', CpuBackend> = (ctx, x, g) => {
+  const geo = ctx.geometry;
+  const { n, c, h, w: wd, o, kh, kw, oh, ow, groups } = geo;
   const cg = c / groups;
   const og = o / groups;
-  const { out, data } = result([o, cg, kh, kw], x.dtype);
+  const { out, data } = ctx.backend.result(ctx.shape, ctx.dtype);
   const D = data as FloatArray;
   const L = oh * ow;
   const K = cg * kh * kw;
@@ -33,11 +33,11 @@ export const conv2dWeightGrad: KernelMap['conv2dWeightGrad'] = (x, g, { stride, 
   const X = contiguousData(x);
   const G = contiguousData(g);
   const col = colBuffer(x.dtype, K * L);
-  const geo = { cg, h, w: wd, kh, kw, oh, ow, sh: stride[0], sw: stride[1], pt: padding[0], pl: padding[2], dh: dilation[0], dw: dilation[1] };
+  const gemm = ctx.backend.gemm;
   for (let b = 0; b < n; b++) {
     for (let q = 0; q < groups; q++) {
       im2col(X.data, X.offset + (b * c + q * cg) * h * wd, geo, col);
-      matmulInto(
+      gemm.matmulInto(
         og, K, L,
         { data: G.data, offset: G.offset + (b * o + q * og) * L, rowStride: L, colStride: 1 },
         { data: col, offset: 0, rowStride: 1, colStride: L },

@@ -1,7 +1,6 @@
-import { convOutSize, type KernelMap } from '@tensorgrad/tensor';
-import { matmulInto } from '../matmul-core.js';
-import { result } from '../util.js';
-import { colBuffer, contiguousData, im2col, type FloatArray } from './im2col.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { colBuffer, contiguousData, im2col, type FloatArray } from '../helpers/im2col.js';
 
 /**
  * 2-D convolution as one GEMM per batch entry and group: `out[n, g] = W_g · im2col(x[n, g])`
@@ -9,25 +8,23 @@ import { colBuffer, contiguousData, im2col, type FloatArray } from './im2col.js'
  *
  * @example
  * ```ts
- * import { getBackend, kernelTensor, wrapResult, tensor } from '@tensorgrad/tensor';
+ * import { getBackend, tensor } from '@tensorgrad/tensor';
+ * import { kernelTensor, wrapResult } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
- * const b = getBackend();
+ * const backend = getBackend();
  * const x = tensor([[[[1, 2], [3, 4]]]]);
  * const w = tensor([[[[1, 1], [1, 1]]]]);
+ * const geometry = { n: 1, c: 1, h: 2, w: 2, o: 1, kh: 2, kw: 2, oh: 1, ow: 1, sh: 1, sw: 1, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 1 };
  * const attrs = { stride: [1, 1], padding: [0, 0, 0, 0], dilation: [1, 1], groups: 1 } as const;
- * const y = wrapResult(b, b.kernels.conv2d!(kernelTensor(x), kernelTensor(w), null, attrs));
- * await y.array(); // [[[[10]]]]
+ * const y = backend.kernels.conv2d!({ backend, shape: [1, 1, 1, 1], dtype: 'float32', geometry }, kernelTensor(x), kernelTensor(w), null, attrs);
+ * await wrapResult(backend, y).array(); // [[[[10]]]]
  * ```
  */
-export const conv2d: KernelMap['conv2d'] = (x, w, bias, { stride, padding, dilation, groups }) => {
-  const [n, c, h, wd] = x.shape as [number, number, number, number];
-  const [o, cg, kh, kw] = w.shape as [number, number, number, number];
-  const [sh, sw] = stride;
-  const [pt, pb, pl, pr] = padding;
-  const [dh, dw] = dilation;
-  const oh = convOutSize(h, kh, sh, pt + pb, dh);
-  const ow = convOutSize(wd, kw, sw, pl + pr, dw);
-  const { out, data } = result([n, o, oh, ow], x.dtype);
+export const conv2d: Kernel<'conv2d', CpuBackend> = (ctx, x, w, bias) => {
+  const geo = ctx.geometry;
+  const { n, c, h, w: wd, o, kh, kw, oh, ow, sh, sw, pt, pb, pl, pr, groups } = geo;
+  const cg = c / groups;
+  const { out, data } = ctx.backend.result(ctx.shape, ctx.dtype);
   const C = data as FloatArray;
   const L = oh * ow;
   const og = o / groups;
@@ -41,7 +38,7 @@ export const conv2d: KernelMap['conv2d'] = (x, w, bias, { stride, padding, dilat
   const W = contiguousData(w);
   const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && pt === 0 && pb === 0 && pl === 0 && pr === 0;
   const col = pointwise ? null : colBuffer(x.dtype, K * L);
-  const geo = { cg, h, w: wd, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw };
+  const gemm = ctx.backend.gemm;
   for (let b = 0; b < n; b++) {
     for (let g = 0; g < groups; g++) {
       const xo = X.offset + (b * c + g * cg) * h * wd;
@@ -52,7 +49,7 @@ export const conv2d: KernelMap['conv2d'] = (x, w, bias, { stride, padding, dilat
       } else {
         B = { data: X.data, offset: xo, rowStride: h * wd, colStride: 1 };
       }
-      matmulInto(
+      gemm.matmulInto(
         og, L, K,
         { data: W.data, offset: W.offset + g * og * K, rowStride: K, colStride: 1 },
         B,

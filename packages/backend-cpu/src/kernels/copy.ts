@@ -1,8 +1,9 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
 import { isContiguous, numbers, stridedOffsets } from '../util.js';
 
 // Writes through `dst`'s strides into its (shared) storage; `src` may broadcast (stride 0).
-export const copy_: KernelMap['copy_'] = (dst, src) => {
+export const copy_: Kernel<'copy_', CpuBackend> = (ctx, dst, src) => {
   const d = numbers(dst);
   const s = numbers(src);
   const n = dst.shape.reduce((a, b) => a * b, 1);

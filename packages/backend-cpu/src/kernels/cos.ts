@@ -1,5 +1,6 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
 import { mapUnary } from '../util.js';
 
 /** Element-wise cosine (radians). */
-export const cos: KernelMap['cos'] = (x) => mapUnary(x, Math.cos);
+export const cos: Kernel<'cos', CpuBackend> = (ctx, x) => mapUnary(ctx, x, Math.cos);

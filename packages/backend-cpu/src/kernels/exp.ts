@@ -1,4 +1,5 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
 import { mapUnary } from '../util.js';
 
-export const exp: KernelMap['exp'] = (x) => mapUnary(x, Math.exp);
+export const exp: Kernel<'exp', CpuBackend> = (ctx, x) => mapUnary(ctx, x, Math.exp);

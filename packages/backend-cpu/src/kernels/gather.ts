@@ -1,10 +1,11 @@
-import { contiguousStrides, type KernelMap } from '@tensorgrad/tensor';
-import { numbers, result, stridedOffsets } from '../util.js';
+import { contiguousStrides, type Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { numbers, stridedOffsets } from '../util.js';
 
 // out[..., j, ...] = x[..., index[..., j, ...], ...]: walk the index in row-major order and
 // turn each output position into an input offset, replacing the coordinate along `dim`
-export const gather: KernelMap['gather'] = (x, index, { dim }) => {
-  const { out, data } = result(index.shape, x.dtype);
+export const gather: Kernel<'gather', CpuBackend> = (ctx, x, index, { dim }) => {
+  const { out, data } = ctx.backend.result(ctx.shape, ctx.dtype);
   const n = data.length;
   if (n === 0) return out;
   const src = numbers(x);

@@ -1,4 +1,5 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
 import { mapUnary } from '../util.js';
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126; // 2 / sqrt(pi)
@@ -51,7 +52,7 @@ const geluErf = (v: number): number => v * 0.5 * (1 + erf(v * Math.SQRT1_2));
  * GELU: exact `x/2 · (1 + erf(x/√2))`, or PyTorch's tanh approximation
  * `x/2 · (1 + tanh(√(2/π) · (x + 0.044715 x³)))`, in PyTorch's evaluation order.
  */
-export const gelu: KernelMap['gelu'] = (x, { approximate }) =>
+export const gelu: Kernel<'gelu', CpuBackend> = (ctx, x, { approximate }) =>
   approximate === 'tanh'
-    ? mapUnary(x, geluTanh)
-    : mapUnary(x, geluErf);
+    ? mapUnary(ctx, x, geluTanh)
+    : mapUnary(ctx, x, geluErf);

@@ -1,12 +1,11 @@
-import { shapeSize, type KernelMap } from '@tensorgrad/tensor';
-import { numbers, result, stridedOffsets } from '../util.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { numbers, stridedOffsets } from '../util.js';
 
 // out[o, k, i] = x[o, index[k], i] with `o` the dims before `dim` and `i` those after
-export const indexSelect: KernelMap['indexSelect'] = (x, index, { dim }) => {
-  const k = shapeSize(index.shape);
-  const shape = [...x.shape];
-  shape[dim] = k;
-  const { out, data } = result(shape, x.dtype);
+export const indexSelect: Kernel<'indexSelect', CpuBackend> = (ctx, x, index, { dim }) => {
+  const k = ctx.shape[dim]!;
+  const { out, data } = ctx.backend.result(ctx.shape, ctx.dtype);
   if (data.length === 0) return out;
   const src = numbers(x);
   const idx = numbers(index);

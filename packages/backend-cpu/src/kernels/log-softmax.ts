@@ -1,4 +1,6 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { softmaxAlong } from './softmax.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { softmaxAlong } from '../helpers/softmax.js';
 
-export const logSoftmax: KernelMap['logSoftmax'] = (x, { dim }) => softmaxAlong(x, dim, true);
+/** Log-softmax along `dim`: `x - max - log Σ exp(x - max)`. */
+export const logSoftmax: Kernel<'logSoftmax', CpuBackend> = (ctx, x, { dim }) => softmaxAlong(ctx, x, dim, true);

@@ -1,9 +1,10 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { isContiguous, numbers, result, stridedOffsets } from '../util.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { isContiguous, numbers, stridedOffsets } from '../util.js';
 
 /** Copy of `x` with `value` where `mask` (bool, already broadcast to `x`'s shape) is true. */
-export const maskedFill: KernelMap['maskedFill'] = (x, mask, { value }) => {
-  const { out, data } = result(x.shape, x.dtype);
+export const maskedFill: Kernel<'maskedFill', CpuBackend> = (ctx, x, mask, { value }) => {
+  const { out, data } = ctx.backend.result(ctx.shape, ctx.dtype);
   // a bool store would keep only the low byte of a number, so map it to 0/1 explicitly
   const v = x.dtype === 'bool' ? (value !== 0 ? 1 : 0) : value;
   const sx = numbers(x);

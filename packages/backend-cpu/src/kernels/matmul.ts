@@ -1,7 +1,6 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import type { CpuBuffer } from '../backend.js';
-import { matmulInto, type MatmulOperand } from '../matmul-core.js';
-import { result } from '../util.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend, CpuBuffer } from '../backend.js';
+import type { MatmulOperand } from '../matmul-core.js';
 
 type GemmArray = MatmulOperand['data'];
 
@@ -12,27 +11,29 @@ type GemmArray = MatmulOperand['data'];
  *
  * @example
  * ```ts
- * import { getBackend, kernelTensor, wrapResult, tensor } from '@tensorgrad/tensor';
+ * import { getBackend, tensor } from '@tensorgrad/tensor';
+ * import { kernelTensor, wrapResult } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
- * const b = getBackend();
+ * const backend = getBackend();
  * const x = tensor([[[1, 2], [3, 4]]]);
- * const y = wrapResult(b, b.kernels.matmul!(kernelTensor(x), kernelTensor(x)));
- * await y.array(); // [[[7, 10], [15, 22]]]
+ * const y = backend.kernels.matmul!({ backend, shape: [1, 2, 2], dtype: 'float32' }, kernelTensor(x), kernelTensor(x), {});
+ * await wrapResult(backend, y).array(); // [[[7, 10], [15, 22]]]
  * ```
  */
-export const matmul: KernelMap['matmul'] = (a, b) => {
-  const [batch, m, k] = a.shape as [number, number, number];
-  const n = b.shape[2]!;
-  const { out, data } = result([batch, m, n], a.dtype);
+export const matmul: Kernel<'matmul', CpuBackend> = (ctx, a, b) => {
+  const [batch, m, n] = ctx.shape as [number, number, number];
+  const k = a.shape[2]!;
+  const { out, data } = ctx.backend.result(ctx.shape, ctx.dtype);
   const A = (a.handle as CpuBuffer).array as GemmArray;
   const B = (b.handle as CpuBuffer).array as GemmArray;
   const C = data as GemmArray;
+  const gemm = ctx.backend.gemm;
   const [abs, ars, acs] = a.strides as [number, number, number];
   const [bbs, brs, bcs] = b.strides as [number, number, number];
   // one shared right-hand matrix and stacked left-hand rows (x[B,T,K] · W): a single tall GEMM
   // packs W once instead of once per batch entry
   if (batch > 1 && (bbs === 0) && abs === m * ars) {
-    matmulInto(
+    gemm.matmulInto(
       batch * m, n, k,
       { data: A, offset: a.offset, rowStride: ars, colStride: acs },
       { data: B, offset: b.offset, rowStride: brs, colStride: bcs },
@@ -41,7 +42,7 @@ export const matmul: KernelMap['matmul'] = (a, b) => {
     return out;
   }
   for (let i = 0; i < batch; i++) {
-    matmulInto(
+    gemm.matmulInto(
       m, n, k,
       { data: A, offset: a.offset + i * abs, rowStride: ars, colStride: acs },
       { data: B, offset: b.offset + i * bbs, rowStride: brs, colStride: bcs },

@@ -1,6 +1,6 @@
-import { poolOutSize, type KernelMap } from '@tensorgrad/tensor';
-import { result } from '../util.js';
-import { contiguousData, type FloatArray } from './im2col.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { contiguousData, type FloatArray } from '../helpers/im2col.js';
 
 /**
  * Max pooling: every output is the maximum of its (dilated) window, with its position in the
@@ -8,26 +8,22 @@ import { contiguousData, type FloatArray } from './im2col.js';
  *
  * @example
  * ```ts
- * import { getBackend, kernelTensor, wrapResult, tensor } from '@tensorgrad/tensor';
+ * import { getBackend, tensor } from '@tensorgrad/tensor';
+ * import { kernelTensor, wrapResult } from '@tensorgrad/tensor/backend';
  * import '@tensorgrad/backend-cpu';
- * const b = getBackend();
+ * const backend = getBackend();
  * const x = tensor([[[[1, 5], [3, 4]]]]);
+ * const geometry = { n: 1, c: 1, h: 2, w: 2, oh: 1, ow: 1, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0, dh: 1, dw: 1 };
  * const attrs = { kernelSize: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], ceilMode: false } as const;
- * const [v, i] = b.kernels.maxPool2d!(kernelTensor(x), attrs);
- * await wrapResult(b, v).array(); // [[[[5]]]]
- * await wrapResult(b, i).array(); // [[[[1]]]]
+ * const [v, i] = backend.kernels.maxPool2d!({ backend, shape: [1, 1, 1, 1], dtype: 'float32', geometry }, kernelTensor(x), attrs);
+ * await wrapResult(backend, v).array(); // [[[[5]]]]
+ * await wrapResult(backend, i).array(); // [[[[1]]]]
  * ```
  */
-export const maxPool2d: KernelMap['maxPool2d'] = (x, { kernelSize, stride, padding, dilation, ceilMode }) => {
-  const [n, c, h, w] = x.shape as [number, number, number, number];
-  const [kh, kw] = kernelSize;
-  const [sh, sw] = stride;
-  const [ph, pw] = padding;
-  const [dh, dw] = dilation;
-  const oh = poolOutSize(h, kh, sh, ph, dh, ceilMode);
-  const ow = poolOutSize(w, kw, sw, pw, dw, ceilMode);
-  const values = result([n, c, oh, ow], x.dtype);
-  const indices = result([n, c, oh, ow], 'int32');
+export const maxPool2d: Kernel<'maxPool2d', CpuBackend> = (ctx, x) => {
+  const { n, c, h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw } = ctx.geometry;
+  const values = ctx.backend.result(ctx.shape, ctx.dtype);
+  const indices = ctx.backend.result(ctx.shape, 'int32');
   const V = values.data as FloatArray;
   const I = indices.data as Int32Array;
   const X = contiguousData(x);

@@ -1,5 +1,6 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { reduceWithIndex } from './reduce.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { extremum, greater } from '../helpers/extremum.js';
 
-// strict `>` keeps the first occurrence on ties, as PyTorch does
-export const max: KernelMap['max'] = (x, { dim, keepdim }) => reduceWithIndex(x, dim, keepdim, (v, best) => v > best);
+/** `[values, indices]` of the maximum along `dim` (over everything when `null`); strict `>` keeps the first occurrence on ties, as PyTorch does. */
+export const max: Kernel<'max', CpuBackend> = (ctx, x, { dim }) => extremum(ctx, x, dim, greater);

@@ -1,5 +1,6 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { reduceWithIndex } from './reduce.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { extremum, less } from '../helpers/extremum.js';
 
-// strict `<` keeps the first occurrence on ties, as PyTorch does
-export const min: KernelMap['min'] = (x, { dim, keepdim }) => reduceWithIndex(x, dim, keepdim, (v, best) => v < best);
+/** `[values, indices]` of the minimum along `dim` (over everything when `null`); strict `<` keeps the first occurrence on ties, as PyTorch does. */
+export const min: Kernel<'min', CpuBackend> = (ctx, x, { dim }) => extremum(ctx, x, dim, less);

@@ -1,7 +1,8 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
 import { mapBinary } from '../util.js';
 
 const times = (x: number, y: number): number => x * y;
 
-export const mul: KernelMap['mul'] =
-  (a, b) => (a.dtype === 'int32' ? mapBinary(a, b, Math.imul) : mapBinary(a, b, times));
+export const mul: Kernel<'mul', CpuBackend> =
+  (ctx, a, b) => (a.dtype === 'int32' ? mapBinary(ctx, a, b, Math.imul) : mapBinary(ctx, a, b, times));

@@ -1,7 +1,8 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
 import { mapBinary } from '../util.js';
 
 const isNotEqual = (x: number, y: number): number => (x !== y ? 1 : 0);
 
 /** Element-wise `x !== y` as a bool tensor (NaN compares false except with `ne`). */
-export const ne: KernelMap['ne'] = (a, b) => mapBinary(a, b, isNotEqual, 'bool');
+export const ne: Kernel<'ne', CpuBackend> = (ctx, a, b) => mapBinary(ctx, a, b, isNotEqual);

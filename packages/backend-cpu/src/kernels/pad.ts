@@ -1,18 +1,16 @@
-import { contiguousStrides, type KernelMap } from '@tensorgrad/tensor';
-import { numbers, result, stridedOffsets } from '../util.js';
+import { contiguousStrides, type Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { numbers, stridedOffsets } from '../util.js';
 
 // fill with the value, then copy the part of the input that lands inside the output (negative
 // padding crops, so only the overlapping box is copied)
-export const pad: KernelMap['pad'] = (x, { pad: p, value }) => {
+export const pad: Kernel<'pad', CpuBackend> = (ctx, x, { pad: p, value }) => {
   const nd = x.shape.length;
+  const shape = ctx.shape;
+  // the padding before each dim (p lists the last dim first)
   const before = new Array<number>(nd).fill(0);
-  const shape = [...x.shape];
-  for (let k = 0; k < p.length / 2; k++) {
-    const d = nd - 1 - k;
-    before[d] = p[2 * k]!;
-    shape[d] = x.shape[d]! + p[2 * k]! + p[2 * k + 1]!;
-  }
-  const { out, data } = result(shape, x.dtype);
+  for (let k = 0; k < p.length / 2; k++) before[nd - 1 - k] = p[2 * k]!;
+  const { out, data } = ctx.backend.result(ctx.shape, ctx.dtype);
   if (data.length === 0) return out;
   if (value !== 0) data.fill(x.dtype === 'bool' ? (value ? 1 : 0) : value);
   // the overlap box in input coordinates: [lo, hi) per dim

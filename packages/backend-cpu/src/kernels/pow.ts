@@ -1,4 +1,5 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
 import { isScalarLike, mapBinary, numbers } from '../util.js';
 
 // C's pow (which PyTorch uses) differs from Math.pow in two corners: pow(1, y) = 1 for every y
@@ -31,13 +32,13 @@ function powInt(x: number, y: number): number {
 const squared = (x: number): number => x * x;
 
 /** Element-wise `a ** b` (same dtype operands, broadcast through strides). */
-export const pow: KernelMap['pow'] = (a, b) => {
-  if (a.dtype === 'int32' || a.dtype === 'bool') return mapBinary(a, b, powInt);
+export const pow: Kernel<'pow', CpuBackend> = (ctx, a, b) => {
+  if (a.dtype === 'int32' || a.dtype === 'bool') return mapBinary(ctx, a, b, powInt);
   if (isScalarLike(b)) {
     // PyTorch special-cases these exponents (sqrt and x*x), which also fixes their special values
     const e = numbers(b)[b.offset]!;
-    if (e === 0.5) return mapBinary(a, b, Math.sqrt);
-    if (e === 2) return mapBinary(a, b, squared);
+    if (e === 0.5) return mapBinary(ctx, a, b, Math.sqrt);
+    if (e === 2) return mapBinary(ctx, a, b, squared);
   }
-  return mapBinary(a, b, powC);
+  return mapBinary(ctx, a, b, powC);
 };

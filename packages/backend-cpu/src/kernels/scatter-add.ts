@@ -1,9 +1,10 @@
-import { contiguousStrides, type KernelMap } from '@tensorgrad/tensor';
-import { isContiguous, numbers, result, stridedOffsets } from '../util.js';
+import { contiguousStrides, type Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { isContiguous, numbers, stridedOffsets } from '../util.js';
 
 // copy x, then add each src element (over the index's extent) at its indexed position
-export const scatterAdd: KernelMap['scatterAdd'] = (x, index, src, { dim }) => {
-  const { out, data } = result(x.shape, x.dtype);
+export const scatterAdd: Kernel<'scatterAdd', CpuBackend> = (ctx, x, index, src, { dim }) => {
+  const { out, data } = ctx.backend.result(ctx.shape, ctx.dtype);
   const xs = numbers(x);
   if (isContiguous(x)) {
     for (let i = 0; i < data.length; i++) data[i] = xs[x.offset + i]!;

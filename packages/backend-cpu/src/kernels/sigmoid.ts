@@ -1,4 +1,5 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
 import { mapUnary } from '../util.js';
 
 // PyTorch's 1 / (1 + e^-x) (so results agree to the last bit) is already safe where e^-x
@@ -11,4 +12,4 @@ function stableSigmoid(v: number): number {
 }
 
 /** Element-wise logistic function `1 / (1 + e^-x)`, stable for large |x|. */
-export const sigmoid: KernelMap['sigmoid'] = (x) => mapUnary(x, stableSigmoid);
+export const sigmoid: Kernel<'sigmoid', CpuBackend> = (ctx, x) => mapUnary(ctx, x, stableSigmoid);

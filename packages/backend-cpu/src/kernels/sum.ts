@@ -1,26 +1,25 @@
-import type { DType, KernelMap, KernelResult, KernelTensor } from '@tensorgrad/tensor';
-import { isContiguous, numbers, result } from '../util.js';
-import { reduce } from './reduce.js';
+import type { Kernel, KernelResult, KernelTensor } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { isContiguous, numbers, type CpuContext } from '../util.js';
+import { reduce } from '../helpers/reduce.js';
 
 // float32 sums accumulate in float64 (JS numbers) and round once, which is at least as accurate
 // as PyTorch's pairwise float32 summation.
-export const sum: KernelMap['sum'] = (x, { dim, keepdim }) => {
-  const outDtype = x.dtype === 'bool' ? 'int32' : x.dtype;
+export const sum: Kernel<'sum', CpuBackend> = (ctx, x, { dim }) => {
   const nd = x.shape.length;
   // reduced dims that are not all trailing (a conv bias gradient sums [N, C, H, W] over 0, 2, 3):
   // add a contiguous input into the outputs in memory order instead of gathering each lane
   const trailing = dim.every((d, i) => d === nd - dim.length + i);
-  if (!trailing && isContiguous(x)) return sumInMemoryOrder(x, dim, keepdim, outDtype);
-  return reduce(x, dim, keepdim, outDtype, (src, base, len, stride) => {
+  if (!trailing && isContiguous(x)) return sumInMemoryOrder(ctx, x, dim);
+  return reduce(ctx, x, dim, (src, base, len, stride) => {
     let s = 0;
     for (let i = 0, o = base; i < len; i++, o += stride) s += src[o]!;
     return s;
   });
 };
 
-function sumInMemoryOrder(x: KernelTensor, dims: readonly number[], keepdim: boolean, outDtype: DType): KernelResult {
+function sumInMemoryOrder(ctx: CpuContext, x: KernelTensor, dims: readonly number[]): KernelResult {
   const nd = x.shape.length;
-  const outShape: number[] = [];
   // the output stride of each input dim (0 for a reduced one)
   const ostride = new Array<number>(nd).fill(0);
   let size = 1;
@@ -30,11 +29,7 @@ function sumInMemoryOrder(x: KernelTensor, dims: readonly number[], keepdim: boo
       size *= x.shape[d]!;
     }
   }
-  for (let d = 0; d < nd; d++) {
-    if (!dims.includes(d)) outShape.push(x.shape[d]!);
-    else if (keepdim) outShape.push(1);
-  }
-  const { out, data } = result(outShape, outDtype);
+  const { out, data } = ctx.backend.result(ctx.shape, ctx.dtype);
   const total = x.shape.reduce((a, b) => a * b, 1);
   if (total === 0) return out;
   const acc = new Float64Array(size);

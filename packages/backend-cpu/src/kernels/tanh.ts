@@ -1,5 +1,6 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
 import { mapUnary } from '../util.js';
 
 /** Element-wise hyperbolic tangent (saturates to ±1 without overflow). */
-export const tanh: KernelMap['tanh'] = (x) => mapUnary(x, Math.tanh);
+export const tanh: Kernel<'tanh', CpuBackend> = (ctx, x) => mapUnary(ctx, x, Math.tanh);

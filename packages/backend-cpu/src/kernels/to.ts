@@ -1,10 +1,12 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { isContiguous, numbers, result, stridedOffsets } from '../util.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { isContiguous, numbers, stridedOffsets } from '../util.js';
 
 // PyTorch's conversions: float -> int truncates toward zero, anything -> bool is `!= 0`
 // (NaN is true), bool -> number is 0/1. Typed-array stores already round to float32.
-export const to: KernelMap['to'] = (x, { dtype }) => {
-  const { out, data } = result(x.shape, dtype);
+export const to: Kernel<'to', CpuBackend> = (ctx, x) => {
+  const dtype = ctx.dtype;
+  const { out, data } = ctx.backend.result(ctx.shape, ctx.dtype);
   const src = numbers(x);
   const n = data.length;
   const conv: (v: number) => number =

@@ -1,9 +1,10 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { isContiguous, isScalarLike, numbers, result, stridedOffsets } from '../util.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { CpuBackend } from '../backend.js';
+import { isContiguous, isScalarLike, numbers, stridedOffsets } from '../util.js';
 
 /** Element-wise `cond ? x : y`; all three already have the output shape (broadcast through strides). */
-export const where: KernelMap['where'] = (cond, x, y) => {
-  const { out, data } = result(x.shape, x.dtype);
+export const where: Kernel<'where', CpuBackend> = (ctx, cond, x, y) => {
+  const { out, data } = ctx.backend.result(ctx.shape, ctx.dtype);
   const sc = numbers(cond);
   const sx = numbers(x);
   const sy = numbers(y);

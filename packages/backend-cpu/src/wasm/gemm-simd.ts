@@ -63,7 +63,9 @@ export interface Kernel {
   view: FloatArray;
 }
 
-const kernels: Partial<Record<SimdElem, Kernel | null>> = {};
+// Compiled kernel modules by element type (`null`: the engine cannot run them). A pure cache of
+// compiled code: every backend instance instantiates its own copy, with its own memory.
+const modules: Partial<Record<SimdElem, WebAssembly.Module | null>> = {};
 
 // The most memory a product can need (see the layout in simdGemm): packed and staged A and B
 // blocks, and a C panel of at most C_PANEL_BYTES or one MC×NC block. The module's memory starts at
@@ -80,9 +82,17 @@ export function gemmModuleBytes(elem: SimdElem): Uint8Array<ArrayBuffer> {
   return emitGemmModule(BLOCKING[elem].spec, Math.ceil(maxBytes(BLOCKING[elem]) / PAGE));
 }
 
-/** The size of the linear memory of `elem`'s kernel module in bytes, or 0 before it is compiled (internal, for tests). */
-export function simdMemoryBytes(elem: SimdElem): number {
-  return kernels[elem]?.memory.buffer.byteLength ?? 0;
+function compiled(elem: SimdElem): WebAssembly.Module | null {
+  const cached = modules[elem];
+  if (cached !== undefined) return cached;
+  let mod: WebAssembly.Module | null = null;
+  if (typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function') {
+    const bytes = gemmModuleBytes(elem);
+    // synchronous compilation: the module is ~2 KB, under the 4 KB browsers allow on the main thread
+    if (WebAssembly.validate(bytes)) mod = new WebAssembly.Module(bytes);
+  }
+  modules[elem] = mod;
+  return mod;
 }
 
 /**
@@ -90,32 +100,7 @@ export function simdMemoryBytes(elem: SimdElem): number {
  * proposal); the kernel module itself is what gets validated, so the check is exact.
  */
 export function simdSupported(): boolean {
-  return kernel('f32') !== null;
-}
-
-function kernel(elem: SimdElem): Kernel | null {
-  const cached = kernels[elem];
-  if (cached !== undefined) return cached;
-  let k: Kernel | null = null;
-  if (typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function') {
-    const bytes = gemmModuleBytes(elem);
-    if (WebAssembly.validate(bytes)) {
-      // synchronous compilation: the module is ~2 KB, under the 4 KB browsers allow on the main thread
-      const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-      const memory = exports.memory as WebAssembly.Memory;
-      k = {
-        elem,
-        blocking: BLOCKING[elem],
-        gemm: exports.gemm as GemmFn,
-        packA: exports.packA as PackFn,
-        packB: exports.packB as PackFn,
-        memory,
-        view: newView(elem, memory),
-      };
-    }
-  }
-  kernels[elem] = k;
-  return k;
+  return compiled('f32') !== null;
 }
 
 /** A view of `memory` with `elem`'s element type (internal). */
@@ -213,48 +198,83 @@ export function transferC(view: FloatArray, panel: number, ld: number, c: Matmul
 }
 
 /**
- * `C (+)= A · B` with the SIMD kernel for `elem`; the arguments are those of `matmulInto` (m, n, k
- * ≥ 1; C does not overlap A or B). Returns `false`, without touching C, when the engine has no
- * WebAssembly SIMD.
+ * The single-threaded SIMD GEMM of one backend instance: its own instances of the kernel modules
+ * (instantiated on first use), whose linear memories hold the packed blocks and the C panel.
  */
-export function simdGemm(elem: SimdElem, m: number, n: number, k: number, a: MatmulOperand, b: MatmulOperand, c: MatmulOperand, accumulate: boolean): boolean {
-  const kern = kernel(elem);
-  if (kern === null) return false;
-  const { spec, size, kc: KC, mc: MC, nc: NC } = kern.blocking;
-  const { mr, nr } = spec;
-  const kcMax = Math.min(KC, k);
-  const ncMax = Math.min(NC, roundUp(n, nr));
-  const mcMax = Math.min(MC, roundUp(m, mr));
-  // row chunk: whole MC blocks whose C panel fits the budget (at least one block)
-  const chunk = Math.max(mcMax, Math.floor(C_PANEL_BYTES / (ncMax * size) / MC) * MC);
-  const panelRows = Math.min(chunk, roundUp(m, mr));
-  // memory (bytes, each part a multiple of 16): packed A | packed B | C panel | staged A | staged B
-  const aBytes = mcMax * kcMax * size;
-  const bBytes = ncMax * kcMax * size;
-  const pb = aBytes;
-  const pc = pb + bBytes;
-  const sa = pc + panelRows * ncMax * size;
-  const sb = sa + aBytes;
-  ensureMemory(kern, sb + bBytes);
-  const { gemm, packA, packB } = kern;
-  for (let ic = 0; ic < m; ic += chunk) {
-    const mb = Math.min(chunk, m - ic);
-    for (let j0 = 0; j0 < n; j0 += NC) {
-      const nc = Math.min(NC, n - j0);
-      const ncPad = roundUp(nc, nr);
-      const ldc = ncPad * size;
-      if (accumulate) transferC(kern.view, pc / size, ncPad, c, ic, mb, j0, nc, false);
-      for (let p0 = 0; p0 < k; p0 += KC) {
-        const kc = Math.min(KC, k - p0);
-        packBlock(kern, packB, nr, b.data, b.offset + p0 * b.rowStride + j0 * b.colStride, b.colStride, b.rowStride, nc, kc, pb, sb);
-        for (let i0 = 0; i0 < mb; i0 += MC) {
-          const mc = Math.min(MC, mb - i0);
-          packBlock(kern, packA, mr, a.data, a.offset + (ic + i0) * a.rowStride + p0 * a.colStride, a.rowStride, a.colStride, mc, kc, 0, sa);
-          gemm(0, pb, pc + i0 * ldc, Math.ceil(mc / mr), ncPad / nr, kc, ldc, accumulate || p0 > 0 ? 1 : 0);
-        }
-      }
-      transferC(kern.view, pc / size, ncPad, c, ic, mb, j0, nc, true);
+export class SimdGemm {
+  private readonly kernels: Partial<Record<SimdElem, Kernel | null>> = {};
+
+  private kernel(elem: SimdElem): Kernel | null {
+    const cached = this.kernels[elem];
+    if (cached !== undefined) return cached;
+    const mod = compiled(elem);
+    let k: Kernel | null = null;
+    if (mod !== null) {
+      const { exports } = new WebAssembly.Instance(mod);
+      const memory = exports.memory as WebAssembly.Memory;
+      k = {
+        elem,
+        blocking: BLOCKING[elem],
+        gemm: exports.gemm as GemmFn,
+        packA: exports.packA as PackFn,
+        packB: exports.packB as PackFn,
+        memory,
+        view: newView(elem, memory),
+      };
     }
+    this.kernels[elem] = k;
+    return k;
   }
-  return true;
+
+  /** The size of the linear memory of `elem`'s kernel instance in bytes, or 0 before it is made (internal, for tests). */
+  memoryBytes(elem: SimdElem): number {
+    return this.kernels[elem]?.memory.buffer.byteLength ?? 0;
+  }
+
+  /**
+   * `C (+)= A · B` with the SIMD kernel for `elem`; the arguments are those of `matmulInto` (m, n, k
+   * ≥ 1; C does not overlap A or B). Returns `false`, without touching C, when the engine has no
+   * WebAssembly SIMD.
+   */
+  run(elem: SimdElem, m: number, n: number, k: number, a: MatmulOperand, b: MatmulOperand, c: MatmulOperand, accumulate: boolean): boolean {
+    const kern = this.kernel(elem);
+    if (kern === null) return false;
+    const { spec, size, kc: KC, mc: MC, nc: NC } = kern.blocking;
+    const { mr, nr } = spec;
+    const kcMax = Math.min(KC, k);
+    const ncMax = Math.min(NC, roundUp(n, nr));
+    const mcMax = Math.min(MC, roundUp(m, mr));
+    // row chunk: whole MC blocks whose C panel fits the budget (at least one block)
+    const chunk = Math.max(mcMax, Math.floor(C_PANEL_BYTES / (ncMax * size) / MC) * MC);
+    const panelRows = Math.min(chunk, roundUp(m, mr));
+    // memory (bytes, each part a multiple of 16): packed A | packed B | C panel | staged A | staged B
+    const aBytes = mcMax * kcMax * size;
+    const bBytes = ncMax * kcMax * size;
+    const pb = aBytes;
+    const pc = pb + bBytes;
+    const sa = pc + panelRows * ncMax * size;
+    const sb = sa + aBytes;
+    ensureMemory(kern, sb + bBytes);
+    const { gemm, packA, packB } = kern;
+    for (let ic = 0; ic < m; ic += chunk) {
+      const mb = Math.min(chunk, m - ic);
+      for (let j0 = 0; j0 < n; j0 += NC) {
+        const nc = Math.min(NC, n - j0);
+        const ncPad = roundUp(nc, nr);
+        const ldc = ncPad * size;
+        if (accumulate) transferC(kern.view, pc / size, ncPad, c, ic, mb, j0, nc, false);
+        for (let p0 = 0; p0 < k; p0 += KC) {
+          const kc = Math.min(KC, k - p0);
+          packBlock(kern, packB, nr, b.data, b.offset + p0 * b.rowStride + j0 * b.colStride, b.colStride, b.rowStride, nc, kc, pb, sb);
+          for (let i0 = 0; i0 < mb; i0 += MC) {
+            const mc = Math.min(MC, mb - i0);
+            packBlock(kern, packA, mr, a.data, a.offset + (ic + i0) * a.rowStride + p0 * a.colStride, a.rowStride, a.colStride, mc, kc, 0, sa);
+            gemm(0, pb, pc + i0 * ldc, Math.ceil(mc / mr), ncPad / nr, kc, ldc, accumulate || p0 > 0 ? 1 : 0);
+          }
+        }
+        transferC(kern.view, pc / size, ncPad, c, ic, mb, j0, nc, true);
+      }
+    }
+    return true;
+  }
 }

@@ -18,7 +18,7 @@
  * pool starts synchronously (the caller waits until every worker has instantiated the modules) and
  * the caller sleeps while waiting for slow workers. A browser's main thread may not block, and a Web
  * Worker only starts while the page's event loop runs tasks (a loop that awaits only settled
- * promises never lets it): there the pool starts in the background (on {@link setCpuThreads} or
+ * promises never lets it): there the pool starts in the background (on `setCpuThreads` or
  * the first large product), a product is split only among the workers that have reported ready
  * (on the calling thread alone until one has), and the caller polls `Atomics.load` for the others. The worker code is one source text for both, handed to Node
  * with `eval: true` and to browsers as a Blob URL, so there is no separate file to bundle. Where
@@ -44,7 +44,7 @@ import {
   type PackFn,
   type SimdElem,
 } from './gemm-simd.js';
-import { cpuSimdEnabled } from './simd-switch.js';
+import type { SimdSwitch } from './simd-switch.js';
 
 // ---------------------------------------------------------------------------------------------
 // settings
@@ -121,78 +121,6 @@ function defaultThreads(): number {
   return Math.max(1, Math.min(n, DEFAULT_MAX));
 }
 
-let requested = parseThreadsEnv(nodeProcess?.env?.TENSORGRAD_CPU_THREADS) ?? defaultThreads();
-// set when the workers could not be started: one thread from then on
-let unavailable = false;
-// tests set this to send every float product, however small, through the threaded path
-let forced = false;
-
-function threadsSupported(): boolean {
-  return !unavailable && host !== null && typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object';
-}
-
-/**
- * Sets how many threads the `cpu` backend's matrix multiplies (behind `matmul`, `conv2d` and the
- * convolution gradients) may use, and returns how many they use now (see {@link cpuThreads}).
- * Products of at least 2²¹ multiply-adds are split by rows among the threads; smaller ones, and
- * every product where threads are unavailable (no `SharedArrayBuffer` or workers, or with the
- * WebAssembly SIMD kernels switched off), run on the calling thread. Node uses `worker_threads`.
- * Browsers use Web Workers, but only in a cross-origin-isolated page (served with the headers
- * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`;
- * elsewhere `SharedArrayBuffer` does not exist and one thread is used); their workers start in the
- * background when threads are set here or at the first large product, and products use the
- * calling thread alone until the workers have started. Starting needs the page's event loop to run
- * tasks for some tens of milliseconds: awaiting a timer, an animation frame or I/O gives it that
- * time, while a loop that only awaits settled promises (such as the CPU backend's `item()`) does not:
- * `await cpuThreadsReady()` once waits for them. The default is the number of cores (`navigator.hardwareConcurrency` in
- * browsers), at most 4, or in Node the environment variable `TENSORGRAD_CPU_THREADS` when the
- * package loads. Results do not depend on the thread count: every element of C is summed in the
- * same order.
- *
- * @example
- * ```ts
- * import { cpuThreads, setCpuThreads } from '@tensorgrad/backend-cpu';
- * const before = cpuThreads();
- * setCpuThreads(1); // 1
- * cpuThreads(); // 1
- * setCpuThreads(before);
- * ```
- */
-export function setCpuThreads(n: number): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new RangeError(`setCpuThreads: expected a positive integer, got ${String(n)}; pass 1 to run on the calling thread only`);
-  requested = n;
-  if (pool !== null && pool.threads !== n) shutdownPool();
-  // Web Workers start asynchronously: start them now, so that they are ready by the first large product
-  if (host === 'web' && cpuThreads() > 1 && cpuSimdEnabled()) getPool();
-  return cpuThreads();
-}
-
-/**
- * How many threads the `cpu` backend's large matrix multiplies use now: the number requested (see
- * {@link setCpuThreads}), or 1 where threads are unavailable (in browsers: a page that is not
- * cross-origin isolated).
- *
- * @example
- * ```ts
- * import { cpuThreads } from '@tensorgrad/backend-cpu';
- * cpuThreads() >= 1; // true
- * ```
- */
-export function cpuThreads(): number {
-  return requested > 1 && threadsSupported() ? requested : 1;
-}
-
-/** Whether an `m×k · k×n` float product should run on the threaded path. */
-export function useThreads(m: number, n: number, k: number): boolean {
-  return (forced || m * n * k >= MIN_THREADED) && m > 4 && cpuThreads() > 1 && cpuSimdEnabled();
-}
-
-/** Sends every float product with more than one row tile through the threaded path (internal, for tests). */
-export function forceThreads(on: boolean): void {
-  forced = on;
-}
-
-// ---------------------------------------------------------------------------------------------
 // the pool
 
 // the staged rows × KC block of A is at most this big (or one MC×KC block)
@@ -298,6 +226,7 @@ self.onmessage = (event) => {
 };
 `;
 
+// a pure cache: the Blob URL of one constant source text, shared by every backend instance's workers
 let webWorkerUrl: string | null = null;
 
 // the Blob URL of the browser worker's source, made once and kept for the page's lifetime (a worker
@@ -323,43 +252,13 @@ interface Pool {
   seq: number;
 }
 
-let pool: Pool | null = null;
-// products run on the threaded path so far (tests read it)
-let threadedCount = 0;
-
-/** How many products have run on the threaded path (internal, for tests). */
-export function threadedProducts(): number {
-  return threadedCount;
-}
-
-// the memory the threaded layout can need for `threads` threads (see threadedGemm)
+// the memory the threaded layout can need for `threads` threads (see GemmThreads.run)
 function threadedBytes({ size, kc, mc, nc }: Blocking, threads: number): number {
   return threads * mc * kc * size + 2 * nc * kc * size + Math.max(C_PANEL_BYTES, mc * nc * size) + Math.max(STAGE_A_BYTES, mc * kc * size);
 }
 
-function shutdownPool(): void {
-  const p = pool;
-  pool = null;
-  if (p === null) return;
-  for (let t = 1; t < p.threads; t++) {
-    Atomics.store(p.control, t * SLOT + SEQ, -1);
-    Atomics.notify(p.control, t * SLOT + SEQ);
-  }
-  p.terminate();
-}
-
-// gives threads up for good after a worker failed: one thread from then on
-function failPool(): void {
-  shutdownPool();
-  unavailable = true;
-}
-
-/** Stops the worker threads (a later threaded product starts them again; internal, for tests). */
-export function stopThreads(): void {
-  shutdownPool();
-}
-
-function startPool(threads: number): Pool | null {
+// starts a pool of `threads` threads; `failed` is called when a browser reports that a worker is gone
+function startPool(threads: number, failed: (p: Pool) => void): Pool | null {
   const bytes = Math.max(threadedBytes(BLOCKING.f32, threads), threadedBytes(BLOCKING.f64, threads));
   const pages = Math.ceil(bytes / PAGE);
   let terminate = (): void => undefined;
@@ -406,13 +305,10 @@ function startPool(threads: number): Pool | null {
       const p: Pool = { threads, bytes, kernels, control, terminate: () => terminate(), seq: 0 };
       // a worker that cannot load (e.g. a Content-Security-Policy without blob: workers) or cannot
       // receive the shared memory never reports ready; give threads up when the browser says so
-      const failed = (): void => {
-        if (pool === p) failPool();
-      };
       for (let t = 1; t < threads; t++) {
         const w = new Worker(workerUrl(), { name: `tensorgrad-gemm-${t}` });
-        w.onerror = failed;
-        w.onmessage = failed;
+        w.onerror = () => failed(p);
+        w.onmessage = () => failed(p);
         w.postMessage(start(t));
         workers.push(w);
       }
@@ -429,53 +325,6 @@ function startPool(threads: number): Pool | null {
   }
 }
 
-function getPool(): Pool | null {
-  const threads = cpuThreads();
-  if (pool !== null && pool.threads === threads) return pool;
-  shutdownPool();
-  if (threads < 2) return null;
-  pool = startPool(threads);
-  if (pool === null) unavailable = true;
-  return pool;
-}
-
-/**
- * How many threads are ready to share a product now: the calling thread and every worker that has
- * started (internal, for tests). In Node the workers start with the pool, which this starts; in
- * browsers they start in the background.
- */
-export function readyThreads(): number {
-  if (!cpuSimdEnabled()) return 1;
-  const p = getPool();
-  if (p === null) return 1;
-  let n = 1;
-  for (let t = 1; t < p.threads; t++) if (Atomics.load(p.control, t * SLOT + DONE) !== -1 && Atomics.load(p.control, t * SLOT + ERR) === 0) n++;
-  return n;
-}
-
-/**
- * Waits until the `cpu` backend's GEMM worker threads have started and resolves to how many
- * threads (the calling one included) large products can use now. In Node the workers start
- * synchronously, so this resolves at once to {@link cpuThreads}. In browsers they start in the
- * background and need the page's event loop to run tasks: a training loop that only awaits settled
- * promises (such as `item()` on this backend) never gives them that, so call this once before it.
- * It resolves early, with fewer threads, after `timeoutMs` or when threads were given up.
- *
- * @example
- * ```ts
- * import { cpuThreadsReady, setCpuThreads } from '@tensorgrad/backend-cpu';
- * setCpuThreads(1);
- * await cpuThreadsReady(); // 1
- * ```
- */
-export async function cpuThreadsReady(timeoutMs = START_TIMEOUT_MS): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const n = readyThreads();
-    if (n >= cpuThreads() || Date.now() >= deadline) return n;
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
 
 // waits until worker slot `o` reports sequence number `seq` done; false when a browser's main
 // thread polled past STALL_MS (the worker is gone)
@@ -528,104 +377,207 @@ function stageA(view: FloatArray, size: number, s0: number, data: MatmulOperand[
   return [kc * size, size];
 }
 
-/**
- * `C (+)= A · B` on the shared-memory kernels with {@link cpuThreads} threads; the arguments are
- * those of `simdGemm`. Returns `false`, without touching C, when the threads cannot be used.
- */
-export function threadedGemm(elem: SimdElem, m: number, n: number, k: number, a: MatmulOperand, b: MatmulOperand, c: MatmulOperand, accumulate: boolean): boolean {
-  const p = getPool();
-  if (p === null) return false;
-  const ctl = p.control;
-  // the threads that share this product: the calling thread (slot 0) and every worker that has
-  // started (in Node all of them; in browsers they start in the background and must not be waited for)
-  const slots = [0];
-  for (let t = 1; t < p.threads; t++) {
-    if (Atomics.load(ctl, t * SLOT + DONE) === -1) continue;
-    if (Atomics.load(ctl, t * SLOT + ERR) !== 0) {
-      failPool();
-      return false;
-    }
-    slots.push(t);
+/** The thread settings and worker pool of one backend instance. */
+export class GemmThreads {
+  private requested = parseThreadsEnv(nodeProcess?.env?.TENSORGRAD_CPU_THREADS) ?? defaultThreads();
+  // set when the workers could not be started: one thread from then on
+  private unavailable = false;
+  // tests set this to send every float product, however small, through the threaded path
+  private forced = false;
+  private current: Pool | null = null;
+  /** How many products have run on the threaded path (internal, for tests). */
+  products = 0;
+
+  /** `simd`: the SIMD setting of the same backend (threads only run with the SIMD kernels on). */
+  constructor(private readonly simd: SimdSwitch) {}
+
+  private supported(): boolean {
+    return !this.unavailable && host !== null && typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object';
   }
-  if (slots.length < 2) return false;
-  const kern = p.kernels[elem];
-  const { spec, size, kc: KC, mc: MC, nc: NC } = kern.blocking;
-  const { mr, nr } = spec;
-  const T = p.threads;
-  const kcMax = Math.min(KC, k);
-  const ncMax = Math.min(NC, roundUp(n, nr));
-  const mcMax = Math.min(MC, roundUp(m, mr));
-  // row chunk: whole MC blocks whose C panel and staged A both fit their budgets (at least one block)
-  const chunk = Math.max(mcMax, Math.min(Math.floor(C_PANEL_BYTES / (ncMax * size) / MC), Math.floor(STAGE_A_BYTES / (kcMax * size) / MC)) * MC);
-  const panelRows = Math.min(chunk, roundUp(m, mr));
-  // memory (bytes, each part a multiple of 16): packed A per thread | packed B | C panel | staged A | staged B
-  const aBytes = mcMax * kcMax * size;
-  const bBytes = ncMax * kcMax * size;
-  const pb = T * aBytes;
-  const pc = pb + bBytes;
-  const sa = pc + panelRows * ncMax * size;
-  const sb = sa + panelRows * kcMax * size;
-  if (sb + bBytes > p.bytes) throw new Error(`threadedGemm: layout needs ${sb + bBytes} bytes, the shared memory has ${p.bytes} (a blocking bug)`);
-  threadedCount++;
-  const mainKernels = [p.kernels.f32, p.kernels.f64];
-  const elemIndex = elem === 'f32' ? 0 : 1;
-  for (let ic = 0; ic < m; ic += chunk) {
-    const mb = Math.min(chunk, m - ic);
-    const tiles = Math.ceil(mb / mr);
-    const used = Math.min(slots.length, tiles);
-    for (let j0 = 0; j0 < n; j0 += NC) {
-      const nc = Math.min(NC, n - j0);
-      const ncPad = roundUp(nc, nr);
-      const ldc = ncPad * size;
-      if (accumulate) transferC(kern.view, pc / size, ncPad, c, ic, mb, j0, nc, false);
-      for (let p0 = 0; p0 < k; p0 += KC) {
-        const kc = Math.min(KC, k - p0);
-        packBlock(kern, kern.packB, nr, b.data, b.offset + p0 * b.rowStride + j0 * b.colStride, b.colStride, b.rowStride, nc, kc, pb, sb);
-        const [ls, ks] = stageA(kern.view, size, sa / size, a.data, a.offset + ic * a.rowStride + p0 * a.colStride, a.rowStride, a.colStride, mb, kc);
-        const seq = ++p.seq;
-        // workers first, so that they start while the calling thread runs its own share (thread 0)
-        for (let t = used - 1; t >= 0; t--) {
-          const slot = slots[t]!;
-          const o = slot * SLOT;
-          const r0 = Math.floor((t * tiles) / used) * mr;
-          const r1 = Math.min(mb, Math.floor(((t + 1) * tiles) / used) * mr);
-          ctl[o + 2] = elemIndex;
-          ctl[o + 4] = sa;
-          ctl[o + 5] = ls;
-          ctl[o + 6] = ks;
-          ctl[o + 7] = r0;
-          ctl[o + 8] = r1;
-          ctl[o + 9] = slot * aBytes;
-          ctl[o + 10] = pb;
-          ctl[o + 11] = pc;
-          ctl[o + 12] = ldc;
-          ctl[o + 13] = kc;
-          ctl[o + 14] = ncPad / nr;
-          ctl[o + 15] = accumulate || p0 > 0 ? 1 : 0;
-          ctl[o + 16] = MC;
-          ctl[o + 17] = mr;
-          if (t > 0) {
-            Atomics.store(ctl, o + SEQ, seq);
-            Atomics.notify(ctl, o + SEQ);
-          }
-        }
-        runTask(mainKernels, ctl, 0);
-        let failed = false;
-        for (let t = 1; t < used; t++) {
-          const o = slots[t]! * SLOT;
-          if (!waitDone(ctl, o, seq)) {
-            failPool();
-            throw new Error(`threadedGemm: a worker thread gave no answer for ${STALL_MS / 1000} s; threads are now off (setCpuThreads has no effect until the page is reloaded)`);
-          }
-          if (ctl[o + ERR] !== 0) failed = true;
-        }
-        if (failed) {
-          failPool();
-          throw new Error('threadedGemm: a worker thread failed while multiplying; threads are now off (setCpuThreads has no effect until restart)');
-        }
+
+  /** Sets the requested thread count; returns how many are used now (see `setCpuThreads`). */
+  set(n: number): number {
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new RangeError(`setCpuThreads: expected a positive integer, got ${String(n)}; pass 1 to run on the calling thread only`);
+    this.requested = n;
+    if (this.current !== null && this.current.threads !== n) this.shutdown();
+    // Web Workers start asynchronously: start them now, so that they are ready by the first large product
+    if (host === 'web' && this.count() > 1 && this.simd.enabled()) this.pool();
+    return this.count();
+  }
+
+  /** The thread count large products use now: the requested one, or 1 where threads are unavailable. */
+  count(): number {
+    return this.requested > 1 && this.supported() ? this.requested : 1;
+  }
+
+  /** Whether an `m×k · k×n` float product should run on the threaded path. */
+  use(m: number, n: number, k: number): boolean {
+    return (this.forced || m * n * k >= MIN_THREADED) && m > 4 && this.count() > 1 && this.simd.enabled();
+  }
+
+  /** Sends every float product with more than one row tile through the threaded path (internal, for tests). */
+  force(on: boolean): void {
+    this.forced = on;
+  }
+
+  private shutdown(): void {
+    const p = this.current;
+    this.current = null;
+    if (p === null) return;
+    for (let t = 1; t < p.threads; t++) {
+      Atomics.store(p.control, t * SLOT + SEQ, -1);
+      Atomics.notify(p.control, t * SLOT + SEQ);
+    }
+    p.terminate();
+  }
+
+  // gives threads up for good after a worker failed: one thread from then on
+  private fail(): void {
+    this.shutdown();
+    this.unavailable = true;
+  }
+
+  /** Stops the worker threads (a later threaded product starts them again). */
+  stop(): void {
+    this.shutdown();
+  }
+
+  private pool(): Pool | null {
+    const threads = this.count();
+    if (this.current !== null && this.current.threads === threads) return this.current;
+    this.shutdown();
+    if (threads < 2) return null;
+    this.current = startPool(threads, (p) => {
+      if (this.current === p) this.fail();
+    });
+    if (this.current === null) this.unavailable = true;
+    return this.current;
+  }
+
+  /**
+   * How many threads are ready to share a product now: the calling thread and every worker that has
+   * started (internal, for tests). In Node the workers start with the pool, which this starts; in
+   * browsers they start in the background.
+   */
+  ready(): number {
+    if (!this.simd.enabled()) return 1;
+    const p = this.pool();
+    if (p === null) return 1;
+    let n = 1;
+    for (let t = 1; t < p.threads; t++) if (Atomics.load(p.control, t * SLOT + DONE) !== -1 && Atomics.load(p.control, t * SLOT + ERR) === 0) n++;
+    return n;
+  }
+
+  /** Waits until the workers have started, or `timeoutMs` passed (see `cpuThreadsReady`). */
+  async whenReady(timeoutMs = START_TIMEOUT_MS): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const n = this.ready();
+      if (n >= this.count() || Date.now() >= deadline) return n;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
+  /**
+   * `C (+)= A · B` on the shared-memory kernels with {@link GemmThreads.count} threads; the
+   * arguments are those of `SimdGemm.run`. Returns `false`, without touching C, when the threads
+   * cannot be used.
+   */
+  run(elem: SimdElem, m: number, n: number, k: number, a: MatmulOperand, b: MatmulOperand, c: MatmulOperand, accumulate: boolean): boolean {
+    const p = this.pool();
+    if (p === null) return false;
+    const ctl = p.control;
+    // the threads that share this product: the calling thread (slot 0) and every worker that has
+    // started (in Node all of them; in browsers they start in the background and must not be waited for)
+    const slots = [0];
+    for (let t = 1; t < p.threads; t++) {
+      if (Atomics.load(ctl, t * SLOT + DONE) === -1) continue;
+      if (Atomics.load(ctl, t * SLOT + ERR) !== 0) {
+        this.fail();
+        return false;
       }
-      transferC(kern.view, pc / size, ncPad, c, ic, mb, j0, nc, true);
+      slots.push(t);
     }
+    if (slots.length < 2) return false;
+    const kern = p.kernels[elem];
+    const { spec, size, kc: KC, mc: MC, nc: NC } = kern.blocking;
+    const { mr, nr } = spec;
+    const T = p.threads;
+    const kcMax = Math.min(KC, k);
+    const ncMax = Math.min(NC, roundUp(n, nr));
+    const mcMax = Math.min(MC, roundUp(m, mr));
+    // row chunk: whole MC blocks whose C panel and staged A both fit their budgets (at least one block)
+    const chunk = Math.max(mcMax, Math.min(Math.floor(C_PANEL_BYTES / (ncMax * size) / MC), Math.floor(STAGE_A_BYTES / (kcMax * size) / MC)) * MC);
+    const panelRows = Math.min(chunk, roundUp(m, mr));
+    // memory (bytes, each part a multiple of 16): packed A per thread | packed B | C panel | staged A | staged B
+    const aBytes = mcMax * kcMax * size;
+    const bBytes = ncMax * kcMax * size;
+    const pb = T * aBytes;
+    const pc = pb + bBytes;
+    const sa = pc + panelRows * ncMax * size;
+    const sb = sa + panelRows * kcMax * size;
+    if (sb + bBytes > p.bytes) throw new Error(`threadedGemm: layout needs ${sb + bBytes} bytes, the shared memory has ${p.bytes} (a blocking bug)`);
+    this.products++;
+    const mainKernels = [p.kernels.f32, p.kernels.f64];
+    const elemIndex = elem === 'f32' ? 0 : 1;
+    for (let ic = 0; ic < m; ic += chunk) {
+      const mb = Math.min(chunk, m - ic);
+      const tiles = Math.ceil(mb / mr);
+      const used = Math.min(slots.length, tiles);
+      for (let j0 = 0; j0 < n; j0 += NC) {
+        const nc = Math.min(NC, n - j0);
+        const ncPad = roundUp(nc, nr);
+        const ldc = ncPad * size;
+        if (accumulate) transferC(kern.view, pc / size, ncPad, c, ic, mb, j0, nc, false);
+        for (let p0 = 0; p0 < k; p0 += KC) {
+          const kc = Math.min(KC, k - p0);
+          packBlock(kern, kern.packB, nr, b.data, b.offset + p0 * b.rowStride + j0 * b.colStride, b.colStride, b.rowStride, nc, kc, pb, sb);
+          const [ls, ks] = stageA(kern.view, size, sa / size, a.data, a.offset + ic * a.rowStride + p0 * a.colStride, a.rowStride, a.colStride, mb, kc);
+          const seq = ++p.seq;
+          // workers first, so that they start while the calling thread runs its own share (thread 0)
+          for (let t = used - 1; t >= 0; t--) {
+            const slot = slots[t]!;
+            const o = slot * SLOT;
+            const r0 = Math.floor((t * tiles) / used) * mr;
+            const r1 = Math.min(mb, Math.floor(((t + 1) * tiles) / used) * mr);
+            ctl[o + 2] = elemIndex;
+            ctl[o + 4] = sa;
+            ctl[o + 5] = ls;
+            ctl[o + 6] = ks;
+            ctl[o + 7] = r0;
+            ctl[o + 8] = r1;
+            ctl[o + 9] = slot * aBytes;
+            ctl[o + 10] = pb;
+            ctl[o + 11] = pc;
+            ctl[o + 12] = ldc;
+            ctl[o + 13] = kc;
+            ctl[o + 14] = ncPad / nr;
+            ctl[o + 15] = accumulate || p0 > 0 ? 1 : 0;
+            ctl[o + 16] = MC;
+            ctl[o + 17] = mr;
+            if (t > 0) {
+              Atomics.store(ctl, o + SEQ, seq);
+              Atomics.notify(ctl, o + SEQ);
+            }
+          }
+          runTask(mainKernels, ctl, 0);
+          let failed = false;
+          for (let t = 1; t < used; t++) {
+            const o = slots[t]! * SLOT;
+            if (!waitDone(ctl, o, seq)) {
+              this.fail();
+              throw new Error(`threadedGemm: a worker thread gave no answer for ${STALL_MS / 1000} s; threads are now off (setCpuThreads has no effect until the page is reloaded)`);
+            }
+            if (ctl[o + ERR] !== 0) failed = true;
+          }
+          if (failed) {
+            this.fail();
+            throw new Error('threadedGemm: a worker thread failed while multiplying; threads are now off (setCpuThreads has no effect until restart)');
+          }
+        }
+        transferC(kern.view, pc / size, ncPad, c, ic, mb, j0, nc, true);
+      }
+    }
+    return true;
   }
-  return true;
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 
-export const abs: KernelFactory<'abs'> = (h) => (x) =>
-  h.compute('abs', x.dtype, () => tf.abs(h.view(x)));
+export const abs: Kernel<'abs', TfjsBackend> = (ctx, x) =>
+  ctx.backend.compute('abs', ctx.dtype, () => tf.abs(ctx.backend.view(x)));

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 
 // bool + bool is logical or in PyTorch (tfjs would add the bytes); broadcast operands stay
 // unexpanded (tfjs broadcasts them)
-export const add: KernelFactory<'add'> = (h) => (a, b) =>
-  h.compute('add', a.dtype, () => {
-    const x = h.operand(a);
-    const y = h.operand(b);
-    return h.expand(a.dtype === 'bool' ? tf.logicalOr(x, y) : tf.add(x, y), a.shape);
+export const add: Kernel<'add', TfjsBackend> = (ctx, a, b) =>
+  ctx.backend.compute('add', ctx.dtype, () => {
+    const x = ctx.backend.operand(a);
+    const y = ctx.backend.operand(b);
+    return ctx.backend.expand(a.dtype === 'bool' ? tf.logicalOr(x, y) : tf.add(x, y), ctx.shape);
   });

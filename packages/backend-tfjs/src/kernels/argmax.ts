@@ -1,6 +1,6 @@
-import type { KernelFactory } from '../host.js';
-import { reduceExtremum } from '../ops.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
+import { indexOfExtremum } from '../extremum.js';
 
 // tfjs's argMax does not promise the first occurrence on ties nor NaN handling: see extremum in ops.ts
-export const argmax: KernelFactory<'argmax'> = (h) => (x, { dim, keepdim }) =>
-  h.compute('argmax', 'int32', () => reduceExtremum(h.view(x), dim, keepdim, 'max', true).indices!);
+export const argmax: Kernel<'argmax', TfjsBackend> = (ctx, x, attrs) => indexOfExtremum('argmax', ctx, x, attrs);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { poolOutSize } from '@tensorgrad/tensor';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 import { td, windowSlices } from '../ops.js';
 import { avgDivisors } from '../pool.js';
 
@@ -9,16 +9,13 @@ import { avgDivisors } from '../pool.js';
  * always excludes the padding): the window positions of the zero-padded input are summed and
  * divided by each output's divisor (a window entirely in the padding sums to 0 and keeps it).
  */
-export const avgPool2d: KernelFactory<'avgPool2d'> = (h) => (x, { kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride }) =>
-  h.compute('avgPool2d', x.dtype, () => {
-    const [n, c, ih, iw] = x.shape as [number, number, number, number];
-    const [kh, kw] = kernelSize;
-    const oh = poolOutSize(ih, kh, stride[0], padding[0], 1, ceilMode);
-    const ow = poolOutSize(iw, kw, stride[1], padding[1], 1, ceilMode);
-    if (n * c * oh * ow === 0) return tf.zeros([n, c, oh, ow], td(x.dtype));
-    const wins = windowSlices(h.view(x), 0, kernelSize, stride, padding, [1, 1], [oh, ow]);
+export const avgPool2d: Kernel<'avgPool2d', TfjsBackend> = (ctx, x, attrs) =>
+  ctx.backend.compute('avgPool2d', ctx.dtype, () => {
+    const g = ctx.geometry;
+    if (g.n * g.c * g.oh * g.ow === 0) return tf.zeros([...ctx.shape], td(ctx.dtype));
+    const wins = windowSlices(ctx.backend.view(x), 0, g);
     const sums = wins.length === 1 ? wins[0]! : tf.addN(wins);
-    const div = avgDivisors([ih, iw], [oh, ow], kernelSize, stride, padding, countIncludePad, divisorOverride);
+    const div = avgDivisors(g, attrs);
     // [oh, ow] broadcast over the leading dims
-    return tf.div(sums, tf.tensor(div.map((d) => (d === 0 ? 1 : d)), [oh, ow]));
+    return tf.div(sums, tf.tensor(div.map((d) => (d === 0 ? 1 : d)), [g.oh, g.ow]));
   });

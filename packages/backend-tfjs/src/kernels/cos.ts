@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 
-export const cos: KernelFactory<'cos'> = (h) => (x) =>
-  h.compute('cos', x.dtype, () => tf.cos(h.view(x)));
+export const cos: Kernel<'cos', TfjsBackend> = (ctx, x) =>
+  ctx.backend.compute('cos', ctx.dtype, () => tf.cos(ctx.backend.view(x)));

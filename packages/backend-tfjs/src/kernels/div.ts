@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 
 // floating operands only (the front-end casts integers): tfjs's RealDiv
-export const div: KernelFactory<'div'> = (h) => (a, b) => h.compute('div', a.dtype, () => h.expand(tf.div(h.operand(a), h.operand(b)), a.shape));
+export const div: Kernel<'div', TfjsBackend> = (ctx, a, b) => ctx.backend.compute('div', ctx.dtype, () => ctx.backend.expand(tf.div(ctx.backend.operand(a), ctx.backend.operand(b)), ctx.shape));

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 
-export const exp: KernelFactory<'exp'> = (h) => (x) =>
-  h.compute('exp', x.dtype, () => tf.exp(h.view(x)));
+export const exp: Kernel<'exp', TfjsBackend> = (ctx, x) =>
+  ctx.backend.compute('exp', ctx.dtype, () => tf.exp(ctx.backend.view(x)));

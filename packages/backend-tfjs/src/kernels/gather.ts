@@ -1,16 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { contiguousStrides, shapeSize } from '@tensorgrad/tensor';
-import type { KernelFactory } from '../host.js';
+import { shapeSize } from '@tensorgrad/tensor';
+import { contiguousStrides, type Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 import { td } from '../ops.js';
 
 // out[..., j, ...] = x[..., index[..., j, ...], ...] (PyTorch's gather; tfjs's gather is
 // indexSelect): the storage offset of every output element is the part fixed by its position
 // (every coordinate but `dim`, through x's strides) plus index · stride(dim); one tfjs gather of
 // x's flat storage then reads them all, whatever x's layout
-export const gather: KernelFactory<'gather'> = (h) => (x, index, { dim }) =>
-  h.compute('gather', x.dtype, () => {
+export const gather: Kernel<'gather', TfjsBackend> = (ctx, x, index, { dim }) =>
+  ctx.backend.compute('gather', ctx.dtype, () => {
     const n = shapeSize(index.shape);
-    if (n === 0) return tf.zeros([...index.shape], td(x.dtype));
+    if (n === 0) return tf.zeros([...ctx.shape], td(ctx.dtype));
     const nd = index.shape.length;
     const os = contiguousStrides(index.shape);
     const base = new Int32Array(n);
@@ -24,6 +25,6 @@ export const gather: KernelFactory<'gather'> = (h) => (x, index, { dim }) =>
       }
       base[i] = off;
     }
-    const offsets = tf.add(tf.tensor(base, [...index.shape], 'int32'), tf.mul(h.view(index), tf.scalar(x.strides[dim] ?? 0, 'int32')));
-    return tf.reshape(tf.gather(h.storage(x), tf.reshape(offsets, [n])), [...index.shape]);
+    const offsets = tf.add(tf.tensor(base, [...index.shape], 'int32'), tf.mul(ctx.backend.view(index), tf.scalar(x.strides[dim] ?? 0, 'int32')));
+    return tf.reshape(tf.gather(ctx.backend.storage(x), tf.reshape(offsets, [n])), [...ctx.shape]);
   });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 import { operand } from '../ops.js';
 
-export const ge: KernelFactory<'ge'> = (h) => (a, b) =>
-  h.compute('ge', 'bool', () => h.expand(tf.greaterEqual(operand(h.operand(a)), operand(h.operand(b))), a.shape));
+export const ge: Kernel<'ge', TfjsBackend> = (ctx, a, b) =>
+  ctx.backend.compute('ge', ctx.dtype, () => ctx.backend.expand(tf.greaterEqual(operand(ctx.backend.operand(a)), operand(ctx.backend.operand(b))), ctx.shape));

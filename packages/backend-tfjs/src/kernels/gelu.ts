@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 
 const K_BETA = Math.sqrt(2 / Math.PI);
 const K_KAPPA = 0.044715;
 
 // tfjs has no gelu: composed from erf (exact) or, for the tanh approximation, from
 // 0.5·x·(1 + tanh(u)) = x·sigmoid(2u), which has no cancellation for negative x
-export const gelu: KernelFactory<'gelu'> = (h) => (x, { approximate }) =>
-  h.compute('gelu', x.dtype, () => {
-    const v = h.view(x);
+export const gelu: Kernel<'gelu', TfjsBackend> = (ctx, x, { approximate }) =>
+  ctx.backend.compute('gelu', ctx.dtype, () => {
+    const v = ctx.backend.view(x);
     if (approximate === 'tanh') {
       const u = tf.mul(tf.add(v, tf.mul(tf.scalar(K_KAPPA), tf.mul(tf.square(v), v))), tf.scalar(2 * K_BETA));
       return tf.mul(v, tf.sigmoid(u));

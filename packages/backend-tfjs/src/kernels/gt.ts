@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 import { operand } from '../ops.js';
 
-export const gt: KernelFactory<'gt'> = (h) => (a, b) =>
-  h.compute('gt', 'bool', () => h.expand(tf.greater(operand(h.operand(a)), operand(h.operand(b))), a.shape));
+export const gt: Kernel<'gt', TfjsBackend> = (ctx, a, b) =>
+  ctx.backend.compute('gt', ctx.dtype, () => ctx.backend.expand(tf.greater(operand(ctx.backend.operand(a)), operand(ctx.backend.operand(b))), ctx.shape));

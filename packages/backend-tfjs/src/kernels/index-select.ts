@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { shapeSize } from '@tensorgrad/tensor';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 import { td } from '../ops.js';
 
-export const indexSelect: KernelFactory<'indexSelect'> = (h) => (x, index, { dim }) =>
-  h.compute('indexSelect', x.dtype, () => {
-    const k = shapeSize(index.shape);
-    const shape = [...x.shape];
-    shape[dim] = k;
-    if (shapeSize(shape) === 0) return tf.zeros(shape, td(x.dtype));
-    return tf.gather(h.view(x), tf.reshape(h.view(index), [k]), dim);
+export const indexSelect: Kernel<'indexSelect', TfjsBackend> = (ctx, x, index, { dim }) =>
+  ctx.backend.compute('indexSelect', ctx.dtype, () => {
+    if (shapeSize(ctx.shape) === 0) return tf.zeros([...ctx.shape], td(ctx.dtype));
+    return tf.gather(ctx.backend.view(x), tf.reshape(ctx.backend.view(index), [shapeSize(index.shape)]), dim);
   });

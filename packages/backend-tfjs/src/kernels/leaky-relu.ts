@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 
-export const leakyRelu: KernelFactory<'leakyRelu'> = (h) => (x, { negativeSlope }) =>
-  h.compute('leakyRelu', x.dtype, () => tf.leakyRelu(h.view(x), negativeSlope));
+export const leakyRelu: Kernel<'leakyRelu', TfjsBackend> = (ctx, x, { negativeSlope }) =>
+  ctx.backend.compute('leakyRelu', ctx.dtype, () => tf.leakyRelu(ctx.backend.view(x), negativeSlope));

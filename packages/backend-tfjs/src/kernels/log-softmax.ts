@@ -1,4 +1,5 @@
-import type { KernelFactory } from '../host.js';
-import { softmaxAlong } from './softmax.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
+import { softmaxAlong } from '../ops.js';
 
-export const logSoftmax: KernelFactory<'logSoftmax'> = (h) => (x, { dim }) => h.compute('logSoftmax', x.dtype, () => softmaxAlong(h.view(x), dim, true));
+export const logSoftmax: Kernel<'logSoftmax', TfjsBackend> = (ctx, x, { dim }) => ctx.backend.compute('logSoftmax', ctx.dtype, () => softmaxAlong(ctx.backend.view(x), dim, true));

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 
-export const log: KernelFactory<'log'> = (h) => (x) =>
-  h.compute('log', x.dtype, () => tf.log(h.view(x)));
+export const log: Kernel<'log', TfjsBackend> = (ctx, x) =>
+  ctx.backend.compute('log', ctx.dtype, () => tf.log(ctx.backend.view(x)));

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 import { operand } from '../ops.js';
 
-export const lt: KernelFactory<'lt'> = (h) => (a, b) =>
-  h.compute('lt', 'bool', () => h.expand(tf.less(operand(h.operand(a)), operand(h.operand(b))), a.shape));
+export const lt: Kernel<'lt', TfjsBackend> = (ctx, a, b) =>
+  ctx.backend.compute('lt', ctx.dtype, () => ctx.backend.expand(tf.less(operand(ctx.backend.operand(a)), operand(ctx.backend.operand(b))), ctx.shape));

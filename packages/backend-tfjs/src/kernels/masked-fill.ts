@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 import { select, td } from '../ops.js';
 
-export const maskedFill: KernelFactory<'maskedFill'> = (h) => (x, mask, { value }) =>
-  h.compute('maskedFill', x.dtype, () => {
-    const v = h.view(x);
+export const maskedFill: Kernel<'maskedFill', TfjsBackend> = (ctx, x, mask, { value }) =>
+  ctx.backend.compute('maskedFill', ctx.dtype, () => {
+    const v = ctx.backend.view(x);
     const fill = tf.scalar(x.dtype === 'bool' ? Number(value !== 0) : value, td(x.dtype));
-    return select(h.view(mask), tf.broadcastTo(fill, [...x.shape]), v);
+    return select(ctx.backend.view(mask), tf.broadcastTo(fill, [...ctx.shape]), v);
   });

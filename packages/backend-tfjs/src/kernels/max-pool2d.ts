@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { poolOutSize } from '@tensorgrad/tensor';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 import { td, windowSlices } from '../ops.js';
 import { maxPoolTables } from '../pool.js';
 
@@ -12,27 +12,26 @@ import { maxPoolTables } from '../pool.js';
  * and the maximum is not NaN yet; padding reads −Infinity, which never replaces, and the index
  * starts at the window's first position inside the input.
  */
-export const maxPool2d: KernelFactory<'maxPool2d'> = (h) => (x, { kernelSize, stride, padding, dilation, ceilMode }) => {
-  const [values, indices] = h.computeMany('maxPool2d', [x.dtype, 'int32'], () => {
-    const [n, c, ih, iw] = x.shape as [number, number, number, number];
-    const [kh, kw] = kernelSize;
-    const oh = poolOutSize(ih, kh, stride[0], padding[0], dilation[0], ceilMode);
-    const ow = poolOutSize(iw, kw, stride[1], padding[1], dilation[1], ceilMode);
-    if (n * c * oh * ow === 0) return [tf.zeros([n, c, oh, ow], td(x.dtype)), tf.zeros([n, c, oh, ow], 'int32')];
-    const float = x.dtype === 'float32';
+export const maxPool2d: Kernel<'maxPool2d', TfjsBackend> = (ctx, x) => {
+  const b = ctx.backend;
+  const [values, indices] = b.computeMany('maxPool2d', [ctx.dtype, 'int32'], () => {
+    const g = ctx.geometry;
+    const shape = [...ctx.shape];
+    if (g.n * g.c * g.oh * g.ow === 0) return [tf.zeros(shape, td(ctx.dtype)), tf.zeros(shape, 'int32')];
+    const float = ctx.dtype === 'float32';
     const low = float ? -Infinity : -2147483648;
-    const wins = windowSlices(h.view(x), low, kernelSize, stride, padding, dilation, [oh, ow]);
-    const { position, first } = maxPoolTables([ih, iw], [oh, ow], kernelSize, stride, padding, dilation);
-    const k = kh * kw;
-    let best = tf.fill([n, c, oh, ow], low, td(x.dtype));
+    const wins = windowSlices(b.view(x), low, g);
+    const { position, first } = maxPoolTables(g);
+    const plane = g.oh * g.ow;
+    let best = tf.fill(shape, low, td(ctx.dtype));
     // the [oh, ow] tables are broadcast over N and C (see expand)
-    let idx = h.expand(tf.tensor(first, [oh, ow], 'int32'), [n, c, oh, ow]);
-    for (let p = 0; p < k; p++) {
+    let idx = b.expand(tf.tensor(first, [g.oh, g.ow], 'int32'), shape);
+    for (let p = 0; p < g.kh * g.kw; p++) {
       const v = wins[p]!;
       const keep = float ? tf.logicalOr(tf.lessEqual(v, best), tf.isNaN(best)) : tf.lessEqual(v, best);
       best = tf.where(keep, best, v);
-      const pos = tf.tensor(position.subarray(p * oh * ow, (p + 1) * oh * ow), [oh, ow], 'int32');
-      idx = tf.where(keep, idx, h.expand(pos, [n, c, oh, ow]));
+      const pos = tf.tensor(position.subarray(p * plane, (p + 1) * plane), [g.oh, g.ow], 'int32');
+      idx = tf.where(keep, idx, b.expand(pos, shape));
     }
     return [best, idx];
   });

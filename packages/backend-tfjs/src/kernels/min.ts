@@ -1,11 +1,6 @@
-import type { KernelFactory } from '../host.js';
-import { reduceExtremum } from '../ops.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
+import { valuesAndIndices } from '../extremum.js';
 
 // values and the index of the first min (first NaN where one propagates): see extremum in ops.ts
-export const min: KernelFactory<'min'> = (h) => (x, { dim, keepdim }) => {
-  const [values, indices] = h.computeMany('min', [x.dtype, 'int32'], () => {
-    const r = reduceExtremum(h.view(x), dim, keepdim, 'min', true);
-    return [r.values, r.indices!];
-  });
-  return [values!, indices!];
-};
+export const min: Kernel<'min', TfjsBackend> = (ctx, x, attrs) => valuesAndIndices('min', ctx, x, attrs);

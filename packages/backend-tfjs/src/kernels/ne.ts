@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 import { operand } from '../ops.js';
 
-export const ne: KernelFactory<'ne'> = (h) => (a, b) =>
-  h.compute('ne', 'bool', () => h.expand(tf.notEqual(operand(h.operand(a)), operand(h.operand(b))), a.shape));
+export const ne: Kernel<'ne', TfjsBackend> = (ctx, a, b) =>
+  ctx.backend.compute('ne', ctx.dtype, () => ctx.backend.expand(tf.notEqual(operand(ctx.backend.operand(a)), operand(ctx.backend.operand(b))), ctx.shape));

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 
-export const neg: KernelFactory<'neg'> = (h) => (x) =>
-  h.compute('neg', x.dtype, () => tf.neg(h.view(x)));
+export const neg: Kernel<'neg', TfjsBackend> = (ctx, x) =>
+  ctx.backend.compute('neg', ctx.dtype, () => tf.neg(ctx.backend.view(x)));

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { shapeSize } from '@tensorgrad/tensor';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 
-export const oneHot: KernelFactory<'oneHot'> = (h) => (x, { numClasses }) =>
-  h.compute('oneHot', 'int32', () => {
-    const shape = [...x.shape, numClasses];
+export const oneHot: Kernel<'oneHot', TfjsBackend> = (ctx, x, { numClasses }) =>
+  ctx.backend.compute('oneHot', ctx.dtype, () => {
     const n = shapeSize(x.shape);
-    if (n === 0 || numClasses === 0) return tf.zeros(shape, 'int32');
-    return tf.reshape(tf.oneHot(tf.reshape(h.view(x), [n]), numClasses, 1, 0, 'int32'), shape);
+    if (n === 0 || numClasses === 0) return tf.zeros([...ctx.shape], 'int32');
+    return tf.reshape(tf.oneHot(tf.reshape(ctx.backend.view(x), [n]), numClasses, 1, 0, 'int32'), [...ctx.shape]);
   });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelTensor } from '@tensorgrad/tensor';
-import type { KernelFactory } from '../host.js';
+import type { Kernel, KernelTensor } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 import { imul, select, toBool } from '../ops.js';
 
 const INT_BITS = 31;
@@ -42,17 +42,17 @@ function isScalarLike(t: KernelTensor): boolean {
   return t.strides.every((s) => s === 0);
 }
 
-export const pow: KernelFactory<'pow'> = (h) => (a, b) =>
-  h.compute('pow', a.dtype, () => {
-    if (a.dtype === 'int32') return powInt(h.view(a), h.view(b), h.engine);
-    if (a.dtype === 'bool') return toBool(powInt(tf.cast(h.view(a), 'int32'), tf.cast(h.view(b), 'int32'), h.engine));
-    const x = h.operand(a);
-    const y = h.operand(b);
-    const p = h.expand(powC(x, y), a.shape);
+export const pow: Kernel<'pow', TfjsBackend> = (ctx, a, b) =>
+  ctx.backend.compute('pow', ctx.dtype, () => {
+    if (a.dtype === 'int32') return powInt(ctx.backend.view(a), ctx.backend.view(b), ctx.backend.engine);
+    if (a.dtype === 'bool') return toBool(powInt(tf.cast(ctx.backend.view(a), 'int32'), tf.cast(ctx.backend.view(b), 'int32'), ctx.backend.engine));
+    const x = ctx.backend.operand(a);
+    const y = ctx.backend.operand(b);
+    const p = ctx.backend.expand(powC(x, y), ctx.shape);
     if (!isScalarLike(b)) return p;
     // PyTorch special-cases a scalar exponent of 0.5 (sqrt) and 2 (x*x), which also fixes their
     // special values (pow(-Infinity, 0.5) = Infinity but sqrt(-Infinity) = NaN)
-    const e = h.expand(y, a.shape);
-    const xs = h.expand(x, a.shape);
+    const e = ctx.backend.expand(y, ctx.shape);
+    const xs = ctx.backend.expand(x, ctx.shape);
     return select(tf.equal(e, tf.scalar(0.5)), tf.sqrt(xs), select(tf.equal(e, tf.scalar(2)), tf.square(xs), p));
   });

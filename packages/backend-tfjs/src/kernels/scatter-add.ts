@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { contiguousStrides, shapeSize } from '@tensorgrad/tensor';
-import type { KernelFactory } from '../host.js';
+import { shapeSize } from '@tensorgrad/tensor';
+import { contiguousStrides, type Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 import { toBool } from '../ops.js';
 
 // out = x, plus src[p] at x-position p with coordinate `dim` replaced by index[p], for every p of
 // index's extent: the flat output positions (as for gather) go to tfjs's scatterND, which sums
 // repeated positions; bool adds as logical or
-export const scatterAdd: KernelFactory<'scatterAdd'> = (h) => (x, index, src, { dim }) =>
-  h.compute('scatterAdd', x.dtype, () => {
-    const xv = h.view(x);
+export const scatterAdd: Kernel<'scatterAdd', TfjsBackend> = (ctx, x, index, src, { dim }) =>
+  ctx.backend.compute('scatterAdd', ctx.dtype, () => {
+    const xv = ctx.backend.view(x);
     const n = shapeSize(index.shape);
     if (n === 0) return tf.clone(xv);
     const size = shapeSize(x.shape);
@@ -26,9 +27,9 @@ export const scatterAdd: KernelFactory<'scatterAdd'> = (h) => (x, index, src, { 
       }
       base[i] = off;
     }
-    const positions = tf.add(tf.tensor(base, [...index.shape], 'int32'), tf.mul(h.view(index), tf.scalar(xs[dim] ?? 1, 'int32')));
+    const positions = tf.add(tf.tensor(base, [...index.shape], 'int32'), tf.mul(ctx.backend.view(index), tf.scalar(xs[dim] ?? 1, 'int32')));
     // only index's extent of src takes part (src may be larger)
-    const values = h.view({ ...src, shape: index.shape });
+    const values = ctx.backend.view({ ...src, shape: index.shape });
     const update = x.dtype === 'bool' ? tf.cast(values, 'int32') : values;
     const scattered = tf.reshape(tf.scatterND(tf.reshape(positions, [n, 1]), tf.reshape(update, [n]), [size]), [...x.shape]);
     return x.dtype === 'bool' ? tf.logicalOr(xv, toBool(scattered)) : tf.add(xv, scattered);

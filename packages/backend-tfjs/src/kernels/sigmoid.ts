@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 
-export const sigmoid: KernelFactory<'sigmoid'> = (h) => (x) =>
-  h.compute('sigmoid', x.dtype, () => tf.sigmoid(h.view(x)));
+export const sigmoid: Kernel<'sigmoid', TfjsBackend> = (ctx, x) =>
+  ctx.backend.compute('sigmoid', ctx.dtype, () => tf.sigmoid(ctx.backend.view(x)));

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 
-export const sin: KernelFactory<'sin'> = (h) => (x) =>
-  h.compute('sin', x.dtype, () => tf.sin(h.view(x)));
+export const sin: Kernel<'sin', TfjsBackend> = (ctx, x) =>
+  ctx.backend.compute('sin', ctx.dtype, () => tf.sin(ctx.backend.view(x)));

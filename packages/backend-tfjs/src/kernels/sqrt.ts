@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 
-export const sqrt: KernelFactory<'sqrt'> = (h) => (x) =>
-  h.compute('sqrt', x.dtype, () => tf.sqrt(h.view(x)));
+export const sqrt: Kernel<'sqrt', TfjsBackend> = (ctx, x) =>
+  ctx.backend.compute('sqrt', ctx.dtype, () => tf.sqrt(ctx.backend.view(x)));

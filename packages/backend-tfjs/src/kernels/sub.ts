@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 
-export const sub: KernelFactory<'sub'> = (h) => (a, b) => h.compute('sub', a.dtype, () => h.expand(tf.sub(h.operand(a), h.operand(b)), a.shape));
+export const sub: Kernel<'sub', TfjsBackend> = (ctx, a, b) => ctx.backend.compute('sub', ctx.dtype, () => ctx.backend.expand(tf.sub(ctx.backend.operand(a), ctx.backend.operand(b)), ctx.shape));

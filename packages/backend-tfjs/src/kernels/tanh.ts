@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 
-export const tanh: KernelFactory<'tanh'> = (h) => (x) =>
-  h.compute('tanh', x.dtype, () => tf.tanh(h.view(x)));
+export const tanh: Kernel<'tanh', TfjsBackend> = (ctx, x) =>
+  ctx.backend.compute('tanh', ctx.dtype, () => tf.tanh(ctx.backend.view(x)));

@@ -1,4 +1,5 @@
-import type { KernelFactory } from '../host.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { TfjsBackend } from '../backend.js';
 import { select } from '../ops.js';
 
-export const where: KernelFactory<'where'> = (h) => (cond, x, y) => h.compute('where', x.dtype, () => select(h.view(cond), h.view(x), h.view(y)));
+export const where: Kernel<'where', TfjsBackend> = (ctx, cond, x, y) => ctx.backend.compute('where', ctx.dtype, () => select(ctx.backend.view(cond), ctx.backend.view(x), ctx.backend.view(y)));

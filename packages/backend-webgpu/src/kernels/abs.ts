@@ -1,4 +1,5 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
 import { mapElementwise } from '../elementwise.js';
 
-export const abs: KernelMap['abs'] = (x) => mapElementwise({ name: 'abs', inputs: [x], outDtype: x.dtype, expr: 'abs(a)' });
+export const abs: Kernel<'abs', WebGPUBackend> = (ctx, x) => mapElementwise(ctx.backend, { name: 'abs', inputs: [x], outDtype: ctx.dtype, expr: 'abs(a)' });

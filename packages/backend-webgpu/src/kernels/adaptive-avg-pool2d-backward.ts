@@ -1,5 +1,5 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { gpuOf } from '../backend.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
 
 const WG = 256;
 
@@ -34,12 +34,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 }`;
 
 /** The adjoint of `adaptiveAvgPool2d`: each input element sums the gradients of the windows containing it, each divided by its window's size. */
-export const adaptiveAvgPool2dBackward: KernelMap['adaptiveAvgPool2dBackward'] = (g, { inputSize }) => {
-  const gpu = gpuOf(g);
-  const [n, c, oh, ow] = g.shape as [number, number, number, number];
-  const [h, w] = inputSize;
+export const adaptiveAvgPool2dBackward: Kernel<'adaptiveAvgPool2dBackward', WebGPUBackend> = (ctx, g) => {
+  const gpu = ctx.backend;
+  const [, , oh, ow] = g.shape as [number, number, number, number];
+  const [n, c, h, w] = ctx.shape as [number, number, number, number];
   const count = n * c * h * w;
-  const out = gpu.allocOutput(g.dtype, count);
+  const out = gpu.allocOutput(ctx.dtype, count);
   gpu.run(
     { key: `adaptiveAvgPool2dBackward:${g.dtype}`, build: () => ({ inputs: [['G', g.dtype]], outputs: [['Out', g.dtype]], metaWords: 11, code: CODE }) },
     [g.handle],
@@ -47,5 +47,5 @@ export const adaptiveAvgPool2dBackward: KernelMap['adaptiveAvgPool2dBackward'] =
     [count, c, oh, ow, g.offset, ...g.strides, h, w],
     Math.ceil(count / WG),
   );
-  return { handle: out, shape: [n, c, h, w], dtype: g.dtype };
+  return { handle: out, shape: ctx.shape, dtype: ctx.dtype };
 };

@@ -1,5 +1,5 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { gpuOf } from '../backend.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
 
 const WG = 256;
 
@@ -27,12 +27,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 }`;
 
 /** Adaptive average pooling: one thread per output element averages its window (PyTorch's floor/ceil bounds). */
-export const adaptiveAvgPool2d: KernelMap['adaptiveAvgPool2d'] = (x, { outputSize }) => {
-  const gpu = gpuOf(x);
-  const [n, c, h, w] = x.shape as [number, number, number, number];
-  const [oh, ow] = outputSize;
+export const adaptiveAvgPool2d: Kernel<'adaptiveAvgPool2d', WebGPUBackend> = (ctx, x) => {
+  const gpu = ctx.backend;
+  const [, , h, w] = x.shape as [number, number, number, number];
+  const [n, c, oh, ow] = ctx.shape as [number, number, number, number];
   const count = n * c * oh * ow;
-  const out = gpu.allocOutput(x.dtype, count);
+  const out = gpu.allocOutput(ctx.dtype, count);
   gpu.run(
     { key: `adaptiveAvgPool2d:${x.dtype}`, build: () => ({ inputs: [['X', x.dtype]], outputs: [['Out', x.dtype]], metaWords: 11, code: CODE }) },
     [x.handle],
@@ -40,5 +40,5 @@ export const adaptiveAvgPool2d: KernelMap['adaptiveAvgPool2d'] = (x, { outputSiz
     [count, c, oh, ow, x.offset, ...x.strides, h, w],
     Math.ceil(count / WG),
   );
-  return { handle: out, shape: [n, c, oh, ow], dtype: x.dtype };
+  return { handle: out, shape: ctx.shape, dtype: ctx.dtype };
 };

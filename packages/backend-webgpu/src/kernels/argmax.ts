@@ -1,9 +1,9 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { gpuOf } from '../backend.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
 import { reduceWithIndex } from '../reduction.js';
 
-export const argmax: KernelMap['argmax'] = (x, { dim, keepdim }) => {
-  const [values, indices] = reduceWithIndex(x, dim, keepdim, 'max');
-  gpuOf(x).free(values.handle);
+export const argmax: Kernel<'argmax', WebGPUBackend> = (ctx, x, { dim }) => {
+  const [values, indices] = reduceWithIndex(ctx.backend, x, dim, ctx.shape, 'max');
+  ctx.backend.free(values.handle);
   return indices;
 };

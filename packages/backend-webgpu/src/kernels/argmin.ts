@@ -1,9 +1,9 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { gpuOf } from '../backend.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
 import { reduceWithIndex } from '../reduction.js';
 
-export const argmin: KernelMap['argmin'] = (x, { dim, keepdim }) => {
-  const [values, indices] = reduceWithIndex(x, dim, keepdim, 'min');
-  gpuOf(x).free(values.handle);
+export const argmin: Kernel<'argmin', WebGPUBackend> = (ctx, x, { dim }) => {
+  const [values, indices] = reduceWithIndex(ctx.backend, x, dim, ctx.shape, 'min');
+  ctx.backend.free(values.handle);
   return indices;
 };

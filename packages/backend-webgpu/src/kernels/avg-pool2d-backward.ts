@@ -1,6 +1,6 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { gpuOf } from '../backend.js';
-import { avgWindowWgsl } from './avg-pool2d.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
+import { avgWindowMeta, avgWindowWgsl } from '../avg-pool-window.js';
 
 const WG = 256;
 
@@ -42,18 +42,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
  * The adjoint of `avgPool2d`: each input element sums, over the windows containing it, the
  * window's output gradient divided by its divisor.
  */
-export const avgPool2dBackward: KernelMap['avgPool2dBackward'] = (g, { kernelSize, stride, padding, countIncludePad, divisorOverride, inputSize }) => {
-  const gpu = gpuOf(g);
-  const [n, c, oh, ow] = g.shape as [number, number, number, number];
-  const [h, w] = inputSize;
-  const count = n * c * h * w;
-  const out = gpu.allocOutput(g.dtype, count);
+export const avgPool2dBackward: Kernel<'avgPool2dBackward', WebGPUBackend> = (ctx, g, attrs) => {
+  const { backend: gpu, geometry: geo } = ctx;
+  const count = geo.n * geo.c * geo.h * geo.w;
+  const out = gpu.allocOutput(ctx.dtype, count);
   gpu.run(
     { key: `avgPool2dBackward:${g.dtype}`, build: () => ({ inputs: [['G', g.dtype]], outputs: [['Out', g.dtype]], metaWords: 19, code: CODE }) },
     [g.handle],
     [out],
-    [count, c, oh, ow, g.offset, ...g.strides, h, w, kernelSize[0], kernelSize[1], stride[0], stride[1], padding[0], padding[1], countIncludePad ? 1 : 0, divisorOverride ?? 0],
+    [count, geo.c, geo.oh, geo.ow, g.offset, ...g.strides, ...avgWindowMeta(geo, attrs)],
     Math.ceil(count / WG),
   );
-  return { handle: out, shape: [n, c, h, w], dtype: g.dtype };
+  return { handle: out, shape: ctx.shape, dtype: ctx.dtype };
 };

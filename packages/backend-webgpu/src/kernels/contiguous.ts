@@ -1,5 +1,6 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
 import { mapElementwise } from '../elementwise.js';
 
 /** A contiguous copy of a (possibly strided) view, gathered on the GPU through its strides. */
-export const contiguous: KernelMap['contiguous'] = (x) => mapElementwise({ name: 'copy', inputs: [x], outDtype: x.dtype, expr: 'a' });
+export const contiguous: Kernel<'contiguous', WebGPUBackend> = (ctx, x) => mapElementwise(ctx.backend, { name: 'copy', inputs: [x], outDtype: ctx.dtype, expr: 'a' });

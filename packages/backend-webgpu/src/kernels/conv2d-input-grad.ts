@@ -1,6 +1,7 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { gpuOf, type GpuStorage } from '../backend.js';
-import { GEMM_META, GEOMETRY_WGSL, GEOMETRY_WORDS, geometryMeta, runConvGemm, viewMeta, viewWgsl } from './conv-gemm.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
+import type { GpuStorage } from '../backend.js';
+import { GEMM_META, GEOMETRY_WGSL, GEOMETRY_WORDS, geometryMeta, runConvGemm, viewMeta, viewWgsl } from '../conv-gemm.js';
 
 const G_VIEW = GEMM_META + GEOMETRY_WORDS;
 const W_VIEW = G_VIEW + 5;
@@ -67,17 +68,15 @@ fn loadB2(k: KInfo, c: ColInfo) -> f32 {
  * group: `dx[n, g] = W_gᵀ · g[n, g]` scattered back by col2im, computed instead as a gather (each
  * input pixel sums the taps that read it), so no atomics and no column buffer are needed.
  */
-export const conv2dInputGrad: KernelMap['conv2dInputGrad'] = (g, w, bias, { stride, padding, dilation, groups, inputSize }) => {
-  const gpu = gpuOf(g);
-  const [n, o, oh, ow] = g.shape as [number, number, number, number];
-  const [, cg, kh, kw] = w.shape as [number, number, number, number];
-  const [h, wd] = inputSize;
-  const c = cg * groups;
+export const conv2dInputGrad: Kernel<'conv2dInputGrad', WebGPUBackend> = (ctx, g, w, bias) => {
+  const { backend: gpu, geometry } = ctx;
+  const { n, c, h, w: wd, o, kh, kw, groups } = geometry;
+  const cg = c / groups;
   const og = o / groups;
   const HW = h * wd;
-  const out = gpu.allocOutput(g.dtype, n * c * HW);
-  const result = { handle: out, shape: [n, c, h, wd], dtype: g.dtype };
-  const geo = geometryMeta({ h, w: wd, oh, ow, kh, kw, sh: stride[0], sw: stride[1], pt: padding[0], pl: padding[2], dh: dilation[0], dw: dilation[1], cg, og, c, o });
+  const out = gpu.allocOutput(ctx.dtype, n * c * HW);
+  const result = { handle: out, shape: ctx.shape, dtype: ctx.dtype };
+  const geo = geometryMeta(geometry);
   const hasBias = bias !== null;
   const inputs = [g.handle, w.handle, ...(bias ? [bias.handle] : [])] as GpuStorage[];
   runConvGemm(

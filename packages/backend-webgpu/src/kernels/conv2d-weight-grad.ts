@@ -1,7 +1,8 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { gpuOf, type GpuStorage } from '../backend.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
+import type { GpuStorage } from '../backend.js';
+import { GEMM_META, GEOMETRY_WGSL, GEOMETRY_WORDS, IM2COL_WGSL, geometryMeta, runConvGemm, splitsFor, viewMeta, viewWgsl } from '../conv-gemm.js';
 import { reduceSum } from '../reduction.js';
-import { GEMM_META, GEOMETRY_WGSL, GEOMETRY_WORDS, IM2COL_WGSL, geometryMeta, runConvGemm, splitsFor, viewMeta, viewWgsl } from './conv-gemm.js';
 
 const X_VIEW = GEMM_META + GEOMETRY_WORDS;
 const G_VIEW = X_VIEW + 5;
@@ -52,22 +53,19 @@ fn loadB2(k: KInfo, c: ColInfo) -> f32 {
  * reducing over every batch entry and output position at once (the im2col matrix is read from
  * `x` in place).
  */
-export const conv2dWeightGrad: KernelMap['conv2dWeightGrad'] = (x, g, { stride, padding, dilation, groups, kernelSize }) => {
-  const gpu = gpuOf(x);
-  const [n, c, h, wd] = x.shape as [number, number, number, number];
-  const [, o, oh, ow] = g.shape as [number, number, number, number];
-  const [kh, kw] = kernelSize;
+export const conv2dWeightGrad: Kernel<'conv2dWeightGrad', WebGPUBackend> = (ctx, x, g) => {
+  const { backend: gpu, geometry, shape, dtype } = ctx;
+  const { n, c, o, oh, ow, kh, kw, groups } = geometry;
   const cg = c / groups;
   const og = o / groups;
   const K = cg * kh * kw;
   const L = n * oh * ow;
-  const shape = [o, cg, kh, kw];
-  if (L === 0 || o * K === 0) return { handle: gpu.allocOutput(x.dtype, o * K, { zero: true }), shape, dtype: x.dtype };
-  const geo = geometryMeta({ h, w: wd, oh, ow, kh, kw, sh: stride[0], sw: stride[1], pt: padding[0], pl: padding[2], dh: dilation[0], dw: dilation[1], cg, og, c, o });
+  if (L === 0 || o * K === 0) return { handle: gpu.allocOutput(dtype, o * K, { zero: true }), shape, dtype };
+  const geo = geometryMeta(geometry);
   // few output tiles (a 3×3 kernel over few channels) and a long reduction: partial sums over
   // chunks of the output positions, then one sum over the chunks
   const splits = splitsFor(og, K, L, groups);
-  const out = gpu.allocOutput(x.dtype, splits * o * K);
+  const out = gpu.allocOutput(dtype, splits * o * K);
   runConvGemm(
     gpu,
     {
@@ -85,10 +83,10 @@ export const conv2dWeightGrad: KernelMap['conv2dWeightGrad'] = (x, g, { stride, 
     [out],
     { m: og, n: K, k: L, groups, splits, splitStride: o * K },
   );
-  if (splits === 1) return { handle: out, shape, dtype: x.dtype };
+  if (splits === 1) return { handle: out, shape, dtype };
   try {
-    const summed = reduceSum({ handle: out, shape: [splits, o * K], strides: [o * K, 1], offset: 0, dtype: x.dtype }, [0], false);
-    return { handle: summed.handle, shape, dtype: x.dtype };
+    const partials = { handle: out, shape: [splits, o * K], strides: [o * K, 1], offset: 0, dtype };
+    return { handle: reduceSum(gpu, partials, [0], [o * K]).handle, shape, dtype };
   } finally {
     gpu.free(out);
   }

@@ -1,6 +1,6 @@
-import { convOutSize, type KernelMap } from '@tensorgrad/tensor';
-import { gpuOf, type GpuStorage } from '../backend.js';
-import { GEMM_META, GEOMETRY_WGSL, GEOMETRY_WORDS, IM2COL_WGSL, geometryMeta, runConvGemm, viewMeta, viewWgsl } from './conv-gemm.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { GpuStorage, WebGPUBackend } from '../backend.js';
+import { GEMM_META, GEOMETRY_WGSL, GEOMETRY_WORDS, IM2COL_WGSL, geometryMeta, runConvGemm, viewMeta, viewWgsl } from '../conv-gemm.js';
 
 const X_VIEW = GEMM_META + GEOMETRY_WORDS;
 const W_VIEW = X_VIEW + 5;
@@ -50,20 +50,15 @@ fn loadB2(k: KInfo, c: ColInfo) -> f32 {
  * with the batch folded into the GEMM's columns, the im2col matrix read straight from `x` through
  * its strides (padding reads 0), and the bias added when the tile is stored.
  */
-export const conv2d: KernelMap['conv2d'] = (x, w, bias, { stride, padding, dilation, groups }) => {
-  const gpu = gpuOf(x);
-  const [n, c, h, wd] = x.shape as [number, number, number, number];
-  const [o, cg, kh, kw] = w.shape as [number, number, number, number];
-  const [sh, sw] = stride;
-  const [pt, pb, pl, pr] = padding;
-  const [dh, dw] = dilation;
-  const oh = convOutSize(h, kh, sh, pt + pb, dh);
-  const ow = convOutSize(wd, kw, sw, pl + pr, dw);
+export const conv2d: Kernel<'conv2d', WebGPUBackend> = (ctx, x, w, bias) => {
+  const { backend: gpu, geometry } = ctx;
+  const { n, c, o, oh, ow, kh, kw, groups } = geometry;
   const L = oh * ow;
+  const cg = c / groups;
   const og = o / groups;
-  const out = gpu.allocOutput(x.dtype, n * o * L);
-  const result = { handle: out, shape: [n, o, oh, ow], dtype: x.dtype };
-  const geo = geometryMeta({ h, w: wd, oh, ow, kh, kw, sh, sw, pt, pl, dh, dw, cg, og, c, o });
+  const out = gpu.allocOutput(ctx.dtype, n * o * L);
+  const result = { handle: out, shape: ctx.shape, dtype: ctx.dtype };
+  const geo = geometryMeta(geometry);
   const hasBias = bias !== null;
   const inputs = [x.handle, w.handle, ...(bias ? [bias.handle] : [])] as GpuStorage[];
   runConvGemm(

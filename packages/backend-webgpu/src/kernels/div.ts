@@ -1,4 +1,5 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
 import { mapElementwise } from '../elementwise.js';
 
-export const div: KernelMap['div'] = (a, b) => mapElementwise({ name: 'div', inputs: [a, b], outDtype: a.dtype, expr: 'a / b' });
+export const div: Kernel<'div', WebGPUBackend> = (ctx, a, b) => mapElementwise(ctx.backend, { name: 'div', inputs: [a, b], outDtype: ctx.dtype, expr: 'a / b' });

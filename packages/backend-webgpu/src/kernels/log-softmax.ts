@@ -1,5 +1,6 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { softmaxAlong } from './softmax.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
+import { softmaxAlong } from '../softmax-along.js';
 
 /** Log-softmax along `dim`: `x − max − log Σ exp(x − max)` per lane. */
-export const logSoftmax: KernelMap['logSoftmax'] = (x, { dim }) => softmaxAlong(x, dim, true);
+export const logSoftmax: Kernel<'logSoftmax', WebGPUBackend> = (ctx, x, { dim }) => softmaxAlong(ctx.backend, x, dim, true);

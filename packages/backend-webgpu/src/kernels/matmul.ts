@@ -1,5 +1,5 @@
-import type { KernelMap } from '@tensorgrad/tensor';
-import { gpuOf } from '../backend.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
 import { wgslType } from '../wgsl.js';
 
 // A tiled GEMM: each workgroup of 16×16 threads computes a 64×64 tile of C, each thread a 4×4
@@ -121,12 +121,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
  * (a batch stride of 0 broadcasts one matrix over the batch; swapped strides read a transpose
  * in place). float32 accumulates in float32; int32 products and sums wrap.
  */
-export const matmul: KernelMap['matmul'] = (a, b) => {
-  const gpu = gpuOf(a);
-  const [batch, m, k] = a.shape as [number, number, number];
-  const n = b.shape[2]!;
-  const out = gpu.allocOutput(a.dtype, batch * m * n, { zero: k === 0 });
-  const result = { handle: out, shape: [batch, m, n], dtype: a.dtype };
+export const matmul: Kernel<'matmul', WebGPUBackend> = (ctx, a, b) => {
+  const gpu = ctx.backend;
+  const [batch, m, n] = ctx.shape as [number, number, number];
+  const k = a.shape[2]!;
+  const out = gpu.allocOutput(ctx.dtype, batch * m * n, { zero: k === 0 });
+  const result = { handle: out, shape: ctx.shape, dtype: ctx.dtype };
   if (batch === 0 || m === 0 || n === 0 || k === 0) return result;
   const t = wgslType(a.dtype);
   // a unit row stride (and not a unit column stride) means the operand is stored transposed

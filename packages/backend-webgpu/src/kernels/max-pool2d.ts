@@ -1,5 +1,5 @@
-import { poolOutSize, type KernelMap } from '@tensorgrad/tensor';
-import { gpuOf } from '../backend.js';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
 
 const WG = 256;
 
@@ -44,19 +44,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
  * strides, returning the maximum and its int32 position in the `H·W` plane (as the CPU kernel:
  * padding never wins, NaN propagates, the first maximum wins ties).
  */
-export const maxPool2d: KernelMap['maxPool2d'] = (x, { kernelSize, stride, padding, dilation, ceilMode }) => {
-  const gpu = gpuOf(x);
-  const [n, c, h, w] = x.shape as [number, number, number, number];
-  const [kh, kw] = kernelSize;
-  const [sh, sw] = stride;
-  const [ph, pw] = padding;
-  const [dh, dw] = dilation;
-  const oh = poolOutSize(h, kh, sh, ph, dh, ceilMode);
-  const ow = poolOutSize(w, kw, sw, pw, dw, ceilMode);
-  const count = n * c * oh * ow;
-  const values = gpu.allocOutput(x.dtype, count);
+export const maxPool2d: Kernel<'maxPool2d', WebGPUBackend> = (ctx, x) => {
+  const { backend: gpu, geometry: g, shape } = ctx;
+  const count = g.n * g.c * g.oh * g.ow;
+  const values = gpu.allocOutput(ctx.dtype, count);
   const indices = gpu.allocOutput('int32', count);
-  const shape = [n, c, oh, ow];
   gpu.run(
     {
       key: `maxPool2d:${x.dtype}`,
@@ -64,11 +56,11 @@ export const maxPool2d: KernelMap['maxPool2d'] = (x, { kernelSize, stride, paddi
     },
     [x.handle],
     [values, indices],
-    [count, c, h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw, x.offset, ...x.strides],
+    [count, g.c, g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, x.offset, ...x.strides],
     Math.ceil(count / WG),
   );
   return [
-    { handle: values, shape, dtype: x.dtype },
+    { handle: values, shape, dtype: ctx.dtype },
     { handle: indices, shape, dtype: 'int32' },
   ];
 };

@@ -1,4 +1,5 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
 import { mapElementwise } from '../elementwise.js';
 
-export const neg: KernelMap['neg'] = (x) => mapElementwise({ name: 'neg', inputs: [x], outDtype: x.dtype, expr: '-a' });
+export const neg: Kernel<'neg', WebGPUBackend> = (ctx, x) => mapElementwise(ctx.backend, { name: 'neg', inputs: [x], outDtype: ctx.dtype, expr: '-a' });

@@ -1,13 +1,13 @@
-import { shapeSize, type KernelMap } from '@tensorgrad/tensor';
-import { gpuOf } from '../backend.js';
+import { shapeSize } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
 import { linearIndexing } from '../indexing.js';
 
 const WG = 256;
 
 /** One-hot encoding: one thread per output element `[..., c]` sets `x[...] == c` (int32 0/1), `x` read through its strides. */
-export const oneHot: KernelMap['oneHot'] = (x, { numClasses }) => {
-  const gpu = gpuOf(x);
-  const shape = [...x.shape, numClasses];
+export const oneHot: Kernel<'oneHot', WebGPUBackend> = (ctx, x, { numClasses }) => {
+  const { backend: gpu, shape } = ctx;
   const count = shapeSize(shape);
   const out = gpu.allocOutput('int32', count);
   const result = { handle: out, shape, dtype: 'int32' as const };

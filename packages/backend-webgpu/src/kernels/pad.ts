@@ -1,5 +1,6 @@
-import { shapeSize, type KernelMap } from '@tensorgrad/tensor';
-import { gpuOf } from '../backend.js';
+import { shapeSize } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
 import { f32Bits, wgslType } from '../wgsl.js';
 
 const WG = 256;
@@ -9,16 +10,11 @@ const WG = 256;
  * output element maps each coordinate back into the input (read through its strides) or writes
  * the fill value.
  */
-export const pad: KernelMap['pad'] = (x, { pad: p, value }) => {
-  const gpu = gpuOf(x);
+export const pad: Kernel<'pad', WebGPUBackend> = (ctx, x, { pad: p, value }) => {
+  const { backend: gpu, shape } = ctx;
   const nd = x.shape.length;
   const before = new Array<number>(nd).fill(0);
-  const shape = [...x.shape];
-  for (let k = 0; k < p.length / 2; k++) {
-    const d = nd - 1 - k;
-    before[d] = p[2 * k]!;
-    shape[d] = x.shape[d]! + p[2 * k]! + p[2 * k + 1]!;
-  }
+  for (let k = 0; k < p.length / 2; k++) before[nd - 1 - k] = p[2 * k]!;
   const count = shapeSize(shape);
   const out = gpu.allocOutput(x.dtype, count);
   const result = { handle: out, shape, dtype: x.dtype };

@@ -1,4 +1,5 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
 import { mapElementwise } from '../elementwise.js';
 
 // WGSL's pow is exp2(y·log2(x)): undefined for x < 0 and loose at the IEEE corners, so C's pow
@@ -52,18 +53,18 @@ fn powInt(x: i32, y: i32) -> i32 {
   return result;
 }`;
 
-export const pow: KernelMap['pow'] = (a, b) => {
+export const pow: Kernel<'pow', WebGPUBackend> = (ctx, a, b) => {
   if (a.dtype === 'float32') {
     const scalarExp = b.strides.every((s) => s === 0);
-    return mapElementwise({
+    return mapElementwise(ctx.backend, {
       name: scalarExp ? 'pow-scalar' : 'pow',
       inputs: [a, b],
-      outDtype: a.dtype,
+      outDtype: ctx.dtype,
       expr: `powOf(a, b, ${scalarExp})`,
       helpers: FLOAT,
     });
   }
-  if (a.dtype === 'int32') return mapElementwise({ name: 'pow', inputs: [a, b], outDtype: a.dtype, expr: 'powInt(a, b)', helpers: INT });
+  if (a.dtype === 'int32') return mapElementwise(ctx.backend, { name: 'pow', inputs: [a, b], outDtype: ctx.dtype, expr: 'powInt(a, b)', helpers: INT });
   // bool ** bool: 0^0 = 1, 0^1 = 0, 1^y = 1
-  return mapElementwise({ name: 'pow', inputs: [a, b], outDtype: a.dtype, expr: 'a | (1u - b)' });
+  return mapElementwise(ctx.backend, { name: 'pow', inputs: [a, b], outDtype: ctx.dtype, expr: 'a | (1u - b)' });
 };

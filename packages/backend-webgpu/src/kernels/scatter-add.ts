@@ -1,8 +1,8 @@
-import { contiguousStrides, shapeSize, type KernelMap } from '@tensorgrad/tensor';
-import type { GpuStorage } from '../backend.js';
-import { gpuOf } from '../backend.js';
+import { shapeSize } from '@tensorgrad/tensor';
+import { contiguousStrides, type Kernel } from '@tensorgrad/tensor/backend';
+import type { GpuStorage, WebGPUBackend } from '../backend.js';
+import { mapElementwise } from '../elementwise.js';
 import { linearIndexing } from '../indexing.js';
-import { contiguous } from './contiguous.js';
 
 const WG = 256;
 
@@ -25,13 +25,13 @@ const ADD: Record<string, string> = {
  * (int32 adds are exact; float32 adds land in whatever order the threads run, so repeated indices
  * may round differently from the CPU's sequential sums; bool ORs).
  */
-export const scatterAdd: KernelMap['scatterAdd'] = (x, index, src, { dim }) => {
-  const gpu = gpuOf(x);
-  const copy = contiguous(x, {});
+export const scatterAdd: Kernel<'scatterAdd', WebGPUBackend> = (ctx, x, index, src, { dim }) => {
+  const gpu = ctx.backend;
+  const copy = mapElementwise(gpu, { name: 'copy', inputs: [x], outDtype: ctx.dtype, expr: 'a' });
   const out = copy.handle as GpuStorage;
   const count = shapeSize(index.shape);
   if (count === 0) return copy;
-  const outStrides = contiguousStrides(x.shape);
+  const outStrides = contiguousStrides(ctx.shape);
   const ix = linearIndexing(index.shape, [index, src, { strides: outStrides.map((s, d) => (d === dim ? 0 : s)), offset: 0 }]);
   gpu.run(
     {

@@ -1,4 +1,5 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
 import { mapElementwise } from '../elementwise.js';
 
 // 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) below: no overflow of e^-x, and the tiny results
@@ -8,4 +9,4 @@ const helpers = `fn sigmoidOf(v: f32) -> f32 {
   return select(1.0 / (1.0 + e), e / (1.0 + e), v < 0.0);
 }`;
 
-export const sigmoid: KernelMap['sigmoid'] = (x) => mapElementwise({ name: 'sigmoid', inputs: [x], outDtype: x.dtype, expr: 'sigmoidOf(a)', helpers });
+export const sigmoid: Kernel<'sigmoid', WebGPUBackend> = (ctx, x) => mapElementwise(ctx.backend, { name: 'sigmoid', inputs: [x], outDtype: ctx.dtype, expr: 'sigmoidOf(a)', helpers });

@@ -1,4 +1,5 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
 import { mapElementwise } from '../elementwise.js';
 
 // (x > 0) - (x < 0), as the CPU kernel computes it (NaN gives 0); bool is its own sign
@@ -8,4 +9,4 @@ function expr(dtype: string): string {
   return 'a';
 }
 
-export const sign: KernelMap['sign'] = (x) => mapElementwise({ name: 'sign', inputs: [x], outDtype: x.dtype, expr: expr(x.dtype) });
+export const sign: Kernel<'sign', WebGPUBackend> = (ctx, x) => mapElementwise(ctx.backend, { name: 'sign', inputs: [x], outDtype: ctx.dtype, expr: expr(x.dtype) });

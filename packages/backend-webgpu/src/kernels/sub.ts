@@ -1,4 +1,5 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
 import { mapElementwise } from '../elementwise.js';
 
-export const sub: KernelMap['sub'] = (a, b) => mapElementwise({ name: 'sub', inputs: [a, b], outDtype: a.dtype, expr: 'a - b' });
+export const sub: Kernel<'sub', WebGPUBackend> = (ctx, a, b) => mapElementwise(ctx.backend, { name: 'sub', inputs: [a, b], outDtype: ctx.dtype, expr: 'a - b' });

@@ -1,6 +1,7 @@
-import type { KernelMap } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
 import { reduceSum } from '../reduction.js';
 
 // float32 sums accumulate in float32 per thread, then pairwise across the workgroup (like
 // PyTorch's cascade summation); int32 and bool sum to int32 with wrapping adds
-export const sum: KernelMap['sum'] = (x, { dim, keepdim }) => reduceSum(x, dim, keepdim);
+export const sum: Kernel<'sum', WebGPUBackend> = (ctx, x, { dim }) => reduceSum(ctx.backend, x, dim, ctx.shape);

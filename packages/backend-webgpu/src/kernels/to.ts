@@ -1,4 +1,6 @@
-import type { DType, KernelMap } from '@tensorgrad/tensor';
+import type { DType } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from '../backend.js';
 import { mapElementwise } from '../elementwise.js';
 
 // float -> int32 as the CPU does it (Math.trunc(v) | 0): truncation toward zero, values beyond
@@ -20,7 +22,7 @@ function conversion(from: DType, to: DType): { expr: string; helpers?: string } 
 }
 
 /** Conversion to another dtype (float → int truncates toward zero; → bool is `!= 0`). */
-export const to: KernelMap['to'] = (x, { dtype }) => {
-  const c = conversion(x.dtype, dtype);
-  return mapElementwise({ name: 'to', inputs: [x], outDtype: dtype, ...c });
+export const to: Kernel<'to', WebGPUBackend> = (ctx, x) => {
+  const c = conversion(x.dtype, ctx.dtype);
+  return mapElementwise(ctx.backend, { name: 'to', inputs: [x], outDtype: ctx.dtype, ...c });
 };

@@ -84,7 +84,8 @@ export function adamUpdate_(
   const kernel = param.backendInstance.kernels.adamUpdate_;
   const backend = param.backendInstance;
   if (kernel && backend.dtypes.includes(param.dtype) && tensors.every((t) => t.isContiguous())) {
-    kernel(kernelTensor(param), kernelTensor(grad), kernelTensor(expAvg), kernelTensor(expAvgSq), maxExpAvgSq ? kernelTensor(maxExpAvgSq) : null, options);
+    const ctx = { backend, shape: param.shape, dtype: param.dtype };
+    kernel(ctx, kernelTensor(param), kernelTensor(grad), kernelTensor(expAvg), kernelTensor(expAvgSq), maxExpAvgSq ? kernelTensor(maxExpAvgSq) : null, options);
     return;
   }
   noGrad(() => adamDecomposed(param, grad, expAvg, expAvgSq, maxExpAvgSq, options));

@@ -1,6 +1,6 @@
 import { findBackendSync } from '../backend.js';
 import { isFloating } from '../dtype.js';
-import { assertTensor, castUntracked, fromArray, kernelFor, kernelTensor } from '../engine.js';
+import { assertTensor, castUntracked, fromArray, kernelTensor, runKernel } from '../engine.js';
 import { isGradEnabled, noGrad } from '../autograd-core.js';
 import { broadcastShapes, formatShape, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -62,7 +62,7 @@ export function writeInto(op: string, dst: Tensor, src: Tensor, allowFloatToInt 
     const cast = castUntracked(op, source, dst.dtype);
     try {
       const backend = dst.backendInstance;
-      kernelFor(op, backend, 'copy_', dst.dtype)(kernelTensor(dst), kernelTensor(cast, dst.shape));
+      runKernel(op, 'copy_', { backend, shape: dst.shape, dtype: dst.dtype }, kernelTensor(dst), kernelTensor(cast, dst.shape), {});
     } finally {
       if (cast !== source) cast.dispose();
     }

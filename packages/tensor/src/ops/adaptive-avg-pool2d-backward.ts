@@ -1,4 +1,4 @@
-import { assertTensor, kernelFor, kernelTensor, record, wrapResult } from '../engine.js';
+import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkFloat } from './conv-args.js';
@@ -26,7 +26,7 @@ export function adaptiveAvgPool2dBackward(gradOutput: Tensor, inputSize: readonl
   }
   const attrs = { inputSize: [inputSize[2]!, inputSize[3]!] as [number, number] };
   const backend = gradOutput.backendInstance;
-  const out = wrapResult(backend, kernelFor('adaptiveAvgPool2dBackward', backend, 'adaptiveAvgPool2dBackward', gradOutput.dtype)(kernelTensor(gradOutput), attrs));
+  const out = wrapResult(backend, runKernel('adaptiveAvgPool2dBackward', 'adaptiveAvgPool2dBackward', { backend, shape: inputSize, dtype: gradOutput.dtype }, kernelTensor(gradOutput), attrs));
   record('adaptiveAvgPool2dBackward', [gradOutput], attrs, [out]);
   return out;
 }

@@ -1,4 +1,4 @@
-import { assertTensor, kernelFor, kernelTensor, record, wrapResult } from '../engine.js';
+import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat, spatialInput, withBatch } from './conv-args.js';
 
@@ -38,7 +38,7 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveAvgPool2dOp
   if (h === 0 || w === 0) throw new RangeError(`adaptiveAvgPool2d: expected non-empty spatial dims, got input of shape [${input.shape.join(', ')}]`);
   return withBatch(input, unbatched, (x) => {
     const backend = x.backendInstance;
-    const out = wrapResult(backend, kernelFor('adaptiveAvgPool2d', backend, 'adaptiveAvgPool2d', x.dtype)(kernelTensor(x), { outputSize: size }));
+    const out = wrapResult(backend, runKernel('adaptiveAvgPool2d', 'adaptiveAvgPool2d', { backend, shape: [x.shape[0]!, x.shape[1]!, ...size], dtype: x.dtype }, kernelTensor(x), { outputSize: size }));
     record('adaptiveAvgPool2d', [x], { outputSize: size }, [out]);
     return out;
   });

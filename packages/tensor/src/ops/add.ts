@@ -22,15 +22,15 @@ export interface AddOptions {
 export function add(input: TensorOrScalar, other: TensorOrScalar, options: AddOptions = {}): Tensor {
   const alpha = options.alpha ?? 1;
   if (alpha !== 1) {
-    if (typeof other === 'number') return binaryOp('add', input, other * alpha, { alpha: 1 }, 'arith');
+    if (typeof other === 'number') return binaryOp('add', input, other * alpha, {}, 'arith');
     const scaled = mul(other, alpha);
     try {
-      return binaryOp('add', input, scaled, { alpha: 1 }, 'arith');
+      return binaryOp('add', input, scaled, {}, 'arith');
     } finally {
       scaled.dispose();
     }
   }
-  return binaryOp('add', input, other, { alpha: 1 }, 'arith');
+  return binaryOp('add', input, other, {}, 'arith');
 }
 
 declare module '../tensor.js' {

@@ -1,6 +1,5 @@
-import { assertTensor, kernelFor, kernelTensor, wrapResult } from '../engine.js';
-import { formatShape, normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { argExtremum } from './extremum.js';
 
 /** Options of {@link argmax}. */
 export interface ArgmaxOptions {
@@ -28,33 +27,7 @@ export interface ArgmaxOptions {
 export function argmax(input: Tensor, options?: ArgmaxOptions): Tensor;
 export function argmax(input: Tensor, dim?: number | null, keepdim?: boolean): Tensor;
 export function argmax(input: Tensor, ...args: unknown[]): Tensor {
-  assertTensor('argmax', input);
-  let dimArg: unknown = args[0];
-  let keepdim: unknown = args[1] ?? false;
-  if (typeof dimArg === 'object' && dimArg !== null && !Array.isArray(dimArg)) {
-    const o = dimArg as ArgmaxOptions;
-    dimArg = o.dim;
-    keepdim = o.keepdim ?? false;
-  }
-  if (typeof keepdim !== 'boolean') throw new TypeError(`argmax: expected keepdim to be a boolean, got ${String(keepdim)}`);
-  let dim: number | null = null;
-  if (dimArg === undefined || dimArg === null) {
-    if (input.numel() === 0) {
-      throw new RangeError(
-        `argmax: cannot reduce an empty tensor (shape ${formatShape(input.shape)}) without a dim; pass a dim whose size is non-zero`,
-      );
-    }
-  } else {
-    if (typeof dimArg !== 'number') {
-      throw new TypeError(`argmax: expected dim to be an integer (one dim), got ${Array.isArray(dimArg) ? JSON.stringify(dimArg) : String(dimArg)}`);
-    }
-    dim = normalizeDim('argmax', dimArg, input.ndim);
-    if (input.ndim > 0 && input.shape[dim] === 0) {
-      throw new RangeError(`argmax: expected reduction dim ${dim} to have non-zero size, got shape ${formatShape(input.shape)}`);
-    }
-  }
-  const backend = input.backendInstance;
-  return wrapResult(backend, kernelFor('argmax', backend, 'argmax', input.dtype)(kernelTensor(input), { dim, keepdim }));
+  return argExtremum('argmax', input, args);
 }
 
 declare module '../tensor.js' {

@@ -1,6 +1,5 @@
-import { assertTensor, kernelFor, kernelTensor, wrapResult } from '../engine.js';
-import { formatShape, normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { argExtremum } from './extremum.js';
 
 /** Options of {@link argmin}. */
 export interface ArgminOptions {
@@ -28,33 +27,7 @@ export interface ArgminOptions {
 export function argmin(input: Tensor, options?: ArgminOptions): Tensor;
 export function argmin(input: Tensor, dim?: number | null, keepdim?: boolean): Tensor;
 export function argmin(input: Tensor, ...args: unknown[]): Tensor {
-  assertTensor('argmin', input);
-  let dimArg: unknown = args[0];
-  let keepdim: unknown = args[1] ?? false;
-  if (typeof dimArg === 'object' && dimArg !== null && !Array.isArray(dimArg)) {
-    const o = dimArg as ArgminOptions;
-    dimArg = o.dim;
-    keepdim = o.keepdim ?? false;
-  }
-  if (typeof keepdim !== 'boolean') throw new TypeError(`argmin: expected keepdim to be a boolean, got ${String(keepdim)}`);
-  let dim: number | null = null;
-  if (dimArg === undefined || dimArg === null) {
-    if (input.numel() === 0) {
-      throw new RangeError(
-        `argmin: cannot reduce an empty tensor (shape ${formatShape(input.shape)}) without a dim; pass a dim whose size is non-zero`,
-      );
-    }
-  } else {
-    if (typeof dimArg !== 'number') {
-      throw new TypeError(`argmin: expected dim to be an integer (one dim), got ${Array.isArray(dimArg) ? JSON.stringify(dimArg) : String(dimArg)}`);
-    }
-    dim = normalizeDim('argmin', dimArg, input.ndim);
-    if (input.ndim > 0 && input.shape[dim] === 0) {
-      throw new RangeError(`argmin: expected reduction dim ${dim} to have non-zero size, got shape ${formatShape(input.shape)}`);
-    }
-  }
-  const backend = input.backendInstance;
-  return wrapResult(backend, kernelFor('argmin', backend, 'argmin', input.dtype)(kernelTensor(input), { dim, keepdim }));
+  return argExtremum('argmin', input, args);
 }
 
 declare module '../tensor.js' {

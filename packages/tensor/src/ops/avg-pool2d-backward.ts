@@ -1,7 +1,7 @@
-import { assertTensor, kernelFor, kernelTensor, record, wrapResult } from '../engine.js';
+import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { avgAttrs, checkFloat, poolAttrs } from './conv-args.js';
+import { avgAttrs, checkFloat, poolAttrs, poolGeometry } from './conv-args.js';
 import type { AvgPool2dOptions } from './avg-pool2d.js';
 
 /**
@@ -33,7 +33,9 @@ export function avgPool2dBackward(gradOutput: Tensor, inputSize: readonly number
   }
   const full = { ...attrs, inputSize: [inputSize[2]!, inputSize[3]!] as [number, number] };
   const backend = gradOutput.backendInstance;
-  const out = wrapResult(backend, kernelFor('avgPool2dBackward', backend, 'avgPool2dBackward', gradOutput.dtype)(kernelTensor(gradOutput), full));
+  const geometry = poolGeometry(inputSize, attrs, outputSize[0], outputSize[1]);
+  const ctx = { backend, shape: inputSize, dtype: gradOutput.dtype, geometry };
+  const out = wrapResult(backend, runKernel('avgPool2dBackward', 'avgPool2dBackward', ctx, kernelTensor(gradOutput), full));
   record('avgPool2dBackward', [gradOutput], full, [out]);
   return out;
 }

@@ -1,6 +1,6 @@
-import { assertTensor, kernelFor, kernelTensor, record, wrapResult } from '../engine.js';
+import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { Tensor } from '../tensor.js';
-import { avgAttrs, checkFloat, spatialInput, withBatch, type IntPair } from './conv-args.js';
+import { avgAttrs, checkFloat, spatialInput, withBatch, poolAttrs, poolGeometry, type IntPair } from './conv-args.js';
 
 /** Options of {@link avgPool2d} (PyTorch's `torch.nn.functional.avg_pool2d` keywords). */
 export interface AvgPool2dOptions {
@@ -48,8 +48,11 @@ export function avgPool2d(input: Tensor, ...args: unknown[]): Tensor {
   const o = options(args);
   return withBatch(input, unbatched, (x) => {
     const attrs = avgAttrs('avgPool2d', x, o);
+    const { outputSize: [oh, ow] } = poolAttrs('avgPool2d', x, o);
     const backend = x.backendInstance;
-    const out = wrapResult(backend, kernelFor('avgPool2d', backend, 'avgPool2d', x.dtype)(kernelTensor(x), attrs));
+    const geometry = poolGeometry(x.shape, attrs, oh, ow);
+    const ctx = { backend, shape: [geometry.n, geometry.c, oh, ow], dtype: x.dtype, geometry };
+    const out = wrapResult(backend, runKernel('avgPool2d', 'avgPool2d', ctx, kernelTensor(x), attrs));
     record('avgPool2d', [x], attrs, [out]);
     return out;
   });

@@ -1,4 +1,4 @@
-import { assertTensor, castUntracked, kernelFor, kernelTensor, record, sameBackend, wrapResult } from '../engine.js';
+import { assertTensor, castUntracked, kernelTensor, record, runKernel, sameBackend, wrapResult } from '../engine.js';
 import { promoteTypes } from '../dtype.js';
 import { formatShape, normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -65,7 +65,9 @@ export function cat(tensors: readonly Tensor[], dim?: number | CatOptions): Tens
   }
   const cast = kept.map((t) => castUntracked('cat', t, dtype));
   try {
-    const out = wrapResult(backend, kernelFor('cat', backend, 'cat', dtype)(cast.map((t) => kernelTensor(t)), { dim: axis }));
+    const shape = [...ref.shape];
+    shape[axis] = kept.reduce((n, t) => n + t.shape[axis]!, 0);
+    const out = wrapResult(backend, runKernel('cat', 'cat', { backend, shape, dtype }, cast.map((t) => kernelTensor(t)), { dim: axis }));
     record('cat', tensors, { dim: axis }, [out]);
     return out;
   } finally {

@@ -1,4 +1,4 @@
-import { assertTensor, kernelFor, kernelTensor, record, wrapResult } from '../engine.js';
+import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { Tensor } from '../tensor.js';
 
 /**
@@ -18,7 +18,7 @@ import { Tensor } from '../tensor.js';
 export function clone(input: Tensor): Tensor {
   assertTensor('clone', input);
   const b = input.backendInstance;
-  const out = wrapResult(b, kernelFor('clone', b, 'contiguous', input.dtype)(kernelTensor(input), {}));
+  const out = wrapResult(b, runKernel('clone', 'contiguous', { backend: b, shape: input.shape, dtype: input.dtype }, kernelTensor(input), {}));
   record('clone', [input], {}, [out]);
   return out;
 }

@@ -1,4 +1,4 @@
-import { assertTensor, kernelFor, kernelTensor, record, wrapResult } from '../engine.js';
+import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { Tensor } from '../tensor.js';
 
 /**
@@ -22,7 +22,7 @@ export function contiguous(input: Tensor): Tensor {
     out = input._view(input.shape, input._strides, input._offset);
   } else {
     const b = input.backendInstance;
-    out = wrapResult(b, kernelFor('contiguous', b, 'contiguous', input.dtype)(kernelTensor(input), {}));
+    out = wrapResult(b, runKernel('contiguous', 'contiguous', { backend: b, shape: input.shape, dtype: input.dtype }, kernelTensor(input), {}));
   }
   record('contiguous', [input], {}, [out]);
   return out;

@@ -5,6 +5,7 @@
  */
 import { isFloating } from '../dtype.js';
 import { formatShape } from '../shape.js';
+import type { ConvGeometry, PoolGeometry } from '../kernel.js';
 import type { Tensor } from '../tensor.js';
 
 /** An int applied to both spatial dims, or `[height, width]`. */
@@ -105,7 +106,7 @@ export function withBatch(input: Tensor, unbatched: boolean, fn: (x: Tensor) => 
  *
  * @example
  * ```ts
- * import { convOutSize } from '@tensorgrad/tensor';
+ * import { convOutSize } from '@tensorgrad/tensor/backend';
  * convOutSize(28, 3, 1, 0, 1); // 26
  * ```
  */
@@ -121,7 +122,7 @@ export function convOutSize(size: number, k: number, stride: number, padding: nu
  *
  * @example
  * ```ts
- * import { poolOutSize } from '@tensorgrad/tensor';
+ * import { poolOutSize } from '@tensorgrad/tensor/backend';
  * [poolOutSize(5, 2, 2, 0, 1, false), poolOutSize(5, 2, 2, 0, 1, true)]; // [2, 3]
  * ```
  */
@@ -233,3 +234,31 @@ export function avgAttrs(op: string, x: Tensor, o: { kernelSize?: IntPair; strid
   return { kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride };
 }
 
+
+/**
+ * The {@link ConvGeometry} of a convolution of input `[n, c, h, w]` with weight
+ * `[o, c / groups, kh, kw]` giving `[n, o, oh, ow]` (internal: front-ends hand it to kernels).
+ */
+export function convGeometry(x: readonly number[], w: readonly number[], a: ConvGeometryAttrs, oh: number, ow: number): ConvGeometry {
+  const [n, c, h, wd] = x as [number, number, number, number];
+  const [o, , kh, kw] = w as [number, number, number, number];
+  const [sh, sw] = a.stride;
+  const [pt, pb, pl, pr] = a.padding;
+  const [dh, dw] = a.dilation;
+  return { n, c, h, w: wd, o, kh, kw, oh, ow, sh, sw, pt, pb, pl, pr, dh, dw, groups: a.groups };
+}
+
+/**
+ * The {@link PoolGeometry} of a pooling window over input `[n, c, h, w]` giving `[n, c, oh, ow]`
+ * (internal: front-ends hand it to kernels).
+ */
+export function poolGeometry(
+  x: readonly number[],
+  a: { readonly kernelSize: readonly [number, number]; readonly stride: readonly [number, number]; readonly padding: readonly [number, number]; readonly dilation?: readonly [number, number] },
+  oh: number,
+  ow: number,
+): PoolGeometry {
+  const [n, c, h, w] = x as [number, number, number, number];
+  const [dh, dw] = a.dilation ?? [1, 1];
+  return { n, c, h, w, oh, ow, kh: a.kernelSize[0], kw: a.kernelSize[1], sh: a.stride[0], sw: a.stride[1], ph: a.padding[0], pw: a.padding[1], dh, dw };
+}

@@ -1,7 +1,7 @@
-import { assertTensor, kernelFor, kernelTensor, record, sameBackend, wrapResult } from '../engine.js';
+import { assertTensor, kernelTensor, record, runKernel, sameBackend, wrapResult } from '../engine.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { checkFloat, pair, spatialInput, withBatch, type IntPair } from './conv-args.js';
+import { checkFloat, pair, spatialInput, withBatch, convGeometry, type IntPair } from './conv-args.js';
 
 /** Options of {@link convTranspose2d} (PyTorch's `torch.nn.functional.conv_transpose2d` keywords). */
 export interface ConvTranspose2dOptions {
@@ -53,8 +53,13 @@ function convTranspose4(x: Tensor, weight: Tensor, bias: Tensor | null, options:
     throw new RangeError(`${op}: expected bias of shape [${cout}] (one value per output channel), got ${formatShape(bias.shape)}`);
   }
   const backend = x.backendInstance;
-  const kattrs = { stride, padding: [padding[0], padding[0], padding[1], padding[1]] as const, dilation, groups, inputSize: [oh, ow] as const };
-  const r = kernelFor(op, backend, 'conv2dInputGrad', x.dtype)(kernelTensor(x), kernelTensor(weight), bias ? kernelTensor(bias) : null, kattrs);
+  // the adjoint of a conv2d from [n, cout, oh, ow] to x's [n, cin, h, w] with this weight
+  const conv = { stride, padding: [padding[0], padding[0], padding[1], padding[1]] as [number, number, number, number], dilation, groups };
+  const kattrs = { ...conv, inputSize: [oh, ow] as [number, number] };
+  const n = x.shape[0]!;
+  const geometry = convGeometry([n, cout, oh, ow], weight.shape, conv, h, w);
+  const ctx = { backend, shape: [n, cout, oh, ow], dtype: x.dtype, geometry };
+  const r = runKernel(op, 'conv2dInputGrad', ctx, kernelTensor(x), kernelTensor(weight), bias ? kernelTensor(bias) : null, kattrs);
   const out = wrapResult(backend, r);
   record(op, [x, weight, bias], { stride, padding, outputPadding, dilation, groups }, [out]);
   return out;

@@ -1,7 +1,7 @@
-import { assertTensor, kernelFor, kernelTensor, record, sameBackend, wrapResult } from '../engine.js';
+import { assertTensor, kernelTensor, record, runKernel, sameBackend, wrapResult } from '../engine.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { checkConvShapes, checkFloat, convAttrs } from './conv-args.js';
+import { checkConvShapes, checkFloat, convAttrs, convGeometry } from './conv-args.js';
 import type { Conv2dOptions } from './conv2d.js';
 
 /** Options of {@link conv2dInputGrad} and {@link conv2dWeightGrad}: those of the forward `conv2d`. */
@@ -45,7 +45,9 @@ export function conv2dInputGrad(inputSize: readonly number[], weight: Tensor, gr
     );
   }
   const attrs = { ...geo, inputSize: [h, w] as [number, number] };
-  const out = wrapResult(backend, kernelFor('conv2dInputGrad', backend, 'conv2dInputGrad', gradOutput.dtype)(kernelTensor(gradOutput), kernelTensor(weight), null, attrs));
+  const geometry = convGeometry(inputSize, weight.shape, geo, gh, gw);
+  const ctx = { backend, shape: inputSize, dtype: gradOutput.dtype, geometry };
+  const out = wrapResult(backend, runKernel('conv2dInputGrad', 'conv2dInputGrad', ctx, kernelTensor(gradOutput), kernelTensor(weight), null, attrs));
   record('conv2dInputGrad', [gradOutput, weight], attrs, [out]);
   return out;
 }

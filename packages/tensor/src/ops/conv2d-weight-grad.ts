@@ -1,7 +1,7 @@
-import { assertTensor, kernelFor, kernelTensor, record, sameBackend, wrapResult } from '../engine.js';
+import { assertTensor, kernelTensor, record, runKernel, sameBackend, wrapResult } from '../engine.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { checkConvShapes, checkFloat, convAttrs } from './conv-args.js';
+import { checkConvShapes, checkFloat, convAttrs, convGeometry } from './conv-args.js';
 import type { Conv2dGradOptions } from './conv2d-input-grad.js';
 
 /**
@@ -37,7 +37,9 @@ export function conv2dWeightGrad(input: Tensor, weightSize: readonly number[], g
     );
   }
   const attrs = { ...geo, kernelSize: [kh, kw] as [number, number] };
-  const out = wrapResult(backend, kernelFor('conv2dWeightGrad', backend, 'conv2dWeightGrad', input.dtype)(kernelTensor(input), kernelTensor(gradOutput), attrs));
+  const geometry = convGeometry(input.shape, weightSize, geo, gh, gw);
+  const ctx = { backend, shape: weightSize, dtype: input.dtype, geometry };
+  const out = wrapResult(backend, runKernel('conv2dWeightGrad', 'conv2dWeightGrad', ctx, kernelTensor(input), kernelTensor(gradOutput), attrs));
   record('conv2dWeightGrad', [input, gradOutput], attrs, [out]);
   return out;
 }

@@ -1,7 +1,7 @@
-import { assertTensor, kernelFor, kernelTensor, record, sameBackend, wrapResult } from '../engine.js';
+import { assertTensor, kernelTensor, record, runKernel, sameBackend, wrapResult } from '../engine.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { checkConvShapes, checkFloat, convAttrs, spatialInput, withBatch, type IntPair } from './conv-args.js';
+import { checkConvShapes, checkFloat, convAttrs, spatialInput, withBatch, convGeometry, type IntPair } from './conv-args.js';
 
 /** Options of {@link conv2d} (PyTorch's `torch.nn.functional.conv2d` keywords). */
 export interface Conv2dOptions {
@@ -21,12 +21,14 @@ export interface Conv2dOptions {
 function conv2d4(x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): Tensor {
   const kernel: [number, number] = weight.ndim === 4 ? [weight.shape[2]!, weight.shape[3]!] : [1, 1];
   const attrs = convAttrs('conv2d', options, kernel);
-  checkConvShapes('conv2d', x.shape, weight.shape, attrs);
+  const [oh, ow] = checkConvShapes('conv2d', x.shape, weight.shape, attrs);
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) {
     throw new RangeError(`conv2d: expected bias of shape [${weight.shape[0]}] (one value per output channel), got ${formatShape(bias.shape)}`);
   }
   const backend = x.backendInstance;
-  const r = kernelFor('conv2d', backend, 'conv2d', x.dtype)(kernelTensor(x), kernelTensor(weight), bias ? kernelTensor(bias) : null, attrs);
+  const geometry = convGeometry(x.shape, weight.shape, attrs, oh, ow);
+  const ctx = { backend, shape: [geometry.n, geometry.o, oh, ow], dtype: x.dtype, geometry };
+  const r = runKernel('conv2d', 'conv2d', ctx, kernelTensor(x), kernelTensor(weight), bias ? kernelTensor(bias) : null, attrs);
   const out = wrapResult(backend, r);
   record('conv2d', [x, weight, bias], attrs, [out]);
   return out;

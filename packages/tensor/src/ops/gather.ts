@@ -1,4 +1,4 @@
-import { assertTensor, kernelFor, kernelTensor, record, sameBackend, wrapResult } from '../engine.js';
+import { assertTensor, kernelTensor, record, runKernel, sameBackend, wrapResult } from '../engine.js';
 import { formatShape, normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
@@ -82,7 +82,7 @@ export function gather(input: Tensor, a: Tensor | number, b: Tensor | GatherOpti
   }
   checkIndexTensor('gather', index, dim, input.shape[dim]!);
   const bk = input.backendInstance;
-  const out = wrapResult(bk, kernelFor('gather', bk, 'gather', input.dtype)(kernelTensor(input), kernelTensor(index), { dim }));
+  const out = wrapResult(bk, runKernel('gather', 'gather', { backend: bk, shape: index.shape, dtype: input.dtype }, kernelTensor(input), kernelTensor(index), { dim }));
   record('gather', [input, index], { dim }, [out]);
   return out;
 }

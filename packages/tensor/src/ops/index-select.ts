@@ -1,4 +1,4 @@
-import { assertTensor, kernelFor, kernelTensor, record, sameBackend, wrapResult } from '../engine.js';
+import { assertTensor, kernelTensor, record, runKernel, sameBackend, wrapResult } from '../engine.js';
 import { formatShape, normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkIndexTensor } from './gather.js';
@@ -44,7 +44,9 @@ export function indexSelect(input: Tensor, a: Tensor | number, b: Tensor | Index
   const dim = normalizeDim('indexSelect', rawDim, nd);
   checkIndexTensor('indexSelect', index, dim, input.shape[dim]!);
   const b2 = input.backendInstance;
-  const out = wrapResult(b2, kernelFor('indexSelect', b2, 'indexSelect', input.dtype)(kernelTensor(input), kernelTensor(index), { dim }));
+  const shape = [...input.shape];
+  shape[dim] = index.numel();
+  const out = wrapResult(b2, runKernel('indexSelect', 'indexSelect', { backend: b2, shape, dtype: input.dtype }, kernelTensor(input), kernelTensor(index), { dim }));
   record('indexSelect', [input, index], { dim }, [out]);
   return out;
 }

@@ -1,4 +1,4 @@
-import { assertTensor, kernelFor, kernelTensor, record, wrapResult } from '../engine.js';
+import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { isFloating } from '../dtype.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -34,7 +34,7 @@ export function logSoftmax(input: Tensor, arg: number | LogSoftmaxOptions): Tens
   }
   const dim = normalizeDim('logSoftmax', dimArg, input.ndim);
   const backend = input.backendInstance;
-  const out = wrapResult(backend, kernelFor('logSoftmax', backend, 'logSoftmax', input.dtype)(kernelTensor(input), { dim }));
+  const out = wrapResult(backend, runKernel('logSoftmax', 'logSoftmax', { backend, shape: input.shape, dtype: input.dtype }, kernelTensor(input), { dim }));
   record('logSoftmax', [input], { dim }, [out]);
   return out;
 }

@@ -1,4 +1,4 @@
-import { assertTensor, kernelFor, kernelTensor, record, sameBackend, wrapResult } from '../engine.js';
+import { assertTensor, kernelTensor, record, runKernel, sameBackend, wrapResult } from '../engine.js';
 import { broadcastShapes, formatShape, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
@@ -42,8 +42,8 @@ export function maskedFill(input: Tensor, mask: Tensor, value: number | boolean 
     );
   }
   const attrs = { value: Number(v) };
-  const kernel = kernelFor('maskedFill', backend, 'maskedFill', input.dtype);
-  const out = wrapResult(backend, kernel(kernelTensor(input), kernelTensor(mask, shape), attrs));
+  const ctx = { backend, shape: input.shape, dtype: input.dtype };
+  const out = wrapResult(backend, runKernel('maskedFill', 'maskedFill', ctx, kernelTensor(input), kernelTensor(mask, shape), attrs));
   record('maskedFill', [input, mask], attrs, [out]);
   return out;
 }

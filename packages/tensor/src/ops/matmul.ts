@@ -1,5 +1,5 @@
-import type { KernelTensor } from '../backend.js';
-import { assertTensor, cloneUntracked, kernelFor, record, sameBackend, wrapResult } from '../engine.js';
+import type { KernelTensor } from '../kernel.js';
+import { assertTensor, cloneUntracked, record, runKernel, sameBackend, wrapResult } from '../engine.js';
 import { broadcastShapes, broadcastStrides, formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
@@ -73,12 +73,12 @@ function checkDtypes(op: string, a: Tensor, b: Tensor): void {
  */
 function batchedProduct(op: string, a: Tensor, b: Tensor, m: number, k: number, n: number, batch: readonly number[], outShape: readonly number[]): Tensor {
   const backend = sameBackend(op, [a, b], ['input', 'other']);
-  const kernel = kernelFor(op, backend, 'matmul', a.dtype);
   const av = batchedView(a, batch, m, k, a._strides[a.ndim - 2]!, a._strides[a.ndim - 1]!);
   try {
     const bv = batchedView(b, batch, k, n, b._strides[b.ndim - 2]!, b._strides[b.ndim - 1]!);
     try {
-      const r = kernel(av.view, bv.view);
+      const ctx = { backend, shape: [av.view.shape[0]!, m, n], dtype: a.dtype };
+      const r = runKernel(op, 'matmul', ctx, av.view, bv.view, {});
       // the kernel's output is contiguous, so any shape of the same size is a free reshape
       return wrapResult(backend, { handle: r.handle, dtype: r.dtype, shape: [...outShape] });
     } finally {

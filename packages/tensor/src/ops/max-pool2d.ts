@@ -1,6 +1,6 @@
-import { assertTensor, kernelFor, kernelTensor, record, wrapResult } from '../engine.js';
+import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { Tensor } from '../tensor.js';
-import { checkFloat, poolAttrs, spatialInput, withBatch, type IntPair } from './conv-args.js';
+import { checkFloat, poolAttrs, spatialInput, withBatch, poolGeometry, type IntPair } from './conv-args.js';
 
 /** Options of {@link maxPool2d} (PyTorch's `torch.nn.functional.max_pool2d` keywords). */
 export interface MaxPool2dOptions {
@@ -45,9 +45,11 @@ export function maxPool2d(input: Tensor, ...args: unknown[]): Tensor {
   const unbatched = spatialInput('maxPool2d', input);
   const o = options(args);
   return withBatch(input, unbatched, (x) => {
-    const { outputSize: _, ...attrs } = poolAttrs('maxPool2d', x, o);
+    const { outputSize: [oh, ow], ...attrs } = poolAttrs('maxPool2d', x, o);
     const backend = x.backendInstance;
-    const [v, i] = kernelFor('maxPool2d', backend, 'maxPool2d', x.dtype)(kernelTensor(x), attrs);
+    const geometry = poolGeometry(x.shape, attrs, oh, ow);
+    const ctx = { backend, shape: [geometry.n, geometry.c, oh, ow], dtype: x.dtype, geometry };
+    const [v, i] = runKernel('maxPool2d', 'maxPool2d', ctx, kernelTensor(x), attrs);
     const values = wrapResult(backend, v);
     const indices = wrapResult(backend, i);
     record('maxPool2d', [x], attrs, [values, indices]);

@@ -1,4 +1,4 @@
-import { assertTensor, kernelFor, kernelTensor, wrapResult } from '../engine.js';
+import { assertTensor, kernelTensor, runKernel, wrapResult } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { NotSupportedError } from '../not-supported.js';
 
@@ -45,5 +45,5 @@ export function oneHot(indices: Tensor, options?: OneHotOptions | number): Tenso
     if (indices.numel() === 0) throw new Error('oneHot: cannot infer the number of classes from an empty tensor; pass { numClasses }');
     throw new NotSupportedError('oneHot', b.name, 'sync-read', `oneHot: cannot infer the number of classes on backend '${b.name}' (no synchronous read); pass { numClasses }`);
   }
-  return wrapResult(b, kernelFor('oneHot', b, 'oneHot', 'int32')(kernelTensor(indices), { numClasses }));
+  return wrapResult(b, runKernel('oneHot', 'oneHot', { backend: b, shape: [...indices.shape, numClasses], dtype: 'int32' }, kernelTensor(indices), { numClasses }));
 }

@@ -1,4 +1,4 @@
-import { assertTensor, kernelFor, kernelTensor, record, wrapResult } from '../engine.js';
+import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
@@ -55,8 +55,10 @@ export function pad(input: Tensor, a: readonly number[] | PadOptions, b: PadOpti
     }
   }
   const padList = [...p];
+  const shape = input.shape.map((size, d) => (d >= nd - p.length / 2 ? size + p[2 * (nd - 1 - d)]! + p[2 * (nd - 1 - d) + 1]! : size));
   const bk = input.backendInstance;
-  const out = wrapResult(bk, kernelFor('pad', bk, 'pad', input.dtype)(kernelTensor(input), { pad: padList, value }));
-  record('pad', [input], { pad: padList, mode: 'constant', value }, [out]);
+  const attrs = { pad: padList, mode: 'constant', value } as const;
+  const out = wrapResult(bk, runKernel('pad', 'pad', { backend: bk, shape, dtype: input.dtype }, kernelTensor(input), attrs));
+  record('pad', [input], attrs, [out]);
   return out;
 }

@@ -1,5 +1,5 @@
 import { parseShapeArgs } from '../args.js';
-import { assertTensor, kernelFor, kernelTensor, record, wrapResult } from '../engine.js';
+import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { formatShape, shapeSize, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
@@ -111,7 +111,7 @@ export function reshapeUntracked(op: string, input: Tensor, shape: Shape): Tenso
   const strides = viewStrides(input.shape, input._strides, shape);
   if (strides) return input._view(shape, strides, input._offset);
   const b = input.backendInstance;
-  const r = kernelFor(op, b, 'contiguous', input.dtype)(kernelTensor(input), {});
+  const r = runKernel(op, 'contiguous', { backend: b, shape: input.shape, dtype: input.dtype }, kernelTensor(input), {});
   return wrapResult(b, { ...r, shape });
 }
 

@@ -1,4 +1,4 @@
-import { assertTensor, kernelFor, kernelTensor, record, sameBackend, wrapResult } from '../engine.js';
+import { assertTensor, kernelTensor, record, runKernel, sameBackend, wrapResult } from '../engine.js';
 import { formatShape, normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkIndexTensor } from './gather.js';
@@ -69,7 +69,7 @@ export function scatterAdd(input: Tensor, a: Tensor | number, b: Tensor, c: Tens
   const b2 = input.backendInstance;
   const out = wrapResult(
     b2,
-    kernelFor('scatterAdd', b2, 'scatterAdd', input.dtype)(kernelTensor(input), kernelTensor(index), kernelTensor(src), { dim }),
+    runKernel('scatterAdd', 'scatterAdd', { backend: b2, shape: input.shape, dtype: input.dtype }, kernelTensor(input), kernelTensor(index), kernelTensor(src), { dim }),
   );
   record('scatterAdd', [input, index, src], { dim }, [out]);
   return out;

@@ -1,4 +1,4 @@
-import { assertTensor, kernelFor, kernelTensor, record, wrapResult } from '../engine.js';
+import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { isFloating } from '../dtype.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -34,7 +34,7 @@ export function softmax(input: Tensor, arg: number | SoftmaxOptions): Tensor {
   }
   const dim = normalizeDim('softmax', dimArg, input.ndim);
   const backend = input.backendInstance;
-  const out = wrapResult(backend, kernelFor('softmax', backend, 'softmax', input.dtype)(kernelTensor(input), { dim }));
+  const out = wrapResult(backend, runKernel('softmax', 'softmax', { backend, shape: input.shape, dtype: input.dtype }, kernelTensor(input), { dim }));
   record('softmax', [input], { dim }, [out]);
   return out;
 }

@@ -24,15 +24,15 @@ export function sub(input: TensorOrScalar, other: TensorOrScalar, options: SubOp
   const alpha = options.alpha ?? 1;
   if (typeof alpha !== 'number') throw new TypeError(`sub: expected alpha to be a number, got ${typeof alpha}`);
   if (alpha !== 1) {
-    if (typeof other === 'number') return binaryOp('sub', input, other * alpha, { alpha: 1 }, 'arith');
+    if (typeof other === 'number') return binaryOp('sub', input, other * alpha, {}, 'arith');
     const scaled = mul(other, alpha);
     try {
-      return binaryOp('sub', input, scaled, { alpha: 1 }, 'arith');
+      return binaryOp('sub', input, scaled, {}, 'arith');
     } finally {
       scaled.dispose();
     }
   }
-  return binaryOp('sub', input, other, { alpha: 1 }, 'arith');
+  return binaryOp('sub', input, other, {}, 'arith');
 }
 
 declare module '../tensor.js' {

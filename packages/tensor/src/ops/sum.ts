@@ -1,5 +1,6 @@
 import { parseReduceArgs, type ReduceOptions } from '../args.js';
-import { assertTensor, castUntracked, kernelFor, kernelTensor, record, wrapResult } from '../engine.js';
+import { assertTensor, castUntracked, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
+import { reducedShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
 /**
@@ -24,7 +25,8 @@ export function sum(input: Tensor, ...args: unknown[]): Tensor {
   const backend = input.backendInstance;
   const src = input.dtype === 'bool' ? castUntracked('sum', input, 'int32') : input;
   try {
-    const out = wrapResult(backend, kernelFor('sum', backend, 'sum', src.dtype)(kernelTensor(src), { dim, keepdim }));
+    const ctx = { backend, shape: reducedShape(input.shape, dim, keepdim), dtype: src.dtype === 'float32' || src.dtype === 'float64' ? src.dtype : 'int32' } as const;
+    const out = wrapResult(backend, runKernel('sum', 'sum', ctx, kernelTensor(src), { dim, keepdim }));
     record('sum', [input], { dim, keepdim }, [out]);
     return out;
   } finally {

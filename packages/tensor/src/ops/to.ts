@@ -1,6 +1,6 @@
 import { findBackend, findBackendSync, type Backend } from '../backend.js';
 import { isDType, type DType, type TypedArray } from '../dtype.js';
-import { assertTensor, fromArray, kernelFor, kernelTensor, record, wrapResult } from '../engine.js';
+import { assertTensor, fromArray, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { NotSupportedError } from '../not-supported.js';
 
@@ -41,7 +41,7 @@ function convert(input: Tensor, dtype: DType): Tensor {
   if (!b.dtypes.includes(dtype)) {
     throw new NotSupportedError('to', b.name, 'dtype', `to: backend '${b.name}' does not support dtype ${dtype} (it supports ${b.dtypes.join(', ')})`);
   }
-  const out = wrapResult(b, kernelFor('to', b, 'to', input.dtype)(kernelTensor(input), { dtype }));
+  const out = wrapResult(b, runKernel('to', 'to', { backend: b, shape: input.shape, dtype }, kernelTensor(input), { dtype }));
   record('to', [input], { dtype }, [out]);
   return out;
 }

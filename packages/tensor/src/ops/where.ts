@@ -1,10 +1,10 @@
 import {
   assertTensor,
   castUntracked,
-  kernelFor,
   kernelTensor,
   record,
   resultTypeOf,
+  runKernel,
   sameBackend,
   scalarTensor,
   wrapResult,
@@ -55,8 +55,8 @@ export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrS
   const cy = castUntracked('where', ty, dtype);
   try {
     const shape = broadcastShapes('where', broadcastShapes('where', condition.shape, tx.shape), ty.shape);
-    const kernel = kernelFor('where', backend, 'where', dtype);
-    const out = wrapResult(backend, kernel(kernelTensor(condition, shape), kernelTensor(cx, shape), kernelTensor(cy, shape)));
+    const ctx = { backend, shape, dtype };
+    const out = wrapResult(backend, runKernel('where', 'where', ctx, kernelTensor(condition, shape), kernelTensor(cx, shape), kernelTensor(cy, shape), {}));
     record('where', [condition, tx, ty], {}, [out]);
     return out;
   } finally {

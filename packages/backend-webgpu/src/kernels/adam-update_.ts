@@ -1,5 +1,6 @@
-import { shapeSize, type KernelMap } from '@tensorgrad/tensor';
-import { gpuOf, type GpuStorage } from '../backend.js';
+import { shapeSize } from '@tensorgrad/tensor';
+import type { Kernel } from '@tensorgrad/tensor/backend';
+import type { GpuStorage, WebGPUBackend } from '../backend.js';
 import { f32Bits } from '../wgsl.js';
 
 const WG = 256;
@@ -10,8 +11,8 @@ const WG = 256;
  * and their temporaries), with the same float32 scalars and the same order of operations as the
  * op-by-op update and the CPU kernel. `maxExpAvgSq` (AMSGrad) keeps the running maximum.
  */
-export const adamUpdate_: KernelMap['adamUpdate_'] = (param, grad, expAvg, expAvgSq, maxExpAvgSq, o) => {
-  const gpu = gpuOf(param);
+export const adamUpdate_: Kernel<'adamUpdate_', WebGPUBackend> = (ctx, param, grad, expAvg, expAvgSq, maxExpAvgSq, o) => {
+  const gpu = ctx.backend;
   const n = shapeSize(param.shape);
   if (n === 0) return;
   if (param.dtype !== 'float32') throw new TypeError(`adamUpdate_: expected float32 tensors on webgpu, got ${param.dtype}`);

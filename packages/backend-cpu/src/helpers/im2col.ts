@@ -2,7 +2,8 @@
  * Shared machinery of the convolution kernels: contiguous float data of a kernel tensor and the
  * im2col / col2im transforms that turn a convolution into GEMMs (`matmulInto`).
  */
-import { allocArray, type DType, type KernelTensor } from '@tensorgrad/tensor';
+import { allocArray, type DType } from '@tensorgrad/tensor';
+import type { ConvGeometry, KernelTensor } from '@tensorgrad/tensor/backend';
 import type { CpuBuffer } from '../backend.js';
 import { isContiguous, stridedOffsets } from '../util.js';
 
@@ -19,36 +20,18 @@ export function contiguousData(t: KernelTensor): { data: FloatArray; offset: num
   return { data, offset: 0 };
 }
 
-/** Geometry of one 2-D convolution (per batch entry and group). */
-export interface ConvGeometry {
-  /** Channels per group of the convolution's input. */
-  cg: number;
-  h: number;
-  w: number;
-  kh: number;
-  kw: number;
-  oh: number;
-  ow: number;
-  sh: number;
-  sw: number;
-  /** Top and left padding (bottom/right only change the output size). */
-  pt: number;
-  pl: number;
-  dh: number;
-  dw: number;
-}
-
 /** A scratch column buffer of `size` elements of `dtype`. */
 export function colBuffer(dtype: DType, size: number): FloatArray {
   return allocArray(dtype, size) as FloatArray;
 }
 
 /**
- * Writes the `[cg·kh·kw, oh·ow]` column matrix of the `cg` input planes starting at `x[xo]`
- * (contiguous planes of `h·w`) into `col`; out-of-range taps read 0.
+ * Writes the `[cg·kh·kw, oh·ow]` column matrix of the `cg = c / groups` input planes (one group)
+ * starting at `x[xo]` (contiguous planes of `h·w`) into `col`; out-of-range taps read 0.
  */
 export function im2col(x: FloatArray, xo: number, g: ConvGeometry, col: FloatArray): void {
-  const { cg, h, w, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw } = g;
+  const { h, w, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw } = g;
+  const cg = g.c / g.groups;
   const L = oh * ow;
   let r = 0;
   for (let c = 0; c < cg; c++) {
@@ -82,7 +65,8 @@ export function im2col(x: FloatArray, xo: number, g: ConvGeometry, col: FloatArr
 
 /** The adjoint of {@link im2col}: adds the column matrix `col` into the planes starting at `out[oo]`. */
 export function col2im(col: FloatArray, g: ConvGeometry, out: FloatArray, oo: number): void {
-  const { cg, h, w, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw } = g;
+  const { h, w, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw } = g;
+  const cg = g.c / g.groups;
   const L = oh * ow;
   let r = 0;
   for (let c = 0; c < cg; c++) {

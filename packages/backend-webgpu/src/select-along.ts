@@ -1,6 +1,7 @@
-import { shapeSize, type KernelResult, type KernelTensor } from '@tensorgrad/tensor';
-import { gpuOf } from '../backend.js';
-import { linearIndexing } from '../indexing.js';
+import { shapeSize, type Shape } from '@tensorgrad/tensor';
+import type { KernelResult, KernelTensor } from '@tensorgrad/tensor/backend';
+import type { WebGPUBackend } from './backend.js';
+import { linearIndexing } from './indexing.js';
 
 const WG = 256;
 
@@ -8,17 +9,17 @@ const WG = 256;
  * Shared by `gather` and `indexSelect` (not an op): `out[e] = x[xo(e) + index[io(e)] · x.strides[dim]]`
  * for every element `e` of an output of `shape`, one thread each. `xo` is `x`'s offset with its
  * `dim` term left out (added from the index value); `io` reads the index through `indexView`,
- * whose strides are laid out over the output's dims.
+ * whose strides are laid out over the output's dims; `shape` is the kernel's `ctx.shape`.
  */
 export function selectAlong(
+  gpu: WebGPUBackend,
   op: 'gather' | 'indexSelect',
   x: KernelTensor,
   index: KernelTensor,
   indexView: { strides: readonly number[]; offset: number },
   dim: number,
-  shape: readonly number[],
+  shape: Shape,
 ): KernelResult {
-  const gpu = gpuOf(x);
   const count = shapeSize(shape);
   const out = gpu.allocOutput(x.dtype, count);
   const result = { handle: out, shape, dtype: x.dtype };

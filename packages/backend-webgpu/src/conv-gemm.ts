@@ -24,7 +24,8 @@
  * each.
  */
 import type { DType } from '@tensorgrad/tensor';
-import type { GpuStorage, WebGPUBackend } from '../backend.js';
+import type { ConvGeometry } from '@tensorgrad/tensor/backend';
+import type { GpuStorage, WebGPUBackend } from './backend.js';
 
 const TK = 16;
 // elements per thread and dimension in the direct variant: 8×8 blocks amortise the per-step index
@@ -273,36 +274,16 @@ export function runConvGemm(
   gpu.run(program, inputs, outputs, meta, total);
 }
 
-/** The geometry words every convolution loader reads, from `metaU(GEMM_META)` on. */
-export interface ConvGeometry {
-  h: number;
-  w: number;
-  oh: number;
-  ow: number;
-  kh: number;
-  kw: number;
-  sh: number;
-  sw: number;
-  pt: number;
-  pl: number;
-  dh: number;
-  dw: number;
-  /** Input channels per group. */
-  cg: number;
-  /** Output channels per group. */
-  og: number;
-  /** Input channels. */
-  c: number;
-  /** Output channels. */
-  o: number;
-}
-
 /** Number of geometry words ({@link geometryMeta}). */
 export const GEOMETRY_WORDS = 16;
 
-/** The geometry as metadata words (in {@link GEOMETRY_WGSL}'s order). */
+/**
+ * The front-end's convolution geometry (`ctx.geometry`) as the metadata words every convolution
+ * loader reads from `metaU(GEMM_META)` on, in {@link GEOMETRY_WGSL}'s order (with the channels per
+ * group, `Cg` and `Og`).
+ */
 export function geometryMeta(g: ConvGeometry): number[] {
-  return [g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.cg, g.og, g.c, g.o];
+  return [g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.c / g.groups, g.o / g.groups, g.c, g.o];
 }
 
 /**

@@ -1,0 +1,35 @@
+/**
+ * `@tensorgrad/tensor/backend`: the extension API, for those who write backends, ops and the
+ * autodiff package — not needed to use tensorgrad. The kernel contract (`KernelMap`,
+ * `KernelContext`, `KernelTensor`, geometry), the engine that front-ends call (`runKernel`,
+ * `kernelTensor`, `wrapResult`, `record`, …), storage and the autodiff hooks.
+ *
+ * @packageDocumentation
+ */
+export * from './kernel.js';
+export type { OpAttrs, OpName, NoAttrs, InPlaceOpName, RecordedOpName } from './op-registry.js';
+export { Storage } from './storage.js';
+export { GradNode, installAutograd, autogradHooks, type AutogradHooks, type InputMeta, type SaveSpec } from './autograd-core.js';
+export {
+  assertTensor,
+  sameBackend,
+  kernelFor,
+  runKernel,
+  kernelTensor,
+  wrapResult,
+  fromArray,
+  scalarTensor,
+  castUntracked,
+  cloneUntracked,
+  record,
+  decompose,
+  unaryOp,
+  binaryOp,
+  resultTypeOf,
+  shapeError,
+  type UnaryOptions,
+  type BinaryKind,
+} from './engine.js';
+export { parseReduceArgs, parseShapeArgs, splitOptionalTensors } from './args.js';
+export { contiguousStrides, isContiguousLayout, stridedOffsets, broadcastStrides, normalizeDim, reducedShape } from './shape.js';
+export { convOutSize, poolOutSize } from './ops/conv-args.js';
