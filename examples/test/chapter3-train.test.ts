@@ -2,7 +2,7 @@
 // the loss/accuracy of `evaluate`, the penalties, the batching of `trainEpoch`, the scheduler hook
 // of `fit`, reproducibility, the runner's argument parsing, and that nothing leaks.
 import { describe, expect, it } from 'vitest';
-import { Adam, Generator, Linear, memory, noGrad, SGD, tensor, tidy } from 'tensorgrad';
+import { Adam, DataLoader, Generator, Linear, memory, noGrad, SGD, tensor, TensorDataset, tidy } from 'tensorgrad';
 import {
   EXPERIMENTS,
   evaluate,
@@ -92,9 +92,9 @@ describe('trainEpoch', () => {
     // mean of the batch losses is a weighted mean over batches of sizes 4, 4, 2
     const x = tensor([[1], [2], [3], [4], [5], [6], [7], [8], [9], [10]]);
     const y = tensor([0, 1, 0, 1, 0, 1, 0, 1, 0, 1], { dtype: 'int32' });
-    const r = trainEpoch(model, optimizer, x, y, { batchSize: 4, generator: new Generator(3) });
+    const r = trainEpoch(model, optimizer, x, y, { batchSize: 4, seed: 3, epoch: 1 });
     expect(r.steps).toBe(3);
-    const order = new Generator(3).permutation(10);
+    const order = new DataLoader(new TensorDataset(x, y), { batchSize: 4, shuffle: true, seed: 3, epoch: 1 }).batchIndices().flat();
     const perImage = noGrad(() => {
       const logits = rows(model.call(x).dataSync() as Float32Array, 2);
       return logits.map((l, i) => {

@@ -1,4 +1,4 @@
-import { crossEntropy, fromTypedArray, Generator, getBackend, indexSelect, noGrad, tidy, type AnyModule, type AnyOptimizer, type Tensor } from 'tensorgrad';
+import { crossEntropy, DataLoader, fromTypedArray, getBackend, indexSelect, noGrad, TensorDataset, tidy, type AnyModule, type AnyOptimizer, type Tensor } from 'tensorgrad';
 
 /** Images and labels to train or evaluate on (e.g. a {@link FashionData}). */
 export interface LabelledImages {
@@ -121,26 +121,6 @@ export interface FitOptions {
 }
 
 /**
- * The order in which epoch `epoch` visits `n` examples: a permutation drawn from a generator
- * seeded with `(seed, epoch)` alone, so a resumed run shuffles every later epoch exactly as an
- * uninterrupted one.
- *
- * @example
- * ```ts
- * import { epochPermutation } from '@tensorgrad/fashion-mnist';
- * const a = epochPermutation(5, 0, 1);
- * [...a].sort(); // [0, 1, 2, 3, 4]
- * [...epochPermutation(5, 0, 1)].join() === [...a].join(); // true
- * ```
- */
-export function epochPermutation(n: number, seed: number, epoch: number): Int32Array {
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`epochPermutation: expected a non-negative integer seed, got ${seed}`);
-  if (!Number.isSafeInteger(epoch) || epoch < 0) throw new RangeError(`epochPermutation: expected a non-negative integer epoch, got ${epoch}`);
-  const generator = new Generator(BigInt(seed) * 1_000_003n + BigInt(epoch));
-  return Int32Array.from(generator.permutation(n));
-}
-
-/**
  * Lets the event loop run between batches (timers, I/O, signal handlers such as the CLI's Ctrl-C
  * message): awaiting a tensor read alone only drains microtasks.
  */
@@ -178,8 +158,10 @@ function checkBatchSize(op: string, batchSize: number): void {
 }
 
 /**
- * Trains `model` for one epoch: shuffles with {@link epochPermutation}, then per batch gathers
- * the examples with `indexSelect`, computes the cross-entropy loss, back-propagates and steps the
+ * Trains `model` for one epoch: a shuffling `DataLoader` seeded with `seed` runs epoch `epoch`
+ * (its order depends on the seed and the epoch alone, so a resumed run shuffles every later epoch
+ * exactly as an uninterrupted one) and gathers each batch with `indexSelect`; per batch it computes the cross-entropy loss,
+ * back-propagates and steps the
  * optimizer, all inside `tidy` so the number of live tensors stays flat.
  *
  * @example
@@ -199,26 +181,40 @@ export async function trainEpoch(model: AnyModule, optimizer: AnyOptimizer, data
   const n = checkData('trainEpoch', data);
   checkBatchSize('trainEpoch', options.batchSize);
   const started = performance.now();
-  const order = epochPermutation(n, options.seed ?? 0, options.epoch);
-  const batches = Math.ceil(n / options.batchSize);
+  const loader = new DataLoader(new TensorDataset(data.images, data.labels), {
+    batchSize: options.batchSize,
+    shuffle: true,
+    seed: options.seed ?? 0,
+    epoch: options.epoch,
+  });
+  const batches = loader.length;
   const batchLosses: number[] = [];
   let lossSum = 0;
   let correctSum = 0;
+  let b = 0;
   model.train();
-  for (let b = 0; b < batches; b++) {
-    const index = order.subarray(b * options.batchSize, Math.min(n, (b + 1) * options.batchSize));
-    const [lossT, correctT] = tidy(() => {
-      optimizer.zeroGrad();
-      const x = batchInput(data.images, index, options.inputShape);
-      const idx = fromTypedArray(index, [index.length], { backend: data.labels.backend });
-      const y = onCurrentBackend(indexSelect(data.labels, idx, { dim: 0 }));
-      const logits = model.call(x) as Tensor;
-      const loss = crossEntropy(logits, y);
-      loss.backward();
-      optimizer.step();
-      const correct = noGrad(() => logits.argmax(1).eq(y).sum());
-      return [loss.detach(), correct] as const;
-    });
+  for (const [images, labels] of loader) {
+    const size = images.shape[0]!;
+    let lossT: Tensor;
+    let correctT: Tensor;
+    try {
+      [lossT, correctT] = tidy(() => {
+        optimizer.zeroGrad();
+        const onHere = onCurrentBackend(images);
+        const x = options.inputShape ? onHere.reshape([size, ...options.inputShape]) : onHere;
+        const y = onCurrentBackend(labels);
+        const logits = model.call(x) as Tensor;
+        const loss = crossEntropy(logits, y);
+        loss.backward();
+        optimizer.step();
+        const correct = noGrad(() => logits.argmax(1).eq(y).sum());
+        return [loss.detach(), correct] as const;
+      });
+    } finally {
+      images.dispose();
+      labels.dispose();
+    }
+    b++;
     let loss: number;
     let correct: number;
     try {
@@ -229,9 +225,9 @@ export async function trainEpoch(model: AnyModule, optimizer: AnyOptimizer, data
       correctT.dispose();
     }
     batchLosses.push(loss);
-    lossSum += loss * index.length;
+    lossSum += loss * size;
     correctSum += correct;
-    options.onBatch?.({ epoch: options.epoch, batch: b + 1, batches, loss, size: index.length, correct });
+    options.onBatch?.({ epoch: options.epoch, batch: b, batches, loss, size, correct });
     await yieldToEventLoop();
   }
   return { loss: lossSum / n, accuracy: correctSum / n, batchLosses, seconds: (performance.now() - started) / 1000 };

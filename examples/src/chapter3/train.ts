@@ -1,15 +1,14 @@
 /**
  * The book's chapter 3 training loop: `train_batch`, `accuracy` and `val_loss`, written once and
  * shared by every experiment. Batches are drawn from float32 tensors that were scaled once, by a
- * seeded permutation and `indexSelect` (the book's `DataLoader(..., shuffle=True)`), and each step
+ * seeded, shuffling `DataLoader` (the book's `DataLoader(..., shuffle=True)`), and each step
  * runs in its own `tidy` scope.
  */
 import {
   crossEntropy,
-  fromTypedArray,
-  Generator,
-  indexSelect,
+  DataLoader,
   noGrad,
+  TensorDataset,
   tidy,
   type AnyOptimizer,
   type Module,
@@ -111,8 +110,10 @@ export function evaluate(model: Classifier, x: Tensor, y: Tensor, chunkSize = 20
 export interface TrainEpochOptions {
   /** Images per step (default 32, the book's). */
   batchSize?: number;
-  /** Draws the order of the images (default: a fresh generator seeded with 0). */
-  generator?: Generator;
+  /** Seed of the shuffles (default 0): with `epoch` it fixes the order of the images. */
+  seed?: number;
+  /** Which epoch of the seeded shuffle to run (default 0): each epoch has its own order. */
+  epoch?: number;
   /** Added to each batch's loss. */
   penalty?: Penalty;
 }
@@ -127,18 +128,19 @@ export interface EpochTraining {
 
 /**
  * One pass over the training images in a random order, the book's
- * `for ix, batch in enumerate(iter(trn_dl)): train_batch(...)`; the last batch may be smaller
+ * `for ix, batch in enumerate(iter(trn_dl)): train_batch(...)` with `trn_dl` a shuffling
+ * `DataLoader` (seeded with `seed`, running epoch `epoch`); the last batch may be smaller
  * (PyTorch's `drop_last=False`).
  *
  * @example
  * ```ts
- * import { Generator, Linear, SGD, randn, zeros } from 'tensorgrad';
+ * import { Linear, SGD, randn, zeros } from 'tensorgrad';
  * import { trainEpoch } from './train.js';
  * const model = new Linear(4, 3);
  * const optimizer = new SGD(model.parameters(), { lr: 0.01 });
  * const x = randn([10, 4]);
  * const y = zeros([10], { dtype: 'int32' });
- * trainEpoch(model, optimizer, x, y, { batchSize: 4, generator: new Generator(1) }).steps; // 3
+ * trainEpoch(model, optimizer, x, y, { batchSize: 4, seed: 1 }).steps; // 3
  * ```
  */
 export function trainEpoch(model: Classifier, optimizer: AnyOptimizer, x: Tensor, y: Tensor, options: TrainEpochOptions = {}): EpochTraining {
@@ -146,15 +148,16 @@ export function trainEpoch(model: Classifier, optimizer: AnyOptimizer, x: Tensor
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`trainEpoch: expected a positive whole batchSize such as 32, got ${String(batchSize)}`);
   const n = x.shape[0]!;
   if (n === 0) throw new RangeError('trainEpoch: no training images (the first dimension of x is 0)');
-  const order = Int32Array.from((options.generator ?? new Generator(0)).permutation(n));
+  const loader = new DataLoader(new TensorDataset(x, y), { batchSize, shuffle: true, seed: options.seed ?? 0, epoch: options.epoch ?? 0 });
   let lossSum = 0;
   let steps = 0;
-  for (let start = 0; start < n; start += batchSize) {
-    const batchLoss = tidy(() => {
-      const index = fromTypedArray(order.subarray(start, Math.min(start + batchSize, n)), undefined, { backend: x.backend });
-      return trainBatch(indexSelect(x, index, { dim: 0 }), indexSelect(y, index, { dim: 0 }), model, optimizer, options.penalty);
-    });
-    lossSum += batchLoss;
+  for (const [xb, yb] of loader) {
+    try {
+      lossSum += tidy(() => trainBatch(xb, yb, model, optimizer, options.penalty));
+    } finally {
+      xb.dispose();
+      yb.dispose();
+    }
     steps += 1;
   }
   return { loss: lossSum / steps, steps };
@@ -224,11 +227,10 @@ function learningRate(optimizer: AnyOptimizer): number {
 export function fit(model: Classifier, optimizer: AnyOptimizer, data: ImageSplits, options: FitOptions): EpochResult[] {
   const { epochs } = options;
   if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`fit: expected a positive whole number of epochs, got ${String(epochs)}`);
-  const generator = new Generator(options.seed ?? 0);
   const history: EpochResult[] = [];
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const started = performance.now();
-    const trained = trainEpoch(model, optimizer, data.trainX, data.trainY, { batchSize: options.batchSize, generator, penalty: options.penalty });
+    const trained = trainEpoch(model, optimizer, data.trainX, data.trainY, { batchSize: options.batchSize, seed: options.seed ?? 0, epoch, penalty: options.penalty });
     const onTrain = evaluate(model, data.trainX, data.trainY);
     const onVal = evaluate(model, data.valX, data.valY);
     options.scheduler?.step(onVal.loss);

@@ -2,16 +2,49 @@ import { Generator, defaultGenerator, tidy } from '@tensorgrad/tensor';
 import { defaultCollate, type Collated } from './collate.js';
 import { checkDataset, type DatasetLike } from './dataset.js';
 
+function checkEpoch(op: string, epoch: unknown): asserts epoch is number {
+  if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0) {
+    throw new TypeError(`${op}: expected the epoch to be a non-negative integer, got ${String(epoch)}`);
+  }
+}
+
+/**
+ * The order in which epoch `epoch` visits `n` samples when shuffling with seed `seed`: a
+ * permutation drawn from a generator seeded with `seed · 1000003 + epoch`, so it depends on the
+ * seed and the epoch alone ({@link DataLoader} shuffles with it).
+ *
+ * @example
+ * ```ts
+ * import { epochPermutation } from '@tensorgrad/data';
+ * const a = epochPermutation(5, 0n, 1);
+ * [...a].sort(); // [0, 1, 2, 3, 4]
+ * epochPermutation(5, 0n, 1).join() === a.join(); // true
+ * ```
+ */
+export function epochPermutation(n: number, seed: bigint, epoch: number): number[] {
+  checkEpoch('epochPermutation', epoch);
+  return new Generator(seed * 1_000_003n + BigInt(epoch)).permutation(n);
+}
+
 /** Options of {@link DataLoader} (PyTorch's keyword arguments, camelCase). */
 export interface DataLoaderOptions<T, B = Collated<T>> {
   /** Samples per batch (default 1). */
   batchSize?: number;
   /** Reshuffle the sample order at the start of every epoch (default false). */
   shuffle?: boolean;
-  /** The generator that draws the shuffle permutations (default the global one). */
+  /**
+   * The generator the shuffle seed is drawn from, once, when the loader is created (default the
+   * global one, so `manualSeed(s)` before creating the loader fixes its orders, as in PyTorch).
+   */
   generator?: Generator;
-  /** Shorthand for `generator: new Generator(seed)`: a seed gives the same order every run. */
+  /** Shorthand for `generator: new Generator(seed)`: a seed gives the same orders every run. */
   seed?: number | bigint;
+  /**
+   * The epoch the first iteration runs (default 0); later iterations run the following ones. Pass
+   * the epoch to resume at (or call {@link DataLoader.setEpoch}) to get its order back without
+   * replaying the earlier epochs.
+   */
+  epoch?: number;
   /** Drop the last batch when it is smaller than `batchSize` (default false). */
   dropLast?: boolean;
   /** Merges a list of samples into a batch (default {@link defaultCollate}). */
@@ -20,9 +53,14 @@ export interface DataLoaderOptions<T, B = Collated<T>> {
 
 /**
  * Iterates over a dataset in batches (PyTorch's `DataLoader`): `for await (const [x, y] of
- * loader)` (a plain `for … of` works too). Each epoch (each new iteration) draws a fresh
- * permutation from the generator when `shuffle` is true, so a `seed` makes every run give the same
- * sequence of epochs. `length` is the number of batches per epoch.
+ * loader)` (a plain `for … of` works too). Each iteration runs one epoch; with `shuffle`,
+ * epoch `k` visits the samples in the order of a permutation determined by the loader's seed and
+ * `k` alone: a seed drawn once from `generator` (`new Generator(seed)` with the `seed`
+ * option, default the global generator) when the loader is created, like PyTorch's `DataLoader(generator=…)`. The same seed
+ * therefore gives the same sequence of epochs, every epoch has a different order, and a run
+ * resumed at epoch `k` (`{ epoch: k }` or {@link DataLoader.setEpoch}, as PyTorch's
+ * `DistributedSampler.set_epoch`) shuffles exactly as an uninterrupted one. `length` is the
+ * number of batches per epoch.
  *
  * Batches are owned by the consumer: dispose them (or build them into a `tidy`) once used, or
  * they stay in memory. Samples fetched with `dataset.get(i)` are freed once collated, unless the
@@ -59,16 +97,23 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B>, Iterabl
   readonly shuffle: boolean;
   /** Whether an incomplete last batch is dropped. */
   readonly dropLast: boolean;
-  /** The generator of the shuffles. */
+  /** The generator the shuffle seed was drawn from (`new Generator(seed)` when `seed` was given). */
   readonly generator: Generator;
+  /** The seed of the shuffles: epoch `k`'s order is determined by it and `k`. */
+  readonly shuffleSeed: bigint;
+  #epoch: number;
   /** The collate function, or `undefined` for the default one. */
   readonly collateFn: ((samples: T[]) => B) | undefined;
 
   /** Creates a loader over `dataset`. */
   constructor(dataset: DatasetLike<T>, options: DataLoaderOptions<T, B> = {}) {
     checkDataset('DataLoader', dataset);
-    if (options === null || typeof options !== 'object') throw new TypeError(`DataLoader: expected an options object, got ${typeof options}`);
-    const { batchSize = 1, shuffle = false, generator, seed, dropLast = false, collateFn } = options;
+    if (options === null || typeof options !== 'object') {
+      const given = options === null ? 'null' : `${typeof options} ${String(options)}`;
+      const fix = typeof options === 'number' ? `; PyTorch's DataLoader(dataset, ${options}) is new DataLoader(dataset, { batchSize: ${options} })` : '; pass e.g. { batchSize: 64, shuffle: true }';
+      throw new TypeError(`DataLoader: expected an options object as the second argument, got ${given}${fix}`);
+    }
+    const { batchSize = 1, shuffle = false, generator, seed, dropLast = false, collateFn, epoch = 0 } = options;
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
       throw new RangeError(`DataLoader: batchSize should be a positive integer, got ${String(batchSize)}`);
     }
@@ -87,8 +132,46 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B>, Iterabl
     this.batchSize = batchSize;
     this.shuffle = shuffle;
     this.dropLast = dropLast;
+    if (seed !== undefined && !((typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0) || (typeof seed === 'bigint' && seed >= 0n))) {
+      throw new TypeError(`DataLoader: seed should be a non-negative integer (number or bigint), got ${String(seed)}`);
+    }
+    checkEpoch('DataLoader', epoch);
+    this.dataset = dataset;
+    this.batchSize = batchSize;
+    this.shuffle = shuffle;
+    this.dropLast = dropLast;
     this.generator = generator ?? (seed !== undefined ? new Generator(seed) : defaultGenerator);
+    // drawn only when shuffling, so a loader that never shuffles leaves the global stream alone
+    this.shuffleSeed = shuffle ? BigInt(this.generator.integer(0, 2 ** 32)) * 2n ** 21n + BigInt(this.generator.integer(0, 2 ** 21)) : 0n;
+    this.#epoch = epoch;
     this.collateFn = collateFn;
+  }
+
+  /** The epoch the next iteration runs (0 at first unless the `epoch` option said otherwise). */
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  /**
+   * Makes the next iteration run epoch `epoch` (PyTorch's `DistributedSampler.set_epoch`), e.g. to
+   * resume a run at the epoch it stopped at with the order an uninterrupted run would have had.
+   *
+   * @example
+   * ```ts
+   * import { tensor } from '@tensorgrad/tensor';
+   * import { DataLoader, TensorDataset } from '@tensorgrad/data';
+   * import '@tensorgrad/backend-cpu';
+   * const ds = new TensorDataset(tensor([0, 1, 2, 3, 4, 5]));
+   * const run = new DataLoader(ds, { shuffle: true, seed: 1, batchSize: 6 });
+   * const third = run.batchIndices(2);
+   * const resumed = new DataLoader(ds, { shuffle: true, seed: 1, batchSize: 6 });
+   * resumed.setEpoch(2);
+   * resumed.batchIndices().join() === third.join(); // true
+   * ```
+   */
+  setEpoch(epoch: number): void {
+    checkEpoch('DataLoader.setEpoch', epoch);
+    this.#epoch = epoch;
   }
 
   /** The number of batches per epoch: `ceil(n / batchSize)`, or `floor` with `dropLast`. */
@@ -98,7 +181,8 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B>, Iterabl
   }
 
   /**
-   * The sample indices of one epoch, in batch order (draws a permutation when shuffling).
+   * The sample indices of epoch `epoch` (default the one the next iteration runs), in batch
+   * order. It does not advance the epoch.
    *
    * @example
    * ```ts
@@ -109,9 +193,10 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B>, Iterabl
    * loader.batchIndices(); // [[0, 1], [2, 3]]
    * ```
    */
-  batchIndices(): number[][] {
+  batchIndices(epoch: number = this.#epoch): number[][] {
+    checkEpoch('DataLoader.batchIndices', epoch);
     const n = this.dataset.length;
-    const order = this.shuffle ? this.generator.permutation(n) : Array.from({ length: n }, (_, i) => i);
+    const order = this.shuffle ? epochPermutation(n, this.shuffleSeed, epoch) : Array.from({ length: n }, (_, i) => i);
     const out: number[][] = [];
     for (let start = 0; start < n; start += this.batchSize) {
       const idx = order.slice(start, start + this.batchSize);
@@ -148,7 +233,7 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B>, Iterabl
    * ```
    */
   *[Symbol.iterator](): Iterator<B> {
-    for (const indices of this.batchIndices()) yield this.fetch(indices);
+    for (const indices of this.batchIndices(this.#epoch++)) yield this.fetch(indices);
   }
 
   /**
@@ -167,6 +252,6 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B>, Iterabl
    * ```
    */
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
-    for (const indices of this.batchIndices()) yield this.fetch(indices);
+    for (const indices of this.batchIndices(this.#epoch++)) yield this.fetch(indices);
   }
 }

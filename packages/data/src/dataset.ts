@@ -100,7 +100,9 @@ export class Subset<T> extends Dataset<T> {
   constructor(dataset: DatasetLike<T>, indices: readonly number[]) {
     super();
     checkDataset('Subset', dataset);
-    if (!Array.isArray(indices)) throw new TypeError(`Subset: expected an array of indices, got ${typeof indices}`);
+    if (!Array.isArray(indices)) {
+      throw new TypeError(`Subset: expected an array of integer indices as the second argument, got ${indices === null ? 'null' : typeof indices}; pass e.g. new Subset(dataset, [0, 1, 2]) (convert a tensor with await t.array())`);
+    }
     indices.forEach((ix, k) => {
       if (!Number.isInteger(ix) || ix < -dataset.length || ix >= dataset.length) {
         throw new RangeError(`Subset: index ${ix} at position ${k} is out of range for a dataset of length ${dataset.length}`);
@@ -156,7 +158,9 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<Tensor
     super();
     if (tensors.length === 0) throw new RangeError('TensorDataset: expected at least one tensor, got none');
     tensors.forEach((t, k) => {
-      if (!(t instanceof Tensor)) throw new TypeError(`TensorDataset: argument ${k} is ${typeof t}, expected a Tensor`);
+      if (!(t instanceof Tensor)) {
+        throw new TypeError(`TensorDataset: expected every argument to be a Tensor, got ${t === null ? 'null' : Array.isArray(t) ? 'an array' : typeof t} as argument ${k}; convert data with tensor(...) first (new TensorDataset(tensor(xs), tensor(ys)))`);
+      }
       if (t.isDisposed) throw new Error(`TensorDataset: tensor ${k} is disposed`);
       if (t.ndim === 0) throw new RangeError(`TensorDataset: tensor ${k} is 0-d; every tensor needs a first (sample) dimension`);
     });

@@ -1,4 +1,4 @@
-import { fromTypedArray, indexSelect, keep, select, tidy, type Tensor } from '@tensorgrad/tensor';
+import { fromTypedArray, indexSelect, keep, select, Tensor, tidy } from '@tensorgrad/tensor';
 import { checkIndex, Dataset } from './dataset.js';
 import { readIdxFile, type IdxArray } from './idx.js';
 
@@ -174,6 +174,23 @@ async function defaultCache(name: string): Promise<string> {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'tensorgrad', name, 'raw');
 }
 
+function describeArg(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return `an object with keys { ${Object.keys(v).join(', ')} }`;
+  return `${typeof v} ${String(v)}`;
+}
+
+// The options the user passed, rewritten as the argument of load(): `{ train: false }`.
+function describeOptions(v: unknown, inner: boolean): string {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return inner ? '' : '{ root, train }';
+  const parts = Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${typeof x === 'function' ? '…' : typeof x === 'string' ? JSON.stringify(x) : String(x)}`);
+  if (inner) return parts.length ? `, ${parts.join(', ')}` : '';
+  return parts.length ? `{ ${parts.join(', ')} }` : '';
+}
+
 /** Options of the {@link MNIST} constructor. */
 export interface MNISTInit<X = Tensor, Y = number> {
   /** Whether this is the training split (informational). */
@@ -240,9 +257,28 @@ export class MNIST<X = Tensor, Y = number> extends Dataset<[X, Y]> {
   /**
    * Wraps already loaded images (`[N, H, W]`) and int32 labels (`[N]`); the dataset takes
    * ownership of both. Most code calls the static `load` instead.
+   *
+   * torchvision's `FashionMNIST(root, train=False)` is `await FashionMNIST.load({ root, train:
+   * false })` here, not `new FashionMNIST({ … })`: loading reads (and may download) files, which
+   * a JavaScript constructor cannot await, and a synchronous read would block the event loop and
+   * not work in browsers. Calling the constructor with options or a root path therefore throws an
+   * error that shows the `load` call to write instead.
    */
   constructor(data: Tensor, targets: Tensor, init: MNISTInit<X, Y> = {}) {
     super();
+    const name = new.target.name;
+    if (!(data instanceof Tensor)) {
+      const given = describeArg(data);
+      const options = typeof data === 'string' ? `{ root: ${JSON.stringify(data)}${describeOptions(targets, true)} }` : describeOptions(data, false);
+      const hint =
+        typeof data === 'string' || (data !== null && typeof data === 'object')
+          ? `to load the dataset (torchvision's ${name}(root, train=…)), use \`await ${name}.load(${options})\`: loading reads or downloads files, which a constructor cannot wait for`
+          : `pass the images tensor and the labels tensor, or load the files with \`await ${name}.load({ root, train })\``;
+      throw new TypeError(`${name}: the constructor expects already loaded tensors (data: [N, H, W] images, targets: int32 [N] labels), got ${given} as data; ${hint}`);
+    }
+    if (!(targets instanceof Tensor)) {
+      throw new TypeError(`${name}: expected targets to be an int32 [${data.shape[0]}] Tensor of labels, got ${describeArg(targets)}; pass new ${name}(images, labels, { train })`);
+    }
     if (data.ndim !== 3) throw new RangeError(`${new.target.name}: expected images of shape [N, H, W], got [${data.shape.join(', ')}]`);
     if (targets.ndim !== 1 || targets.dtype !== 'int32' || targets.shape[0] !== data.shape[0]) {
       throw new RangeError(`${new.target.name}: expected int32 targets of shape [${data.shape[0]}], got ${targets.dtype} [${targets.shape.join(', ')}]`);
@@ -311,7 +347,10 @@ export class MNIST<X = Tensor, Y = number> extends Dataset<[X, Y]> {
  * Zalando's Fashion-MNIST (torchvision's `datasets.FashionMNIST`): 28×28 grey images of 10
  * clothing classes, the same format and API as {@link MNIST}. Looked for in `root` (also
  * `root/FashionMNIST/raw`), then `$TENSORGRAD_DATA`, then `/usr/share/datasets/fashion-mnist`
- * (Debian's `dataset-fashion-mnist` package), then downloaded when `download` is true.
+ * (Debian's `dataset-fashion-mnist` package), then downloaded when `download` is true. Load it
+ * with `await FashionMNIST.load({ root, train: false })` (torchvision's
+ * `FashionMNIST(root, train=False)`); the constructor wraps tensors already loaded and, called
+ * with options as in PyTorch, throws an error showing the `load` call to use.
  *
  * @example
  * ```ts

@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { memory, type Tensor } from '@tensorgrad/tensor';
+import { memory, zeros, type Tensor } from '@tensorgrad/tensor';
 import '@tensorgrad/backend-cpu';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataLoader, encodeIdx, FashionMNIST, MNIST } from '@tensorgrad/data';
+import { DataLoader, encodeIdx, FashionMNIST, MNIST, Subset, TensorDataset } from '@tensorgrad/data';
 
 /** Writes a split of `n` 28×28 images whose pixels are `(k + p) % 256` (sample k, pixel p). */
 function writeSplit(dir: string, prefix: 'train' | 't10k', labels: number[], gz: boolean, offset = 0): void {
@@ -162,5 +162,45 @@ describe('MNIST / FashionMNIST', () => {
     expect(test.length).toBe(10000);
     test.dispose();
     expect(memory().numTensors).toBe(before);
+  });
+});
+
+describe('constructors called as a PyTorch user would: clear errors saying what to write', () => {
+  it('new FashionMNIST({ train: false }) points to await FashionMNIST.load({ train: false })', () => {
+    expect(() => new FashionMNIST({ train: false } as unknown as Tensor, undefined as unknown as Tensor)).toThrow(
+      "FashionMNIST: the constructor expects already loaded tensors (data: [N, H, W] images, targets: int32 [N] labels), got an object with keys { train } as data; to load the dataset (torchvision's FashionMNIST(root, train=…)), use `await FashionMNIST.load({ train: false })`: loading reads or downloads files, which a constructor cannot wait for",
+    );
+  });
+  it("new MNIST('./data', { train: false, download: true }) becomes load({ root: './data', train: false, download: true })", () => {
+    expect(() => new MNIST('./data' as unknown as Tensor, { train: false, download: true } as unknown as Tensor)).toThrow(
+      'use `await MNIST.load({ root: "./data", train: false, download: true })`',
+    );
+  });
+  it('new MNIST() and new MNIST(42) say what the constructor takes', () => {
+    expect(() => new (MNIST as unknown as new () => unknown)()).toThrow(
+      'MNIST: the constructor expects already loaded tensors (data: [N, H, W] images, targets: int32 [N] labels), got undefined as data; pass the images tensor and the labels tensor, or load the files with `await MNIST.load({ root, train })`',
+    );
+    expect(() => new MNIST(42 as unknown as Tensor, 42 as unknown as Tensor)).toThrow('got number 42 as data');
+  });
+  it('images without labels', () => {
+    const images = zeros([2, 28, 28], { dtype: 'int32' });
+    expect(() => new FashionMNIST(images, [1, 2] as unknown as Tensor)).toThrow(
+      'FashionMNIST: expected targets to be an int32 [2] Tensor of labels, got an array; pass new FashionMNIST(images, labels, { train })',
+    );
+    images.dispose();
+  });
+  it('DataLoader(ds, 64), TensorDataset([1, 2]) and Subset(ds, tensor) say how to fix them', () => {
+    const ds = new TensorDataset(zeros([4]));
+    expect(() => new DataLoader(ds, 64 as never)).toThrow(
+      "DataLoader: expected an options object as the second argument, got number 64; PyTorch's DataLoader(dataset, 64) is new DataLoader(dataset, { batchSize: 64 })",
+    );
+    expect(() => new DataLoader(undefined as never)).toThrow('DataLoader: expected a dataset (an object with a length and a get(i) method, e.g. a TensorDataset), got undefined');
+    expect(() => new TensorDataset([1, 2] as unknown as Tensor)).toThrow(
+      'TensorDataset: expected every argument to be a Tensor, got an array as argument 0; convert data with tensor(...) first (new TensorDataset(tensor(xs), tensor(ys)))',
+    );
+    expect(() => new Subset(ds, zeros([2]) as never)).toThrow(
+      'Subset: expected an array of integer indices as the second argument, got object; pass e.g. new Subset(dataset, [0, 1, 2]) (convert a tensor with await t.array())',
+    );
+    ds.tensors[0].dispose();
   });
 });

@@ -266,6 +266,13 @@ export class Module<I extends unknown[] = [Tensor], O = Tensor> {
     }
   }
 
+  /**
+   * @internal Called by {@link Module.loadStateDict} on each module after its own entries were
+   * copied in, with those entries (local names → the state dict's tensors), so a module that keeps
+   * host-side state mirroring a buffer (BatchNorm's batch count) can refresh it.
+   */
+  _afterLoadStateDict(_loaded: ReadonlyMap<string, Tensor>): void {}
+
   /** Direct submodules with their names, in registration order. */
   namedChildren(): [string, AnyModule][] {
     this._sync();
@@ -417,11 +424,16 @@ export class Module<I extends unknown[] = [Tensor], O = Tensor> {
     if (stateDict === null || typeof stateDict !== 'object') throw new TypeError(`loadStateDict: expected a record or Map of tensors, got ${stateDict === null ? 'null' : typeof stateDict}`);
     const entries = new Map<string, unknown>(stateDict instanceof Map ? stateDict : Object.entries(stateDict));
     const own = new Map<string, Tensor>();
+    const owner = new Map<string, [AnyModule, string]>();
     for (const [mp, m] of this.namedModules()) {
       m._sync();
       const name = (n: string): string => (mp ? `${mp}.${n}` : n);
-      for (const [n, p] of m._parameters) if (p) own.set(name(n), p);
-      for (const [n, b] of m._buffers) if (b && !m._nonPersistent.has(n)) own.set(name(n), b);
+      const add = (n: string, t: Tensor): void => {
+        own.set(name(n), t);
+        owner.set(name(n), [m, n]);
+      };
+      for (const [n, p] of m._parameters) if (p) add(n, p);
+      for (const [n, b] of m._buffers) if (b && !m._nonPersistent.has(n)) add(n, b);
     }
     const missingKeys = [...own.keys()].filter((k) => !entries.has(k));
     const unexpectedKeys = [...entries.keys()].filter((k) => !own.has(k));
@@ -442,12 +454,18 @@ export class Module<I extends unknown[] = [Tensor], O = Tensor> {
       errors.unshift(parts.join('; ') + ' (pass { strict: false } to load the matching keys only)');
     }
     if (errors.length) throw new Error(`${this.constructor.name}.loadStateDict: ${errors.length} error(s), nothing was loaded:\n  ${errors.join('\n  ')}`);
+    const loaded = new Map<AnyModule, Map<string, Tensor>>();
     noGrad(() => {
       for (const [k, v] of entries) {
         const t = own.get(k);
-        if (t) t.copy_(v as Tensor);
+        if (!t) continue;
+        t.copy_(v as Tensor);
+        const [m, local] = owner.get(k)!;
+        if (!loaded.has(m)) loaded.set(m, new Map());
+        loaded.get(m)!.set(local, v as Tensor);
       }
     });
+    for (const [m, local] of loaded) m._afterLoadStateDict(local);
     return { missingKeys, unexpectedKeys };
   }
 

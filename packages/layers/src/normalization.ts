@@ -1,4 +1,4 @@
-import { batchNorm, layerNorm, noGrad, ones, tensor, zeros, type Tensor } from '@tensorgrad/tensor';
+import { batchNorm, div, layerNorm, noGrad, ones, tensor, tidy, zeros, type Tensor } from '@tensorgrad/tensor';
 import { newParameter, positiveInt, type FactoryOptions } from './common.js';
 import { ones_, zeros_ } from './init.js';
 import { Module } from './module.js';
@@ -54,23 +54,104 @@ abstract class BatchNormBase extends Module {
     this.registerBuffer('running_mean', this.trackRunningStats ? zeros([numFeatures], { dtype }) : null);
     this.registerBuffer('running_var', this.trackRunningStats ? ones([numFeatures], { dtype }) : null);
     this.registerBuffer('num_batches_tracked', this.trackRunningStats ? tensor(0, { dtype: 'int32' }) : null);
+    this.#hostCountOf = this.num_batches_tracked;
+  }
+
+  // The batch count on the host, so the cumulative average (momentum: null) never reads the
+  // num_batches_tracked buffer synchronously, which asynchronous backends (webgpu) cannot do.
+  // `hostCountOf` is the buffer tensor the count mirrors: a buffer replaced behind our back
+  // (module.to(), direct assignment) invalidates it. `pendingRead` is the buffer an asynchronous
+  // read-back was started for and `sinceRead` the increments queued after that read.
+  #hostCount: number | null = 0;
+  #hostCountOf: Tensor | null = null;
+  #pendingRead: Tensor | null = null;
+  #sinceRead = 0;
+
+  /** @internal Refreshes the host-side batch count from a loaded `num_batches_tracked`. */
+  override _afterLoadStateDict(loaded: ReadonlyMap<string, Tensor>): void {
+    const source = loaded.get('num_batches_tracked');
+    const nbt = this.num_batches_tracked;
+    if (!source || !nbt) return;
+    // A state dict read from a file lives on a backend that reads synchronously (the CPU): take
+    // the count from it once, at load time. Otherwise read the buffer back asynchronously.
+    if (source.backendInstance.readSync) {
+      this.#hostCount = Number(source.itemSync());
+      this.#hostCountOf = nbt;
+      this.#pendingRead = null;
+    } else {
+      this.#hostCount = null;
+      this.#startReadBack(nbt);
+    }
+  }
+
+  #startReadBack(nbt: Tensor): void {
+    this.#pendingRead = nbt;
+    this.#sinceRead = 0;
+    void nbt.item().then(
+      (v) => {
+        if (this.#pendingRead !== nbt) return;
+        this.#pendingRead = null;
+        if (this.num_batches_tracked === nbt) {
+          this.#hostCount = Number(v) + this.#sinceRead;
+          this.#hostCountOf = nbt;
+        }
+      },
+      () => {
+        // the buffer was disposed or replaced before the read landed: forget it, resync later
+        if (this.#pendingRead === nbt) this.#pendingRead = null;
+      },
+    );
+  }
+
+  // The count before this batch, or null while it is unknown on the host (an asynchronous read-back
+  // is then in flight). Reads synchronously only after the buffer changed behind our back, and
+  // only on a backend that can.
+  #countBefore(nbt: Tensor): number | null {
+    if (this.#hostCountOf === nbt && this.#hostCount !== null) return this.#hostCount;
+    if (nbt.backendInstance.readSync) {
+      this.#hostCount = Number(nbt.itemSync());
+      this.#hostCountOf = nbt;
+      return this.#hostCount;
+    }
+    this.#hostCount = null;
+    if (this.#pendingRead !== nbt) this.#startReadBack(nbt);
+    return null;
   }
 
   override forward(input: Tensor): Tensor {
     this.checkInput(input);
     const useBatch = this.training || !this.running_mean;
-    let numBatchesTracked: number | undefined;
-    if (this.training && this.num_batches_tracked) {
-      const nbt = this.num_batches_tracked;
-      noGrad(() => nbt.add_(1));
-      if (this.momentum === null) numBatchesTracked = nbt.itemSync() as number;
+    const nbt = this.training ? this.num_batches_tracked : null;
+    if (!nbt) {
+      return batchNorm(input, this.running_mean, this.running_var, this.weight, this.bias, { training: useBatch, momentum: this.momentum, eps: this.eps });
     }
-    return batchNorm(input, this.running_mean, this.running_var, this.weight, this.bias, {
-      training: useBatch,
-      momentum: this.momentum,
-      eps: this.eps,
-      ...(this.momentum === null && numBatchesTracked !== undefined ? { numBatchesTracked } : {}),
-    });
+    const before = this.momentum === null ? this.#countBefore(nbt) : this.#hostCountOf === nbt ? this.#hostCount : null;
+    noGrad(() => nbt.add_(1));
+    if (before !== null) this.#hostCount = before + 1;
+    else if (this.#pendingRead === nbt) this.#sinceRead++;
+    if (this.momentum !== null || before !== null) {
+      return batchNorm(input, this.running_mean, this.running_var, this.weight, this.bias, {
+        training: true,
+        momentum: this.momentum,
+        eps: this.eps,
+        ...(this.momentum === null ? { numBatchesTracked: before! + 1 } : {}),
+      });
+    }
+    // The count is still being read back: update the running statistics with a factor 1 / count
+    // computed on the device from the buffer, with the batchNorm op's own formulas.
+    const out = batchNorm(input, null, null, this.weight, this.bias, { training: true, eps: this.eps });
+    const runningMean = this.running_mean!;
+    const runningVar = this.running_var!;
+    noGrad(() =>
+      tidy(() => {
+        const dims = [0, ...Array.from({ length: input.ndim - 2 }, (_, i) => i + 2)];
+        const factor = div(1, nbt.to(input.dtype));
+        const keep = factor.neg().add(1);
+        runningMean.copy_(runningMean.mul(keep).add(input.mean({ dim: dims }).mul(factor)));
+        runningVar.copy_(runningVar.mul(keep).add(input.var({ dim: dims, correction: 1 }).mul(factor)));
+      }),
+    );
+    return out;
   }
 }
 

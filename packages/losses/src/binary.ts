@@ -1,4 +1,4 @@
-import { abs, add, clamp, exp, log, mul, neg, relu, sub, tidy, type Tensor } from '@tensorgrad/tensor';
+import { add, clamp, exp, ge, log, mul, neg, sub, tidy, where, type Tensor } from '@tensorgrad/tensor';
 import { applyReduction, checkBroadcastWeight, checkReduction, checkSameShape, type ReductionOptions } from './common.js';
 
 /** Options of {@link binaryCrossEntropy}. */
@@ -50,10 +50,24 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELo
   });
 }
 
+// softplus(-x) = -log(sigmoid(x)) = log(1 + exp(-a)) + (x >= 0 ? 0 : -x) with a = |x|, written
+// with where() rather than abs()/relu(): abs and relu have gradient 0 at x = 0 (PyTorch's
+// convention), so max(-x, 0) + log(1 + exp(-|x|)) differentiates to 0 there instead of
+// -sigmoid(-0) = -1/2, and a zero-initialised head would get the wrong gradient. where() sends the
+// gradient at x = 0 to the x >= 0 branch, on which the expression is smooth; exp only ever sees
+// -a <= 0, so nothing overflows and no branch produces an Infinity that 0·Infinity could turn into
+// a NaN in the backward pass.
+function softplusOfNegative(x: Tensor): Tensor {
+  const nonNegative = ge(x, 0);
+  const a = where(nonNegative, x, neg(x));
+  return add(log(add(exp(neg(a)), 1)), where(nonNegative, 0, neg(x)));
+}
+
 /**
  * Binary cross entropy on logits: `sigmoid` and the loss in one numerically stable expression,
- * `weight·((1 - y)·x + (1 + (posWeight - 1)·y)·(max(-x, 0) + log(1 + exp(-|x|))))`, which
- * never overflows for huge `|x|`.
+ * `weight·((1 - y)·x + (1 + (posWeight - 1)·y)·softplus(-x))` with `softplus(-x) = max(-x, 0) +
+ * log(1 + exp(-|x|))`, which never overflows for huge `|x|`. Its gradient is PyTorch's,
+ * `weight·((1 + (posWeight - 1)·y)·sigmoid(x) - posWeight·y)`, everywhere including `x = 0`.
  *
  * @example
  * ```ts
@@ -71,8 +85,7 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opti
   const weight = checkBroadcastWeight(op, 'weight', options.weight, input.shape);
   const posWeight = checkBroadcastWeight(op, 'posWeight', options.posWeight, input.shape);
   return tidy(() => {
-    // softplus(-x) = max(-x, 0) + log(1 + exp(-|x|)) = -log(sigmoid(x))
-    const softplusNeg = add(relu(neg(input)), log(add(exp(neg(abs(input))), 1)));
+    const softplusNeg = softplusOfNegative(input);
     const first = mul(sub(1, target), input);
     const second = posWeight ? mul(add(mul(sub(posWeight, 1), target), 1), softplusNeg) : softplusNeg;
     let loss = add(first, second);

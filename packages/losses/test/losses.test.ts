@@ -205,3 +205,94 @@ describe('memory', () => {
     expect(memory().numTensors).toBe(before);
   });
 });
+
+// Gradients at the exact points where a piecewise formulation switches branches (x = 0 for the
+// logit losses, |input - target| = 0 or beta/delta for the regression losses), against the
+// derivative written out by hand. A zero-initialised head gives logits of exactly 0.
+describe('gradients at kink points match the closed-form derivative', () => {
+  const sig = (x: number) => 1 / (1 + Math.exp(-x));
+  const gradOf = (x: Tensor, f: (x: Tensor) => Tensor): number[] => {
+    f(x).sum().backward();
+    return Array.from(x.grad!.dataSync());
+  };
+
+  it('binaryCrossEntropyWithLogits at x = 0 with soft targets: sigmoid(x) - y', () =>
+    noLeak(() => {
+      const ys = [0, 0.3, 0.5, 1];
+      const x = tensor([0, 0, 0, 0], { dtype: 'float64', requiresGrad: true });
+      const y = tensor(ys, { dtype: 'float64' });
+      const g = gradOf(x, (v) => binaryCrossEntropyWithLogits(v, y, { reduction: 'none' }));
+      g.forEach((v, i) => expect(v).toBeCloseTo(sig(0) - ys[i]!, 12));
+      // the value at 0 is log 2 whatever the target
+      expect(binaryCrossEntropyWithLogits(x, y).itemSync()).toBeCloseTo(Math.LN2, 12);
+    }));
+
+  it('binaryCrossEntropyWithLogits with posWeight and weight at x = 0 and around it', () =>
+    noLeak(() => {
+      // d/dx of -w[p·y·log σ(x) + (1 - y)·log(1 - σ(x))] = w[(1 + (p - 1)·y)·σ(x) - p·y]
+      const xs = [0, 0, 0, -0, 1e-9, -1e-9, 2.5, -3];
+      const ys = [0.3, 0.7, 1, 0.5, 0.5, 0.5, 0.2, 0.9];
+      const p = 3;
+      const w = 0.5;
+      const x = tensor(xs, { dtype: 'float64', requiresGrad: true });
+      const y = tensor(ys, { dtype: 'float64' });
+      const g = gradOf(x, (v) =>
+        binaryCrossEntropyWithLogits(v, y, { reduction: 'none', posWeight: tensor([p], { dtype: 'float64' }), weight: tensor([w], { dtype: 'float64' }) }),
+      );
+      g.forEach((v, i) => expect(v).toBeCloseTo(w * ((1 + (p - 1) * ys[i]!) * sig(xs[i]!) - p * ys[i]!), 12));
+    }));
+
+  it('BCEWithLogitsLoss (module) at x = 0, float32, mean reduction', () =>
+    noLeak(() => {
+      const x = tensor([[0, 0], [0, 0]], { requiresGrad: true });
+      const y = tensor([[0.25, 0.75], [0, 1]]);
+      const g = gradOf(x, (v) => new BCEWithLogitsLoss().call(v, y));
+      [0.25, 0.75, 0, 1].forEach((t, i) => expect(g[i]).toBeCloseTo((0.5 - t) / 4, 7));
+    }));
+
+  it('binaryCrossEntropy at p = 0.5 (smooth there): (p - y) / (p(1 - p))', () =>
+    noLeak(() => {
+      const ys = [0, 0.3, 1];
+      const x = tensor([0.5, 0.5, 0.5], { dtype: 'float64', requiresGrad: true });
+      const g = gradOf(x, (v) => binaryCrossEntropy(v, tensor(ys, { dtype: 'float64' }), { reduction: 'none' }));
+      g.forEach((v, i) => expect(v).toBeCloseTo((0.5 - ys[i]!) / 0.25, 12));
+    }));
+
+  it('l1Loss at input = target: 0 (PyTorch: sign(0) = 0)', () =>
+    noLeak(() => {
+      const x = tensor([1, 2, 3], { dtype: 'float64', requiresGrad: true });
+      expect(gradOf(x, (v) => l1Loss(v, tensor([1, 0, 5], { dtype: 'float64' }), { reduction: 'none' }))).toEqual([0, 1, -1]);
+    }));
+
+  it('smoothL1Loss at d = 0 (0), at |d| = beta (±1, where both pieces agree) and for beta = 0 (sign, 0 at d = 0)', () =>
+    noLeak(() => {
+      const beta = 0.5;
+      const x = tensor([1, 1.5, 0.5, 1.2], { dtype: 'float64', requiresGrad: true });
+      const t = tensor([1, 1, 1, 1], { dtype: 'float64' });
+      // PyTorch: d < -beta ? -1 : d > beta ? 1 : d / beta
+      const expected = [0, 1, -1, 0.2 / beta];
+      gradOf(x, (v) => smoothL1Loss(v, t, { beta, reduction: 'none' })).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 12));
+      const x0 = tensor([1, 2], { dtype: 'float64', requiresGrad: true });
+      expect(gradOf(x0, (v) => smoothL1Loss(v, tensor([1, 1], { dtype: 'float64' }), { beta: 0, reduction: 'none' }))).toEqual([0, 1]);
+    }));
+
+  it('huberLoss at d = 0 (0) and at |d| = delta (±delta)', () =>
+    noLeak(() => {
+      const delta = 2;
+      const x = tensor([1, 3, -1, 2], { dtype: 'float64', requiresGrad: true });
+      const t = tensor([1, 1, 1, 1], { dtype: 'float64' });
+      // PyTorch: d < -delta ? -delta : d > delta ? delta : d
+      const expected = [0, delta, -delta, 1];
+      gradOf(x, (v) => huberLoss(v, t, { delta, reduction: 'none' })).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 12));
+    }));
+
+  it('klDiv where the target is 0: d/dx = -t = 0, and log-target form at t = 0', () =>
+    noLeak(() => {
+      const x = tensor([-1, -2], { dtype: 'float64', requiresGrad: true });
+      gradOf(x, (v) => klDiv(v, tensor([0, 0.5], { dtype: 'float64' }), { reduction: 'none' })).forEach((v, i) => expect(v).toBeCloseTo([0, -0.5][i]!, 12));
+      const xl = tensor([-1, -2], { dtype: 'float64', requiresGrad: true });
+      gradOf(xl, (v) => klDiv(v, tensor([0, -1], { dtype: 'float64' }), { reduction: 'none', logTarget: true })).forEach((v, i) =>
+        expect(v).toBeCloseTo(-Math.exp([0, -1][i]!), 12),
+      );
+    }));
+});

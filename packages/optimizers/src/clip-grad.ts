@@ -4,7 +4,11 @@ import { Tensor, div, noGrad, stack, tensor, tidy } from '@tensorgrad/tensor';
 export interface ClipGradNormOptions {
   /** The p of the p-norm (`Infinity` for the max norm). Default 2. */
   normType?: number;
-  /** Throw when the total norm is NaN or infinite. Default false. */
+  /**
+   * Throw when the total norm is NaN or infinite. Default false. Reads the norm synchronously, so
+   * on a backend that can only read asynchronously (webgpu) it throws; check the returned norm
+   * with `await norm.item()` there instead.
+   */
   errorIfNonfinite?: boolean;
 }
 
@@ -55,8 +59,15 @@ export function clipGradNorm_(params: Tensor | Iterable<Tensor>, maxNorm: number
         const s = stack(norms);
         total = normType === Infinity ? s.max() : normType === 2 ? s.mul(s).sum().sqrt() : s.pow(normType).sum().pow(1 / normType);
       }
-      const totalValue = total.itemSync() as number;
-      if (options.errorIfNonfinite && !Number.isFinite(totalValue)) {
+      // Only errorIfNonfinite needs the norm's value on the host; the clipping itself stays on the
+      // device, so asynchronous backends (webgpu) clip without a synchronous read.
+      if (options.errorIfNonfinite && !total.backendInstance.readSync) {
+        throw new TypeError(
+          `clipGradNorm_: errorIfNonfinite needs the total norm synchronously, but backend '${total.backend}' can only read asynchronously; ` +
+            'call clipGradNorm_ without it and check the returned norm with `Number.isFinite(await norm.item())`',
+        );
+      }
+      if (options.errorIfNonfinite && !Number.isFinite(total.itemSync() as number)) {
         throw new Error(
           `clipGradNorm_: the total norm of order ${normType} for gradients from \`parameters\` is non-finite, so it cannot be clipped; pass { errorIfNonfinite: false } to clip anyway`,
         );

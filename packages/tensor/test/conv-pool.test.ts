@@ -1,7 +1,8 @@
 // conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d (and the gradient helper ops
 // conv2dInputGrad, conv2dWeightGrad, avgPool2dBackward, adaptiveAvgPool2dBackward): the PyTorch
 // golden cases of packages/conformance/fixtures/pytorch/ops.json (forward and gradients), a naive
-// six-deep-loop reference for random geometries, float64 gradcheck, errors, leaks, and a timing print.
+// six-deep-loop reference for random geometries, float64 gradcheck, errors and leaks
+// (conv2d's speed is measured in bench/suite.mjs, not here).
 import { describe, expect, it } from 'vitest';
 import { Tensor, adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, conv2d, conv2dInputGrad, conv2dWeightGrad, convTranspose2d, getBackend, maxPool2d, memory, tidy, type DType, type TypedArray } from '@tensorgrad/tensor';
 import { fromArray } from '@tensorgrad/tensor/backend';
@@ -215,7 +216,7 @@ describe('gradcheck', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// semantics, unbatched inputs, errors, leaks, timing
+// semantics, unbatched inputs, errors, leaks
 
 describe('semantics', () => {
   it('accepts unbatched (C, H, W) inputs like PyTorch', () => {
@@ -279,30 +280,5 @@ describe('errors', () => {
     const before = memory().numTensors;
     expect(() => tidy(fn as () => Tensor)).toThrow(re);
     expect(memory().numTensors).toBe(before);
-  });
-});
-
-describe('timing (printed, not asserted)', () => {
-  it('conv2d forward N=32, 64→128 channels, 13×13, k=3', () => {
-    tidy(() => {
-      const x = rt([32, 64, 13, 13], 'float32');
-      const w = rt([128, 64, 3, 3], 'float32');
-      conv2d(x, w).dispose();
-      const t0 = performance.now();
-      const y = conv2d(x, w);
-      const t1 = performance.now();
-      const xg = x.requiresGrad_();
-      const wg = w.requiresGrad_();
-      const z = conv2d(xg, wg);
-      const t2 = performance.now();
-      z.sum().backward();
-      const t3 = performance.now();
-      console.log(
-        `conv2d [32,64,13,13]*[128,64,3,3] -> ${JSON.stringify(y.shape)}: forward ${(t1 - t0).toFixed(0)} ms, ` +
-          `backward (input + weight grads) ${(t3 - t2).toFixed(0)} ms`,
-      );
-      xg.grad?.dispose();
-      wg.grad?.dispose();
-    });
   });
 });

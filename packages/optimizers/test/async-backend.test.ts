@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerBackend, setBackend, tensor, type Backend, type StorageHandle } from '@tensorgrad/tensor';
+import { CpuBackend } from '@tensorgrad/backend-cpu';
+import '@tensorgrad/autodiff';
+import { Adagrad, Adam, AdamW, RMSprop, SGD, clipGradNorm_, clipGradValue_ } from '@tensorgrad/optimizers';
+
+// The CPU kernels behind a backend without readSync, like webgpu.
+function asyncOnlyCpu(name: string): Backend {
+  const cpu = new CpuBackend(name);
+  return {
+    name,
+    dtypes: cpu.dtypes,
+    kernels: cpu.kernels,
+    alloc: (dtype, size) => cpu.alloc(dtype, size),
+    write: (handle, data) => cpu.write(handle, data),
+    read: (handle: StorageHandle) => Promise.resolve(cpu.readSync(handle)),
+    free: (handle: StorageHandle) => cpu.free(handle),
+    memory: () => cpu.memory(),
+    dispose: () => cpu.dispose(),
+  };
+}
+
+describe('optimizers and gradient clipping on a backend without readSync', () => {
+  beforeAll(async () => {
+    registerBackend('cpu-async-only', () => asyncOnlyCpu('cpu-async-only'), { priority: -10 });
+    await setBackend('cpu-async-only');
+  });
+  afterAll(async () => {
+    await setBackend('cpu');
+  });
+
+  it('clipGradNorm_ scales [3, 4] to norm 1 and returns 5', async () => {
+    const w = tensor([0, 0], { requiresGrad: true });
+    w.grad = tensor([3, 4]);
+    const norm = clipGradNorm_([w], 1);
+    expect(await norm.item()).toBeCloseTo(5, 6);
+    const g = await w.grad.data();
+    expect(g[0]).toBeCloseTo(3 / (5 + 1e-6), 6);
+    expect(g[1]).toBeCloseTo(4 / (5 + 1e-6), 6);
+    norm.dispose();
+  });
+
+  it('clipGradNorm_ with errorIfNonfinite says it needs a synchronous read and what to do instead', () => {
+    const w = tensor([0, 0], { requiresGrad: true });
+    w.grad = tensor([3, 4]);
+    expect(() => clipGradNorm_([w], 1, { errorIfNonfinite: true })).toThrow(
+      /errorIfNonfinite needs the total norm synchronously, but backend 'cpu-async-only' can only read asynchronously; call clipGradNorm_ without it and check the returned norm with `Number.isFinite\(await norm.item\(\)\)`/,
+    );
+  });
+
+  it('clipGradValue_ and one step of every optimizer run (SGD checked against p - lr·g)', async () => {
+    const w = tensor([1, -2], { requiresGrad: true });
+    w.grad = tensor([5, -0.5]);
+    clipGradValue_([w], 1);
+    expect(Array.from(await w.grad.data())).toEqual([1, -0.5]);
+    new SGD([w], { lr: 0.1, momentum: 0.9 }).step();
+    const after = await w.data();
+    expect(after[0]).toBeCloseTo(1 - 0.1 * 1, 6);
+    expect(after[1]).toBeCloseTo(-2 + 0.1 * 0.5, 6);
+    for (const make of [(p: typeof w) => new Adam([p]), (p: typeof w) => new AdamW([p]), (p: typeof w) => new RMSprop([p], { centered: true }), (p: typeof w) => new Adagrad([p])]) {
+      const p = tensor([1, 2], { requiresGrad: true });
+      p.grad = tensor([0.5, -0.5]);
+      const opt = make(p);
+      opt.step();
+      opt.step();
+      expect((await p.data()).every(Number.isFinite)).toBe(true);
+    }
+  });
+});
