@@ -19,6 +19,7 @@ import { runChecked, seededRng } from './harness.js';
 import { propertySpecs } from './property.js';
 
 export * from './golden.js';
+export * from './generated.js';
 export * from './compare.js';
 export * from './dispatch.js';
 export * from './reference.js';
