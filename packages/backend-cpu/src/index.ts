@@ -12,5 +12,6 @@ export { CpuBackend, type CpuBuffer } from './backend.js';
 export { matmulInto, type MatmulOperand } from './matmul-core.js';
 export { cpuSimdEnabled, setCpuSimd } from './wasm/simd-switch.js';
 export { cpuThreads, cpuThreadsReady, setCpuThreads } from './wasm/gemm-threads.js';
+export { cpuThreadStats, type CpuThreadStats } from './thread-stats.js';
 
 registerBackend('cpu', () => new CpuBackend('cpu'), { priority: 1 });

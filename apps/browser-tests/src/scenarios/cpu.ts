@@ -23,7 +23,10 @@ import {
   tidy,
   type Tensor,
 } from 'tensorgrad';
-import { readyThreads, threadedProducts, cpuThreadsReady } from '../../../../packages/backend-cpu/src/wasm/gemm-threads.js';
+import { cpuThreadStats, cpuThreadsReady } from '@tensorgrad/backend-cpu';
+
+const threadedProducts = (): number => cpuThreadStats().threadedProducts;
+const readyThreads = (): number => cpuThreadStats().readyThreads;
 
 /** Arguments of the cpu scenario. */
 export interface CpuArgs {
