@@ -8,16 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 TURBO_NO_UPDATE_NOTIFIER=1
-
-if ! command -v pnpm >/dev/null 2>&1; then
-  # turbo runs each task through `pnpm run`, so pnpm must be on PATH, not only a shell function
-  shim_dir="$(mktemp -d)"
-  trap 'rm -rf "$shim_dir"' EXIT
-  printf '#!/usr/bin/env bash\nexec npx -y pnpm@10 "$@"\n' >"$shim_dir/pnpm"
-  chmod +x "$shim_dir/pnpm"
-  export PATH="$shim_dir:$PATH"
-fi
+# pnpm on PATH (a npx shim when missing) and the turbo environment
+source scripts/with-pnpm.sh
 
 # quiet on success; on failure show what the step printed
 run_quiet() {

@@ -16,7 +16,7 @@ function workspaceDirs() {
     if (!existsSync(base)) continue;
     for (const name of readdirSync(base, { withFileTypes: true })) if (name.isDirectory()) dirs.push(join(base, name.name));
   }
-  for (const single of ['examples', 'bench']) if (existsSync(join(root, single, 'package.json'))) dirs.push(join(root, single));
+  for (const single of ['examples', 'bench', 'scripts']) if (existsSync(join(root, single, 'package.json'))) dirs.push(join(root, single));
   return dirs.filter((d) => existsSync(join(d, 'package.json')));
 }
 

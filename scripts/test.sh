@@ -6,17 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 TURBO_NO_UPDATE_NOTIFIER=1
-
-if ! command -v pnpm >/dev/null 2>&1; then
-  # turbo runs each task through `pnpm run`, so pnpm must be on PATH, not only a shell function
-  shim_dir="$(mktemp -d)"
-  trap 'rm -rf "$shim_dir"' EXIT
-  printf '#!/usr/bin/env bash\nexec npx -y pnpm@10 "$@"\n' >"$shim_dir/pnpm"
-  chmod +x "$shim_dir/pnpm"
-  export PATH="$shim_dir:$PATH"
-  echo "pnpm not found: using npx pnpm@10 ($(pnpm --version))"
-fi
+# pnpm on PATH (a npx shim when missing) and the turbo environment
+source scripts/with-pnpm.sh
 
 pnpm install --frozen-lockfile
 
@@ -37,7 +28,7 @@ else
 fi
 
 # reports left from an earlier run must not be counted again
-find packages apps examples bench -name test-results.json -not -path '*/node_modules/*' -delete 2>/dev/null || true
+find packages apps examples bench scripts -name test-results.json -not -path '*/node_modules/*' -delete 2>/dev/null || true
 
 status=0
 # --continue: run every task that can run, so one failure does not hide the others

@@ -5,8 +5,11 @@
 import type { Tensor } from '@tensorgrad/tensor';
 import { decodeGoldenScalar } from './golden.js';
 
-/** What an op returns: a tensor, or `{ values, indices }` for `max`/`min` with a `dim`. */
-export type OpOutput = Tensor | { values: Tensor; indices: Tensor };
+/**
+ * What an op returns: a tensor, or `{ values, indices }` for `max`/`min` with a `dim` (vision ops
+ * such as `sort` and `topk` may also return the pair `[values, indices]`).
+ */
+export type OpOutput = Tensor | { values: Tensor; indices: Tensor } | [Tensor, Tensor];
 
 type AnyFn = (...args: unknown[]) => unknown;
 type Call = (fn: AnyFn, inputs: (Tensor | null)[], attrs: Record<string, unknown>) => unknown;
@@ -52,8 +55,15 @@ const layerNorm: Call = (fn, inputs, attrs) => {
   return fn(inputs[0], normalizedShape, inputs[1] ?? undefined, inputs[2] ?? undefined, rest);
 };
 
+/** `maxPool2dWithIndices` (vision.json): `maxPool2d(x, { ...options, returnIndices: true })`. */
+const withIndices: Call = (fn, inputs, attrs) => fn(inputs[0], { ...attrs, returnIndices: true });
+
+/** Golden op names that are a call of another tensorgrad function. */
+const ALIASES: Readonly<Record<string, string>> = { maxPool2dWithIndices: 'maxPool2d' };
+
 const special: Readonly<Record<string, Call>> = {
   layerNorm,
+  maxPool2dWithIndices: withIndices,
   add: scalarOperand('other'),
   sub: scalarOperand('other'),
   mul: scalarOperand('other'),
@@ -83,8 +93,9 @@ export function callGoldenOp(
   inputs: (Tensor | null)[],
   attrs: Record<string, unknown>,
 ): OpOutput {
-  const fn = ops[op];
-  if (typeof fn !== 'function') throw new Error(`conformance: '${op}' is not a function exported by @tensorgrad/tensor`);
+  const name = ALIASES[op] ?? op;
+  const fn = ops[name];
+  if (typeof fn !== 'function') throw new Error(`conformance: '${name}' is not a function exported by @tensorgrad/tensor`);
   const call = special[op] ?? standard;
   return call(fn as AnyFn, inputs, decodeAttrs(attrs)) as OpOutput;
 }

@@ -1,5 +1,5 @@
 /**
- * Runs one `ops.json` case: forward value against PyTorch's, inputs left unchanged, and — where
+ * Runs one `ops.json` (or `vision.json`) case: forward value against PyTorch's, inputs left unchanged, and — where
  * the case has a `gradOutput` — every input gradient from `backward()`.
  */
 import { isFloating, type Tensor } from '@tensorgrad/tensor';
@@ -68,7 +68,7 @@ export async function runGoldenCase(ctx: CheckContext, c: GoldenCase): Promise<v
   const out = ctx.track(callGoldenOp(ctx.ops, c.op, inputs, c.attrs ?? {})) as OpOutput;
   let primary: Tensor;
   if (isValuesIndices(c.output)) {
-    const vi = out as { values?: Tensor; indices?: Tensor };
+    const vi = (Array.isArray(out) ? { values: out[0], indices: out[1] } : out) as { values?: Tensor; indices?: Tensor };
     if (!vi.values || !vi.indices) throw new Error(`${c.id}: expected { values, indices } from ${c.op}, got ${String(out)}`);
     await assertClose(vi.values, c.output.values, tol, `${c.id} values`);
     await assertClose(vi.indices, c.output.indices, { rtol: 0, atol: 0 }, `${c.id} indices`);

@@ -2,8 +2,7 @@
  * Reading the PyTorch golden fixtures (`fixtures/pytorch/*.json`, a byte-identical copy of
  * `shared/golden/`): the JSON tensor format and its conversion to tensors on a backend.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFixtureJson } from './fixture-files.js';
 import { allocArray, findBackendSync, type Backend, type DType, type Tensor, type TypedArray } from '@tensorgrad/tensor';
 import { fromArray } from '@tensorgrad/tensor/backend';
 
@@ -42,8 +41,6 @@ export interface GoldenFile<C = GoldenCase> {
   cases: C[];
 }
 
-const cache = new Map<string, unknown>();
-
 /**
  * Loads (and caches) a fixture of `fixtures/pytorch/` by file name, with or without `.json`.
  *
@@ -55,20 +52,7 @@ const cache = new Map<string, unknown>();
  * ```
  */
 export function loadGolden<C = GoldenCase>(file: string): GoldenFile<C> {
-  const name = file.endsWith('.json') ? file : `${file}.json`;
-  let parsed = cache.get(name);
-  if (parsed === undefined) {
-    const path = fileURLToPath(new URL(`../fixtures/pytorch/${name}`, import.meta.url));
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      throw new Error(`loadGolden: cannot read fixture '${name}' at ${path} (${String(err)}); expected one of the files of shared/golden/`);
-    }
-    parsed = JSON.parse(text) as unknown;
-    cache.set(name, parsed);
-  }
-  return parsed as GoldenFile<C>;
+  return readFixtureJson('pytorch', file, 'loadGolden', 'one of the files of shared/golden/') as GoldenFile<C>;
 }
 
 /**
