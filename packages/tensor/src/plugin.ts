@@ -33,3 +33,4 @@ export {
 export { parseReduceArgs, parseShapeArgs, splitOptionalTensors } from './args.js';
 export { contiguousStrides, isContiguousLayout, stridedOffsets, broadcastStrides, normalizeDim, reducedShape } from './shape.js';
 export { convOutSize, poolOutSize } from './ops/conv-args.js';
+export { signature, parseArgs, checkOptionKeys, nearestKey, isOptionsObject, type Signature } from './signature.js';
