@@ -2,7 +2,7 @@ import { toleranceFor, unravel, type HostTensor, type Tolerance, type ToleranceK
 import { isFloating, type DType } from 'tensorgrad';
 
 /**
- * The tolerance backend `b` is held to, with backend `a`'s value as the reference: DESIGN.md §6's
+ * The tolerance backend `b` is held to, with backend `a`'s value as the reference: ARCHITECTURE.md's (Numerics)
  * (float32: rtol 1e-5 / atol 1e-6 element-wise, rtol 1e-4 / atol 1e-5 for reductions, matmul and
  * convolutions; float64: 1e-10; integers and bools exact).
  *

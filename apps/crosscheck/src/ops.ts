@@ -239,7 +239,7 @@ function variantTag(id: string, v: number): string {
 /**
  * Runs every op of the conformance suite — each case of `ops.json` with its own inputs and
  * `random` random variants of them — forward and backward on backends `a` and `b`, and compares
- * every output and input gradient of `b` with `a`'s at DESIGN.md §6's tolerances
+ * every output and input gradient of `b` with `a`'s at ARCHITECTURE.md's (Numerics) tolerances
  * ({@link crossTolerance}). Cases of a dtype either backend lacks are skipped (float32, int32 and
  * bool only when one lacks float64), and so are ops a backend lacks (it throws "not supported");
  * both are listed with the reason.
@@ -369,7 +369,7 @@ export function formatOpsReport(r: OpsReport): string {
     '',
     `backend '${r.b}' against '${r.a}' (the reference): ${r.rows.length} ops, ${runs} runs (forward and backward), dtypes ${r.dtypes.join(', ')}; ` +
       `${tensorsBad === 0 ? 'every output and gradient within tolerance' : `${tensorsBad} tensor(s) beyond tolerance`}.`,
-    'tolerances (DESIGN.md §6), |b - a| <= atol + rtol*|a|: float32 element-wise rtol 1e-5 atol 1e-6; float32 reductions, matmul, convolutions, softmax,',
+    'tolerances (ARCHITECTURE.md, Numerics), |b - a| <= atol + rtol*|a|: float32 element-wise rtol 1e-5 atol 1e-6; float32 reductions, matmul, convolutions, softmax,',
     '  normalisation, average pooling, interpolation and broadcast-input gradients rtol 1e-4 atol 1e-5; float64 1e-10; int32/bool exact; NaN = NaN.',
     'max rel err counts elements with |a| > atol; err/tol is the largest |b - a| / (atol + rtol*|a|) (<= 1 passes); #s = the sample inputs, #rK = random variant K.',
   );

@@ -1,5 +1,5 @@
-import { buildCnn, buildOptimizer, epochPermutation, loadFashionData } from '@tensorgrad/fashion-mnist';
-import { crossEntropy, findBackend, fromTypedArray, indexSelect, manualSeed, noGrad, setBackend, tidy, type AnyOptimizer, type Sequential, type Tensor } from 'tensorgrad';
+import { buildCnn, buildOptimizer, loadFashionData } from '@tensorgrad/fashion-mnist';
+import { crossEntropy, epochPermutation, findBackend, fromTypedArray, indexSelect, manualSeed, noGrad, setBackend, tidy, type AnyOptimizer, type Sequential, type Tensor } from 'tensorgrad';
 import { fmt } from './compare.js';
 
 /** The batch size of the training comparison (the CLI's default). */
@@ -168,7 +168,8 @@ export async function crossCheckTraining(a: string, b: string, options: CrossChe
     const paramsA = modelA.parameters();
     const paramsB = modelB.parameters();
     const n = data.images.shape[0]!;
-    const order = epochPermutation(n, seed, 1);
+    // the first epoch's order of a DataLoader shuffling with this seed
+    const order = Int32Array.from(epochPermutation(n, BigInt(seed), 1));
     const r: TrainingReport = {
       a, b, steps, seed, lossesA: [], lossesB: [], relDiffs: [], gradRelDiffs: [], updateRelDiffs: [], worstGradParam: '',
       maxRelDiff: 0, maxGradRelDiff: 0, maxUpdateRelDiff: 0, tolerance, secondsA: 0, secondsB: 0, ok: false,

@@ -3,6 +3,7 @@
 import { setCpuSimd } from '@tensorgrad/backend-cpu';
 import '@tensorgrad/autodiff';
 import { runConformance } from '@tensorgrad/conformance';
+import { cpuTolerance } from './cpu-tolerance.js';
 
 setCpuSimd(false);
-runConformance('cpu');
+runConformance('cpu', { tolerance: cpuTolerance });

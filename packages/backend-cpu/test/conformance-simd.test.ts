@@ -4,8 +4,9 @@
 import { CpuBackend, setCpuSimd } from '@tensorgrad/backend-cpu';
 import '@tensorgrad/autodiff';
 import { runConformance } from '@tensorgrad/conformance';
+import { cpuTolerance } from './cpu-tolerance.js';
 import { findBackendSync } from '@tensorgrad/tensor';
 
 if (!setCpuSimd(true)) throw new Error('conformance-simd: this engine has no WebAssembly SIMD, so the SIMD GEMM cannot be tested here');
 (findBackendSync('cpu') as CpuBackend).gemm.simdSwitch.force(true);
-runConformance('cpu');
+runConformance('cpu', { tolerance: cpuTolerance });

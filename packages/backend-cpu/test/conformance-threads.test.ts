@@ -4,9 +4,10 @@
 import { CpuBackend, setCpuSimd, setCpuThreads } from '@tensorgrad/backend-cpu';
 import '@tensorgrad/autodiff';
 import { runConformance } from '@tensorgrad/conformance';
+import { cpuTolerance } from './cpu-tolerance.js';
 import { findBackendSync } from '@tensorgrad/tensor';
 
 if (!setCpuSimd(true)) throw new Error('conformance-threads: this engine has no WebAssembly SIMD, so the threaded GEMM cannot be tested here');
 if (setCpuThreads(3) !== 3) throw new Error('conformance-threads: SharedArrayBuffer or worker_threads are unavailable here, so the threaded GEMM cannot be tested');
 (findBackendSync('cpu') as CpuBackend).gemm.threads.force(true);
-runConformance('cpu');
+runConformance('cpu', { tolerance: cpuTolerance });

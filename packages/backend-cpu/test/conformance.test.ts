@@ -4,5 +4,6 @@
 import '@tensorgrad/backend-cpu';
 import '@tensorgrad/autodiff';
 import { runConformance } from '@tensorgrad/conformance';
+import { cpuTolerance } from './cpu-tolerance.js';
 
-runConformance('cpu');
+runConformance('cpu', { tolerance: cpuTolerance });

@@ -1,5 +1,5 @@
 /**
- * Comparison at the tolerances of DESIGN.md §6, with messages that name the first mismatching
+ * Comparison at the tolerances of ARCHITECTURE.md, Numerics, with messages that name the first mismatching
  * element, so a failing conformance case says what is wrong without a debugger.
  */
 import { isFloating, Tensor, type DType } from '@tensorgrad/tensor';
@@ -22,7 +22,7 @@ export interface HostTensor {
 }
 
 /**
- * The tolerance of DESIGN.md §6 for a dtype: float32 rtol 1e-5 / atol 1e-6 element-wise and rtol
+ * The tolerance of ARCHITECTURE.md, Numerics for a dtype: float32 rtol 1e-5 / atol 1e-6 element-wise and rtol
  * 1e-4 for reductions and matmul; float64 1e-10; int32 and bool exact.
  *
  * @example

@@ -1,6 +1,6 @@
 /**
  * Maps a golden case (`inputs`, `attrs` as in shared/golden/README.md) to a tensorgrad call:
- * tensor arguments positionally, then one options object with the case's attrs (DESIGN.md §5).
+ * tensor arguments positionally, then one options object with the case's attrs (ARCHITECTURE.md).
  */
 import type { Tensor } from '@tensorgrad/tensor';
 import { decodeGoldenScalar } from './golden.js';

@@ -32,7 +32,7 @@ export interface LayerGoldenCase {
 }
 
 /**
- * The tolerance of every `layers.json` comparison: DESIGN.md §6's tolerance for reductions in
+ * The tolerance of every `layers.json` comparison: ARCHITECTURE.md's (Numerics) tolerance for reductions in
  * float32 (a layer is a composite of ops, most of them accumulating: matmul, convolution,
  * normalisation), 1e-10 in float64.
  *

@@ -12,7 +12,7 @@ import type { CheckContext } from './harness.js';
 type LossFn = (input: Tensor, target: Tensor, options: Record<string, unknown>) => Tensor;
 
 /**
- * The tolerance of every `losses.json` comparison: float32 rtol 1e-4 (DESIGN.md §6's reduction
+ * The tolerance of every `losses.json` comparison: float32 rtol 1e-4 (ARCHITECTURE.md's (Numerics) reduction
  * tolerance: a loss sums over the batch) with atol 1e-6; float64 rtol 1e-10, atol 1e-12.
  *
  * @example

@@ -28,8 +28,8 @@ export interface OptimizerGoldenCase {
 }
 
 /**
- * The tolerance of every `optimizers.json` comparison: float32 rtol 1e-4 / atol 1e-6 (DESIGN.md
- * §6's reduction tolerance: five steps compound the rounding of the loss's sums), float64 rtol
+ * The tolerance of every `optimizers.json` comparison: float32 rtol 1e-4 / atol 1e-6 (the
+ * reduction tolerance of ARCHITECTURE.md, Numerics: five steps compound the rounding of the loss's sums), float64 rtol
  * 1e-10 / atol 1e-12.
  *
  * @example

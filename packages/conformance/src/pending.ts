@@ -21,7 +21,7 @@ import { fromArray } from '@tensorgrad/tensor/backend';
  * ```
  */
 export const PENDING_VISION_OPS: ReadonlyMap<string, string> = new Map([
-  // tensor ops the later chapters use (DESIGN.md §5)
+  // tensor ops the later chapters use (ARCHITECTURE.md)
   ['sort', '@tensorgrad/tensor'],
   ['argsort', '@tensorgrad/tensor'],
   ['topk', '@tensorgrad/tensor'],
@@ -35,7 +35,7 @@ export const PENDING_VISION_OPS: ReadonlyMap<string, string> = new Map([
   ['maskedSelect', '@tensorgrad/tensor'],
   ['maxPool2dWithIndices', '@tensorgrad/tensor'],
   ['maxUnpool2d', '@tensorgrad/tensor'],
-  // torchvision's ops and utils (DESIGN.md, Vision)
+  // torchvision's ops and utils (the Vision issues)
   ['boxArea', '@tensorgrad/vision'],
   ['boxIou', '@tensorgrad/vision'],
   ['generalizedBoxIou', '@tensorgrad/vision'],

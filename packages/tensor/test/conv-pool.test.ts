@@ -1,6 +1,6 @@
 // conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d (and the gradient helper ops
 // conv2dInputGrad, conv2dWeightGrad, avgPool2dBackward, adaptiveAvgPool2dBackward): the PyTorch
-// golden cases of packages/conformance/fixtures/pytorch/ops.json (forward and gradients), a naive
+// golden cases run in the conformance suite (backend-cpu's conformance tests); here a naive
 // six-deep-loop reference for random geometries, float64 gradcheck, errors and leaks
 // (conv2d's speed is measured in bench/suite.mjs, not here).
 import { describe, expect, it } from 'vitest';
@@ -8,33 +8,6 @@ import { Tensor, adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPoo
 import { fromArray } from '@tensorgrad/tensor/backend';
 import '@tensorgrad/backend-cpu';
 import { gradcheck } from '@tensorgrad/autodiff';
-import { goldenCases, runGoldenCase, tolPerDtype } from './golden-helpers.js';
-
-const ops: Record<string, (inputs: (Tensor | null)[], attrs: Record<string, unknown>) => Tensor> = {
-  conv2d: ([x, w, b], a) => conv2d(x!, w!, b ?? null, a),
-  convTranspose2d: ([x, w, b], a) => convTranspose2d(x!, w!, b ?? null, a),
-  maxPool2d: ([x], a) => maxPool2d(x!, a as never),
-  avgPool2d: ([x], a) => avgPool2d(x!, a as never),
-  adaptiveAvgPool2d: ([x], a) => adaptiveAvgPool2d(x!, a.outputSize as never),
-};
-
-// float32 rtol 1e-4 / atol 1e-6, float64 rtol 1e-10 / atol 1e-12 (formerly atol scaled by max(1, max|expected|))
-const convTol = tolPerDtype({ rtol: 1e-4, atol: 1e-6 }, { rtol: 1e-10, atol: 1e-12 });
-
-describe('golden conv/pool ops', () => {
-  const cases = goldenCases(ops);
-  it('has every case', () => expect(cases.length).toBe(42));
-  it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) =>
-    runGoldenCase(
-      c,
-      (inputs) => {
-        inputs.forEach((t) => t?.requiresGrad_());
-        return ops[c.op]!(inputs, c.attrs);
-      },
-      convTol,
-    ),
-  );
-});
 
 // ---------------------------------------------------------------------------------------------
 // independent references

@@ -1,11 +1,10 @@
 // Element-wise ops: forward values against plain float64 JavaScript, special values, gradients
-// against hand-derived formulas, and the PyTorch golden cases of packages/conformance/fixtures/pytorch/ops.json (a copy of shared/golden).
+// against hand-derived formulas (the PyTorch golden cases run in the conformance suite).
 import { describe, expect, it } from 'vitest';
 import { Tensor, abs, clamp, cos, div, eq, ge, gelu, getBackend, gt, le, leakyRelu, log, lt, maskedFill, memory, ne, neg, pow, relu, sigmoid, sign, sin, sqrt, square, sub, tanh, where, type DType, type Shape, type TypedArray } from '@tensorgrad/tensor';
 import { fromArray } from '@tensorgrad/tensor/backend';
 import '@tensorgrad/backend-cpu';
 import { grad } from '@tensorgrad/autodiff';
-import { decodeGoldenScalar, expectGoldenClose, fromGolden, goldenCases } from './golden-helpers.js';
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -630,76 +629,3 @@ describe('gradients', () => {
   });
 });
 
-// ---------------------------------------------------------------------------------------------
-// PyTorch golden cases
-
-type Op = (inputs: Tensor[], attrs: Record<string, unknown>) => Tensor;
-const bin = (f: (a: Tensor, b: Tensor | number) => Tensor, key: string): Op => (xs, at) => f(xs[0]!, xs[1] ?? (at[key] as number));
-const GOLDEN_OPS: Record<string, Op> = {
-  sub: bin(sub, 'other'),
-  div: bin(div, 'other'),
-  pow: bin(pow, 'exponent'),
-  eq: bin(eq, 'other'),
-  ne: bin(ne, 'other'),
-  lt: bin(lt, 'other'),
-  le: bin(le, 'other'),
-  gt: bin(gt, 'other'),
-  ge: bin(ge, 'other'),
-  neg: ([x]) => neg(x!),
-  abs: ([x]) => abs(x!),
-  log: ([x]) => log(x!),
-  sqrt: ([x]) => sqrt(x!),
-  square: ([x]) => square(x!),
-  sin: ([x]) => sin(x!),
-  cos: ([x]) => cos(x!),
-  tanh: ([x]) => tanh(x!),
-  sigmoid: ([x]) => sigmoid(x!),
-  relu: ([x]) => relu(x!),
-  sign: ([x]) => sign(x!),
-  leakyRelu: ([x], at) => leakyRelu(x!, at as { negativeSlope?: number }),
-  gelu: ([x], at) => gelu(x!, at as { approximate?: 'none' | 'tanh' }),
-  clamp: ([x], at) => clamp(x!, at as { min?: number; max?: number }),
-  where: ([c, x, y]) => where(c!, x!, y!),
-  maskedFill: ([x, m], at) => maskedFill(x!, m!, decodeGoldenScalar(at.value)),
-};
-
-const cases = goldenCases(GOLDEN_OPS);
-
-describe('golden (PyTorch 1.13.1)', () => {
-  it('has cases for every element-wise op', () => {
-    const ops = new Set(cases.map((c) => c.op));
-    // sign has no golden case (it is not differentiable and trivially exact)
-    for (const op of Object.keys(GOLDEN_OPS)) if (op !== 'sign') expect(ops.has(op), op).toBe(true);
-  });
-
-  it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
-    // DESIGN.md §6 element-wise: float32 rtol 1e-5 / atol 1e-6, float64 1e-10 (expectGoldenClose's default)
-    noLeak(() => {
-      const inputs = c.inputs.map((t) => fromGolden(t!));
-      const op = GOLDEN_OPS[c.op]!;
-      const out = op(inputs, c.attrs);
-      expectGoldenClose(out, c.output, `${c.id} output`);
-      out.dispose();
-      if (c.grads && c.gradOutput) {
-        const diff = c.grads.map((g, i) => (g ? i : -1)).filter((i) => i >= 0);
-        const gOut = fromGolden(c.gradOutput);
-        const gs = grad(
-          (...xs) => {
-            const all = inputs.slice();
-            diff.forEach((i, k) => (all[i] = xs[k]!));
-            return op(all, c.attrs);
-          },
-          diff.map((i) => inputs[i]!),
-          { gradOutput: gOut },
-        );
-        diff.forEach((i, k) => {
-          const expected = c.grads![i]!;
-          expectGoldenClose(gs[k]!, expected, `${c.id} grad ${i}`);
-        });
-        gs.forEach((g) => g.dispose());
-        gOut.dispose();
-      }
-      inputs.forEach((t) => t.dispose());
-    });
-  });
-});

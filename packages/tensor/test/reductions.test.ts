@@ -3,7 +3,6 @@ import { argmax, argmin, getBackend, logSoftmax, max, mean, memory, min, softmax
 import { fromArray } from '@tensorgrad/tensor/backend';
 import '@tensorgrad/backend-cpu';
 import '@tensorgrad/autodiff';
-import { expectGoldenClose, fromGolden, goldenCasesAnyOutput, goldenData, tolPerDtype, type GoldenCase } from './golden-helpers.js';
 
 // ---------------------------------------------------------------------------------------------
 // helpers: deterministic data, float64 reference loops, comparisons, leak checks
@@ -461,62 +460,3 @@ describe('softmax / logSoftmax', () => {
     }));
 });
 
-// ---------------------------------------------------------------------------------------------
-// PyTorch golden cases (see packages/conformance/fixtures/pytorch/README.md)
-
-const golden = goldenCasesAnyOutput(['mean', 'max', 'min', 'argmax', 'argmin', 'std', 'var', 'softmax', 'logSoftmax']);
-// float32 rtol 1e-4 / atol 1e-6, float64 1e-10 (as tol() above); int32 exact
-const TOL = tolPerDtype({ rtol: 1e-4, atol: 1e-6 });
-
-function runGolden(c: GoldenCase, x: Tensor): Tensor | { values: Tensor; indices: Tensor } {
-  const a = c.attrs;
-  const dim = a.dim as number | number[] | undefined;
-  const keepdim = (a.keepdim as boolean | undefined) ?? false;
-  switch (c.op) {
-    case 'mean':
-      return mean(x, { dim, keepdim });
-    case 'argmax':
-      return argmax(x, { dim: dim as number | undefined, keepdim });
-    case 'argmin':
-      return argmin(x, { dim: dim as number | undefined, keepdim });
-    case 'max':
-      return dim === undefined ? max(x) : max(x, { dim: dim as number, keepdim });
-    case 'min':
-      return dim === undefined ? min(x) : min(x, { dim: dim as number, keepdim });
-    case 'std':
-      return std(x, { dim, keepdim, unbiased: a.unbiased as boolean | undefined });
-    case 'var':
-      return variance(x, { dim, keepdim, unbiased: a.unbiased as boolean | undefined });
-    case 'softmax':
-      return softmax(x, { dim: dim as number });
-    case 'logSoftmax':
-      return logSoftmax(x, { dim: dim as number });
-  }
-  throw new Error(`no runner for ${c.op}`);
-}
-
-describe('golden (PyTorch 1.13.1)', () => {
-  it('has the cases of these ops', () => expect(golden.length).toBeGreaterThanOrEqual(80));
-
-  it.each(golden.map((c) => [c.id, c] as const))('%s', (_id, c) =>
-    noLeak(() => {
-      const x = fromGolden(c.inputs[0]!);
-      if (c.grads) x.requiresGrad_();
-      const out = runGolden(c, x);
-      const outT = 'values' in c.output ? (out as { values: Tensor }).values : (out as Tensor);
-      if ('values' in c.output) {
-        const r = out as { values: Tensor; indices: Tensor };
-        expectGoldenClose(r.values, c.output.values, 'values', TOL);
-        expect(r.indices.dtype).toBe('int32');
-        expect(values(r.indices)).toEqual(Array.from(goldenData(c.output.indices)));
-      } else {
-        expectGoldenClose(outT, c.output, 'output', TOL);
-      }
-      if (c.grads && c.gradOutput) {
-        outT.backward(fromGolden(c.gradOutput));
-        expectGoldenClose(x.grad!, c.grads[0]!, 'grad', TOL);
-      }
-      x.dispose();
-    }),
-  );
-});

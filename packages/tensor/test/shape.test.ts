@@ -22,18 +22,6 @@ import {
 } from '@tensorgrad/tensor';
 import '@tensorgrad/backend-cpu';
 import { gradcheck } from '@tensorgrad/autodiff';
-import { callOp, goldenCases, runGoldenCase, tolPerDtype } from './golden-helpers.js';
-
-// float32 rtol 1e-6 / atol 1e-6, float64 1e-10 (int32 and bool exact)
-const TOL = tolPerDtype({ rtol: 1e-6, atol: 1e-6 });
-
-const shapeOps = { reshape, view, flatten, permute, transpose, squeeze, unsqueeze, expand, select, narrow, cat, stack };
-
-describe('golden shape ops', () => {
-  const cases = goldenCases(shapeOps);
-  it('has the expected cases', () => expect(cases.length).toBeGreaterThanOrEqual(70));
-  it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => runGoldenCase(c, callOp(shapeOps as never), TOL));
-});
 
 /** Elements of a strided view computed in plain JS. */
 function stridedRead(data: ArrayLike<number>, shape: number[], strides: number[], offset: number): number[] {
