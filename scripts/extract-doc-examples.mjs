@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Turns every TSDoc `@example` of a package into a vitest case, so the documentation cannot drift
-// from the code (DESIGN.md §7), and refuses to generate when an exported function or class has no
+// from the code (ARCHITECTURE.md, Where each kind of test lives), and refuses to generate when an exported function or class has no
 // example at all.
 //
 //   node scripts/extract-doc-examples.mjs <package dir>

@@ -22,7 +22,7 @@ function golden(id: string): Case {
   return c;
 }
 
-// DESIGN.md §6: float32 elementwise rtol 1e-5 / atol 1e-6; matmul and reductions rtol 1e-4
+// ARCHITECTURE.md, Numerics: float32 elementwise rtol 1e-5 / atol 1e-6; matmul and reductions rtol 1e-4
 const ELEMENTWISE = { rtol: 1e-5, atol: 1e-6 };
 const REDUCTION = { rtol: 1e-4, atol: 1e-6 };
 

@@ -1,5 +1,5 @@
 // Where the browser comes from: Debian's chromium package (scripts/ensure-chromium.sh installs it).
-// playwright-core only drives it; it never downloads a browser of its own (DESIGN.md §7).
+// playwright-core only drives it; it never downloads a browser of its own (ARCHITECTURE.md, Where each kind of test lives).
 import { accessSync, constants } from 'node:fs';
 
 /** Where Debian's `chromium` package puts the browser. */

@@ -34,7 +34,7 @@ describe('discrepancy', () => {
     expect(discrepancy(f32([1]), { shape: [1], dtype: 'float64', data: [1] }, tol).message).toBe('dtype is float64, expected float32');
   });
 
-  it('uses DESIGN.md §6 tolerances by op kind', () => {
+  it('uses ARCHITECTURE.md, Numerics tolerances by op kind', () => {
     expect(crossTolerance('float32', toleranceKind('exp', 'output', true))).toEqual({ rtol: 1e-5, atol: 1e-6 });
     expect(crossTolerance('float32', toleranceKind('matmul', 'grad of input 0', true))).toEqual({ rtol: 1e-4, atol: 1e-5 });
     expect(toleranceKind('mul', 'grad of input 1', false)).toBe('reduction');

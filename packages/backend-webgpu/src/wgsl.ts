@@ -1,7 +1,7 @@
 /**
  * WGSL building blocks shared by every program: the storage type of each dtype, float bit tricks
  * that survive drivers which assume no NaN/Infinity, and float32-accurate math functions where
- * WGSL's built-ins are too loose for DESIGN.md §6 (Vulkan only promises an absolute error of 2⁻¹¹
+ * WGSL's built-ins are too loose for ARCHITECTURE.md, Numerics (Vulkan only promises an absolute error of 2⁻¹¹
  * for `sin`/`cos` and derives `tanh` from `exp`, which cancels catastrophically near 0).
  */
 import type { DType } from '@tensorgrad/tensor';

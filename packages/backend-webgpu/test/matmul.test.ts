@@ -98,7 +98,7 @@ suite(title, () => {
           expect(C.shape).toEqual(aBatch ? [batch, m, n] : [m, n]);
           const got = await C.data();
           const want = reference(av, bv, aBatch ? batch : 1, m, k, n, aBatch, bBatch);
-          // DESIGN.md §6 for matmul: rtol 1e-4, with the conformance suite's atol 1e-5 (sums of
+          // ARCHITECTURE.md, Numerics for matmul: rtol 1e-4, with the conformance suite's atol 1e-5 (sums of
           // mixed-sign products cancel), the atol growing like the rounding of k float32 terms
           const atol = 1e-5 * Math.max(1, Math.sqrt(k / 16));
           let bad = 0;

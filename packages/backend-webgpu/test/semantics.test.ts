@@ -16,7 +16,7 @@ function make(b: Backend, dtype: DType, values: readonly number[], shape = [valu
   return fromArray(b, arr, shape, dtype);
 }
 
-/** Exact for integers, bools and special values; finite floats within `rtol` (plus DESIGN.md's atol 1e-6 at rtol 1e-5). */
+/** Exact for integers, bools and special values; finite floats within `rtol` (plus the Numerics atol 1e-6 at rtol 1e-5). */
 function expectSame(got: TypedArray, want: TypedArray, rtol: number, label: string): void {
   expect(got.length, label).toBe(want.length);
   for (let i = 0; i < want.length; i++) {

@@ -7,7 +7,7 @@ export interface MemoryInfo {
   numBytes: number;
 }
 
-/** The backend plugin contract (DESIGN.md §3). */
+/** The backend plugin contract (ARCHITECTURE.md, The backend contract). */
 export interface Backend {
   /** `'cpu'`, `'webgpu'`, `'tfjs'`, … */
   readonly name: string;

@@ -1,5 +1,5 @@
 /**
- * The kernel contract (DESIGN.md §2–§3): what a backend's kernels receive and return. Every kernel
+ * The kernel contract (ARCHITECTURE.md, The backend contract): what a backend's kernels receive and return. Every kernel
  * is called as `kernel(ctx, ...inputs, attrs)`:
  *
  * - `ctx` ({@link KernelContext}) carries the backend instance that runs the kernel (its device,

@@ -1,7 +1,7 @@
 // The WebGPU backend in a browser page (the "webgpu" scenario): `navigator.gpu` gives an adapter
 // (SwiftShader in headless Chromium without a GPU), `await setBackend('webgpu')` takes it, a sample
 // of ops computed on webgpu and read back with `await t.data()` agrees with the same ops on the
-// cpu backend in the same page (float32 tolerances of DESIGN.md §6), and five SGD steps of a small
+// cpu backend in the same page (float32 tolerances of ARCHITECTURE.md, Numerics), and five SGD steps of a small
 // MLP (784-64-10, synthetic data) on webgpu give the losses of the same steps on cpu from the same
 // initial weights. A check whose kernels the webgpu backend has not registered yet is skipped and
 // listed (with the kernels it lacks), never failed; so is one that the front-end rejects with its
@@ -131,7 +131,7 @@ interface Check {
   kernels: string[];
   inputs: Input[];
   fn: (...xs: Tensor[]) => Tensor;
-  /** Element-wise ops: rtol 1e-5 / atol 1e-6; reductions, matmul: rtol 1e-4 (DESIGN.md §6). */
+  /** Element-wise ops: rtol 1e-5 / atol 1e-6; reductions, matmul: rtol 1e-4 (ARCHITECTURE.md, Numerics). */
   kind: 'elementwise' | 'reduction';
 }
 
