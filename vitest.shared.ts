@@ -33,6 +33,8 @@ export const workspaceAliases: Record<string, string> = {
 export const sharedTestOptions = {
   include: ['test/**/*.test.ts'],
   testTimeout: 60_000,
+  // setup hooks load data sets (Fashion-MNIST) and start backends: slow on a loaded 2-core machine
+  hookTimeout: 60_000,
   reporters: ['default', 'json'],
   outputFile: { json: 'test-results.json' },
 };

@@ -33,9 +33,12 @@ export interface CpuBuffer {
 export class CpuBackend implements Backend {
   readonly dtypes: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
   readonly kernels: Partial<KernelMap<CpuBackend>> = { ...kernels };
-  /** Freed arrays kept for reuse (at most `TENSORGRAD_CPU_POOL_MB` MiB unless set otherwise). */
+  /** @internal Freed arrays kept for reuse (at most `TENSORGRAD_CPU_POOL_MB` MiB unless set otherwise). */
   readonly pool = new BufferPool();
-  /** The matrix multiply: its SIMD and thread settings, wasm instances, workers and scratch. */
+  /**
+   * @internal The matrix multiply: its SIMD and thread settings, wasm instances, workers and
+   * scratch (use `setCpuSimd`/`setCpuThreads` to change them).
+   */
   readonly gemm = new Gemm();
   /**
    * Whether kernels may compile their loops from source (one loop per element function, which V8

@@ -205,7 +205,8 @@ export interface KernelOutputs {
   adamUpdate_: void;
 }
 
-type PlainKernel<K extends KernelName, In> = K extends keyof KernelGeometry | keyof KernelOutputs ? never : KernelInputs[K] extends In ? K : never;
+/** `K` when kernel `K` takes exactly the inputs `In` and returns one result without geometry, else `never`. */
+export type PlainKernel<K extends KernelName, In> = K extends keyof KernelGeometry | keyof KernelOutputs ? never : KernelInputs[K] extends In ? K : never;
 
 /** Kernels of one tensor returning one result, without geometry (element-wise ops, softmax, …). */
 export type UnaryKernelName = { [K in KernelName]: PlainKernel<K, [x: KernelTensor]> }[KernelName];
