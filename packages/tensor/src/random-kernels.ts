@@ -24,8 +24,8 @@ const M = 397;
  * @internal
  */
 export class Mt19937 {
-  /** The 624 words of state. */
-  readonly words = new Uint32Array(N);
+  /** The 624 words of state (as int32: V8 keeps them unboxed; read them with `>>> 0`). */
+  readonly words = new Int32Array(N);
   /** Draws left before the next regeneration (1 right after seeding: the first draw regenerates). */
   left = 1;
   /** Index of the next word to temper. */
@@ -34,10 +34,10 @@ export class Mt19937 {
   /** Seeds with the low 32 bits of `seed`. */
   seed(seed32: number): void {
     const w = this.words;
-    w[0] = seed32 >>> 0;
+    w[0] = seed32 | 0;
     for (let j = 1; j < N; j++) {
       const prev = w[j - 1]!;
-      w[j] = (Math.imul(1812433253, prev ^ (prev >>> 30)) + j) >>> 0;
+      w[j] = Math.imul(1812433253, prev ^ (prev >>> 30)) + j;
     }
     this.left = 1;
     this.next = 0;
@@ -80,6 +80,28 @@ export class Mt19937 {
     return (this.nextUint32() & 0xffffff) * TWO_POW_NEG_24;
   }
 
+  /** Fills `d[start..end)` with {@link Mt19937.nextFloat} values (the same stream, without a call per draw). */
+  fillFloat(d: Float32Array | Float64Array, start: number, end: number): void {
+    const w = this.words;
+    let left = this.left;
+    let next = this.next;
+    for (let i = start; i < end; i++) {
+      if (--left === 0) {
+        this.regenerate();
+        left = N;
+        next = 0;
+      }
+      let y = w[next++]!;
+      y ^= y >>> 11;
+      y ^= (y << 7) & 0x9d2c5680;
+      y ^= (y << 15) & 0xefc60000;
+      y ^= y >>> 18;
+      d[i] = (y & 0xffffff) * TWO_POW_NEG_24;
+    }
+    this.left = left;
+    this.next = next;
+  }
+
   /** PyTorch's `random64()` as a bigint (for integer ranges of 2^32 or more). */
   nextUint64(): bigint {
     const hi = this.nextUint32();
@@ -104,15 +126,13 @@ export function fmaf(a: number, b: number, c: number): number {
   const s = p + c;
   const r = f32(s);
   if (r === s) return r;
+  // s is halfway between two floats exactly when its mirror image about r is a float too; only
+  // then does the rounding error of the double sum decide the float
+  const other = r + 2 * (s - r);
+  if (f32(other) !== other) return r;
   const t = s - p;
   const err = p - (s - t) + (c - t);
   if (err === 0) return r;
-  F32[0] = r;
-  const rb = I32[0]!;
-  // the float on the other side of s
-  I32[0] = r > s === r > 0 ? rb - 1 : rb + 1;
-  const other = F32[0]!;
-  if ((r + other) / 2 !== s) return r;
   return err > 0 ? Math.max(r, other) : Math.min(r, other);
 }
 
@@ -254,10 +274,10 @@ export function normalFill(data: Float32Array | Float64Array, mt: Mt19937, mean:
   if (data instanceof Float32Array) {
     const m = f32(mean);
     const s = f32(std);
-    for (let i = 0; i < n; i++) data[i] = (mt.nextUint32() & 0xffffff) * TWO_POW_NEG_24;
+    mt.fillFloat(data, 0, n);
     for (let i = 0; i + 16 <= n; i += 16) normalBlockF32(data, i, m, s);
     if (n % 16 !== 0) {
-      for (let i = n - 16; i < n; i++) data[i] = (mt.nextUint32() & 0xffffff) * TWO_POW_NEG_24;
+      mt.fillFloat(data, n - 16, n);
       normalBlockF32(data, n - 16, m, s);
     }
   } else {

@@ -170,8 +170,8 @@ class TorchSource implements Source {
     // float32: from and to rounded to float32, x * (to - from) + from fused into one FMA
     const a = Math.fround(from);
     const span = Math.fround(Math.fround(to) - a);
-    if (a === 0 && span === 1) {
-      for (let i = 0; i < data.length; i++) data[i] = (mt.nextUint32() & 0xffffff) * TWO_POW_NEG_24;
+    if (a === 0 && span === 1 && data instanceof Float32Array) {
+      mt.fillFloat(data, 0, data.length);
     } else {
       for (let i = 0; i < data.length; i++) data[i] = fmaf((mt.nextUint32() & 0xffffff) * TWO_POW_NEG_24, span, a);
     }
@@ -398,7 +398,7 @@ export class Generator {
     const seed = seedValue(this._seed);
     const src = this.source;
     if (src instanceof TorchSource) {
-      return { algorithm: 'mt19937', seed, words: Array.from(src.mt.words), left: src.mt.left, next: src.mt.next, spare: src.spare };
+      return { algorithm: 'mt19937', seed, words: Array.from(src.mt.words, (v) => v >>> 0), left: src.mt.left, next: src.mt.next, spare: src.spare };
     }
     return { algorithm: 'xoshiro128**', seed, words: [src.s0, src.s1, src.s2, src.s3], spare: src.spare };
   }
@@ -423,8 +423,9 @@ export class Generator {
       );
     }
     const w = state.words;
-    const spare = state.spare ?? null;
+    if (!Array.isArray(w)) throw new TypeError(`setState: expected a state returned by getState(), with its words, got ${JSON.stringify(state)}`);
     const seed = toSeed('setState', state.seed);
+    const spare = state.spare ?? null;
     const src = this.source;
     if (src instanceof TorchSource) {
       const s = state as Mt19937State;
