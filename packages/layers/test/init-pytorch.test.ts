@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { goldenData, loadGenerated, loadGolden, type GoldenTensor, type RandomStreamCase } from '@tensorgrad/conformance';
 import { manualSeed, type Tensor } from '@tensorgrad/tensor';
 import '@tensorgrad/backend-cpu';
-import { Conv2d, Linear, Module, ReLU, type AnyModule } from '@tensorgrad/layers';
+import { Conv2d, Embedding, Linear, Module, ReLU, type AnyModule } from '@tensorgrad/layers';
 
 const random = loadGenerated<RandomStreamCase>('random');
 
@@ -27,6 +27,7 @@ const RUNNERS: Record<string, () => Record<string, Tensor>> = {
   },
   'Linear/seed10/2-8-1': () => params(new Linear(2, 8), new Linear(8, 1)),
   'Conv2d/seed0/1-2-3': () => params(new Conv2d(1, 2, 3)),
+  'Embedding/seed0/10-4': () => params(new Embedding(10, 4)),
 };
 
 function expectSame(got: Tensor | undefined, want: GoldenTensor, what: string): void {

@@ -8,7 +8,7 @@
 // (at most 2 ulp). Those cases are compared to 2 ulp; everything else exactly.
 import { describe, expect, it } from 'vitest';
 import { goldenData, loadGenerated, type GoldenTensor, type RandomStreamCase } from '@tensorgrad/conformance';
-import { dropout, empty, Generator, manualSeed, ones, rand, randint, randLike, randn, randnLike, randperm, zeros, type Tensor } from '@tensorgrad/tensor';
+import { dropout, empty, manualSeed, ones, rand, randint, randn, randperm, type Tensor } from '@tensorgrad/tensor';
 import '@tensorgrad/backend-cpu';
 
 const file = loadGenerated<RandomStreamCase>('random');
@@ -44,6 +44,14 @@ const RUNNERS: Record<string, () => Record<string, Tensor>> = {
   'normal_/seed0/20': () => ({ out: empty([20]).normal_(1, 2) }),
   'uniform_/seed0/5': () => ({ out: empty([5]).uniform_(-1, 1) }),
   'uniform_/seed0/5/float64': () => ({ out: empty([5], { dtype: 'float64' }).uniform_(-1, 1) }),
+  'normal_/seed1/5/mean0.7-std0.3': () => ({ out: empty([5]).normal_(0.7, 0.3) }),
+  'normal_/seed1/40/mean0.7-std0.3': () => ({ out: empty([40]).normal_(0.7, 0.3) }),
+  'randn/seed3/1000': () => ({ out: randn([1000]) }),
+  'uniform_/seed2/7/-0.3-0.9': () => ({ out: empty([7]).uniform_(-0.3, 0.9) }),
+  'uniform_/seed2/7/-0.3-0.9/float64': () => ({ out: empty([7], { dtype: 'float64' }).uniform_(-0.3, 0.9) }),
+  'uniform_/seed2/transposed-3x4': () => ({ out: empty([4, 3]).transpose(0, 1).uniform_() }),
+  'dropout/seed0/12/p0.3': () => ({ out: dropout(ones([12]), { p: 0.3 }) }),
+  'randperm/seed5/100': () => ({ out: randperm(100) }),
 };
 
 /** float64 normal samples: within 2 ulp of PyTorch's (see the comment at the top). */
