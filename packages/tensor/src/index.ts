@@ -108,6 +108,7 @@ export * from './creation/eye.js';
 export * from './creation/rand.js';
 export * from './creation/randn.js';
 export * from './creation/randint.js';
+export * from './creation/randperm.js';
 export * from './creation/from-typed-array.js';
 import './inplace/add_.js';
 import './inplace/sub_.js';

@@ -1,5 +1,7 @@
-// The random generator: xoshiro128** against hand-computed outputs, seeding and reproducibility,
-// independence of generators, and sample statistics (uniform, normal, integers) over 1e5 draws.
+// The random generator: MT19937 (the default, PyTorch's; its values against PyTorch are in
+// random-pytorch.test.ts) and the xoshiro128** option against hand-computed outputs, seeding and
+// reproducibility, independence of generators, states, and sample statistics (uniform, normal,
+// integers) over 1e5 draws for both algorithms.
 import { describe, expect, it } from 'vitest';
 import { Generator, defaultGenerator, manualSeed, memory, rand, randint, randn, tidy, zeros } from '@tensorgrad/tensor';
 import '@tensorgrad/backend-cpu';
@@ -14,9 +16,33 @@ function meanStd(a: ArrayLike<number>): { mean: number; std: number } {
 }
 
 describe('Generator', () => {
-  it('is xoshiro128**: outputs from the state [1, 2, 3, 4] match the reference algorithm', () => {
+  it('is MT19937 by default: the reference outputs of init_genrand(5489) and of seed 0', () => {
+    const g = new Generator(5489);
+    expect(g.algorithm).toBe('mt19937');
+    // the first outputs of the reference mt19937ar.c (and std::mt19937's default seed)
+    expect([g.nextUint32(), g.nextUint32(), g.nextUint32()]).toEqual([3499211612, 581869302, 3890346734]);
+    // C++ [rand.predef]: the 10000th output of std::mt19937 seeded with 5489 is 4123659995
+    const g5489 = new Generator(5489);
+    for (let i = 0; i < 9999; i++) g5489.nextUint32();
+    expect(g5489.nextUint32()).toBe(4123659995);
+    // seeds use their low 32 bits, like torch.manual_seed
+    expect(new Generator(2n ** 40n + 5489n).nextUint32()).toBe(3499211612);
+  });
+
+  it('restores an MT19937 state mid-stream, including the cached normal', () => {
+    const g = new Generator(3);
+    for (let i = 0; i < 700; i++) g.nextUint32(); // past one regeneration of the 624 words
+    g.normal();
+    const st = g.getState();
+    const a = [g.normal(), g.normal(), g.random(), g.nextUint32()];
+    const h = new Generator(9).setState(st);
+    expect([h.normal(), h.normal(), h.random(), h.nextUint32()]).toEqual(a);
+    expect(h.initialSeed()).toBe(3);
+  });
+
+  it('is xoshiro128** on request: outputs from the state [1, 2, 3, 4] match the reference algorithm', () => {
     // by hand: rotl(s1 * 5, 7) * 9, then the xoshiro128 state update
-    const g = new Generator().setState({ seed: 0, words: [1, 2, 3, 4], spare: null });
+    const g = new Generator(0, { algorithm: 'xoshiro128**' }).setState({ seed: 0, words: [1, 2, 3, 4], spare: null });
     expect(g.nextUint32()).toBe(11520);
     expect(g.nextUint32()).toBe(0);
     expect(g.nextUint32()).toBe(5927040);
@@ -30,7 +56,9 @@ describe('Generator', () => {
     expect(b).toEqual(a);
     const c = Array.from({ length: 10 }, () => new Generator(124).random());
     expect(c[0]).not.toBe(a[0]);
-    expect(new Generator(2n ** 60n).initialSeed()).toBe(Number(2n ** 60n % 2n ** 53n));
+    expect(new Generator(2n ** 60n).initialSeed()).toBe(2n ** 60n);
+    expect(new Generator(2n ** 60n).nextUint32()).toBe(new Generator(0).nextUint32()); // low 32 bits
+    expect(new Generator(2n ** 60n, { algorithm: 'xoshiro128**' }).initialSeed()).toBe(2n ** 60n);
     expect(new Generator(5).manualSeed(9).initialSeed()).toBe(9);
   });
 
@@ -50,8 +78,8 @@ describe('Generator', () => {
     expect(g.initialSeed()).toBe(s);
   });
 
-  it('draws uniforms in [0, 1) with mean 1/2 and variance 1/12', () => {
-    const g = new Generator(1);
+  it.each(['mt19937', 'xoshiro128**'] as const)('%s draws uniforms in [0, 1) with mean 1/2 and variance 1/12', (algorithm) => {
+    const g = new Generator(1, { algorithm });
     const n = 100_000;
     const a = new Float64Array(n);
     const b = new Float64Array(n);
@@ -71,8 +99,8 @@ describe('Generator', () => {
     for (let i = 0; i < 100; i++) expect(Math.fround(b[i]!)).toBe(b[i]);
   });
 
-  it('draws unbiased integers and permutations', () => {
-    const g = new Generator(3);
+  it.each(['mt19937', 'xoshiro128**'] as const)('%s draws unbiased integers and permutations', (algorithm) => {
+    const g = new Generator(3, { algorithm });
     const counts = new Array(6).fill(0);
     const n = 60_000;
     for (let i = 0; i < n; i++) counts[g.integer(1, 7) - 1]++;
@@ -88,8 +116,13 @@ describe('Generator', () => {
     expect(() => new Generator(-1)).toThrow(/non-negative integer seed/);
     expect(() => new Generator().manualSeed(1.5)).toThrow(/manualSeed: expected a non-negative integer seed/);
     expect(() => new Generator().manualSeed(2 ** 60)).toThrow(/bigint/);
-    expect(() => new Generator().setState({ seed: 0, words: [0, 0, 0, 0], spare: null })).toThrow(/all-zero/);
-    expect(() => new Generator().setState({} as never)).toThrow(/getState/);
+    expect(() => new Generator(2n ** 64n)).toThrow(/\[0, 2\^64\)/);
+    expect(() => new Generator(0, { algorithm: 'philox' as never })).toThrow(/unknown algorithm philox/);
+    const xo = new Generator(0, { algorithm: 'xoshiro128**' });
+    expect(() => xo.setState({ seed: 0, words: [0, 0, 0, 0], spare: null })).toThrow(/all-zero/);
+    expect(() => xo.setState({} as never)).toThrow(/getState/);
+    expect(() => new Generator().setState({ algorithm: 'mt19937', seed: 0, words: [1], left: 1, next: 0, spare: null })).toThrow(/624 integers/);
+    expect(() => new Generator().setState(xo.getState())).toThrow(/expected the state of a 'mt19937' generator/);
     expect(() => new Generator().integer(3, 3)).toThrow(/low < high/);
   });
 });

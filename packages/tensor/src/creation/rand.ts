@@ -22,37 +22,35 @@ export function floatingDType(op: string, dtype: unknown, fallback: DType = 'flo
 }
 
 /**
- * Fills `data` with uniform samples from `[from, to)` (24 random bits for float32, 53 for float64).
+ * Fills `data` with uniform samples from `[from, to)` the way PyTorch's `uniform_` does for that
+ * dtype (24 random bits per float32, 53 per float64).
  * @internal
  */
 export function fillUniform(data: TypedArray, generator: Generator, from = 0, to = 1): void {
-  const span = to - from;
-  if (data instanceof Float64Array) {
-    for (let i = 0; i < data.length; i++) data[i] = from + span * generator.random();
-  } else {
-    for (let i = 0; i < data.length; i++) data[i] = from + span * generator.random24();
-  }
+  generator.fillUniform(data, from, to);
 }
 
 /**
- * Fills `data` with normal samples of mean `mean` and standard deviation `std`.
+ * Fills `data` with normal samples of mean `mean` and standard deviation `std` the way PyTorch's
+ * `normal_` does for a tensor of that dtype and size (`contiguous: false` takes PyTorch's scalar
+ * path for non-contiguous tensors).
  * @internal
  */
-export function fillNormal(data: TypedArray, generator: Generator, mean = 0, std = 1): void {
-  for (let i = 0; i < data.length; i++) data[i] = mean + std * generator.normal();
+export function fillNormal(data: TypedArray, generator: Generator, mean = 0, std = 1, contiguous = true): void {
+  generator.fillNormal(data, mean, std, { vectorised: contiguous });
 }
 
 /**
  * Uniform random numbers in `[0, 1)`: `rand([2, 3])` or `rand(2, 3)`, optionally followed by
- * `{ dtype, generator, requiresGrad, backend }`. Reproducible with `manualSeed` or a
- * `Generator` (the stream differs from PyTorch's).
+ * `{ dtype, generator, requiresGrad, backend }`. After `manualSeed(s)` the values are PyTorch's
+ * `torch.rand` after `torch.manual_seed(s)`, bit for bit.
  *
  * @example
  * ```ts
  * import { rand, manualSeed } from '@tensorgrad/tensor';
  * import '@tensorgrad/backend-cpu';
  * manualSeed(0);
- * const u = rand(2, 3); // values in [0, 1)
+ * const u = rand(2, 3); // [[0.4963, 0.7682, 0.0885], [0.1320, 0.3074, 0.6341]], as in PyTorch
  * u.shape; // [2, 3]
  * ```
  */

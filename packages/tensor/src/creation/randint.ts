@@ -5,12 +5,15 @@ import { checkShape, createFilled, creationDType } from './tensor.js';
 
 /**
  * Uniform random integers in `[low, high)` (PyTorch's `randint(low, high, size)`), or in
- * `[0, high)` with `randint(high, size)`. Default dtype int32 (PyTorch's is int64).
+ * `[0, high)` with `randint(high, size)`. Default dtype int32 (PyTorch's is int64; the values are
+ * the same). After `manualSeed(s)` the values are PyTorch's: `low + random() % (high - low)`.
  *
  * @example
  * ```ts
- * import { randint } from '@tensorgrad/tensor';
+ * import { manualSeed, randint } from '@tensorgrad/tensor';
  * import '@tensorgrad/backend-cpu';
+ * manualSeed(0);
+ * randint(0, 10, [6]); // [3, 6, 9, 1, 7, 3], as torch.randint(0, 10, (6,)) after torch.manual_seed(0)
  * const dice = randint(1, 7, [10]); // ten values in 1..6
  * const labels = randint(10, [4]); // four values in 0..9
  * ```

@@ -5,7 +5,9 @@ import { createFilled, parseSizeArgs } from './tensor.js';
 
 /**
  * Standard normal random numbers (mean 0, std 1): `randn([2, 3])` or `randn(2, 3)`, optionally
- * followed by `{ dtype, generator, requiresGrad, backend }`.
+ * followed by `{ dtype, generator, requiresGrad, backend }`. After `manualSeed(s)` the values are
+ * PyTorch's `torch.randn` after `torch.manual_seed(s)`, bit for bit (PyTorch's vectorised
+ * Box–Muller from 16 elements on, its scalar one with a cached second sample below).
  *
  * @example
  * ```ts

@@ -8,7 +8,8 @@ declare module '../tensor.js' {
     /**
      * Fills this floating-point tensor in place with normal samples of mean `mean` (default 0)
      * and standard deviation `std` (default 1), drawn from `options.generator` or the global
-     * generator; returns `this`.
+     * generator; returns `this`. The values are PyTorch's `normal_` for the same generator state
+     * (its vectorised path for contiguous tensors of 16 or more elements, the scalar one otherwise).
      *
      * @example
      * ```ts
@@ -25,5 +26,5 @@ Tensor.prototype.normal_ = function <T extends Tensor>(this: T, mean = 0, std = 
   if (typeof std !== 'number' || !(std >= 0) || std === Infinity) {
     throw new RangeError(`normal_: expects std >= 0.0, got std=${String(std)}`);
   }
-  return fillRandomInPlace('normal_', this, options.generator, (d, g) => fillNormal(d, g, mean, std)) as T;
+  return fillRandomInPlace('normal_', this, options.generator, (d, g) => fillNormal(d, g, mean, std, this.isContiguous())) as T;
 };

@@ -16,7 +16,15 @@ export function fillRandomInPlace(op: string, self: Tensor, generator: unknown, 
   }
   const g = resolveGenerator(op, generator);
   const arr = allocArray(self.dtype, self.numel());
-  draw(arr, g);
+  const order = self.isContiguous() ? null : memoryOrder(self.shape, self._strides);
+  if (order) {
+    // PyTorch fills a strided tensor in the order of its elements in memory
+    const drawn = allocArray(self.dtype, arr.length);
+    draw(drawn, g);
+    for (let k = 0; k < order.length; k++) arr[order[k]!] = drawn[k]!;
+  } else {
+    draw(arr, g);
+  }
   const src = fromArray(self.backendInstance, arr, self.shape, self.dtype, true);
   try {
     writeInto(op, self, src);
@@ -24,6 +32,34 @@ export function fillRandomInPlace(op: string, self: Tensor, generator: unknown, 
     src.dispose();
   }
   return self;
+}
+
+/**
+ * For a strided layout, the row-major index of each element taken in memory order (dimensions by
+ * decreasing stride, as PyTorch's TensorIterator visits them); `null` when that is row-major order.
+ */
+function memoryOrder(shape: readonly number[], strides: readonly number[]): Int32Array | null {
+  const dims = shape.map((_, i) => i).filter((i) => shape[i]! > 1);
+  const sorted = [...dims].sort((a, b) => Math.abs(strides[b]!) - Math.abs(strides[a]!) || a - b);
+  if (sorted.every((d, i) => d === dims[i])) return null;
+  const rowStride = new Array<number>(shape.length).fill(1);
+  for (let i = shape.length - 2; i >= 0; i--) rowStride[i] = rowStride[i + 1]! * shape[i + 1]!;
+  let n = 1;
+  for (const d of shape) n *= d;
+  const out = new Int32Array(n);
+  const idx = new Array<number>(sorted.length).fill(0);
+  let flat = 0;
+  for (let k = 0; k < n; k++) {
+    out[k] = flat;
+    for (let j = sorted.length - 1; j >= 0; j--) {
+      const d = sorted[j]!;
+      flat += rowStride[d]!;
+      if (++idx[j]! < shape[d]!) break;
+      flat -= rowStride[d]! * shape[d]!;
+      idx[j] = 0;
+    }
+  }
+  return out;
 }
 
 function checkNumber(op: string, name: string, v: unknown): number {
@@ -35,8 +71,9 @@ declare module '../tensor.js' {
   interface Tensor {
     /**
      * Fills this floating-point tensor in place with uniform samples from `[from, to)` (default
-     * `[0, 1)`), drawn from `options.generator` or the global generator; returns `this`. Used by
-     * weight initialisers inside `noGrad()`.
+     * `[0, 1)`), drawn from `options.generator` or the global generator; returns `this`. The values
+     * are PyTorch's `uniform_` for the same generator state. Used by weight initialisers inside
+     * `noGrad()`.
      *
      * @example
      * ```ts

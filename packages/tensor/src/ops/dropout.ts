@@ -20,6 +20,7 @@ export interface DropoutOptions {
  * `1 / (1 - p)`, so the expected value is unchanged (PyTorch's `F.dropout`). With `p = 0` or
  * `training: false` the result is an alias of the input (a view, still differentiable); with
  * `p = 1` every element is zeroed. The gradient is the upstream gradient times the same mask.
+ * The mask is the one PyTorch's CPU dropout draws from the same generator state.
  *
  * @example
  * ```ts
@@ -47,8 +48,11 @@ export function dropout(input: Tensor, options: DropoutOptions = {}): Tensor {
   const n = input.numel();
   const data = allocArray(input.dtype, n);
   if (p < 1) {
-    const scale = 1 / (1 - p);
-    for (let i = 0; i < n; i++) data[i] = generator.random() < p ? 0 : scale;
+    // PyTorch's CPU dropout: noise.bernoulli_(1 - p) (a 53-bit uniform below 1 - p keeps the
+    // element), then noise.div_(1 - p) in the tensor's dtype
+    const q = 1 - p;
+    const scale = input.dtype === 'float32' ? Math.fround(1 / Math.fround(q)) : 1 / q;
+    for (let i = 0; i < n; i++) data[i] = generator.random() < q ? scale : 0;
   }
   const mask = fromArray(input.backendInstance, data, input.shape, input.dtype, true);
   const out = decompose(() => input.mul(mask));
