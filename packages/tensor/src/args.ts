@@ -1,6 +1,7 @@
 /** Argument parsing shared by op front-ends (positional shorthands and options objects). */
 import { assertTensor } from './engine.js';
 import { normalizeDim } from './shape.js';
+import { parseArgs, signature } from './signature.js';
 import { Tensor } from './tensor.js';
 
 /** Options of reductions: PyTorch's `dim` (one or several, absent = all) and `keepdim`. */
@@ -11,12 +12,14 @@ export interface ReduceOptions {
 
 /**
  * Parses `(dim?, keepdim?)` or `({ dim, keepdim })` into sorted normalised dims (all dims when
- * absent) and `keepdim`.
+ * absent) and `keepdim`, refusing unknown option keys and extra positionals like every op (the
+ * signature is PyTorch's `(dim=None, keepdim=False)`).
  *
  * @example
  * ```ts
  * import { parseReduceArgs } from '@tensorgrad/tensor/backend';
  * parseReduceArgs('sum', 3, [-1]); // { dim: [2], keepdim: false, all: false }
+ * parseReduceArgs('sum', 3, [{ dim: [0, 1], keepdim: true }]); // { dim: [0, 1], keepdim: true, all: false }
  * ```
  */
 export function parseReduceArgs(
@@ -24,16 +27,22 @@ export function parseReduceArgs(
   ndim: number,
   args: readonly unknown[],
 ): { dim: number[]; keepdim: boolean; all: boolean } {
-  let dimArg: unknown;
-  let keepdim: unknown = false;
-  if (args.length > 0 && typeof args[0] === 'object' && args[0] !== null && !Array.isArray(args[0])) {
-    const o = args[0] as ReduceOptions;
-    dimArg = o.dim;
-    keepdim = o.keepdim ?? false;
-  } else {
-    dimArg = args[0];
-    keepdim = args[1] ?? false;
-  }
+  const a = parseArgs(signature(op, ['dim', 'keepdim']), args);
+  return reduceDims(op, ndim, a.dim, a.keepdim);
+}
+
+/**
+ * Normalises bound reduction arguments: `dim` (an int, a list, or absent/`null`/`[]` = every dim)
+ * into sorted non-negative dims, and checks `keepdim` (absent = false).
+ *
+ * @example
+ * ```ts
+ * import { reduceDims } from '@tensorgrad/tensor/backend';
+ * reduceDims('sum', 2, undefined, true); // { dim: [0, 1], keepdim: true, all: true }
+ * ```
+ */
+export function reduceDims(op: string, ndim: number, dimArg: unknown, keepdimArg: unknown): { dim: number[]; keepdim: boolean; all: boolean } {
+  const keepdim = keepdimArg ?? false;
   if (typeof keepdim !== 'boolean') throw new TypeError(`${op}: expected keepdim to be a boolean, got ${String(keepdim)}`);
   // PyTorch treats an empty dim list like an absent one: reduce everything
   if (dimArg === undefined || dimArg === null || (Array.isArray(dimArg) && dimArg.length === 0)) {
