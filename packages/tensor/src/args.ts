@@ -1,7 +1,7 @@
 /** Argument parsing shared by op front-ends (positional shorthands and options objects). */
 import { assertTensor } from './engine.js';
 import { normalizeDim } from './shape.js';
-import { parseArgs, signature } from './signature.js';
+import { checkOptionKeys, isOptionsObject, parseArgs, signature } from './signature.js';
 import { Tensor } from './tensor.js';
 
 /** Options of reductions: PyTorch's `dim` (one or several, absent = all) and `keepdim`. */
@@ -58,7 +58,7 @@ export function reduceDims(op: string, ndim: number, dimArg: unknown, keepdimArg
 
 /**
  * Parses a shape given as numbers (`view(2, 3)`), an array (`view([2, 3])`) or an options
- * object with `key` (`reshape(x, { shape: [2, 3] })`).
+ * object with `key` (`reshape(x, { shape: [2, 3] })`); any other option key throws.
  *
  * @example
  * ```ts
@@ -67,10 +67,19 @@ export function reduceDims(op: string, ndim: number, dimArg: unknown, keepdimArg
  * ```
  */
 export function parseShapeArgs(op: string, key: string, args: readonly unknown[]): number[] {
+  let rest = args;
   let list: unknown;
-  if (args.length === 1 && Array.isArray(args[0])) list = args[0];
-  else if (args.length === 1 && typeof args[0] === 'object' && args[0] !== null) list = (args[0] as Record<string, unknown>)[key];
-  else list = args;
+  const last = args[args.length - 1];
+  if (isOptionsObject(last)) {
+    checkOptionKeys(op, last, [key]);
+    rest = args.slice(0, -1);
+    if (last[key] !== undefined) {
+      if (rest.length > 0) throw new TypeError(`${op}: got ${key} twice, positionally and in the options object; pass it once`);
+      rest = [last[key]];
+    }
+  }
+  if (rest.length === 1 && Array.isArray(rest[0])) list = rest[0];
+  else list = rest;
   if (!Array.isArray(list) || !list.every((d) => Number.isInteger(d))) {
     throw new TypeError(`${op}: expected ${key} as integers, an array of integers or { ${key}: [...] }, got ${JSON.stringify(args)}`);
   }
