@@ -127,3 +127,27 @@ export function splitOptionalTensors<O extends object>(
   }
   return { tensors, options };
 }
+
+/**
+ * Checks optional tensor arguments bound by {@link parseArgs} (`weight`, `bias`, …): each must be
+ * a Tensor, or `null`/absent (PyTorch's `None`); returns them with absent ones as `null`.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@tensorgrad/tensor';
+ * import { optionalTensors } from '@tensorgrad/tensor/backend';
+ * import '@tensorgrad/backend-cpu';
+ * const [w, b] = optionalTensors('layerNorm', [tensor([1, 2]), undefined], ['weight', 'bias']);
+ * b; // null
+ * ```
+ */
+export function optionalTensors(op: string, values: readonly unknown[], names: readonly string[]): (Tensor | null)[] {
+  return values.map((v, i) => {
+    if (v === undefined || v === null) return null;
+    if (!(v instanceof Tensor)) {
+      throw new TypeError(`${op}: expected ${names[i]} to be a Tensor or null, got ${Array.isArray(v) ? 'an array' : typeof v}; pass null to leave it out`);
+    }
+    assertTensor(op, v, names[i]);
+    return v;
+  });
+}
