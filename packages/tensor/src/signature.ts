@@ -77,6 +77,7 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   kernel: ['kernelSize'],
   strides: ['stride'],
   dtype: ['dtype'],
+  device: ['backend'],
 };
 
 function camel(key: string): string {
