@@ -1,3 +1,4 @@
+import { isOptionsObject } from '../signature.js';
 import { isFloating, type TypedArray } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
 import { checkShape, createFilled, creationDType, type CreationOptions, creationOptions } from './tensor.js';
@@ -25,7 +26,10 @@ function dtypeOfArray(a: TypedArray): 'float32' | 'float64' | 'int32' | 'bool' |
  * ```
  */
 export function fromTypedArray(array: TypedArray, shape?: readonly number[], options?: CreationOptions): Tensor;
-export function fromTypedArray(array: TypedArray, shape?: readonly number[], ...rest: unknown[]): Tensor {
+export function fromTypedArray(array: TypedArray, options?: CreationOptions): Tensor;
+export function fromTypedArray(array: TypedArray, ...args: unknown[]): Tensor {
+  // the shape is optional: fromTypedArray(array, options) leaves it out
+  const [shape, ...rest] = (isOptionsObject(args[0]) ? [undefined, ...args] : args) as [readonly number[] | undefined, ...unknown[]];
   const options = creationOptions('fromTypedArray', rest);
   const own = ArrayBuffer.isView(array) ? dtypeOfArray(array) : null;
   if (!own) {
