@@ -1,6 +1,7 @@
 /** Argument parsing shared by op front-ends (positional shorthands and options objects). */
 import { assertTensor } from './engine.js';
 import { normalizeDim } from './shape.js';
+import { checkOptionKeys, isOptionsObject, parseArgs, signature } from './signature.js';
 import { Tensor } from './tensor.js';
 
 /** Options of reductions: PyTorch's `dim` (one or several, absent = all) and `keepdim`. */
@@ -11,12 +12,14 @@ export interface ReduceOptions {
 
 /**
  * Parses `(dim?, keepdim?)` or `({ dim, keepdim })` into sorted normalised dims (all dims when
- * absent) and `keepdim`.
+ * absent) and `keepdim`, refusing unknown option keys and extra positionals like every op (the
+ * signature is PyTorch's `(dim=None, keepdim=False)`).
  *
  * @example
  * ```ts
  * import { parseReduceArgs } from '@tensorgrad/tensor/backend';
  * parseReduceArgs('sum', 3, [-1]); // { dim: [2], keepdim: false, all: false }
+ * parseReduceArgs('sum', 3, [{ dim: [0, 1], keepdim: true }]); // { dim: [0, 1], keepdim: true, all: false }
  * ```
  */
 export function parseReduceArgs(
@@ -24,16 +27,22 @@ export function parseReduceArgs(
   ndim: number,
   args: readonly unknown[],
 ): { dim: number[]; keepdim: boolean; all: boolean } {
-  let dimArg: unknown;
-  let keepdim: unknown = false;
-  if (args.length > 0 && typeof args[0] === 'object' && args[0] !== null && !Array.isArray(args[0])) {
-    const o = args[0] as ReduceOptions;
-    dimArg = o.dim;
-    keepdim = o.keepdim ?? false;
-  } else {
-    dimArg = args[0];
-    keepdim = args[1] ?? false;
-  }
+  const a = parseArgs(signature(op, ['dim', 'keepdim']), args);
+  return reduceDims(op, ndim, a.dim, a.keepdim);
+}
+
+/**
+ * Normalises bound reduction arguments: `dim` (an int, a list, or absent/`null`/`[]` = every dim)
+ * into sorted non-negative dims, and checks `keepdim` (absent = false).
+ *
+ * @example
+ * ```ts
+ * import { reduceDims } from '@tensorgrad/tensor/backend';
+ * reduceDims('sum', 2, undefined, true); // { dim: [0, 1], keepdim: true, all: true }
+ * ```
+ */
+export function reduceDims(op: string, ndim: number, dimArg: unknown, keepdimArg: unknown): { dim: number[]; keepdim: boolean; all: boolean } {
+  const keepdim = keepdimArg ?? false;
   if (typeof keepdim !== 'boolean') throw new TypeError(`${op}: expected keepdim to be a boolean, got ${String(keepdim)}`);
   // PyTorch treats an empty dim list like an absent one: reduce everything
   if (dimArg === undefined || dimArg === null || (Array.isArray(dimArg) && dimArg.length === 0)) {
@@ -49,7 +58,7 @@ export function parseReduceArgs(
 
 /**
  * Parses a shape given as numbers (`view(2, 3)`), an array (`view([2, 3])`) or an options
- * object with `key` (`reshape(x, { shape: [2, 3] })`).
+ * object with `key` (`reshape(x, { shape: [2, 3] })`); any other option key throws.
  *
  * @example
  * ```ts
@@ -58,10 +67,19 @@ export function parseReduceArgs(
  * ```
  */
 export function parseShapeArgs(op: string, key: string, args: readonly unknown[]): number[] {
+  let rest = args;
   let list: unknown;
-  if (args.length === 1 && Array.isArray(args[0])) list = args[0];
-  else if (args.length === 1 && typeof args[0] === 'object' && args[0] !== null) list = (args[0] as Record<string, unknown>)[key];
-  else list = args;
+  const last = args[args.length - 1];
+  if (isOptionsObject(last)) {
+    checkOptionKeys(op, last, [key]);
+    rest = args.slice(0, -1);
+    if (last[key] !== undefined) {
+      if (rest.length > 0) throw new TypeError(`${op}: got ${key} twice, positionally and in the options object; pass it once`);
+      rest = [last[key]];
+    }
+  }
+  if (rest.length === 1 && Array.isArray(rest[0])) list = rest[0];
+  else list = rest;
   if (!Array.isArray(list) || !list.every((d) => Number.isInteger(d))) {
     throw new TypeError(`${op}: expected ${key} as integers, an array of integers or { ${key}: [...] }, got ${JSON.stringify(args)}`);
   }
@@ -108,4 +126,28 @@ export function splitOptionalTensors<O extends object>(
     );
   }
   return { tensors, options };
+}
+
+/**
+ * Checks optional tensor arguments bound by {@link parseArgs} (`weight`, `bias`, …): each must be
+ * a Tensor, or `null`/absent (PyTorch's `None`); returns them with absent ones as `null`.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@tensorgrad/tensor';
+ * import { optionalTensors } from '@tensorgrad/tensor/backend';
+ * import '@tensorgrad/backend-cpu';
+ * const [w, b] = optionalTensors('layerNorm', [tensor([1, 2]), undefined], ['weight', 'bias']);
+ * b; // null
+ * ```
+ */
+export function optionalTensors(op: string, values: readonly unknown[], names: readonly string[]): (Tensor | null)[] {
+  return values.map((v, i) => {
+    if (v === undefined || v === null) return null;
+    if (!(v instanceof Tensor)) {
+      throw new TypeError(`${op}: expected ${names[i]} to be a Tensor or null, got ${Array.isArray(v) ? 'an array' : typeof v}; pass null to leave it out`);
+    }
+    assertTensor(op, v, names[i]);
+    return v;
+  });
 }

@@ -14,6 +14,7 @@ export { tidy, keep, adopt, memory, setDebugMode } from './scope.js';
 export type { TensorOrScalar } from './engine.js';
 export * from './not-supported.js';
 export type { ReduceOptions } from './args.js';
+export { valuesIndices, type ValuesIndices } from './values-indices.js';
 export { formatTensor } from './format.js';
 export type { IntPair } from './ops/conv-args.js';
 export * from './random.js';

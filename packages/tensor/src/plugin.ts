@@ -30,7 +30,7 @@ export {
   type UnaryOptions,
   type BinaryKind,
 } from './engine.js';
-export { parseReduceArgs, parseShapeArgs, splitOptionalTensors } from './args.js';
+export { parseReduceArgs, reduceDims, parseShapeArgs, splitOptionalTensors, optionalTensors } from './args.js';
 export { contiguousStrides, isContiguousLayout, stridedOffsets, broadcastStrides, normalizeDim, reducedShape } from './shape.js';
 export { convOutSize, poolOutSize } from './ops/conv-args.js';
 export { signature, parseArgs, checkOptionKeys, nearestKey, isOptionsObject, type Signature } from './signature.js';

@@ -18,11 +18,18 @@ export interface Signature<P extends string = string> {
   readonly required: number;
   /** Parameters PyTorch accepts by keyword only (after `*`): valid option keys, never positional. */
   readonly keywordOnly: readonly P[];
+  /**
+   * PyTorch parameters tensorgrad does not implement, each with what to do instead: passing one
+   * (by name, or positionally where it is in `params`) throws a "not supported" error naming it
+   * rather than ignoring it.
+   */
+  readonly unsupported: Readonly<Record<string, string>>;
 }
 
 /**
  * Declares a PyTorch signature: `params` in PyTorch's positional order, the first `required` of
- * them required, and `keywordOnly` names accepted only in the options object.
+ * them required, `keywordOnly` names accepted only in the options object, and `unsupported` the
+ * PyTorch parameters that are refused with a "not supported" error (name → what to do instead).
  *
  * @example
  * ```ts
@@ -34,9 +41,9 @@ export interface Signature<P extends string = string> {
 export function signature<P extends string>(
   name: string,
   params: readonly P[],
-  options: { required?: number; keywordOnly?: readonly P[] } = {},
+  options: { required?: number; keywordOnly?: readonly P[]; unsupported?: Readonly<Record<string, string>> } = {},
 ): Signature<P> {
-  return { name, params, required: options.required ?? 0, keywordOnly: options.keywordOnly ?? [] };
+  return { name, params, required: options.required ?? 0, keywordOnly: options.keywordOnly ?? [], unsupported: options.unsupported ?? {} };
 }
 
 /**
@@ -70,6 +77,7 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   kernel: ['kernelSize'],
   strides: ['stride'],
   dtype: ['dtype'],
+  device: ['backend'],
 };
 
 function camel(key: string): string {
@@ -162,13 +170,20 @@ export function checkOptionKeys(name: string, options: object, valid: readonly s
   }
 }
 
+function notSupported(sig: Signature, name: string, given: string): TypeError {
+  const snake = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return new TypeError(
+    `${sig.name}: PyTorch's argument '${snake}'${given !== name ? ` (given as '${given}')` : ` ('${name}')`} is not supported by tensorgrad; ${sig.unsupported[name]}`,
+  );
+}
+
 /**
  * Binds `args` to `sig` like a Python call: positional values in PyTorch's order, optionally
  * followed by one options object (a plain object in last place) with the other parameters by
  * name. Returns the parameters given (absent ones are missing; `undefined` values count as
  * absent). Throws a `TypeError` naming the problem for an unknown option key (with the nearest
- * valid one), a positional argument too many, a parameter given both ways, or a missing required
- * parameter.
+ * valid one), a positional argument too many, a parameter given both ways, a missing required
+ * parameter, or a PyTorch parameter the signature declares `unsupported`.
  *
  * @example
  * ```ts
@@ -197,6 +212,10 @@ export function parseArgs<P extends string>(sig: Signature<P>, args: readonly un
     if (args[i] !== undefined) out[slots[i]!] = args[i];
   }
   if (options) {
+    for (const key of Object.keys(options)) {
+      const name = camel(key);
+      if (options[key] !== undefined && Object.hasOwn(sig.unsupported, name)) throw notSupported(sig, name, key);
+    }
     checkOptionKeys(sig.name, options, sig.params);
     for (const [key, value] of Object.entries(options)) {
       if (value === undefined) continue;
@@ -205,6 +224,9 @@ export function parseArgs<P extends string>(sig: Signature<P>, args: readonly un
       }
       out[key as P] = value;
     }
+  }
+  for (const key of Object.keys(out)) {
+    if (Object.hasOwn(sig.unsupported, key)) throw notSupported(sig, key, key);
   }
   const missing = sig.params.slice(0, sig.required).filter((p) => !(p in out));
   if (missing.length) {

@@ -1,6 +1,6 @@
 import { isFloating } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
-import { createFilled, creationDType, type CreationOptions } from './tensor.js';
+import { createFilled, creationDType, type CreationOptions, creationOptions } from './tensor.js';
 
 /**
  * Values from `start` (default 0) up to but excluding `end`, spaced by `step` (default 1):
@@ -25,7 +25,7 @@ export function arange(...args: unknown[]): Tensor {
   let nums = args;
   const last = args[args.length - 1];
   if (typeof last === 'object' && last !== null) {
-    options = last as CreationOptions;
+    options = creationOptions('arange', [last]);
     nums = args.slice(0, -1);
   }
   if (nums.length < 1 || nums.length > 3 || !nums.every((v) => typeof v === 'number')) {

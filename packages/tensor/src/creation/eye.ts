@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor.js';
-import { createFilled, creationDType, type CreationOptions } from './tensor.js';
+import { createFilled, creationDType, type CreationOptions, creationOptions } from './tensor.js';
 
 /**
  * The `n × m` identity matrix (`m` defaults to `n`): ones on the main diagonal, zeros elsewhere.
@@ -14,9 +14,11 @@ import { createFilled, creationDType, type CreationOptions } from './tensor.js';
  */
 export function eye(n: number, options?: CreationOptions): Tensor;
 export function eye(n: number, m: number, options?: CreationOptions): Tensor;
-export function eye(n: number, mOrOptions?: number | CreationOptions, maybeOptions: CreationOptions = {}): Tensor {
-  const m = typeof mOrOptions === 'number' ? mOrOptions : n;
-  const options = typeof mOrOptions === 'object' && mOrOptions !== null ? mOrOptions : maybeOptions;
+export function eye(n: number, ...args: unknown[]): Tensor {
+  // torch.eye(n, m=None, *, dtype, requires_grad, …)
+  const [mArg, ...rest] = typeof args[0] === 'number' || args[0] === null ? args : [undefined, ...args];
+  const m = (mArg ?? n) as number;
+  const options = creationOptions('eye', rest);
   for (const [name, v] of [['n', n], ['m', m]] as const) {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
       throw new RangeError(`eye: expected ${name} to be a non-negative integer, got ${String(v)}`);

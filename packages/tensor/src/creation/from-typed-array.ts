@@ -1,6 +1,7 @@
+import { isOptionsObject } from '../signature.js';
 import { isFloating, type TypedArray } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
-import { checkShape, createFilled, creationDType, type CreationOptions } from './tensor.js';
+import { checkShape, createFilled, creationDType, type CreationOptions, creationOptions } from './tensor.js';
 
 function dtypeOfArray(a: TypedArray): 'float32' | 'float64' | 'int32' | 'bool' | null {
   if (a instanceof Float32Array) return 'float32';
@@ -24,7 +25,12 @@ function dtypeOfArray(a: TypedArray): 'float32' | 'float64' | 'int32' | 'bool' |
  * await t.array(); // [[1, 2, 3], [4, 5, 6]]
  * ```
  */
-export function fromTypedArray(array: TypedArray, shape?: readonly number[], options: CreationOptions = {}): Tensor {
+export function fromTypedArray(array: TypedArray, shape?: readonly number[], options?: CreationOptions): Tensor;
+export function fromTypedArray(array: TypedArray, options?: CreationOptions): Tensor;
+export function fromTypedArray(array: TypedArray, ...args: unknown[]): Tensor {
+  // the shape is optional: fromTypedArray(array, options) leaves it out
+  const [shape, ...rest] = (isOptionsObject(args[0]) ? [undefined, ...args] : args) as [readonly number[] | undefined, ...unknown[]];
+  const options = creationOptions('fromTypedArray', rest);
   const own = ArrayBuffer.isView(array) ? dtypeOfArray(array) : null;
   if (!own) {
     throw new TypeError(

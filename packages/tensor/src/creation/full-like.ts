@@ -1,6 +1,6 @@
 import type { Tensor } from '../tensor.js';
 import { fillValueFor } from './full.js';
-import { createFilled, likeArgs, type CreationOptions } from './tensor.js';
+import { createFilled, likeArgs, type CreationOptions, creationOptions } from './tensor.js';
 
 /**
  * A tensor with the shape of `input` (and its dtype and backend unless given) filled with
@@ -13,7 +13,9 @@ import { createFilled, likeArgs, type CreationOptions } from './tensor.js';
  * await fullLike(tensor([1, 2]), 5).array(); // [5, 5]
  * ```
  */
-export function fullLike(input: Tensor, fillValue: number | boolean, options: CreationOptions = {}): Tensor {
+export function fullLike(input: Tensor, fillValue: number | boolean, options?: CreationOptions): Tensor;
+export function fullLike(input: Tensor, fillValue: number | boolean, ...rest: unknown[]): Tensor {
+  const options = creationOptions<CreationOptions>('fullLike', rest);
   const a = likeArgs('fullLike', input, options);
   const v = fillValueFor('fullLike', fillValue, a.dtype);
   return createFilled('fullLike', a.shape, a.dtype, a.options, (d) => d.fill(v));

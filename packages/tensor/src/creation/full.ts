@@ -1,6 +1,6 @@
 import type { DType } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
-import { checkShape, createFilled, creationDType, type CreationOptions } from './tensor.js';
+import { checkShape, createFilled, creationDType, type CreationOptions, creationOptions } from './tensor.js';
 
 /**
  * Checks a fill value and returns it as the number stored for `dtype` (bool: `!= 0`).
@@ -28,7 +28,9 @@ export function fillValueFor(op: string, value: unknown, dtype: DType): number {
  * full([3], true).dtype; // 'bool'
  * ```
  */
-export function full(shape: readonly number[], fillValue: number | boolean, options: CreationOptions = {}): Tensor {
+export function full(shape: readonly number[], fillValue: number | boolean, options?: CreationOptions): Tensor;
+export function full(shape: readonly number[], fillValue: number | boolean, ...rest: unknown[]): Tensor {
+  const options = creationOptions('full', rest);
   const dims = checkShape('full', typeof shape === 'number' ? [shape] : shape);
   const dtype = creationDType('full', options.dtype, typeof fillValue === 'boolean' ? 'bool' : 'float32');
   const v = fillValueFor('full', fillValue, dtype);

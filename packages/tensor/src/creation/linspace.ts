@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor.js';
-import { createFilled, creationDType, type CreationOptions } from './tensor.js';
+import { createFilled, creationDType, type CreationOptions, creationOptions } from './tensor.js';
 
 /**
  * `steps` values evenly spaced from `start` to `end`, both included (default dtype float32).
@@ -13,7 +13,9 @@ import { createFilled, creationDType, type CreationOptions } from './tensor.js';
  * await linspace(0, 1, 5).array(); // [0, 0.25, 0.5, 0.75, 1]
  * ```
  */
-export function linspace(start: number, end: number, steps: number, options: CreationOptions = {}): Tensor {
+export function linspace(start: number, end: number, steps: number, options?: CreationOptions): Tensor;
+export function linspace(start: number, end: number, steps: number, ...rest: unknown[]): Tensor {
+  const options = creationOptions('linspace', rest);
   if (typeof start !== 'number' || typeof end !== 'number') {
     throw new TypeError(`linspace: expected numbers start and end, got ${typeof start} and ${typeof end}`);
   }

@@ -57,7 +57,7 @@ export function fillNormal(data: TypedArray, generator: Generator, mean = 0, std
 export function rand(shape: readonly number[], options?: RandomOptions): Tensor;
 export function rand(...sizes: [...number[], RandomOptions] | number[]): Tensor;
 export function rand(...args: unknown[]): Tensor {
-  const { shape, options } = parseSizeArgs<RandomOptions>('rand', args);
+  const { shape, options } = parseSizeArgs<RandomOptions>('rand', args, true);
   const dtype = floatingDType('rand', options.dtype);
   const g = resolveGenerator('rand', options.generator);
   return createFilled('rand', shape, dtype, options, (d) => fillUniform(d, g));

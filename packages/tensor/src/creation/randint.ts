@@ -1,7 +1,7 @@
 import { resolveGenerator } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import type { RandomOptions } from './rand.js';
-import { checkShape, createFilled, creationDType } from './tensor.js';
+import { checkShape, createFilled, creationDType, creationOptions } from './tensor.js';
 
 /**
  * Uniform random integers in `[low, high)` (PyTorch's `randint(low, high, size)`), or in
@@ -24,10 +24,11 @@ export function randint(...args: unknown[]): Tensor {
   let low: unknown = 0;
   let high: unknown;
   let shape: unknown;
-  let options: RandomOptions | undefined;
-  if (Array.isArray(args[1])) [high, shape, options] = args as [number, number[], RandomOptions?];
-  else [low, high, shape, options] = args as [number, number, number[], RandomOptions?];
-  options ??= {};
+  // randint(high, shape, …) or randint(low, high, shape, …); the rest are keyword options
+  const n = Array.isArray(args[1]) ? 2 : 3;
+  if (n === 2) [high, shape] = args;
+  else [low, high, shape] = args;
+  const options = creationOptions<RandomOptions>('randint', args.slice(n), true);
   if (typeof low !== 'number' || typeof high !== 'number' || !Number.isInteger(low) || !Number.isInteger(high)) {
     throw new TypeError(`randint: expected integer bounds randint(low, high, shape) or randint(high, shape), got low=${String(low)}, high=${String(high)}`);
   }

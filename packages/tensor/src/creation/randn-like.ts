@@ -1,7 +1,7 @@
 import { resolveGenerator } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import { fillNormal, floatingDType, type RandomOptions } from './rand.js';
-import { createFilled, likeArgs } from './tensor.js';
+import { createFilled, likeArgs, creationOptions } from './tensor.js';
 
 /**
  * Standard normal random numbers with the shape of `input` (and its dtype and backend unless
@@ -14,7 +14,9 @@ import { createFilled, likeArgs } from './tensor.js';
  * randnLike(zeros([3], { dtype: 'float64' })).dtype; // 'float64'
  * ```
  */
-export function randnLike(input: Tensor, options: RandomOptions = {}): Tensor {
+export function randnLike(input: Tensor, options?: RandomOptions): Tensor;
+export function randnLike(input: Tensor, ...rest: unknown[]): Tensor {
+  const options = creationOptions<RandomOptions>('randnLike', rest, true);
   const a = likeArgs('randnLike', input, options);
   floatingDType('randnLike', a.dtype);
   const g = resolveGenerator('randnLike', options.generator);

@@ -20,7 +20,7 @@ import { createFilled, parseSizeArgs } from './tensor.js';
 export function randn(shape: readonly number[], options?: RandomOptions): Tensor;
 export function randn(...sizes: [...number[], RandomOptions] | number[]): Tensor;
 export function randn(...args: unknown[]): Tensor {
-  const { shape, options } = parseSizeArgs<RandomOptions>('randn', args);
+  const { shape, options } = parseSizeArgs<RandomOptions>('randn', args, true);
   const dtype = floatingDType('randn', options.dtype);
   const g = resolveGenerator('randn', options.generator);
   return createFilled('randn', shape, dtype, options, (d) => fillNormal(d, g));

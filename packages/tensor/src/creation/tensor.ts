@@ -1,6 +1,7 @@
 import { findBackendSync, getBackend, type Backend } from '../backend.js';
 import { allocArray, isDType, isFloating, type DType, type TypedArray } from '../dtype.js';
 import { assertTensor, fromArray } from '../engine.js';
+import { parseArgs, signature, type Signature } from '../signature.js';
 import type { Tensor } from '../tensor.js';
 
 /** Nested arrays of numbers or booleans (or a typed array), as accepted by {@link tensor}. */
@@ -14,6 +15,41 @@ export interface CreationOptions {
   requiresGrad?: boolean;
   /** Backend name; default the current backend. */
   backend?: string;
+}
+
+const CREATION_KEYS = ['dtype', 'requiresGrad', 'backend'] as const;
+const CREATION_UNSUPPORTED: Readonly<Record<string, string>> = {
+  device: "tensorgrad places tensors by backend: pass { backend: 'cpu' } (or 'webgpu', …)",
+  layout: 'only dense (strided) tensors exist',
+  pinMemory: 'there is no pinned host memory; omit it',
+  memoryFormat: 'tensors have one (row-major) memory format; omit it',
+  out: 'results are always new tensors; assign the returned tensor',
+  names: 'named tensors are not supported',
+};
+const signatures = new Map<string, Signature>();
+
+/**
+ * The keyword options of a creation function (`dtype`, `requiresGrad`, `backend`, and for random
+ * ones `generator`), bound from its trailing arguments: an unknown key (`requires_grad` →
+ * `requiresGrad`), a PyTorch option tensorgrad lacks (`device`, `layout`, …) or an extra
+ * positional argument throws.
+ *
+ * @example
+ * ```ts
+ * import { creationOptions } from '@tensorgrad/tensor';
+ * creationOptions('zeros', [{ dtype: 'int32' }]); // { dtype: 'int32' }
+ * creationOptions('rand', [{ generator: undefined }], true); // {}
+ * ```
+ */
+export function creationOptions<O extends CreationOptions = CreationOptions>(op: string, rest: readonly unknown[], random = false): O {
+  const key = `${op}|${random}`;
+  let sig = signatures.get(key);
+  if (!sig) {
+    const keys = random ? [...CREATION_KEYS, 'generator'] : [...CREATION_KEYS];
+    sig = signature(op, keys, { keywordOnly: keys, unsupported: CREATION_UNSUPPORTED });
+    signatures.set(key, sig);
+  }
+  return parseArgs(sig, rest) as unknown as O;
 }
 
 /** @internal Resolves the backend of creation options. */
@@ -59,7 +95,9 @@ function typedDType(a: TypedArray): DType {
  * x.shape; // [2, 2]
  * ```
  */
-export function tensor(data: TensorData, options: CreationOptions = {}): Tensor {
+export function tensor(data: TensorData, options?: CreationOptions): Tensor;
+export function tensor(data: TensorData, ...rest: unknown[]): Tensor {
+  const options = creationOptions('tensor', rest);
   if (options.dtype !== undefined && !isDType(options.dtype)) {
     throw new TypeError(`tensor: unknown dtype ${String(options.dtype)}; expected one of float32, float64, int32, bool`);
   }
@@ -118,12 +156,12 @@ export type SizeArgs = readonly number[];
  * Splits `(shape | ...sizes, options?)` into a validated shape and the options object.
  * @internal
  */
-export function parseSizeArgs<O extends object>(op: string, args: readonly unknown[]): { shape: number[]; options: O } {
+export function parseSizeArgs<O extends object>(op: string, args: readonly unknown[], random = false): { shape: number[]; options: O } {
   let rest = [...args];
   let options = {} as O;
   const last = rest[rest.length - 1];
   if (rest.length > 0 && typeof last === 'object' && last !== null && !Array.isArray(last) && !ArrayBuffer.isView(last)) {
-    options = last as O;
+    options = creationOptions(op, [last], random) as O;
     rest = rest.slice(0, -1);
   }
   let list: unknown;
@@ -184,6 +222,7 @@ export function createFilled(
  */
 export function likeArgs(op: string, input: unknown, options: CreationOptions = {}): { shape: number[]; dtype: DType; options: CreationOptions } {
   assertTensor(op, input);
+  creationOptions(op, [options], 'generator' in options);
   const dtype = creationDType(op, options.dtype, input.dtype);
   return { shape: [...input.shape], dtype, options: { ...options, dtype, backend: options.backend ?? input.backend } };
 }

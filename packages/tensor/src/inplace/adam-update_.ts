@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { isFloating } from '../dtype.js';
 import { assertTensor, kernelTensor } from '../engine.js';
 import { noGrad } from '../autograd-core.js';
@@ -41,6 +42,9 @@ function check(name: string, t: Tensor, param: Tensor): void {
   }
 }
 
+/** The keyword options of {@link adamUpdate_}, all required. */
+const ADAM = signature('adamUpdate_', ['lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'decoupled', 'step', 'maximize'], { required: 8 });
+
 /**
  * One Adam / AdamW update of a parameter, in place: updates `expAvg`, `expAvgSq` (and
  * `maxExpAvgSq` for AMSGrad) and `param` exactly as PyTorch's `torch.optim.Adam`/`AdamW` do for one
@@ -68,7 +72,16 @@ export function adamUpdate_(
   expAvgSq: Tensor,
   maxExpAvgSq: Tensor | null,
   options: AdamUpdateOptions,
+): void;
+export function adamUpdate_(
+  param: Tensor,
+  grad: Tensor,
+  expAvg: Tensor,
+  expAvgSq: Tensor,
+  maxExpAvgSq: Tensor | null,
+  ...args: unknown[]
 ): void {
+  const options = parseArgs(ADAM, args) as unknown as AdamUpdateOptions;
   assertTensor('adamUpdate_', param, 'param');
   if (!isFloating(param.dtype)) {
     throw new TypeError(`adamUpdate_: the parameter must be a floating-point tensor, got ${param.dtype}; Adam only updates float parameters`);

@@ -23,6 +23,6 @@ declare module '../tensor.js' {
     add_(other: TensorOrScalar, options?: AddOptions): this;
   }
 }
-Tensor.prototype.add_ = function <T extends Tensor>(this: T, other: TensorOrScalar, options?: AddOptions): T {
-  return assignResult('add_', this, () => this.add(other, options)) as T;
+Tensor.prototype.add_ = function <T extends Tensor>(this: T, other: TensorOrScalar, ...rest: unknown[]): T {
+  return assignResult('add_', this, () => (this.add as (...a: unknown[]) => Tensor)(other, ...rest)) as T;
 };

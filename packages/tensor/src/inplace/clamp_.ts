@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { Tensor } from '../tensor.js';
 import type { ClampOptions } from '../ops/clamp.js';
 import { assignResult } from './copy_.js';
@@ -22,6 +23,6 @@ declare module '../tensor.js' {
     clamp_(min?: number | null, max?: number | null): this;
   }
 }
-Tensor.prototype.clamp_ = function <T extends Tensor>(this: T, minOrOptions?: ClampOptions | number | null, max?: number | null): T {
-  return assignResult('clamp_', this, () => this.clamp(minOrOptions as number | null | undefined, max)) as T;
+Tensor.prototype.clamp_ = function <T extends Tensor>(this: T, ...args: unknown[]): T {
+  return assignResult('clamp_', this, () => (this.clamp as (...a: unknown[]) => Tensor)(...args)) as T;
 };

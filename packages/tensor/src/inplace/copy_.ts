@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { findBackendSync } from '../backend.js';
 import { isFloating } from '../dtype.js';
 import { assertTensor, castUntracked, fromArray, kernelTensor, runKernel } from '../engine.js';
@@ -86,6 +87,9 @@ export function assignResult(op: string, self: Tensor, fn: () => Tensor, allowFl
   return self;
 }
 
+/** `Tensor.copy_(src, non_blocking=False)`. */
+const COPY = signature('copy_', [], { unsupported: { nonBlocking: 'copies are synchronous; omit it' } });
+
 declare module '../tensor.js' {
   interface Tensor {
     /**
@@ -105,7 +109,8 @@ declare module '../tensor.js' {
     copy_(src: Tensor): this;
   }
 }
-Tensor.prototype.copy_ = function <T extends Tensor>(this: T, src: Tensor): T {
+Tensor.prototype.copy_ = function <T extends Tensor>(this: T, src: Tensor, ...rest: unknown[]): T {
+  parseArgs(COPY, rest);
   checkInplace('copy_', this);
   assertTensor('copy_', src, 'src');
   writeInto('copy_', this, src);

@@ -24,6 +24,6 @@ declare module '../tensor.js' {
     div_(other: TensorOrScalar, options?: DivOptions): this;
   }
 }
-Tensor.prototype.div_ = function <T extends Tensor>(this: T, other: TensorOrScalar, options?: DivOptions): T {
-  return assignResult('div_', this, () => this.div(other, options)) as T;
+Tensor.prototype.div_ = function <T extends Tensor>(this: T, other: TensorOrScalar, ...rest: unknown[]): T {
+  return assignResult('div_', this, () => (this.div as (...a: unknown[]) => Tensor)(other, ...rest)) as T;
 };

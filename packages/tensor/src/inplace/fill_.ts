@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { allocArray } from '../dtype.js';
 import { assertTensor, fromArray } from '../engine.js';
 import { formatShape } from '../shape.js';
@@ -33,6 +34,9 @@ export function fillInPlace(op: string, self: Tensor, value: unknown): Tensor {
   return self;
 }
 
+/** `Tensor.fill_(value)`: nothing after the value. */
+const FILL = signature('fill_', []);
+
 declare module '../tensor.js' {
   interface Tensor {
     /**
@@ -51,6 +55,7 @@ declare module '../tensor.js' {
     fill_(value: number | boolean | Tensor): this;
   }
 }
-Tensor.prototype.fill_ = function <T extends Tensor>(this: T, value: number | boolean | Tensor): T {
+Tensor.prototype.fill_ = function <T extends Tensor>(this: T, value: number | boolean | Tensor, ...rest: unknown[]): T {
+  parseArgs(FILL, rest);
   return fillInPlace('fill_', this, value) as T;
 };

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import type { TensorOrScalar } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { assignResult } from './copy_.js';
@@ -21,6 +22,6 @@ declare module '../tensor.js' {
     mul_(other: TensorOrScalar): this;
   }
 }
-Tensor.prototype.mul_ = function <T extends Tensor>(this: T, other: TensorOrScalar): T {
-  return assignResult('mul_', this, () => this.mul(other)) as T;
+Tensor.prototype.mul_ = function <T extends Tensor>(this: T, other: TensorOrScalar, ...rest: unknown[]): T {
+  return assignResult('mul_', this, () => (this.mul as (...a: unknown[]) => Tensor)(other, ...rest)) as T;
 };

@@ -1,7 +1,11 @@
+import { parseArgs, signature } from '../signature.js';
 import { Tensor } from '../tensor.js';
 import { fillNormal } from '../creation/rand.js';
 import type { RandomFillOptions } from '../random.js';
 import { fillRandomInPlace } from './uniform_.js';
+
+/** `Tensor.normal_(mean=0, std=1, *, generator=None)`. */
+const NORMAL = signature('normal_', ['mean', 'std', 'generator'], { keywordOnly: ['generator'] });
 
 declare module '../tensor.js' {
   interface Tensor {
@@ -21,7 +25,9 @@ declare module '../tensor.js' {
     normal_(mean?: number, std?: number, options?: RandomFillOptions): this;
   }
 }
-Tensor.prototype.normal_ = function <T extends Tensor>(this: T, mean = 0, std = 1, options: RandomFillOptions = {}): T {
+Tensor.prototype.normal_ = function <T extends Tensor>(this: T, ...args: unknown[]): T {
+  const { mean = 0, std = 1, generator } = parseArgs(NORMAL, args) as { mean?: number; std?: number } & RandomFillOptions;
+  const options = { generator };
   if (typeof mean !== 'number' || !Number.isFinite(mean)) throw new TypeError(`normal_: expected mean to be a finite number, got ${String(mean)}`);
   if (typeof std !== 'number' || !(std >= 0) || std === Infinity) {
     throw new RangeError(`normal_: expects std >= 0.0, got std=${String(std)}`);

@@ -22,6 +22,6 @@ declare module '../tensor.js' {
     sub_(other: TensorOrScalar, options?: SubOptions): this;
   }
 }
-Tensor.prototype.sub_ = function <T extends Tensor>(this: T, other: TensorOrScalar, options?: SubOptions): T {
-  return assignResult('sub_', this, () => this.sub(other, options)) as T;
+Tensor.prototype.sub_ = function <T extends Tensor>(this: T, other: TensorOrScalar, ...rest: unknown[]): T {
+  return assignResult('sub_', this, () => (this.sub as (...a: unknown[]) => Tensor)(other, ...rest)) as T;
 };

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { allocArray, isFloating, type TypedArray } from '../dtype.js';
 import { fromArray } from '../engine.js';
 import { resolveGenerator, type Generator, type RandomFillOptions } from '../random.js';
@@ -67,6 +68,9 @@ function checkNumber(op: string, name: string, v: unknown): number {
   return v;
 }
 
+/** `Tensor.uniform_(from=0, to=1, *, generator=None)`. */
+const UNIFORM = signature('uniform_', ['from', 'to', 'generator'], { keywordOnly: ['generator'] });
+
 declare module '../tensor.js' {
   interface Tensor {
     /**
@@ -85,7 +89,9 @@ declare module '../tensor.js' {
     uniform_(from?: number, to?: number, options?: RandomFillOptions): this;
   }
 }
-Tensor.prototype.uniform_ = function <T extends Tensor>(this: T, from = 0, to = 1, options: RandomFillOptions = {}): T {
+Tensor.prototype.uniform_ = function <T extends Tensor>(this: T, ...args: unknown[]): T {
+  const { from = 0, to = 1, generator } = parseArgs(UNIFORM, args) as { from?: number; to?: number } & RandomFillOptions;
+  const options = { generator };
   checkNumber('uniform_', 'from', from);
   checkNumber('uniform_', 'to', to);
   if (from > to) throw new RangeError(`uniform_: expects from <= to, got from=${from}, to=${to}`);

@@ -1,5 +1,9 @@
+import { parseArgs, signature } from '../signature.js';
 import { Tensor } from '../tensor.js';
 import { fillInPlace } from './fill_.js';
+
+/** `Tensor.zero_()`: no arguments. */
+const ZERO = signature('zero_', []);
 
 declare module '../tensor.js' {
   interface Tensor {
@@ -16,6 +20,7 @@ declare module '../tensor.js' {
     zero_(): this;
   }
 }
-Tensor.prototype.zero_ = function <T extends Tensor>(this: T): T {
+Tensor.prototype.zero_ = function <T extends Tensor>(this: T, ...rest: unknown[]): T {
+  parseArgs(ZERO, rest);
   return fillInPlace('zero_', this, 0) as T;
 };

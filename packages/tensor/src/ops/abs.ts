@@ -1,5 +1,9 @@
+import { parseArgs, signature } from '../signature.js';
 import { unaryOp } from '../engine.js';
 import { Tensor } from '../tensor.js';
+
+/** `torch.abs`'s arguments after the tensors: none (an options object or an extra argument throws). */
+const SIG = signature('abs', []);
 
 /**
  * Element-wise absolute value `|x|`. Not defined for bool tensors.
@@ -11,7 +15,9 @@ import { Tensor } from '../tensor.js';
  * await abs(tensor([-1.5, 2])).array(); // [1.5, 2]
  * ```
  */
-export function abs(input: Tensor): Tensor {
+export function abs(input: Tensor): Tensor;
+export function abs(input: Tensor, ...rest: unknown[]): Tensor {
+  parseArgs(SIG, rest);
   return unaryOp('abs', input, {}, { noBool: true });
 }
 
@@ -21,6 +27,6 @@ declare module '../tensor.js' {
     abs(): Tensor;
   }
 }
-Tensor.prototype.abs = function (this: Tensor): Tensor {
-  return abs(this);
+Tensor.prototype.abs = function (this: Tensor, ...rest: unknown[]): Tensor {
+  return (abs as (...a: unknown[]) => Tensor)(this, ...rest);
 };

@@ -1,7 +1,11 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkFloat } from './conv-args.js';
+
+/** The gradient of `F.adaptive_avg_pool2d`: no arguments after `(gradOutput, inputSize)`. */
+const SIG = signature('adaptiveAvgPool2dBackward', []);
 
 /**
  * The gradient of `adaptiveAvgPool2d` with respect to its input: spreads `gradOutput`
@@ -15,7 +19,9 @@ import { checkFloat } from './conv-args.js';
  * await adaptiveAvgPool2dBackward(tensor([[[[4]]]]), [1, 1, 2, 2]).array(); // [[[[1, 1], [1, 1]]]]
  * ```
  */
-export function adaptiveAvgPool2dBackward(gradOutput: Tensor, inputSize: readonly number[]): Tensor {
+export function adaptiveAvgPool2dBackward(gradOutput: Tensor, inputSize: readonly number[]): Tensor;
+export function adaptiveAvgPool2dBackward(gradOutput: Tensor, inputSize: readonly number[], ...rest: unknown[]): Tensor {
+  parseArgs(SIG, rest);
   assertTensor('adaptiveAvgPool2dBackward', gradOutput, 'gradOutput');
   checkFloat('adaptiveAvgPool2dBackward', [gradOutput], ['gradOutput']);
   if (!Array.isArray(inputSize) || inputSize.length !== 4 || !inputSize.every((d) => Number.isInteger(d) && d >= 1)) {

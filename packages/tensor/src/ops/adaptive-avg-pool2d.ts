@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat, spatialInput, withBatch } from './conv-args.js';
@@ -7,6 +8,9 @@ export interface AdaptiveAvgPool2dOptions {
   /** Output `[height, width]` (or one int for both); `null` in a slot keeps that input size. */
   outputSize: number | readonly (number | null)[];
 }
+
+/** `F.adaptive_avg_pool2d(input, output_size)`. */
+const SIG = signature('adaptiveAvgPool2d', ['outputSize'], { required: 1 });
 
 /**
  * Adaptive 2-D average pooling to a fixed output size, like PyTorch's
@@ -23,11 +27,12 @@ export interface AdaptiveAvgPool2dOptions {
  * await x.adaptiveAvgPool2d({ outputSize: [2, null] }).array(); // [[[1, 2, 3], [4, 5, 6]]]
  * ```
  */
-export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveAvgPool2dOptions['outputSize'] | AdaptiveAvgPool2dOptions): Tensor {
+export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveAvgPool2dOptions['outputSize'] | AdaptiveAvgPool2dOptions): Tensor;
+export function adaptiveAvgPool2d(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('adaptiveAvgPool2d', input);
   checkFloat('adaptiveAvgPool2d', [input], ['input']);
   const unbatched = spatialInput('adaptiveAvgPool2d', input);
-  const raw = typeof outputSize === 'object' && outputSize !== null && !Array.isArray(outputSize) ? (outputSize as AdaptiveAvgPool2dOptions).outputSize : outputSize;
+  const raw = parseArgs(SIG, args).outputSize as AdaptiveAvgPool2dOptions['outputSize'];
   const h = input.shape[input.ndim - 2]!;
   const w = input.shape[input.ndim - 1]!;
   const p = typeof raw === 'number' ? [raw, raw] : Array.isArray(raw) ? raw : null;
@@ -50,6 +55,6 @@ declare module '../tensor.js' {
     adaptiveAvgPool2d(outputSize: AdaptiveAvgPool2dOptions['outputSize'] | AdaptiveAvgPool2dOptions): Tensor;
   }
 }
-Tensor.prototype.adaptiveAvgPool2d = function (this: Tensor, outputSize: AdaptiveAvgPool2dOptions['outputSize'] | AdaptiveAvgPool2dOptions): Tensor {
-  return adaptiveAvgPool2d(this, outputSize);
+Tensor.prototype.adaptiveAvgPool2d = function (this: Tensor, ...args: unknown[]): Tensor {
+  return (adaptiveAvgPool2d as (...a: unknown[]) => Tensor)(this, ...args);
 };

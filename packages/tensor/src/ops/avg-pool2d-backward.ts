@@ -1,8 +1,12 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { avgAttrs, checkFloat, poolAttrs, poolGeometry } from './conv-args.js';
 import type { AvgPool2dOptions } from './avg-pool2d.js';
+
+/** The gradient of `F.avg_pool2d`: after `(gradOutput, inputSize)`, avgPool2d's own parameters. */
+const SIG = signature('avgPool2dBackward', ['kernelSize', 'stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'], { required: 1 });
 
 /**
  * The gradient of `avgPool2d` with respect to its input: spreads `gradOutput` `[N, C, Ho, Wo]`
@@ -16,7 +20,9 @@ import type { AvgPool2dOptions } from './avg-pool2d.js';
  * await avgPool2dBackward(tensor([[[[4, 8]]]]), [1, 1, 2, 4], { kernelSize: 2 }).array(); // [[[[1, 1, 2, 2], [1, 1, 2, 2]]]]
  * ```
  */
-export function avgPool2dBackward(gradOutput: Tensor, inputSize: readonly number[], options: AvgPool2dOptions & { kernelSize: NonNullable<AvgPool2dOptions['kernelSize']> }): Tensor {
+export function avgPool2dBackward(gradOutput: Tensor, inputSize: readonly number[], options: AvgPool2dOptions & { kernelSize: NonNullable<AvgPool2dOptions['kernelSize']> }): Tensor;
+export function avgPool2dBackward(gradOutput: Tensor, inputSize: readonly number[], ...args: unknown[]): Tensor {
+  const options = parseArgs(SIG, args) as AvgPool2dOptions;
   assertTensor('avgPool2dBackward', gradOutput, 'gradOutput');
   checkFloat('avgPool2dBackward', [gradOutput], ['gradOutput']);
   if (!Array.isArray(inputSize) || inputSize.length !== 4 || !inputSize.every((d) => Number.isInteger(d) && d >= 0)) {

@@ -1,4 +1,5 @@
 import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
+import { parseArgs, signature } from '../signature.js';
 import { Tensor } from '../tensor.js';
 import { avgAttrs, checkFloat, spatialInput, withBatch, poolAttrs, poolGeometry, type IntPair } from './conv-args.js';
 
@@ -18,11 +19,8 @@ export interface AvgPool2dOptions {
   divisorOverride?: number | null;
 }
 
-function options(args: readonly unknown[]): AvgPool2dOptions {
-  const [a, b] = args;
-  if (typeof a === 'number' || Array.isArray(a)) return { ...((b as AvgPool2dOptions | undefined) ?? {}), kernelSize: a as IntPair };
-  return (a as AvgPool2dOptions | undefined) ?? {};
-}
+/** `F.avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None)`. */
+const AVG_POOL2D = signature('avgPool2d', ['kernelSize', 'stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'], { required: 1 });
 
 /**
  * 2-D average pooling of `input` `[N, C, H, W]` (or `[C, H, W]`), like PyTorch's
@@ -37,15 +35,25 @@ function options(args: readonly unknown[]): AvgPool2dOptions {
  * await avgPool2d(x, 2).array(); // [[[[3.5, 5.5], [11.5, 13.5]]]]
  * await avgPool2d(x, { kernelSize: 2, padding: 1 }).array(); // [[[[0.25, 1.25, 1], [3.5, 8.5, 5], [3.25, 7.25, 4]]]]
  * await x.avgPool2d(2, { padding: 1, countIncludePad: false }).array(); // [[[[1, 2.5, 4], [7, 8.5, 10], [13, 14.5, 16]]]]
+ * avgPool2d(x, 2, 1).shape; // [1, 1, 3, 3]
  * ```
  */
 export function avgPool2d(input: Tensor, options: AvgPool2dOptions & { kernelSize: IntPair }): Tensor;
 export function avgPool2d(input: Tensor, kernelSize: IntPair, options?: AvgPool2dOptions): Tensor;
+export function avgPool2d(
+  input: Tensor,
+  kernelSize: IntPair,
+  stride: IntPair | null | undefined,
+  padding?: IntPair,
+  ceilMode?: boolean,
+  countIncludePad?: boolean,
+  divisorOverride?: number | null,
+): Tensor;
 export function avgPool2d(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('avgPool2d', input);
   checkFloat('avgPool2d', [input], ['input']);
   const unbatched = spatialInput('avgPool2d', input);
-  const o = options(args);
+  const o = parseArgs(AVG_POOL2D, args) as AvgPool2dOptions;
   return withBatch(input, unbatched, (x) => {
     const attrs = avgAttrs('avgPool2d', x, o);
     const { outputSize: [oh, ow] } = poolAttrs('avgPool2d', x, o);
@@ -63,6 +71,7 @@ declare module '../tensor.js' {
     /** Method form of {@link avgPool2d}. */
     avgPool2d(options: AvgPool2dOptions & { kernelSize: IntPair }): Tensor;
     avgPool2d(kernelSize: IntPair, options?: AvgPool2dOptions): Tensor;
+    avgPool2d(kernelSize: IntPair, stride: IntPair | null | undefined, padding?: IntPair, ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null): Tensor;
   }
 }
 Tensor.prototype.avgPool2d = function (this: Tensor, ...args: unknown[]): never {

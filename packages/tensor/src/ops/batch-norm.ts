@@ -1,8 +1,9 @@
+import { parseArgs, signature } from '../signature.js';
 import { isFloating } from '../dtype.js';
 import { assertTensor, decompose, record, sameBackend } from '../engine.js';
 import { tidy } from '../scope.js';
 import { formatShape } from '../shape.js';
-import { splitOptionalTensors } from '../args.js';
+import { optionalTensors } from '../args.js';
 import { Tensor } from '../tensor.js';
 import '../inplace/copy_.js';
 import './add.js';
@@ -49,6 +50,14 @@ function checkEps(op: string, eps: unknown): number {
 }
 
 /**
+ * `F.batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-05)`,
+ * plus tensorgrad's keyword-only `numBatchesTracked` (for `momentum: null`).
+ */
+const SIG = signature('batchNorm', ['runningMean', 'runningVar', 'weight', 'bias', 'training', 'momentum', 'eps', 'numBatchesTracked'], {
+  keywordOnly: ['numBatchesTracked'],
+});
+
+/**
  * Batch normalisation over the channel dim 1 of an `[N, C]`, `[N, C, L]` or `[N, C, H, W]` (or
  * 5-D) input: `(x - mean) / sqrt(var + eps) * weight + bias`, per channel. In training mode the
  * batch statistics are used (biased variance) and `runningMean`/`runningVar` (when given) are
@@ -81,8 +90,8 @@ export function batchNorm(
 export function batchNorm(input: Tensor, ...args: unknown[]): Tensor {
   const op = 'batchNorm';
   assertTensor(op, input);
-  const { tensors, options } = splitOptionalTensors<BatchNormOptions>(op, args, ['runningMean', 'runningVar', 'weight', 'bias']);
-  const [runningMean, runningVar, weight, bias] = tensors as [Tensor | null, Tensor | null, Tensor | null, Tensor | null];
+  const { runningMean: rm, runningVar: rv, weight: w, bias: b, ...options } = parseArgs(SIG, args) as BatchNormOptions & Record<'runningMean' | 'runningVar' | 'weight' | 'bias', unknown>;
+  const [runningMean, runningVar, weight, bias] = optionalTensors(op, [rm, rv, w, b], ['runningMean', 'runningVar', 'weight', 'bias']);
   sameBackend(op, [input, runningMean, runningVar, weight, bias], ['input', 'runningMean', 'runningVar', 'weight', 'bias']);
   const training = options.training ?? false;
   if (typeof training !== 'boolean') throw new TypeError(`${op}: expected training to be a boolean, got ${String(training)}`);

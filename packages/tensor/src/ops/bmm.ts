@@ -1,7 +1,11 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, decompose, record, sameBackend } from '../engine.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { matmul } from './matmul.js';
+
+/** `torch.bmm`'s arguments after the tensors: none (an options object or an extra argument throws). */
+const SIG = signature('bmm', []);
 
 /**
  * Batched matrix product of two 3-D tensors with the same batch size
@@ -18,7 +22,9 @@ import { matmul } from './matmul.js';
  * a.bmm(b).shape; // [2, 1, 1]
  * ```
  */
-export function bmm(input: Tensor, mat2: Tensor): Tensor {
+export function bmm(input: Tensor, mat2: Tensor): Tensor;
+export function bmm(input: Tensor, mat2: Tensor, ...rest: unknown[]): Tensor {
+  parseArgs(SIG, rest);
   assertTensor('bmm', input, 'input');
   assertTensor('bmm', mat2, 'mat2');
   sameBackend('bmm', [input, mat2], ['input', 'mat2']);
@@ -57,6 +63,6 @@ declare module '../tensor.js' {
     bmm(mat2: Tensor): Tensor;
   }
 }
-Tensor.prototype.bmm = function (this: Tensor, mat2: Tensor): Tensor {
-  return bmm(this, mat2);
+Tensor.prototype.bmm = function (this: Tensor, mat2: Tensor, ...rest: unknown[]): Tensor {
+  return (bmm as (...a: unknown[]) => Tensor)(this, mat2, ...rest);
 };

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, castUntracked, kernelTensor, record, runKernel, sameBackend, wrapResult } from '../engine.js';
 import { promoteTypes } from '../dtype.js';
 import { formatShape, normalizeDim } from '../shape.js';
@@ -14,6 +15,9 @@ function isLegacyEmpty(t: Tensor): boolean {
   return t.ndim === 1 && t.shape[0] === 0;
 }
 
+/** `torch.cat(tensors, dim=0)`. */
+const SIG = signature('cat', ['dim']);
+
 /**
  * Concatenates tensors along `dim` (sizes must match in every other dimension); dtypes are
  * promoted like PyTorch, and 1-d empty tensors (shape `[0]`) are skipped.
@@ -27,15 +31,17 @@ function isLegacyEmpty(t: Tensor): boolean {
  * await cat([a, b]).array(); // [[1, 2], [3, 4], [5, 6]]
  * await cat([a, a], 1).array(); // [[1, 2, 1, 2]]
  * cat([a, b], { dim: 0 }).shape; // [3, 2]
+ * cat([b, b], 1).shape; // [2, 4]
  * ```
  */
-export function cat(tensors: readonly Tensor[], dim?: number | CatOptions): Tensor {
+export function cat(tensors: readonly Tensor[], dim?: number | CatOptions): Tensor;
+export function cat(tensors: readonly Tensor[], ...args: unknown[]): Tensor {
+  const d = parseArgs(SIG, args).dim ?? 0;
   if (!Array.isArray(tensors)) throw new TypeError(`cat: expected an array of tensors, got ${typeof tensors}`);
   if (tensors.length === 0) throw new RangeError('cat: expected a non-empty list of tensors');
   tensors.forEach((t, i) => assertTensor('cat', t, `tensor ${i}`));
   const backend = sameBackend('cat', tensors, tensors.map((_, i) => `tensor ${i}`));
-  const d = typeof dim === 'object' && dim !== null ? (dim.dim ?? 0) : (dim ?? 0);
-  if (!Number.isInteger(d)) throw new TypeError(`cat: expected dim to be an integer, got ${String(d)}`);
+  if (typeof d !== 'number' || !Number.isInteger(d)) throw new TypeError(`cat: expected dim to be an integer, got ${String(d)}`);
   let dtype = tensors[0]!.dtype;
   for (const t of tensors) dtype = promoteTypes(dtype, t.dtype);
   const kept = tensors.every(isLegacyEmpty) ? [...tensors] : tensors.filter((t) => !isLegacyEmpty(t));

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, unaryOp } from '../engine.js';
 import { isFloating } from '../dtype.js';
 import { Tensor } from '../tensor.js';
@@ -18,6 +19,9 @@ function checkBound(name: 'min' | 'max', v: unknown): number | null {
   return v;
 }
 
+/** `torch.clamp(input, min=None, max=None)`. */
+const SIG = signature('clamp', ['min', 'max']);
+
 /**
  * Clamps every element into `[min, max]` (either bound may be absent, not both): PyTorch's
  * `clamp(input, min, max)`. NaN stays NaN; when `min > max` every element becomes `max`. Integer
@@ -35,16 +39,11 @@ function checkBound(name: 'min' | 'max', v: unknown): number | null {
  */
 export function clamp(input: Tensor, options?: ClampOptions): Tensor;
 export function clamp(input: Tensor, min?: number | null, max?: number | null): Tensor;
-export function clamp(input: Tensor, minOrOptions?: ClampOptions | number | null, maxArg?: number | null): Tensor {
+export function clamp(input: Tensor, ...rest: unknown[]): Tensor {
   assertTensor('clamp', input);
-  let minV: unknown = minOrOptions;
-  let maxV: unknown = maxArg;
-  if (typeof minOrOptions === 'object' && minOrOptions !== null && !(minOrOptions instanceof Tensor)) {
-    minV = minOrOptions.min;
-    maxV = minOrOptions.max;
-  }
-  const min = checkBound('min', minV);
-  const max = checkBound('max', maxV);
+  const o = parseArgs(SIG, rest);
+  const min = checkBound('min', o.min);
+  const max = checkBound('max', o.max);
   if (min === null && max === null) {
     throw new TypeError("clamp: at least one of 'min' or 'max' must be given, e.g. clamp(x, { min: 0 })");
   }
@@ -60,6 +59,6 @@ declare module '../tensor.js' {
     clamp(min?: number | null, max?: number | null): Tensor;
   }
 }
-Tensor.prototype.clamp = function (this: Tensor, minOrOptions?: ClampOptions | number | null, max?: number | null): Tensor {
-  return clamp(this, minOrOptions as number | null | undefined, max);
+Tensor.prototype.clamp = function (this: Tensor, ...rest: unknown[]): Tensor {
+  return (clamp as (...a: unknown[]) => Tensor)(this, ...rest);
 };

@@ -1,5 +1,9 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { Tensor } from '../tensor.js';
+
+/** `torch.clone`'s arguments after the tensors: none (an options object or an extra argument throws). */
+const SIG = signature('clone', [], { unsupported: { memoryFormat: 'tensorgrad tensors have one (row-major) memory format; clone() always returns a contiguous copy' } });
 
 /**
  * A copy of `input` with its own contiguous storage (PyTorch's `clone`); recorded for autodiff,
@@ -15,7 +19,9 @@ import { Tensor } from '../tensor.js';
  * await x.array(); // [1, 2]
  * ```
  */
-export function clone(input: Tensor): Tensor {
+export function clone(input: Tensor): Tensor;
+export function clone(input: Tensor, ...rest: unknown[]): Tensor {
+  parseArgs(SIG, rest);
   assertTensor('clone', input);
   const b = input.backendInstance;
   const out = wrapResult(b, runKernel('clone', 'contiguous', { backend: b, shape: input.shape, dtype: input.dtype }, kernelTensor(input), {}));
@@ -29,6 +35,6 @@ declare module '../tensor.js' {
     clone(): Tensor;
   }
 }
-Tensor.prototype.clone = function (this: Tensor): Tensor {
-  return clone(this);
+Tensor.prototype.clone = function (this: Tensor, ...rest: unknown[]): Tensor {
+  return (clone as (...a: unknown[]) => Tensor)(this, ...rest);
 };

@@ -1,5 +1,9 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { Tensor } from '../tensor.js';
+
+/** `torch.contiguous`'s arguments after the tensors: none (an options object or an extra argument throws). */
+const SIG = signature('contiguous', [], { unsupported: { memoryFormat: 'tensorgrad tensors have one (row-major) memory format' } });
 
 /**
  * `input` with its elements laid out contiguously in row-major order: a view sharing storage when
@@ -15,7 +19,9 @@ import { Tensor } from '../tensor.js';
  * contiguous(t).isContiguous(); // true
  * ```
  */
-export function contiguous(input: Tensor): Tensor {
+export function contiguous(input: Tensor): Tensor;
+export function contiguous(input: Tensor, ...rest: unknown[]): Tensor {
+  parseArgs(SIG, rest);
   assertTensor('contiguous', input);
   let out: Tensor;
   if (input.isContiguous()) {
@@ -34,6 +40,6 @@ declare module '../tensor.js' {
     contiguous(): Tensor;
   }
 }
-Tensor.prototype.contiguous = function (this: Tensor): Tensor {
-  return contiguous(this);
+Tensor.prototype.contiguous = function (this: Tensor, ...rest: unknown[]): Tensor {
+  return (contiguous as (...a: unknown[]) => Tensor)(this, ...rest);
 };

@@ -1,5 +1,6 @@
 import { assertTensor, kernelTensor, record, runKernel, sameBackend, wrapResult } from '../engine.js';
 import { formatShape } from '../shape.js';
+import { parseArgs, signature } from '../signature.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat, pair, spatialInput, withBatch, convGeometry, type IntPair } from './conv-args.js';
 
@@ -16,6 +17,9 @@ export interface ConvTranspose2dOptions {
   /** Spacing between kernel taps (int or pair). Default 1. */
   dilation?: IntPair;
 }
+
+/** `F.conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1)`. */
+const CONV_TRANSPOSE2D = signature('convTranspose2d', ['bias', 'stride', 'padding', 'outputPadding', 'groups', 'dilation']);
 
 function convTranspose4(x: Tensor, weight: Tensor, bias: Tensor | null, options: ConvTranspose2dOptions): Tensor {
   const op = 'convTranspose2d';
@@ -82,9 +86,22 @@ function convTranspose4(x: Tensor, weight: Tensor, bias: Tensor | null, options:
  */
 export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: ConvTranspose2dOptions): Tensor;
 export function convTranspose2d(input: Tensor, weight: Tensor, options: ConvTranspose2dOptions): Tensor;
-export function convTranspose2d(input: Tensor, weight: Tensor, a?: Tensor | null | ConvTranspose2dOptions, b: ConvTranspose2dOptions = {}): Tensor {
-  const bias = a instanceof Tensor ? a : null;
-  const options = a instanceof Tensor || a === null || a === undefined ? b : a;
+export function convTranspose2d(
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  stride: IntPair,
+  padding?: IntPair,
+  outputPadding?: IntPair,
+  groups?: number,
+  dilation?: IntPair,
+): Tensor;
+export function convTranspose2d(input: Tensor, weight: Tensor, ...args: unknown[]): Tensor {
+  const { bias: biasArg, ...options } = parseArgs(CONV_TRANSPOSE2D, args) as ConvTranspose2dOptions & { bias?: unknown };
+  if (biasArg !== undefined && biasArg !== null && !(biasArg instanceof Tensor)) {
+    throw new TypeError(`convTranspose2d: expected bias (argument 3) to be a Tensor or null, got ${JSON.stringify(biasArg)}; pass null to skip it`);
+  }
+  const bias = biasArg ?? null;
   assertTensor('convTranspose2d', input, 'input');
   assertTensor('convTranspose2d', weight, 'weight');
   if (bias) assertTensor('convTranspose2d', bias, 'bias');
@@ -98,8 +115,9 @@ declare module '../tensor.js' {
   interface Tensor {
     /** Method form of {@link convTranspose2d}. */
     convTranspose2d(weight: Tensor, bias?: Tensor | null, options?: ConvTranspose2dOptions): Tensor;
+    convTranspose2d(weight: Tensor, options: ConvTranspose2dOptions): Tensor;
   }
 }
-Tensor.prototype.convTranspose2d = function (this: Tensor, weight: Tensor, bias?: Tensor | null, options?: ConvTranspose2dOptions): Tensor {
-  return convTranspose2d(this, weight, bias, options);
+Tensor.prototype.convTranspose2d = function (this: Tensor, weight: Tensor, ...args: unknown[]): Tensor {
+  return (convTranspose2d as (x: Tensor, w: Tensor, ...a: unknown[]) => Tensor)(this, weight, ...args);
 };

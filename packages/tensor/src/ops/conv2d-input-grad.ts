@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, kernelTensor, record, runKernel, sameBackend, wrapResult } from '../engine.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -9,6 +10,9 @@ export interface Conv2dGradOptions extends Omit<Conv2dOptions, 'padding'> {
   /** As in `conv2d`; also accepts an explicit `[top, bottom, left, right]`. Default 0. */
   padding?: Conv2dOptions['padding'] | readonly [number, number, number, number];
 }
+
+/** `torch.nn.grad.conv2d_input(input_size, weight, grad_output, stride=1, padding=0, dilation=1, groups=1)`. */
+const SIG = signature('conv2dInputGrad', ['stride', 'padding', 'dilation', 'groups']);
 
 /**
  * The gradient of `conv2d` with respect to its input (PyTorch's `torch.nn.grad.conv2d_input`):
@@ -25,7 +29,9 @@ export interface Conv2dGradOptions extends Omit<Conv2dOptions, 'padding'> {
  * await conv2dInputGrad([1, 1, 3, 3], w, g).array(); // [[[[1, 3, 2], [4, 10, 6], [3, 7, 4]]]]
  * ```
  */
-export function conv2dInputGrad(inputSize: readonly number[], weight: Tensor, gradOutput: Tensor, options: Conv2dGradOptions = {}): Tensor {
+export function conv2dInputGrad(inputSize: readonly number[], weight: Tensor, gradOutput: Tensor, options?: Conv2dGradOptions): Tensor;
+export function conv2dInputGrad(inputSize: readonly number[], weight: Tensor, gradOutput: Tensor, ...args: unknown[]): Tensor {
+  const options = parseArgs(SIG, args) as Conv2dGradOptions;
   assertTensor('conv2dInputGrad', weight, 'weight');
   assertTensor('conv2dInputGrad', gradOutput, 'gradOutput');
   const backend = sameBackend('conv2dInputGrad', [gradOutput, weight], ['gradOutput', 'weight']);

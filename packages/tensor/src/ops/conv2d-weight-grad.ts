@@ -1,8 +1,12 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, kernelTensor, record, runKernel, sameBackend, wrapResult } from '../engine.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkConvShapes, checkFloat, convAttrs, convGeometry } from './conv-args.js';
 import type { Conv2dGradOptions } from './conv2d-input-grad.js';
+
+/** `torch.nn.grad.conv2d_weight(input, weight_size, grad_output, stride=1, padding=0, dilation=1, groups=1)`. */
+const SIG = signature('conv2dWeightGrad', ['stride', 'padding', 'dilation', 'groups']);
 
 /**
  * The gradient of `conv2d` with respect to its weight (PyTorch's `torch.nn.grad.conv2d_weight`):
@@ -18,7 +22,9 @@ import type { Conv2dGradOptions } from './conv2d-input-grad.js';
  * await conv2dWeightGrad(x, [1, 1, 2, 2], ones([1, 1, 2, 2])).array(); // [[[[12, 16], [24, 28]]]]
  * ```
  */
-export function conv2dWeightGrad(input: Tensor, weightSize: readonly number[], gradOutput: Tensor, options: Conv2dGradOptions = {}): Tensor {
+export function conv2dWeightGrad(input: Tensor, weightSize: readonly number[], gradOutput: Tensor, options?: Conv2dGradOptions): Tensor;
+export function conv2dWeightGrad(input: Tensor, weightSize: readonly number[], gradOutput: Tensor, ...args: unknown[]): Tensor {
+  const options = parseArgs(SIG, args) as Conv2dGradOptions;
   assertTensor('conv2dWeightGrad', input, 'input');
   assertTensor('conv2dWeightGrad', gradOutput, 'gradOutput');
   const backend = sameBackend('conv2dWeightGrad', [input, gradOutput], ['input', 'gradOutput']);

@@ -1,5 +1,6 @@
 import { assertTensor, kernelTensor, record, runKernel, sameBackend, wrapResult } from '../engine.js';
 import { formatShape } from '../shape.js';
+import { parseArgs, signature } from '../signature.js';
 import { Tensor } from '../tensor.js';
 import { checkConvShapes, checkFloat, convAttrs, spatialInput, withBatch, convGeometry, type IntPair } from './conv-args.js';
 
@@ -17,6 +18,11 @@ export interface Conv2dOptions {
   /** Split channels into this many independent groups (must divide both channel counts). Default 1. */
   groups?: number;
 }
+
+/** `F.conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)`. */
+const CONV2D = signature('conv2d', ['bias', 'stride', 'padding', 'dilation', 'groups'], {
+  unsupported: { paddingMode: "it is an option of the Conv2d layer, not of F.conv2d; pad the input with pad(x, [...], { mode }) and use padding 0" },
+});
 
 function conv2d4(x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): Tensor {
   const kernel: [number, number] = weight.ndim === 4 ? [weight.shape[2]!, weight.shape[3]!] : [1, 1];
@@ -37,7 +43,9 @@ function conv2d4(x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2d
 /**
  * 2-D convolution (cross-correlation, like PyTorch's `torch.nn.functional.conv2d`) of `input`
  * `[N, C, H, W]` (or unbatched `[C, H, W]`) with `weight` `[outChannels, C / groups, kH, kW]` and
- * an optional `bias` `[outChannels]`. Computed with im2col and the blocked GEMM.
+ * an optional `bias` `[outChannels]`. Computed with im2col and the blocked GEMM. The other
+ * arguments follow PyTorch's order — `conv2d(x, w, b, stride, padding, dilation, groups)` — or go
+ * in the options object; an unknown option or an extra positional argument throws.
  *
  * @example
  * ```ts
@@ -48,28 +56,45 @@ function conv2d4(x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2d
  * await conv2d(x, w).array(); // [[[[12, 16], [24, 28]]]]
  * await conv2d(x, w, tensor([1]), { stride: 2, padding: 1 }).array(); // [[[[2, 6], [12, 29]]]]
  * conv2d(x, ones([4, 1, 3, 3]), null, { padding: 'same' }).shape; // [1, 4, 3, 3]
+ * await conv2d(x, w, tensor([1]), 2, 1).array(); // [[[[2, 6], [12, 29]]]]
+ * conv2d(x, ones([2, 1, 1, 1]), null, 1, 0, 1, 1).shape; // [1, 2, 3, 3]
  * ```
  */
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv2dOptions): Tensor;
 export function conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions): Tensor;
-export function conv2d(input: Tensor, weight: Tensor, a?: Tensor | null | Conv2dOptions, b: Conv2dOptions = {}): Tensor {
-  const bias = a instanceof Tensor ? a : null;
-  const options = a instanceof Tensor || a === null || a === undefined ? b : a;
+export function conv2d(
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  stride: IntPair,
+  padding?: Conv2dOptions['padding'] | Conv2dOptions,
+  dilation?: IntPair | Conv2dOptions,
+  groups?: number | Conv2dOptions,
+  options?: Conv2dOptions,
+): Tensor;
+export function conv2d(input: Tensor, weight: Tensor, ...args: unknown[]): Tensor {
+  const { bias: biasArg, ...options } = parseArgs(CONV2D, args);
+  if (biasArg !== undefined && biasArg !== null && !(biasArg instanceof Tensor)) {
+    throw new TypeError(`conv2d: expected bias (argument 3) to be a Tensor or null, got ${JSON.stringify(biasArg)}; pass null to skip it, e.g. conv2d(x, w, null, 2)`);
+  }
+  const bias = biasArg ?? null;
   assertTensor('conv2d', input, 'input');
   assertTensor('conv2d', weight, 'weight');
   if (bias) assertTensor('conv2d', bias, 'bias');
   sameBackend('conv2d', [input, weight, bias], ['input', 'weight', 'bias']);
   checkFloat('conv2d', [input, weight, bias], ['input', 'weight', 'bias']);
   const unbatched = spatialInput('conv2d', input);
-  return withBatch(input, unbatched, (x) => conv2d4(x, weight, bias, options));
+  return withBatch(input, unbatched, (x) => conv2d4(x, weight, bias, options as Conv2dOptions));
 }
 
 declare module '../tensor.js' {
   interface Tensor {
     /** Method form of {@link conv2d}. */
     conv2d(weight: Tensor, bias?: Tensor | null, options?: Conv2dOptions): Tensor;
+    conv2d(weight: Tensor, options: Conv2dOptions): Tensor;
+    conv2d(weight: Tensor, bias: Tensor | null | undefined, stride: IntPair, padding?: Conv2dOptions['padding'], dilation?: IntPair, groups?: number): Tensor;
   }
 }
-Tensor.prototype.conv2d = function (this: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv2dOptions): Tensor {
-  return conv2d(this, weight, bias, options);
+Tensor.prototype.conv2d = function (this: Tensor, weight: Tensor, ...args: unknown[]): Tensor {
+  return (conv2d as (x: Tensor, w: Tensor, ...a: unknown[]) => Tensor)(this, weight, ...args);
 };

@@ -1,5 +1,9 @@
+import { parseArgs, signature } from '../signature.js';
 import { unaryOp } from '../engine.js';
 import { Tensor } from '../tensor.js';
+
+/** `torch.cos`'s arguments after the tensors: none (an options object or an extra argument throws). */
+const SIG = signature('cos', []);
 
 /**
  * Element-wise cosine in radians (integer inputs give float32).
@@ -11,7 +15,9 @@ import { Tensor } from '../tensor.js';
  * await cos(tensor([0])).array(); // [1]
  * ```
  */
-export function cos(input: Tensor): Tensor {
+export function cos(input: Tensor): Tensor;
+export function cos(input: Tensor, ...rest: unknown[]): Tensor {
+  parseArgs(SIG, rest);
   return unaryOp('cos', input, {}, { promoteToFloat: true });
 }
 
@@ -21,6 +27,6 @@ declare module '../tensor.js' {
     cos(): Tensor;
   }
 }
-Tensor.prototype.cos = function (this: Tensor): Tensor {
-  return cos(this);
+Tensor.prototype.cos = function (this: Tensor, ...rest: unknown[]): Tensor {
+  return (cos as (...a: unknown[]) => Tensor)(this, ...rest);
 };

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { binaryOp, castUntracked, decompose, resultTypeOf, type TensorOrScalar } from '../engine.js';
 import { isFloating } from '../dtype.js';
 import { Tensor } from '../tensor.js';
@@ -31,6 +32,9 @@ function roundQuotient(q: Tensor, mode: 'trunc' | 'floor'): Tensor {
   return mode === 'trunc' ? t : where(gt(t, q), sub(t, 1), t);
 }
 
+/** `torch.div(input, other, *, rounding_mode=None)`. */
+const SIG = signature('div', ['roundingMode'], { keywordOnly: ['roundingMode'] });
+
 /**
  * Element-wise division `input / other`, broadcasting like PyTorch; either operand may be a
  * number. True division by default (integer operands give float32; x/0 is ±Infinity, 0/0 is NaN);
@@ -45,8 +49,9 @@ function roundQuotient(q: Tensor, mode: 'trunc' | 'floor'): Tensor {
  * await tensor([-7, 7]).div(2, { roundingMode: 'trunc' }).array(); // [-3, 3]
  * ```
  */
-export function div(input: TensorOrScalar, other: TensorOrScalar, options: DivOptions = {}): Tensor {
-  const mode = options.roundingMode ?? null;
+export function div(input: TensorOrScalar, other: TensorOrScalar, options?: DivOptions): Tensor;
+export function div(input: TensorOrScalar, other: TensorOrScalar, ...rest: unknown[]): Tensor {
+  const mode = parseArgs(SIG, rest).roundingMode ?? null;
   if (mode === null) return binaryOp('div', input, other, {}, 'div');
   if (mode !== 'trunc' && mode !== 'floor') {
     throw new TypeError(`div: expected roundingMode to be 'trunc', 'floor' or null, got ${JSON.stringify(mode)}`);
@@ -69,6 +74,6 @@ declare module '../tensor.js' {
     div(other: TensorOrScalar, options?: DivOptions): Tensor;
   }
 }
-Tensor.prototype.div = function (this: Tensor, other: TensorOrScalar, options?: DivOptions): Tensor {
-  return div(this, other, options);
+Tensor.prototype.div = function (this: Tensor, other: TensorOrScalar, ...rest: unknown[]): Tensor {
+  return (div as (...a: unknown[]) => Tensor)(this, other, ...rest);
 };

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { allocArray, isFloating } from '../dtype.js';
 import { assertTensor, decompose, fromArray, record } from '../engine.js';
 import { resolveGenerator, type Generator } from '../random.js';
@@ -14,6 +15,12 @@ export interface DropoutOptions {
   /** Random source of the mask (default: the global generator, seeded by `manualSeed`). */
   generator?: Generator;
 }
+
+/** `F.dropout(input, p=0.5, training=True, inplace=False)`, plus tensorgrad's keyword-only `generator`. */
+const SIG = signature('dropout', ['p', 'training', 'generator'], {
+  keywordOnly: ['generator'],
+  unsupported: { inplace: 'in-place dropout is not supported; use the returned tensor' },
+});
 
 /**
  * Zeroes each element independently with probability `p` and scales the kept ones by
@@ -33,8 +40,11 @@ export interface DropoutOptions {
  * await dropout(ones([2]), { training: false }).array(); // [1, 1]
  * ```
  */
-export function dropout(input: Tensor, options: DropoutOptions = {}): Tensor {
+export function dropout(input: Tensor, options?: DropoutOptions): Tensor;
+export function dropout(input: Tensor, p: number, training?: boolean, options?: Pick<DropoutOptions, 'generator'>): Tensor;
+export function dropout(input: Tensor, ...args: unknown[]): Tensor {
   const op = 'dropout';
+  const options = parseArgs(SIG, args) as DropoutOptions;
   assertTensor(op, input);
   const p = options.p ?? 0.5;
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
@@ -67,6 +77,6 @@ declare module '../tensor.js' {
     dropout(options?: DropoutOptions): Tensor;
   }
 }
-Tensor.prototype.dropout = function (this: Tensor, options?: DropoutOptions): Tensor {
-  return dropout(this, options);
+Tensor.prototype.dropout = function (this: Tensor, ...args: unknown[]): Tensor {
+  return (dropout as (...a: unknown[]) => Tensor)(this, ...args);
 };

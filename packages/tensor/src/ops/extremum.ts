@@ -5,23 +5,28 @@
 import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { formatShape, normalizeDim, reducedShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import type { MaxOptions, MaxResult } from './max.js';
+import { parseArgs, signature, type Signature } from '../signature.js';
+import { valuesIndices, type ValuesIndices } from '../values-indices.js';
+
+// `torch.max(input, dim, keepdim=False)` and friends; `argmax(input, dim=None, keepdim=False)`
+const SIGS: Record<'max' | 'min' | 'argmax' | 'argmin', Signature<'dim' | 'keepdim'>> = {
+  max: signature('max', ['dim', 'keepdim']),
+  min: signature('min', ['dim', 'keepdim']),
+  argmax: signature('argmax', ['dim', 'keepdim']),
+  argmin: signature('argmin', ['dim', 'keepdim']),
+};
 
 /** `max`/`min` (which selects the kernel, the messages and the recorded op). */
-export function extremum(op: 'max' | 'min', input: Tensor, args: readonly unknown[]): Tensor | MaxResult {
+export function extremum(op: 'max' | 'min', input: Tensor, args: readonly unknown[]): Tensor | ValuesIndices {
   assertTensor(op, input);
-  let dimArg: unknown = args[0];
-  let keepdim: unknown = args[1] ?? false;
-  if (dimArg instanceof Tensor) {
+  if (args[0] instanceof Tensor) {
     throw new TypeError(
       `${op}: the element-wise form ${op}(a, b) is not supported; use where(a.${op === 'max' ? 'ge' : 'le'}(b), a, b)`,
     );
   }
-  if (typeof dimArg === 'object' && dimArg !== null && !Array.isArray(dimArg)) {
-    const o = dimArg as Partial<MaxOptions>;
-    dimArg = o.dim;
-    keepdim = o.keepdim ?? false;
-  }
+  const a = parseArgs(SIGS[op], args);
+  const dimArg = a.dim;
+  const keepdim = a.keepdim ?? false;
   if (typeof keepdim !== 'boolean') throw new TypeError(`${op}: expected keepdim to be a boolean, got ${String(keepdim)}`);
   const backend = input.backendInstance;
   if (dimArg === undefined || dimArg === null) {
@@ -49,19 +54,15 @@ export function extremum(op: 'max' | 'min', input: Tensor, args: readonly unknow
   const values = wrapResult(backend, v);
   const indices = wrapResult(backend, i);
   record(op, [input], { dim, keepdim }, [values, indices]);
-  return { values, indices };
+  return valuesIndices(values, indices);
 }
 
 /** `argmax`/`argmin`. */
 export function argExtremum(op: 'argmax' | 'argmin', input: Tensor, args: readonly unknown[]): Tensor {
   assertTensor(op, input);
-  let dimArg: unknown = args[0];
-  let keepdim: unknown = args[1] ?? false;
-  if (typeof dimArg === 'object' && dimArg !== null && !Array.isArray(dimArg)) {
-    const o = dimArg as { dim?: number | null; keepdim?: boolean };
-    dimArg = o.dim;
-    keepdim = o.keepdim ?? false;
-  }
+  const a = parseArgs(SIGS[op], args);
+  const dimArg = a.dim;
+  const keepdim = a.keepdim ?? false;
   if (typeof keepdim !== 'boolean') throw new TypeError(`${op}: expected keepdim to be a boolean, got ${String(keepdim)}`);
   let dim: number | null = null;
   if (dimArg === undefined || dimArg === null) {

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, record } from '../engine.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -10,6 +11,9 @@ export interface FlattenOptions {
   /** Last dimension to flatten, inclusive (default -1). */
   endDim?: number;
 }
+
+/** `torch.flatten(input, start_dim=0, end_dim=-1)`. */
+const SIG = signature('flatten', ['startDim', 'endDim']);
 
 /**
  * Merges dimensions `startDim..endDim` (inclusive) into one: a view when the strides allow,
@@ -27,9 +31,9 @@ export interface FlattenOptions {
  */
 export function flatten(input: Tensor, options?: FlattenOptions): Tensor;
 export function flatten(input: Tensor, startDim?: number, endDim?: number): Tensor;
-export function flatten(input: Tensor, a?: number | FlattenOptions, b?: number): Tensor {
+export function flatten(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('flatten', input);
-  const o: FlattenOptions = typeof a === 'object' && a !== null ? a : { startDim: a, endDim: b };
+  const o = parseArgs(SIG, args) as FlattenOptions;
   const s = o.startDim ?? 0;
   const e = o.endDim ?? -1;
   const nd = input.ndim;
@@ -57,6 +61,6 @@ declare module '../tensor.js' {
     flatten(startDim?: number, endDim?: number): Tensor;
   }
 }
-Tensor.prototype.flatten = function (this: Tensor, a?: number | FlattenOptions, b?: number): Tensor {
-  return (flatten as (x: Tensor, a?: number | FlattenOptions, b?: number) => Tensor)(this, a, b);
+Tensor.prototype.flatten = function (this: Tensor, ...args: unknown[]): Tensor {
+  return (flatten as (...a: unknown[]) => Tensor)(this, ...args);
 };

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, kernelTensor, record, runKernel, sameBackend, wrapResult } from '../engine.js';
 import { formatShape, normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -34,15 +35,20 @@ export function checkIndexTensor(op: string, index: Tensor, dim: number, size: n
 }
 
 /** Splits `(dim, index)` / `(index, dim)` / `(index, { dim })` calling forms. */
-function parseGatherArgs(a: unknown, b: unknown): { dim: number; index: Tensor } {
-  if (a instanceof Tensor) {
-    const d = typeof b === 'object' && b !== null ? (b as GatherOptions).dim : b;
-    if (typeof d !== 'number') throw new TypeError(`gather: expected gather(x, index, { dim }) or gather(x, dim, index), got dim ${String(d)}`);
-    return { dim: d, index: a };
-  }
-  if (typeof a === 'number' && b instanceof Tensor) return { dim: a, index: b };
-  throw new TypeError('gather: expected gather(x, index, { dim }) or gather(x, dim, index) with an int32 index tensor');
+function parseGatherArgs(args: readonly unknown[]): { dim: number; index: Tensor } {
+  // PyTorch's order gather(x, dim, index, …) binds like gather(x, index, dim, …)
+  const [index, ...rest] = typeof args[0] === 'number' ? [args[1], args[0], ...args.slice(2)] : args;
+  if (!(index instanceof Tensor)) throw new TypeError('gather: expected gather(x, index, { dim }) or gather(x, dim, index) with an int32 index tensor');
+  const d = parseArgs(SIG, rest).dim;
+  if (typeof d !== 'number') throw new TypeError(`gather: expected gather(x, index, { dim }) or gather(x, dim, index), got dim ${String(d)}`);
+  return { dim: d, index };
 }
+
+/** `torch.gather(input, dim, index, *, sparse_grad=False)`, with the index tensor first: `gather(x, index, dim)`. */
+const SIG = signature('gather', ['dim', 'sparseGrad'], {
+  keywordOnly: ['sparseGrad'],
+  unsupported: { sparseGrad: 'gradients are always dense; omit it' },
+});
 
 /**
  * Picks values along `dim` at positions given by `index` (same number of dimensions as `input`):
@@ -60,9 +66,9 @@ function parseGatherArgs(a: unknown, b: unknown): { dim: number; index: Tensor }
  */
 export function gather(input: Tensor, index: Tensor, options: GatherOptions | number): Tensor;
 export function gather(input: Tensor, dim: number, index: Tensor): Tensor;
-export function gather(input: Tensor, a: Tensor | number, b: Tensor | GatherOptions | number): Tensor {
+export function gather(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('gather', input);
-  const { dim: rawDim, index } = parseGatherArgs(a, b);
+  const { dim: rawDim, index } = parseGatherArgs(args);
   sameBackend('gather', [input, index], ['input', 'index']);
   const nd = input.ndim;
   if (nd === 0) throw new RangeError('gather: 0-d inputs are not supported; reshape the input to [1] first');
@@ -94,6 +100,6 @@ declare module '../tensor.js' {
     gather(dim: number, index: Tensor): Tensor;
   }
 }
-Tensor.prototype.gather = function (this: Tensor, a: Tensor | number, b: Tensor | GatherOptions | number): Tensor {
-  return (gather as (x: Tensor, a: Tensor | number, b: Tensor | GatherOptions | number) => Tensor)(this, a, b);
+Tensor.prototype.gather = function (this: Tensor, ...args: unknown[]): Tensor {
+  return (gather as (...a: unknown[]) => Tensor)(this, ...args);
 };

@@ -1,5 +1,9 @@
+import { parseArgs, signature } from '../signature.js';
 import { binaryOp, type TensorOrScalar } from '../engine.js';
 import { Tensor } from '../tensor.js';
+
+/** `torch.ge`'s arguments after the tensors: none (an options object or an extra argument throws). */
+const SIG = signature('ge', []);
 
 /**
  * Element-wise `input >= other` as a bool tensor, broadcasting like PyTorch; either operand
@@ -13,7 +17,9 @@ import { Tensor } from '../tensor.js';
  * tensor([1, 2, 3]).ge(tensor([[2], [3]])).shape; // [2, 3]
  * ```
  */
-export function ge(input: TensorOrScalar, other: TensorOrScalar): Tensor {
+export function ge(input: TensorOrScalar, other: TensorOrScalar): Tensor;
+export function ge(input: TensorOrScalar, other: TensorOrScalar, ...rest: unknown[]): Tensor {
+  parseArgs(SIG, rest);
   return binaryOp('ge', input, other, {}, 'compare');
 }
 
@@ -23,6 +29,6 @@ declare module '../tensor.js' {
     ge(other: TensorOrScalar): Tensor;
   }
 }
-Tensor.prototype.ge = function (this: Tensor, other: TensorOrScalar): Tensor {
-  return ge(this, other);
+Tensor.prototype.ge = function (this: Tensor, other: TensorOrScalar, ...rest: unknown[]): Tensor {
+  return (ge as (...a: unknown[]) => Tensor)(this, other, ...rest);
 };

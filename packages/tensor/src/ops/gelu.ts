@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, unaryOp } from '../engine.js';
 import { isFloating } from '../dtype.js';
 import { Tensor } from '../tensor.js';
@@ -7,6 +8,9 @@ export interface GeluOptions {
   /** `'none'` (default): the exact `x·Φ(x)` with the Gaussian CDF Φ; `'tanh'`: PyTorch's tanh approximation. */
   approximate?: 'none' | 'tanh';
 }
+
+/** `F.gelu(input, approximate='none')` (keyword-only in PyTorch). */
+const SIG = signature('gelu', ['approximate'], { keywordOnly: ['approximate'] });
 
 /**
  * Gaussian error linear unit `x·Φ(x) = x/2 · (1 + erf(x/√2))`, or with `approximate: 'tanh'`
@@ -20,9 +24,10 @@ export interface GeluOptions {
  * await gelu(tensor([1]), { approximate: 'tanh' }).array(); // [0.8411920070648193]
  * ```
  */
-export function gelu(input: Tensor, options: GeluOptions = {}): Tensor {
+export function gelu(input: Tensor, options?: GeluOptions): Tensor;
+export function gelu(input: Tensor, ...rest: unknown[]): Tensor {
   assertTensor('gelu', input);
-  const approximate = options.approximate ?? 'none';
+  const approximate = parseArgs(SIG, rest).approximate ?? 'none';
   if (approximate !== 'none' && approximate !== 'tanh') {
     throw new TypeError(`gelu: expected approximate to be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
   }

@@ -1,5 +1,9 @@
+import { parseArgs, signature } from '../signature.js';
 import { binaryOp, type TensorOrScalar } from '../engine.js';
 import { Tensor } from '../tensor.js';
+
+/** `torch.gt`'s arguments after the tensors: none (an options object or an extra argument throws). */
+const SIG = signature('gt', []);
 
 /**
  * Element-wise `input > other` as a bool tensor, broadcasting like PyTorch; either operand
@@ -13,7 +17,9 @@ import { Tensor } from '../tensor.js';
  * tensor([1, 2, 3]).gt(tensor([[2], [3]])).shape; // [2, 3]
  * ```
  */
-export function gt(input: TensorOrScalar, other: TensorOrScalar): Tensor {
+export function gt(input: TensorOrScalar, other: TensorOrScalar): Tensor;
+export function gt(input: TensorOrScalar, other: TensorOrScalar, ...rest: unknown[]): Tensor {
+  parseArgs(SIG, rest);
   return binaryOp('gt', input, other, {}, 'compare');
 }
 
@@ -23,6 +29,6 @@ declare module '../tensor.js' {
     gt(other: TensorOrScalar): Tensor;
   }
 }
-Tensor.prototype.gt = function (this: Tensor, other: TensorOrScalar): Tensor {
-  return gt(this, other);
+Tensor.prototype.gt = function (this: Tensor, other: TensorOrScalar, ...rest: unknown[]): Tensor {
+  return (gt as (...a: unknown[]) => Tensor)(this, other, ...rest);
 };

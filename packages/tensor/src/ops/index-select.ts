@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, kernelTensor, record, runKernel, sameBackend, wrapResult } from '../engine.js';
 import { formatShape, normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -8,6 +9,9 @@ export interface IndexSelectOptions {
   /** The dimension to index. */
   dim: number;
 }
+
+/** `torch.index_select(input, dim, index)`, with the index tensor first: `indexSelect(x, index, dim)`. */
+const SIG = signature('indexSelect', ['dim'], { required: 1 });
 
 /**
  * The slices of `input` along `dim` at the positions in the 1-d int32 `index` (repeats allowed).
@@ -24,17 +28,11 @@ export interface IndexSelectOptions {
  */
 export function indexSelect(input: Tensor, index: Tensor, options: IndexSelectOptions | number): Tensor;
 export function indexSelect(input: Tensor, dim: number, index: Tensor): Tensor;
-export function indexSelect(input: Tensor, a: Tensor | number, b: Tensor | IndexSelectOptions | number): Tensor {
+export function indexSelect(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('indexSelect', input);
-  let rawDim: unknown;
-  let index: unknown;
-  if (typeof a === 'number') {
-    rawDim = a;
-    index = b;
-  } else {
-    index = a;
-    rawDim = typeof b === 'object' && b !== null && !(b instanceof Tensor) ? b.dim : b;
-  }
+  // PyTorch's order indexSelect(x, dim, index) binds like indexSelect(x, index, dim)
+  const [index, ...rest] = typeof args[0] === 'number' ? [args[1], args[0], ...args.slice(2)] : args;
+  const rawDim = parseArgs(SIG, rest).dim;
   if (typeof rawDim !== 'number') throw new TypeError('indexSelect: expected indexSelect(x, index, { dim }) or indexSelect(x, dim, index)');
   assertTensor('indexSelect', index, 'index');
   sameBackend('indexSelect', [input, index], ['input', 'index']);
@@ -58,6 +56,6 @@ declare module '../tensor.js' {
     indexSelect(dim: number, index: Tensor): Tensor;
   }
 }
-Tensor.prototype.indexSelect = function (this: Tensor, a: Tensor | number, b: Tensor | IndexSelectOptions | number): Tensor {
-  return (indexSelect as (x: Tensor, a: Tensor | number, b: Tensor | IndexSelectOptions | number) => Tensor)(this, a, b);
+Tensor.prototype.indexSelect = function (this: Tensor, ...args: unknown[]): Tensor {
+  return (indexSelect as (...a: unknown[]) => Tensor)(this, ...args);
 };

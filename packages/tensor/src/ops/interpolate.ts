@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { allocArray, isFloating } from '../dtype.js';
 import { assertTensor, decompose, fromArray, record } from '../engine.js';
 import { formatShape } from '../shape.js';
@@ -66,6 +67,14 @@ function sourceIndex(mode: InterpolateMode, inSize: number, outSize: number, sca
   return { i0, i1, l0, l1 };
 }
 
+/** `F.interpolate(input, size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None, antialias=False)`. */
+const SIG = signature('interpolate', ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor', 'antialias'], {
+  unsupported: {
+    recomputeScaleFactor: 'the output size is always computed from scaleFactor as PyTorch does by default; pass size instead',
+    antialias: 'only nearest and bilinear without anti-aliasing are implemented',
+  },
+});
+
 /**
  * Resizes the spatial dims of an `[N, C, H, W]` input (`'nearest'`, `'bilinear'`) or an
  * `[N, C, L]` input (`'nearest'`, `'linear'`) to `size`, or by `scaleFactor` (PyTorch's
@@ -82,7 +91,9 @@ function sourceIndex(mode: InterpolateMode, inSize: number, outSize: number, sca
  * await interpolate(x, { size: [1, 3], mode: 'bilinear', alignCorners: true }).array(); // [[[[1, 1.5, 2]]]]
  * ```
  */
-export function interpolate(input: Tensor, options: InterpolateOptions = {}): Tensor {
+export function interpolate(input: Tensor, options?: InterpolateOptions): Tensor;
+export function interpolate(input: Tensor, ...args: unknown[]): Tensor {
+  const options = parseArgs(SIG, args) as InterpolateOptions;
   const op = 'interpolate';
   assertTensor(op, input);
   const mode = options.mode ?? 'nearest';

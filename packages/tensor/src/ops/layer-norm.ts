@@ -1,7 +1,8 @@
+import { parseArgs, signature } from '../signature.js';
 import { isFloating } from '../dtype.js';
 import { assertTensor, decompose, record, sameBackend } from '../engine.js';
 import { formatShape } from '../shape.js';
-import { splitOptionalTensors } from '../args.js';
+import { optionalTensors } from '../args.js';
 import { Tensor } from '../tensor.js';
 import './add.js';
 import './div.js';
@@ -21,6 +22,9 @@ function checkEps(op: string, eps: unknown): number {
   if (typeof eps !== 'number' || !Number.isFinite(eps) || eps < 0) throw new TypeError(`${op}: expected eps to be a finite number >= 0, got ${String(eps)}`);
   return eps;
 }
+
+/** `F.layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05)`. */
+const SIG = signature('layerNorm', ['weight', 'bias', 'eps']);
 
 /**
  * Layer normalisation over the last `normalizedShape.length` dims:
@@ -51,8 +55,8 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
   if (!shape || shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
     throw new TypeError(`${op}: expected normalizedShape to be a positive integer or a non-empty list of them, got ${JSON.stringify(normalizedShape)}`);
   }
-  const { tensors, options } = splitOptionalTensors<LayerNormOptions>(op, args, ['weight', 'bias']);
-  const [weight, bias] = tensors as [Tensor | null, Tensor | null];
+  const { weight: w, bias: b, ...options } = parseArgs(SIG, args) as LayerNormOptions & Record<'weight' | 'bias', unknown>;
+  const [weight, bias] = optionalTensors(op, [w, b], ['weight', 'bias']);
   sameBackend(op, [input, weight, bias], ['input', 'weight', 'bias']);
   const eps = checkEps(op, options.eps ?? 1e-5);
   if (!isFloating(input.dtype)) throw new TypeError(`${op}: expected a floating-point input, got dtype ${input.dtype}; convert it with .float() first`);

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { isFloating } from '../dtype.js';
 import { normalizeDim } from '../shape.js';
@@ -8,6 +9,12 @@ export interface LogSoftmaxOptions {
   /** The dim along which the probabilities sum to 1 (negative counts from the end). */
   dim: number;
 }
+
+/** `F.log_softmax(input, dim, dtype=None)`. */
+const SIG = signature('logSoftmax', ['dim', 'dtype'], {
+  required: 1,
+  unsupported: { dtype: "cast the input first, e.g. logSoftmax(x.to('float64'), -1)" },
+});
 
 /**
  * Log of the softmax along `dim`: `x - max - log(sum(exp(x - max)))`, computed stably without forming the softmax. `-Infinity` entries give `-Infinity`; a lane of only `-Infinity` gives NaN, as in PyTorch. Needs a floating-point input.
@@ -23,9 +30,9 @@ export interface LogSoftmaxOptions {
  */
 export function logSoftmax(input: Tensor, dim: number): Tensor;
 export function logSoftmax(input: Tensor, options: LogSoftmaxOptions): Tensor;
-export function logSoftmax(input: Tensor, arg: number | LogSoftmaxOptions): Tensor {
+export function logSoftmax(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('logSoftmax', input);
-  const dimArg: unknown = typeof arg === 'object' && arg !== null ? (arg as LogSoftmaxOptions).dim : arg;
+  const dimArg = parseArgs(SIG, args).dim;
   if (typeof dimArg !== 'number') {
     throw new TypeError(`logSoftmax: expected dim to be an integer, as logSoftmax(x, -1) or logSoftmax(x, { dim: -1 }), got ${String(dimArg)}`);
   }
@@ -46,6 +53,6 @@ declare module '../tensor.js' {
     logSoftmax(options: LogSoftmaxOptions): Tensor;
   }
 }
-Tensor.prototype.logSoftmax = function (this: Tensor, arg: number | LogSoftmaxOptions): Tensor {
-  return logSoftmax(this, arg as number);
+Tensor.prototype.logSoftmax = function (this: Tensor, ...args: unknown[]): Tensor {
+  return (logSoftmax as (...a: unknown[]) => Tensor)(this, ...args);
 };

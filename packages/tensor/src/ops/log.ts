@@ -1,5 +1,9 @@
+import { parseArgs, signature } from '../signature.js';
 import { unaryOp } from '../engine.js';
 import { Tensor } from '../tensor.js';
+
+/** `torch.log`'s arguments after the tensors: none (an options object or an extra argument throws). */
+const SIG = signature('log', []);
 
 /**
  * Element-wise natural logarithm (integer inputs give float32): log(0) = -Infinity, log(x < 0) = NaN.
@@ -11,7 +15,9 @@ import { Tensor } from '../tensor.js';
  * await log(tensor([1, 0])).array(); // [0, -Infinity]
  * ```
  */
-export function log(input: Tensor): Tensor {
+export function log(input: Tensor): Tensor;
+export function log(input: Tensor, ...rest: unknown[]): Tensor {
+  parseArgs(SIG, rest);
   return unaryOp('log', input, {}, { promoteToFloat: true });
 }
 
@@ -21,6 +27,6 @@ declare module '../tensor.js' {
     log(): Tensor;
   }
 }
-Tensor.prototype.log = function (this: Tensor): Tensor {
-  return log(this);
+Tensor.prototype.log = function (this: Tensor, ...rest: unknown[]): Tensor {
+  return (log as (...a: unknown[]) => Tensor)(this, ...rest);
 };

@@ -1,5 +1,9 @@
+import { parseArgs, signature } from '../signature.js';
 import { binaryOp, type TensorOrScalar } from '../engine.js';
 import { Tensor } from '../tensor.js';
+
+/** `torch.lt`'s arguments after the tensors: none (an options object or an extra argument throws). */
+const SIG = signature('lt', []);
 
 /**
  * Element-wise `input < other` as a bool tensor, broadcasting like PyTorch; either operand
@@ -13,7 +17,9 @@ import { Tensor } from '../tensor.js';
  * tensor([1, 2, 3]).lt(tensor([[2], [3]])).shape; // [2, 3]
  * ```
  */
-export function lt(input: TensorOrScalar, other: TensorOrScalar): Tensor {
+export function lt(input: TensorOrScalar, other: TensorOrScalar): Tensor;
+export function lt(input: TensorOrScalar, other: TensorOrScalar, ...rest: unknown[]): Tensor {
+  parseArgs(SIG, rest);
   return binaryOp('lt', input, other, {}, 'compare');
 }
 
@@ -23,6 +29,6 @@ declare module '../tensor.js' {
     lt(other: TensorOrScalar): Tensor;
   }
 }
-Tensor.prototype.lt = function (this: Tensor, other: TensorOrScalar): Tensor {
-  return lt(this, other);
+Tensor.prototype.lt = function (this: Tensor, other: TensorOrScalar, ...rest: unknown[]): Tensor {
+  return (lt as (...a: unknown[]) => Tensor)(this, other, ...rest);
 };

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, kernelTensor, record, runKernel, sameBackend, wrapResult } from '../engine.js';
 import { broadcastShapes, formatShape, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -7,6 +8,9 @@ export interface MaskedFillOptions {
   /** The fill value (may be `-Infinity`, e.g. for attention masks). */
   value: number | boolean;
 }
+
+/** `torch.masked_fill(input, mask, value)`. */
+const SIG = signature('maskedFill', ['value'], { required: 1 });
 
 /**
  * A copy of `input` with `value` wherever the bool `mask` (broadcast to `input`'s shape) is true:
@@ -22,10 +26,11 @@ export interface MaskedFillOptions {
  * await x.maskedFill(x.gt(2), { value: -Infinity }).array(); // [[1, 2], [-Infinity, -Infinity]]
  * ```
  */
-export function maskedFill(input: Tensor, mask: Tensor, value: number | boolean | MaskedFillOptions): Tensor {
+export function maskedFill(input: Tensor, mask: Tensor, value: number | boolean | MaskedFillOptions): Tensor;
+export function maskedFill(input: Tensor, mask: Tensor, ...args: unknown[]): Tensor {
   assertTensor('maskedFill', input);
   assertTensor('maskedFill', mask, 'mask');
-  const v = typeof value === 'object' && value !== null && !(value instanceof Tensor) ? value.value : value;
+  const v = parseArgs(SIG, args).value;
   if (typeof v !== 'number' && typeof v !== 'boolean') {
     throw new TypeError(
       `maskedFill: expected value to be a number (or { value: number }), got ${v instanceof Tensor ? 'a Tensor (pass a number, e.g. await t.item())' : v === null ? 'null' : typeof v}`,
@@ -54,6 +59,6 @@ declare module '../tensor.js' {
     maskedFill(mask: Tensor, value: number | boolean | MaskedFillOptions): Tensor;
   }
 }
-Tensor.prototype.maskedFill = function (this: Tensor, mask: Tensor, value: number | boolean | MaskedFillOptions): Tensor {
-  return maskedFill(this, mask, value);
+Tensor.prototype.maskedFill = function (this: Tensor, mask: Tensor, ...args: unknown[]): Tensor {
+  return (maskedFill as (...a: unknown[]) => Tensor)(this, mask, ...args);
 };

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import type { KernelTensor } from '../kernel.js';
 import { assertTensor, cloneUntracked, record, runKernel, sameBackend, wrapResult } from '../engine.js';
 import { broadcastShapes, broadcastStrides, formatShape } from '../shape.js';
@@ -89,6 +90,9 @@ function batchedProduct(op: string, a: Tensor, b: Tensor, m: number, k: number, 
   }
 }
 
+/** `torch.matmul`'s arguments after the tensors: none (an options object or an extra argument throws). */
+const SIG = signature('matmul', []);
+
 /**
  * Matrix product with PyTorch's `torch.matmul` semantics: 1-D·1-D is a dot product (0-d
  * result); 2-D·2-D a matrix product; a 1-D operand is treated as a row (left) or column (right)
@@ -105,7 +109,9 @@ function batchedProduct(op: string, a: Tensor, b: Tensor, m: number, k: number, 
  * await tensor([1, 2]).matmul(tensor([3, 4])).item(); // 11
  * ```
  */
-export function matmul(input: Tensor, other: Tensor): Tensor {
+export function matmul(input: Tensor, other: Tensor): Tensor;
+export function matmul(input: Tensor, other: Tensor, ...rest: unknown[]): Tensor {
+  parseArgs(SIG, rest);
   assertTensor('matmul', input, 'input');
   assertTensor('matmul', other, 'other');
   sameBackend('matmul', [input, other], ['input', 'other']);
@@ -153,6 +159,6 @@ declare module '../tensor.js' {
     matmul(other: Tensor): Tensor;
   }
 }
-Tensor.prototype.matmul = function (this: Tensor, other: Tensor): Tensor {
-  return matmul(this, other);
+Tensor.prototype.matmul = function (this: Tensor, other: Tensor, ...rest: unknown[]): Tensor {
+  return (matmul as (...a: unknown[]) => Tensor)(this, other, ...rest);
 };

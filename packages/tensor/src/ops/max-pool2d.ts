@@ -1,4 +1,5 @@
 import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
+import { parseArgs, signature } from '../signature.js';
 import { Tensor } from '../tensor.js';
 import { checkFloat, poolAttrs, spatialInput, withBatch, poolGeometry, type IntPair } from './conv-args.js';
 
@@ -16,16 +17,15 @@ export interface MaxPool2dOptions {
   ceilMode?: boolean;
 }
 
-function options(args: readonly unknown[]): MaxPool2dOptions {
-  const [a, b] = args;
-  if (typeof a === 'number' || Array.isArray(a)) return { ...((b as MaxPool2dOptions | undefined) ?? {}), kernelSize: a as IntPair };
-  return (a as MaxPool2dOptions | undefined) ?? {};
-}
+/** `F.max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`. */
+const MAX_POOL2D = signature('maxPool2d', ['kernelSize', 'stride', 'padding', 'dilation', 'ceilMode', 'returnIndices'], { required: 1 });
 
 /**
  * 2-D max pooling of `input` `[N, C, H, W]` (or `[C, H, W]`), like PyTorch's
  * `torch.nn.functional.max_pool2d`: each output is the maximum of its window (NaN propagates).
- * The gradient flows to the position of each window's maximum (the first one on ties).
+ * The gradient flows to the position of each window's maximum (the first one on ties). Arguments
+ * follow PyTorch's order — `maxPool2d(x, kernelSize, stride, padding, dilation, ceilMode)` — or go
+ * in the options object. `returnIndices: true` is not supported yet and throws.
  *
  * @example
  * ```ts
@@ -35,15 +35,32 @@ function options(args: readonly unknown[]): MaxPool2dOptions {
  * await maxPool2d(x, 2).array(); // [[[[6, 8], [14, 16]]]]
  * await maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }).array(); // [[[[6, 8], [14, 16]]]]
  * x.maxPool2d(2, { stride: 1 }).shape; // [1, 1, 3, 3]
+ * await maxPool2d(x, 3, 1).array(); // [[[[11, 12], [15, 16]]]]
+ * maxPool2d(x, 3, 2, 1, 1, true).shape; // [1, 1, 3, 3]
  * ```
  */
 export function maxPool2d(input: Tensor, options: MaxPool2dOptions & { kernelSize: IntPair }): Tensor;
 export function maxPool2d(input: Tensor, kernelSize: IntPair, options?: MaxPool2dOptions): Tensor;
+export function maxPool2d(
+  input: Tensor,
+  kernelSize: IntPair,
+  stride: IntPair | null | undefined,
+  padding?: IntPair,
+  dilation?: IntPair,
+  ceilMode?: boolean,
+  returnIndices?: false,
+): Tensor;
 export function maxPool2d(input: Tensor, ...args: unknown[]): Tensor {
+  const { returnIndices, ...o } = parseArgs(MAX_POOL2D, args) as MaxPool2dOptions & { returnIndices?: unknown };
+  if (returnIndices !== undefined && returnIndices !== false) {
+    throw new TypeError(
+      `maxPool2d: PyTorch's argument 'return_indices' ('returnIndices') is not supported by tensorgrad yet (got ${String(returnIndices)}); ` +
+        'call maxPool2d without it (values only)',
+    );
+  }
   assertTensor('maxPool2d', input);
   checkFloat('maxPool2d', [input], ['input']);
   const unbatched = spatialInput('maxPool2d', input);
-  const o = options(args);
   return withBatch(input, unbatched, (x) => {
     const { outputSize: [oh, ow], ...attrs } = poolAttrs('maxPool2d', x, o);
     const backend = x.backendInstance;
@@ -63,6 +80,7 @@ declare module '../tensor.js' {
     /** Method form of {@link maxPool2d}. */
     maxPool2d(options: MaxPool2dOptions & { kernelSize: IntPair }): Tensor;
     maxPool2d(kernelSize: IntPair, options?: MaxPool2dOptions): Tensor;
+    maxPool2d(kernelSize: IntPair, stride: IntPair | null | undefined, padding?: IntPair, dilation?: IntPair, ceilMode?: boolean, returnIndices?: false): Tensor;
   }
 }
 Tensor.prototype.maxPool2d = function (this: Tensor, ...args: unknown[]): never {

@@ -1,13 +1,13 @@
 import { Tensor } from '../tensor.js';
+import type { ValuesIndices } from '../values-indices.js';
 import { extremum } from './extremum.js';
 
-/** The result of {@link max} (and `min`) with a `dim`: the extreme values and their int32 indices along `dim`. */
-export interface MaxResult {
-  /** The maximum (or minimum) along `dim`. */
-  values: Tensor;
-  /** Where along `dim` it was found (int32; the first occurrence on ties). */
-  indices: Tensor;
-}
+/**
+ * The result of {@link max} (and `min`) with a `dim`, PyTorch's named tuple: destructure it as
+ * `const [values, indices] = x.max(1)` or read `.values` / `.indices` (int32, the first
+ * occurrence on ties).
+ */
+export type MaxResult = ValuesIndices;
 
 /** Options of {@link max} (and `min`) with a dim. */
 export interface MaxOptions {
@@ -19,7 +19,8 @@ export interface MaxOptions {
 
 /**
  * The largest element (a 0-d tensor), or with a `dim` the largest values along it and their
- * indices, `{ values, indices }` (indices int32, the first occurrence on ties). NaN propagates as
+ * indices as PyTorch's named tuple: `const [values, indices] = max(x, 1)`, or `.values` and
+ * `.indices` (indices int32, the first occurrence on ties). NaN propagates as
  * in PyTorch. Gradients flow to the selected elements; without a dim they are shared evenly
  * among all elements equal to the maximum.
  *
@@ -29,9 +30,10 @@ export interface MaxOptions {
  * import '@tensorgrad/backend-cpu';
  * const x = tensor([[1, 5, 2], [7, 0, 7]]);
  * await max(x).item(); // 7
- * const { values, indices } = x.max(1);
+ * const [values, indices] = x.max(1);
  * await values.array(); // [5, 7]
  * await indices.array(); // [1, 0]
+ * await x.max(1, true).indices.array(); // [[1], [0]]
  * await max(x, { dim: 0, keepdim: true }).values.array(); // [[7, 5, 7]]
  * ```
  */
@@ -44,7 +46,7 @@ export function max(input: Tensor, ...args: unknown[]): Tensor | MaxResult {
 
 declare module '../tensor.js' {
   interface Tensor {
-    /** Method form of {@link max}: `x.max()`, `x.max(1)` → `{ values, indices }`, `x.max(1, true)`, `x.max({ dim: 1 })`. */
+    /** Method form of {@link max}: `x.max()`, `x.max(1)` → `[values, indices]` (also `.values`, `.indices`), `x.max(1, true)`, `x.max({ dim: 1 })`. */
     max(): Tensor;
     max(dim: number, keepdim?: boolean): MaxResult;
     max(options: MaxOptions): MaxResult;

@@ -1,9 +1,16 @@
-import { parseReduceArgs, type ReduceOptions } from '../args.js';
+import { reduceDims, type ReduceOptions } from '../args.js';
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, decompose, record } from '../engine.js';
 import { isFloating } from '../dtype.js';
 import { Tensor } from '../tensor.js';
 import { sum } from './sum.js';
 import { div } from './div.js';
+
+/** `torch.mean(input, dim=None, keepdim=False, *, dtype=None)`. */
+const MEAN = signature('mean', ['dim', 'keepdim', 'dtype'], {
+  keywordOnly: ['dtype'],
+  unsupported: { dtype: "cast the input first, e.g. mean(x.to('float64'))" },
+});
 
 /**
  * Mean of all elements (0-d result), or over `dim` (one or several dims), keeping reduced dims
@@ -27,7 +34,8 @@ export function mean(input: Tensor, ...args: unknown[]): Tensor {
   if (!isFloating(input.dtype)) {
     throw new TypeError(`mean: expected a floating point input, got ${input.dtype}; use .float()`);
   }
-  const { dim, keepdim } = parseReduceArgs('mean', input.ndim, args);
+  const a = parseArgs(MEAN, args);
+  const { dim, keepdim } = reduceDims('mean', input.ndim, a.dim, a.keepdim);
   let count = 1;
   for (const d of dim) count *= input.shape[d]!;
   // sum / count (0 / 0 = NaN for an empty reduction, as in PyTorch); recorded as one op

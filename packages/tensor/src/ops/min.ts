@@ -10,7 +10,7 @@ export type MinOptions = MaxOptions;
 
 /**
  * The smallest element (a 0-d tensor), or with a `dim` the smallest values along it and their
- * indices, `{ values, indices }` (indices int32, the first occurrence on ties). NaN propagates as
+ * indices as PyTorch's named tuple, `[values, indices]` with `.values`/`.indices` (indices int32, the first occurrence on ties). NaN propagates as
  * in PyTorch. Gradients flow to the selected elements; without a dim they are shared evenly
  * among all elements equal to the minimum.
  *
@@ -20,7 +20,7 @@ export type MinOptions = MaxOptions;
  * import '@tensorgrad/backend-cpu';
  * const x = tensor([[1, 5, 2], [7, 0, 0]]);
  * await min(x).item(); // 0
- * const { values, indices } = x.min(1);
+ * const [values, indices] = x.min(1);
  * await values.array(); // [1, 0]
  * await indices.array(); // [0, 1]
  * await min(x, { dim: 0, keepdim: true }).values.array(); // [[1, 0, 0]]
@@ -35,7 +35,7 @@ export function min(input: Tensor, ...args: unknown[]): Tensor | MinResult {
 
 declare module '../tensor.js' {
   interface Tensor {
-    /** Method form of {@link min}: `x.min()`, `x.min(1)` → `{ values, indices }`, `x.min(1, true)`, `x.min({ dim: 1 })`. */
+    /** Method form of {@link min}: `x.min()`, `x.min(1)` → `[values, indices]` (also `.values`, `.indices`), `x.min(1, true)`, `x.min({ dim: 1 })`. */
     min(): Tensor;
     min(dim: number, keepdim?: boolean): MinResult;
     min(options: MinOptions): MinResult;

@@ -1,7 +1,11 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, decompose, record, sameBackend } from '../engine.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { matmul } from './matmul.js';
+
+/** `torch.mm`'s arguments after the tensors: none (an options object or an extra argument throws). */
+const SIG = signature('mm', []);
 
 /**
  * Matrix product of two 2-D tensors (`[M, K]` × `[K, N]` → `[M, N]`), without `matmul`'s
@@ -16,7 +20,9 @@ import { matmul } from './matmul.js';
  * await a.mm(a).array(); // [[7, 10], [15, 22]]
  * ```
  */
-export function mm(input: Tensor, mat2: Tensor): Tensor {
+export function mm(input: Tensor, mat2: Tensor): Tensor;
+export function mm(input: Tensor, mat2: Tensor, ...rest: unknown[]): Tensor {
+  parseArgs(SIG, rest);
   assertTensor('mm', input, 'input');
   assertTensor('mm', mat2, 'mat2');
   sameBackend('mm', [input, mat2], ['input', 'mat2']);
@@ -49,6 +55,6 @@ declare module '../tensor.js' {
     mm(mat2: Tensor): Tensor;
   }
 }
-Tensor.prototype.mm = function (this: Tensor, mat2: Tensor): Tensor {
-  return mm(this, mat2);
+Tensor.prototype.mm = function (this: Tensor, mat2: Tensor, ...rest: unknown[]): Tensor {
+  return (mm as (...a: unknown[]) => Tensor)(this, mat2, ...rest);
 };

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, record } from '../engine.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -11,6 +12,9 @@ export interface NarrowOptions {
   /** Number of positions kept. */
   length: number;
 }
+
+/** `torch.narrow(input, dim, start, length)`. */
+const SIG = signature('narrow', ['dim', 'start', 'length'], { required: 3 });
 
 /**
  * A view of `input` keeping `length` positions from `start` along `dim`
@@ -28,12 +32,12 @@ export interface NarrowOptions {
  */
 export function narrow(input: Tensor, options: NarrowOptions): Tensor;
 export function narrow(input: Tensor, dim: number, start: number, length: number): Tensor;
-export function narrow(input: Tensor, a: number | NarrowOptions, b?: number, c?: number): Tensor {
+export function narrow(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('narrow', input);
-  const o = typeof a === 'object' && a !== null ? a : { dim: a, start: b, length: c };
+  const o = parseArgs(SIG, args) as Partial<NarrowOptions>;
   if (!Number.isInteger(o.dim) || !Number.isInteger(o.start) || !Number.isInteger(o.length)) {
     throw new TypeError(
-      `narrow: expected integer dim, start and length (narrow(x, dim, start, length) or { dim, start, length }), got ${JSON.stringify([a, b, c])}`,
+      `narrow: expected integer dim, start and length (narrow(x, dim, start, length) or { dim, start, length }), got ${JSON.stringify([o.dim, o.start, o.length])}`,
     );
   }
   const nd = input.ndim;
@@ -65,6 +69,6 @@ declare module '../tensor.js' {
     narrow(dim: number, start: number, length: number): Tensor;
   }
 }
-Tensor.prototype.narrow = function (this: Tensor, a: number | NarrowOptions, b?: number, c?: number): Tensor {
-  return (narrow as (x: Tensor, a: number | NarrowOptions, b?: number, c?: number) => Tensor)(this, a, b, c);
+Tensor.prototype.narrow = function (this: Tensor, ...args: unknown[]): Tensor {
+  return (narrow as (...a: unknown[]) => Tensor)(this, ...args);
 };

@@ -1,5 +1,9 @@
+import { parseArgs, signature } from '../signature.js';
 import { binaryOp, type TensorOrScalar } from '../engine.js';
 import { Tensor } from '../tensor.js';
+
+/** `torch.ne`'s arguments after the tensors: none (an options object or an extra argument throws). */
+const SIG = signature('ne', []);
 
 /**
  * Element-wise `input != other` as a bool tensor, broadcasting like PyTorch; either operand
@@ -13,7 +17,9 @@ import { Tensor } from '../tensor.js';
  * tensor([1, 2, 3]).ne(tensor([[2], [3]])).shape; // [2, 3]
  * ```
  */
-export function ne(input: TensorOrScalar, other: TensorOrScalar): Tensor {
+export function ne(input: TensorOrScalar, other: TensorOrScalar): Tensor;
+export function ne(input: TensorOrScalar, other: TensorOrScalar, ...rest: unknown[]): Tensor {
+  parseArgs(SIG, rest);
   return binaryOp('ne', input, other, {}, 'compare');
 }
 
@@ -23,6 +29,6 @@ declare module '../tensor.js' {
     ne(other: TensorOrScalar): Tensor;
   }
 }
-Tensor.prototype.ne = function (this: Tensor, other: TensorOrScalar): Tensor {
-  return ne(this, other);
+Tensor.prototype.ne = function (this: Tensor, other: TensorOrScalar, ...rest: unknown[]): Tensor {
+  return (ne as (...a: unknown[]) => Tensor)(this, other, ...rest);
 };

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, kernelTensor, runKernel, wrapResult } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { NotSupportedError } from '../not-supported.js';
@@ -7,6 +8,9 @@ export interface OneHotOptions {
   /** Number of classes (absent or -1: the largest class value + 1). */
   numClasses?: number;
 }
+
+/** `F.one_hot(tensor, num_classes=-1)`. */
+const SIG = signature('oneHot', ['numClasses']);
 
 /**
  * One-hot encoding of int32 class indices: an int32 tensor of shape `[...indices.shape,
@@ -21,12 +25,13 @@ export interface OneHotOptions {
  * oneHot(y, { numClasses: 4 }).shape; // [2, 4]
  * ```
  */
-export function oneHot(indices: Tensor, options?: OneHotOptions | number): Tensor {
+export function oneHot(indices: Tensor, options?: OneHotOptions | number): Tensor;
+export function oneHot(indices: Tensor, ...args: unknown[]): Tensor {
   assertTensor('oneHot', indices, 'indices');
+  const given = (parseArgs(SIG, args).numClasses ?? -1) as number;
   if (indices.dtype !== 'int32') {
     throw new TypeError(`oneHot: expected an int32 tensor of class indices, got ${indices.dtype}; convert it with .int()`);
   }
-  const given = typeof options === 'number' ? options : (options?.numClasses ?? -1);
   if (!Number.isInteger(given) || given < -1) throw new RangeError(`oneHot: numClasses must be a non-negative integer (or -1 to infer), got ${given}`);
   const b = indices.backendInstance;
   let numClasses = given;

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -11,6 +12,9 @@ export interface PadOptions {
   /** The fill value (default 0). */
   value?: number;
 }
+
+/** `F.pad(input, pad, mode='constant', value=None)`. */
+const SIG = signature('pad', ['pad', 'mode', 'value'], { required: 1 });
 
 /**
  * Pads (or, with negative values, crops) the last dimensions of `input` with a constant, like
@@ -29,9 +33,9 @@ export interface PadOptions {
  */
 export function pad(input: Tensor, options: PadOptions & { pad: readonly number[] }): Tensor;
 export function pad(input: Tensor, pad: readonly number[], options?: PadOptions): Tensor;
-export function pad(input: Tensor, a: readonly number[] | PadOptions, b: PadOptions = {}): Tensor {
+export function pad(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('pad', input);
-  const o: PadOptions = Array.isArray(a) ? { ...b, pad: a as readonly number[] } : (a as PadOptions);
+  const o = parseArgs(SIG, args) as PadOptions;
   const p = o.pad;
   if (!Array.isArray(p) || !p.every((v) => Number.isInteger(v))) {
     throw new TypeError(`pad: expected pad as an array of integers ([left, right, top, bottom, …]), got ${JSON.stringify(p)}`);

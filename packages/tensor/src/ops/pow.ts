@@ -1,6 +1,10 @@
+import { parseArgs, signature } from '../signature.js';
 import { binaryOp, type TensorOrScalar } from '../engine.js';
 import { isFloating } from '../dtype.js';
 import { Tensor } from '../tensor.js';
+
+/** `torch.pow`'s arguments after the tensors: none (an options object or an extra argument throws). */
+const SIG = signature('pow', []);
 
 /**
  * Element-wise power `input ** exponent`, broadcasting like PyTorch; the base or the exponent
@@ -17,7 +21,9 @@ import { Tensor } from '../tensor.js';
  * await pow(2, tensor([0, 1, 3])).array(); // [1, 2, 8]
  * ```
  */
-export function pow(input: TensorOrScalar, exponent: TensorOrScalar): Tensor {
+export function pow(input: TensorOrScalar, exponent: TensorOrScalar): Tensor;
+export function pow(input: TensorOrScalar, exponent: TensorOrScalar, ...rest: unknown[]): Tensor {
+  parseArgs(SIG, rest);
   if (input instanceof Tensor && !isFloating(input.dtype) && typeof exponent === 'number' && Number.isInteger(exponent) && exponent < 0) {
     throw new RangeError(
       `pow: integers to negative integer powers are not allowed (got a ${input.dtype} tensor and exponent ${exponent}); convert the tensor with .float() first`,
@@ -32,6 +38,6 @@ declare module '../tensor.js' {
     pow(exponent: TensorOrScalar): Tensor;
   }
 }
-Tensor.prototype.pow = function (this: Tensor, exponent: TensorOrScalar): Tensor {
-  return pow(this, exponent);
+Tensor.prototype.pow = function (this: Tensor, exponent: TensorOrScalar, ...rest: unknown[]): Tensor {
+  return (pow as (...a: unknown[]) => Tensor)(this, exponent, ...rest);
 };

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, kernelTensor, record, runKernel, sameBackend, wrapResult } from '../engine.js';
 import { formatShape, normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -8,6 +9,9 @@ export interface ScatterAddOptions {
   /** The dimension indexed by `index`. */
   dim: number;
 }
+
+/** `torch.scatter_add(input, dim, index, src)`, with the tensors first: `scatterAdd(x, index, src, dim)`. */
+const SIG = signature('scatterAdd', ['dim'], { required: 1 });
 
 /**
  * Out-of-place `x.scatter_add(dim, index, src)`: a copy of `input` where each `src` value is
@@ -26,20 +30,11 @@ export interface ScatterAddOptions {
  */
 export function scatterAdd(input: Tensor, index: Tensor, src: Tensor, options: ScatterAddOptions | number): Tensor;
 export function scatterAdd(input: Tensor, dim: number, index: Tensor, src: Tensor): Tensor;
-export function scatterAdd(input: Tensor, a: Tensor | number, b: Tensor, c: Tensor | ScatterAddOptions | number): Tensor {
+export function scatterAdd(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('scatterAdd', input);
-  let rawDim: unknown;
-  let index: Tensor;
-  let src: Tensor;
-  if (typeof a === 'number') {
-    rawDim = a;
-    index = b;
-    src = c as Tensor;
-  } else {
-    index = a;
-    src = b;
-    rawDim = typeof c === 'object' && c !== null && !(c instanceof Tensor) ? c.dim : c;
-  }
+  // PyTorch's order scatterAdd(x, dim, index, src) binds like scatterAdd(x, index, src, dim)
+  const [index, src, ...rest] = (typeof args[0] === 'number' ? [args[1], args[2], args[0], ...args.slice(3)] : args) as [Tensor, Tensor, ...unknown[]];
+  const rawDim = parseArgs(SIG, rest).dim;
   if (typeof rawDim !== 'number') {
     throw new TypeError('scatterAdd: expected scatterAdd(x, index, src, { dim }) or scatterAdd(x, dim, index, src)');
   }
@@ -82,6 +77,6 @@ declare module '../tensor.js' {
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
   }
 }
-Tensor.prototype.scatterAdd = function (this: Tensor, a: Tensor | number, b: Tensor, c: Tensor | ScatterAddOptions | number): Tensor {
-  return (scatterAdd as (x: Tensor, a: Tensor | number, b: Tensor, c: Tensor | ScatterAddOptions | number) => Tensor)(this, a, b, c);
+Tensor.prototype.scatterAdd = function (this: Tensor, ...args: unknown[]): Tensor {
+  return (scatterAdd as (...a: unknown[]) => Tensor)(this, ...args);
 };

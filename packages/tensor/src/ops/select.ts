@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, record } from '../engine.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -9,6 +10,9 @@ export interface SelectOptions {
   /** The position along `dim` (negative counts from the end). */
   index: number;
 }
+
+/** `torch.select(input, dim, index)`. */
+const SIG = signature('select', ['dim', 'index'], { required: 2 });
 
 /**
  * A view of `input` at position `index` along `dim`, with that dimension removed (`x[:, 2]` in
@@ -26,11 +30,11 @@ export interface SelectOptions {
  */
 export function select(input: Tensor, options: SelectOptions): Tensor;
 export function select(input: Tensor, dim: number, index: number): Tensor;
-export function select(input: Tensor, a: number | SelectOptions, b?: number): Tensor {
+export function select(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('select', input);
-  const o = typeof a === 'object' && a !== null ? a : { dim: a, index: b };
+  const o = parseArgs(SIG, args) as Partial<SelectOptions>;
   if (!Number.isInteger(o.dim) || !Number.isInteger(o.index)) {
-    throw new TypeError(`select: expected integer dim and index (select(x, dim, index) or { dim, index }), got ${JSON.stringify([a, b])}`);
+    throw new TypeError(`select: expected integer dim and index (select(x, dim, index) or { dim, index }), got ${JSON.stringify([o.dim, o.index])}`);
   }
   const nd = input.ndim;
   if (nd === 0) throw new RangeError('select: cannot be applied to a 0-d tensor; it has no dimension to index');
@@ -55,6 +59,6 @@ declare module '../tensor.js' {
     select(dim: number, index: number): Tensor;
   }
 }
-Tensor.prototype.select = function (this: Tensor, a: number | SelectOptions, b?: number): Tensor {
-  return (select as (x: Tensor, a: number | SelectOptions, b?: number) => Tensor)(this, a, b);
+Tensor.prototype.select = function (this: Tensor, ...args: unknown[]): Tensor {
+  return (select as (...a: unknown[]) => Tensor)(this, ...args);
 };

@@ -1,5 +1,9 @@
+import { parseArgs, signature } from '../signature.js';
 import { unaryOp } from '../engine.js';
 import { Tensor } from '../tensor.js';
+
+/** `torch.sigmoid`'s arguments after the tensors: none (an options object or an extra argument throws). */
+const SIG = signature('sigmoid', []);
 
 /**
  * Element-wise logistic function `1 / (1 + e^-x)` (integer inputs give float32), computed without overflow for large |x|.
@@ -11,7 +15,9 @@ import { Tensor } from '../tensor.js';
  * await sigmoid(tensor([0, -1000])).array(); // [0.5, 0]
  * ```
  */
-export function sigmoid(input: Tensor): Tensor {
+export function sigmoid(input: Tensor): Tensor;
+export function sigmoid(input: Tensor, ...rest: unknown[]): Tensor {
+  parseArgs(SIG, rest);
   return unaryOp('sigmoid', input, {}, { promoteToFloat: true });
 }
 
@@ -21,6 +27,6 @@ declare module '../tensor.js' {
     sigmoid(): Tensor;
   }
 }
-Tensor.prototype.sigmoid = function (this: Tensor): Tensor {
-  return sigmoid(this);
+Tensor.prototype.sigmoid = function (this: Tensor, ...rest: unknown[]): Tensor {
+  return (sigmoid as (...a: unknown[]) => Tensor)(this, ...rest);
 };

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, record } from '../engine.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -13,6 +14,9 @@ export interface SliceOptions {
   /** Distance between kept positions (default 1; must be positive). */
   step?: number;
 }
+
+/** PyTorch's `x[start:end:step]` along `dim` (`aten::slice(self, dim=0, start=None, end=None, step=1)`). */
+const SIG = signature('slice', ['dim', 'start', 'end', 'step']);
 
 /**
  * A view of `input` with Python slicing `start:end:step` along `dim`: out-of-range bounds are
@@ -30,9 +34,9 @@ export interface SliceOptions {
  */
 export function slice(input: Tensor, options?: SliceOptions): Tensor;
 export function slice(input: Tensor, dim: number, start?: number | null, end?: number | null, step?: number): Tensor;
-export function slice(input: Tensor, a?: number | SliceOptions, b?: number | null, c?: number | null, d?: number): Tensor {
+export function slice(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('slice', input);
-  const o: SliceOptions = typeof a === 'object' && a !== null ? a : { dim: a, start: b, end: c, step: d };
+  const o = parseArgs(SIG, args) as SliceOptions;
   const nd = input.ndim;
   if (nd === 0) throw new RangeError('slice: cannot be applied to a 0-d tensor; it has no dimension to slice');
   for (const k of ['dim', 'start', 'end', 'step'] as const) {
@@ -63,6 +67,6 @@ declare module '../tensor.js' {
     slice(dim: number, start?: number | null, end?: number | null, step?: number): Tensor;
   }
 }
-Tensor.prototype.slice = function (this: Tensor, a?: number | SliceOptions, b?: number | null, c?: number | null, d?: number): Tensor {
-  return (slice as (x: Tensor, a?: number | SliceOptions, b?: number | null, c?: number | null, d?: number) => Tensor)(this, a, b, c, d);
+Tensor.prototype.slice = function (this: Tensor, ...args: unknown[]): Tensor {
+  return (slice as (...a: unknown[]) => Tensor)(this, ...args);
 };

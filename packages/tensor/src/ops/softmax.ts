@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { isFloating } from '../dtype.js';
 import { normalizeDim } from '../shape.js';
@@ -8,6 +9,12 @@ export interface SoftmaxOptions {
   /** The dim along which the probabilities sum to 1 (negative counts from the end). */
   dim: number;
 }
+
+/** `F.softmax(input, dim, dtype=None)`. */
+const SIG = signature('softmax', ['dim', 'dtype'], {
+  required: 1,
+  unsupported: { dtype: "cast the input first, e.g. softmax(x.to('float64'), -1)" },
+});
 
 /**
  * Softmax along `dim`: `exp(x - max) / sum(exp(x - max))`, computed stably (the max is subtracted first). `-Infinity` entries get probability 0; a lane of only `-Infinity` gives NaN, as in PyTorch. Needs a floating-point input.
@@ -23,9 +30,9 @@ export interface SoftmaxOptions {
  */
 export function softmax(input: Tensor, dim: number): Tensor;
 export function softmax(input: Tensor, options: SoftmaxOptions): Tensor;
-export function softmax(input: Tensor, arg: number | SoftmaxOptions): Tensor {
+export function softmax(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('softmax', input);
-  const dimArg: unknown = typeof arg === 'object' && arg !== null ? (arg as SoftmaxOptions).dim : arg;
+  const dimArg = parseArgs(SIG, args).dim;
   if (typeof dimArg !== 'number') {
     throw new TypeError(`softmax: expected dim to be an integer, as softmax(x, -1) or softmax(x, { dim: -1 }), got ${String(dimArg)}`);
   }
@@ -46,6 +53,6 @@ declare module '../tensor.js' {
     softmax(options: SoftmaxOptions): Tensor;
   }
 }
-Tensor.prototype.softmax = function (this: Tensor, arg: number | SoftmaxOptions): Tensor {
-  return softmax(this, arg as number);
+Tensor.prototype.softmax = function (this: Tensor, ...args: unknown[]): Tensor {
+  return (softmax as (...a: unknown[]) => Tensor)(this, ...args);
 };

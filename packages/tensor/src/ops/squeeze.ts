@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, record } from '../engine.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -7,6 +8,9 @@ export interface SqueezeOptions {
   /** The dimension(s) to remove when they have size 1; absent = every size-1 dimension. */
   dim?: number | readonly number[] | null;
 }
+
+/** `torch.squeeze(input, dim=None)`. */
+const SIG = signature('squeeze', ['dim']);
 
 /**
  * A view of `input` without size-1 dimensions: all of them, or only `dim` (a dimension whose size
@@ -22,9 +26,11 @@ export interface SqueezeOptions {
  * squeeze(x, { dim: 0 }).shape; // [3, 1, 4, 1]
  * ```
  */
-export function squeeze(input: Tensor, dim?: number | readonly number[] | SqueezeOptions | null): Tensor {
+export function squeeze(input: Tensor, dim?: number | readonly number[] | SqueezeOptions | null): Tensor;
+export function squeeze(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('squeeze', input);
-  const arg = typeof dim === 'object' && dim !== null && !Array.isArray(dim) ? (dim as SqueezeOptions).dim : dim;
+  const arg = parseArgs(SIG, args).dim;
+  const dim = arg;
   const nd = input.ndim;
   let candidates: number[];
   if (arg === undefined || arg === null) {
@@ -53,6 +59,6 @@ declare module '../tensor.js' {
     squeeze(dim?: number | readonly number[] | SqueezeOptions | null): Tensor;
   }
 }
-Tensor.prototype.squeeze = function (this: Tensor, dim?: number | readonly number[] | SqueezeOptions | null): Tensor {
-  return squeeze(this, dim);
+Tensor.prototype.squeeze = function (this: Tensor, ...args: unknown[]): Tensor {
+  return (squeeze as (...a: unknown[]) => Tensor)(this, ...args);
 };

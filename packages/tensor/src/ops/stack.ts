@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, decompose, record, sameBackend } from '../engine.js';
 import { formatShape, normalizeDim, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -9,6 +10,9 @@ export interface StackOptions {
   /** Where the new dimension goes (default 0). */
   dim?: number;
 }
+
+/** `torch.stack(tensors, dim=0)`. */
+const SIG = signature('stack', ['dim']);
 
 /**
  * Stacks same-shape tensors along a new dimension `dim`.
@@ -24,12 +28,14 @@ export interface StackOptions {
  * stack([a, b], { dim: 1 }).shape; // [2, 2]
  * ```
  */
-export function stack(tensors: readonly Tensor[], dim?: number | StackOptions): Tensor {
+export function stack(tensors: readonly Tensor[], dim?: number | StackOptions): Tensor;
+export function stack(tensors: readonly Tensor[], ...args: unknown[]): Tensor {
+  const d = parseArgs(SIG, args).dim ?? 0;
+  if (typeof d !== 'number' || !Number.isInteger(d)) throw new TypeError(`stack: expected dim to be an integer, got ${String(d)}`);
   if (!Array.isArray(tensors)) throw new TypeError(`stack: expected an array of tensors, got ${typeof tensors}`);
   if (tensors.length === 0) throw new RangeError('stack: expected a non-empty list of tensors');
   tensors.forEach((t, i) => assertTensor('stack', t, `tensor ${i}`));
   sameBackend('stack', tensors, tensors.map((_, i) => `tensor ${i}`));
-  const d = typeof dim === 'object' && dim !== null ? (dim.dim ?? 0) : (dim ?? 0);
   const ref = tensors[0]!;
   tensors.forEach((t, i) => {
     if (!shapesEqual(t.shape, ref.shape)) {

@@ -6,8 +6,8 @@ import { parseVarianceArgs, var as variance, type VarianceOptions } from './var.
 
 /**
  * Standard deviation: the square root of `var` with the same arguments (`dim`, `keepdim`,
- * `unbiased` (default true) or `correction`). Positional arguments are `(dim, keepdim)` like the
- * other reductions, or a lone boolean `unbiased`.
+ * `unbiased` (default true) or `correction`). Positional arguments follow PyTorch:
+ * `(dim, unbiased, keepdim)`, or a lone boolean `unbiased`.
  *
  * @example
  * ```ts
@@ -15,12 +15,13 @@ import { parseVarianceArgs, var as variance, type VarianceOptions } from './var.
  * import '@tensorgrad/backend-cpu';
  * const x = tensor([[1, 3], [5, 5]]);
  * await std(x, { dim: 1 }).array(); // [1.4142135, 0]
- * await x.std(0, true).array(); // [[2.828427, 1.4142135]]
+ * await x.std(0, true, true).array(); // [[2.828427, 1.4142135]]
+ * await x.std(1, false).array(); // [1, 0]
  * await x.std({ unbiased: false }).item(); // 1.6583124
  * ```
  */
 export function std(input: Tensor, options?: VarianceOptions): Tensor;
-export function std(input: Tensor, dim?: number | readonly number[] | null, keepdim?: boolean): Tensor;
+export function std(input: Tensor, dim?: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean): Tensor;
 export function std(input: Tensor, unbiased: boolean): Tensor;
 export function std(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('std', input);
@@ -35,9 +36,9 @@ export function std(input: Tensor, ...args: unknown[]): Tensor {
 
 declare module '../tensor.js' {
   interface Tensor {
-    /** Method form of {@link std}: `x.std()`, `x.std(1)`, `x.std(1, true)`, `x.std({ dim: 0, unbiased: false })`. */
+    /** Method form of {@link std}: `x.std()`, `x.std(1)`, `x.std(1, false, true)`, `x.std({ dim: 0, unbiased: false })`. */
     std(options?: VarianceOptions): Tensor;
-    std(dim?: number | readonly number[] | null, keepdim?: boolean): Tensor;
+    std(dim?: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean): Tensor;
     std(unbiased: boolean): Tensor;
   }
 }

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { binaryOp, type TensorOrScalar } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { mul } from './mul.js';
@@ -7,6 +8,9 @@ export interface SubOptions {
   /** Multiplier of `other` (PyTorch's `alpha`). Default 1. */
   alpha?: number;
 }
+
+/** `torch.sub(input, other, *, alpha=1)`. */
+const SIG = signature('sub', ['alpha'], { keywordOnly: ['alpha'] });
 
 /**
  * Element-wise `input - alpha * other`, broadcasting like PyTorch; either operand may be a
@@ -20,8 +24,9 @@ export interface SubOptions {
  * await tensor([5, 6]).sub(1, { alpha: 2 }).array(); // [3, 4]
  * ```
  */
-export function sub(input: TensorOrScalar, other: TensorOrScalar, options: SubOptions = {}): Tensor {
-  const alpha = options.alpha ?? 1;
+export function sub(input: TensorOrScalar, other: TensorOrScalar, options?: SubOptions): Tensor;
+export function sub(input: TensorOrScalar, other: TensorOrScalar, ...rest: unknown[]): Tensor {
+  const alpha = parseArgs(SIG, rest).alpha ?? 1;
   if (typeof alpha !== 'number') throw new TypeError(`sub: expected alpha to be a number, got ${typeof alpha}`);
   if (alpha !== 1) {
     if (typeof other === 'number') return binaryOp('sub', input, other * alpha, {}, 'arith');
@@ -41,6 +46,6 @@ declare module '../tensor.js' {
     sub(other: TensorOrScalar, options?: SubOptions): Tensor;
   }
 }
-Tensor.prototype.sub = function (this: Tensor, other: TensorOrScalar, options?: SubOptions): Tensor {
-  return sub(this, other, options);
+Tensor.prototype.sub = function (this: Tensor, other: TensorOrScalar, ...rest: unknown[]): Tensor {
+  return (sub as (...a: unknown[]) => Tensor)(this, other, ...rest);
 };

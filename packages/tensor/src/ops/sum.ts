@@ -1,7 +1,14 @@
-import { parseReduceArgs, type ReduceOptions } from '../args.js';
+import { reduceDims, type ReduceOptions } from '../args.js';
 import { assertTensor, castUntracked, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { reducedShape } from '../shape.js';
+import { parseArgs, signature } from '../signature.js';
 import { Tensor } from '../tensor.js';
+
+/** `torch.sum(input, dim=None, keepdim=False, *, dtype=None)`. */
+const SUM = signature('sum', ['dim', 'keepdim', 'dtype'], {
+  keywordOnly: ['dtype'],
+  unsupported: { dtype: "cast the input first, e.g. sum(x.to('float64'))" },
+});
 
 /**
  * Sum of all elements (0-d result), or over `dim` (one or several dims), keeping reduced dims
@@ -15,13 +22,16 @@ import { Tensor } from '../tensor.js';
  * await sum(x).item(); // 10
  * await x.sum(1).array(); // [3, 7]
  * await sum(x, { dim: 0, keepdim: true }).array(); // [[4, 6]]
+ * await x.sum(1, true).array(); // [[3], [7]]
+ * await sum(x, [0, 1]).item(); // 10
  * ```
  */
 export function sum(input: Tensor, options?: ReduceOptions): Tensor;
 export function sum(input: Tensor, dim?: number | readonly number[] | null, keepdim?: boolean): Tensor;
 export function sum(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('sum', input);
-  const { dim, keepdim } = parseReduceArgs('sum', input.ndim, args);
+  const a = parseArgs(SUM, args);
+  const { dim, keepdim } = reduceDims('sum', input.ndim, a.dim, a.keepdim);
   const backend = input.backendInstance;
   const src = input.dtype === 'bool' ? castUntracked('sum', input, 'int32') : input;
   try {

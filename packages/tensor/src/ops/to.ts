@@ -1,3 +1,4 @@
+import { isOptionsObject, parseArgs, signature } from '../signature.js';
 import { findBackend, findBackendSync, type Backend } from '../backend.js';
 import { isDType, type DType, type TypedArray } from '../dtype.js';
 import { assertTensor, fromArray, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
@@ -12,10 +13,18 @@ export interface ToOptions {
   backend?: string;
 }
 
-function parseTarget(op: string, target: unknown): ToOptions {
+/** `Tensor.to(device | dtype | {dtype, device}, …)`, with tensorgrad's `backend` for PyTorch's `device`. */
+const TO_UNSUPPORTED: Readonly<Record<string, string>> = {
+  nonBlocking: 'transfers are synchronous with to() and asynchronous with toAsync(); omit it',
+  copy: 'to() returns a new tensor (a view when nothing changes); use clone() for a copy',
+  memoryFormat: 'tensors have one (row-major) memory format; omit it',
+};
+
+function parseTarget(op: string, target: unknown, rest: readonly unknown[]): ToOptions {
+  if (rest.length > 0) parseArgs(signature(op, [], { unsupported: TO_UNSUPPORTED }), rest);
   if (typeof target === 'string') return isDType(target) ? { dtype: target } : { backend: target };
-  if (typeof target === 'object' && target !== null && !Array.isArray(target)) {
-    const o = target as ToOptions;
+  if (isOptionsObject(target)) {
+    const o = parseArgs(signature(op, ['dtype', 'backend'], { keywordOnly: ['dtype', 'backend'], unsupported: TO_UNSUPPORTED }), [target]) as ToOptions;
     if (o.dtype !== undefined && !isDType(o.dtype)) {
       throw new TypeError(`${op}: unknown dtype ${String(o.dtype)}; expected one of float32, float64, int32, bool`);
     }
@@ -117,9 +126,10 @@ async function runAsync(input: Tensor, dtype: DType, target: Backend | null, mov
  * tensor([1, 2]).to({ dtype: 'float64', backend: 'cpu' }).dtype; // 'float64'
  * ```
  */
-export function to(input: Tensor, target: DType | string | ToOptions): Tensor {
+export function to(input: Tensor, target: DType | string | ToOptions): Tensor;
+export function to(input: Tensor, target: DType | string | ToOptions, ...rest: unknown[]): Tensor {
   assertTensor('to', input);
-  const opts = parseTarget('to', target);
+  const opts = parseTarget('to', target, rest);
   const backend = opts.backend === undefined ? null : findBackendSync(opts.backend);
   const move = (x: Tensor): Tensor => {
     if (!x.backendInstance.readSync) {
@@ -147,9 +157,10 @@ export function to(input: Tensor, target: DType | string | ToOptions): Tensor {
  * y.backend; // 'cpu'
  * ```
  */
-export async function toAsync(input: Tensor, target: DType | string | ToOptions): Promise<Tensor> {
+export async function toAsync(input: Tensor, target: DType | string | ToOptions): Promise<Tensor>;
+export async function toAsync(input: Tensor, target: DType | string | ToOptions, ...rest: unknown[]): Promise<Tensor> {
   assertTensor('toAsync', input);
-  const opts = parseTarget('toAsync', target);
+  const opts = parseTarget('toAsync', target, rest);
   const backend = opts.backend === undefined ? null : await findBackend(opts.backend);
   const move = async (x: Tensor): Promise<Tensor> => place(x, backend!, await x.data());
   return runAsync(input, opts.dtype ?? input.dtype, backend, move);
@@ -207,11 +218,11 @@ declare module '../tensor.js' {
     bool(): Tensor;
   }
 }
-Tensor.prototype.to = function (this: Tensor, target: DType | string | ToOptions): Tensor {
-  return to(this, target);
+Tensor.prototype.to = function (this: Tensor, target: DType | string | ToOptions, ...rest: unknown[]): Tensor {
+  return (to as (...a: unknown[]) => Tensor)(this, target, ...rest);
 };
-Tensor.prototype.toAsync = function (this: Tensor, target: DType | string | ToOptions): Promise<Tensor> {
-  return toAsync(this, target);
+Tensor.prototype.toAsync = function (this: Tensor, target: DType | string | ToOptions, ...rest: unknown[]): Promise<Tensor> {
+  return (toAsync as (...a: unknown[]) => Promise<Tensor>)(this, target, ...rest);
 };
 Tensor.prototype.float = function (this: Tensor): Tensor {
   return to(this, 'float32');

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, record } from '../engine.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -9,6 +10,9 @@ export interface TransposeOptions {
   /** Second dimension to swap. */
   dim1: number;
 }
+
+/** `torch.transpose(input, dim0, dim1)`. */
+const SIG = signature('transpose', ['dim0', 'dim1'], { required: 2 });
 
 /**
  * A view of `input` with dimensions `dim0` and `dim1` swapped.
@@ -24,11 +28,11 @@ export interface TransposeOptions {
  */
 export function transpose(input: Tensor, options: TransposeOptions): Tensor;
 export function transpose(input: Tensor, dim0: number, dim1: number): Tensor;
-export function transpose(input: Tensor, a: number | TransposeOptions, b?: number): Tensor {
+export function transpose(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('transpose', input);
-  const o = typeof a === 'object' && a !== null ? a : { dim0: a, dim1: b };
+  const o = parseArgs(SIG, args) as Partial<TransposeOptions>;
   if (!Number.isInteger(o.dim0) || !Number.isInteger(o.dim1)) {
-    throw new TypeError(`transpose: expected two integer dims (transpose(x, 0, 1) or { dim0, dim1 }), got ${JSON.stringify([a, b])}`);
+    throw new TypeError(`transpose: expected two integer dims (transpose(x, 0, 1) or { dim0, dim1 }), got ${JSON.stringify([o.dim0, o.dim1])}`);
   }
   const nd = input.ndim;
   const dim0 = normalizeDim('transpose', o.dim0!, nd);
@@ -51,6 +55,6 @@ declare module '../tensor.js' {
     transpose(dim0: number, dim1: number): Tensor;
   }
 }
-Tensor.prototype.transpose = function (this: Tensor, a: number | TransposeOptions, b?: number): Tensor {
-  return (transpose as (x: Tensor, a: number | TransposeOptions, b?: number) => Tensor)(this, a, b);
+Tensor.prototype.transpose = function (this: Tensor, ...args: unknown[]): Tensor {
+  return (transpose as (...a: unknown[]) => Tensor)(this, ...args);
 };

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, record } from '../engine.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -8,13 +9,15 @@ export interface UnsqueezeOptions {
   dim: number;
 }
 
-function parseDim(op: string, arg: unknown): number {
-  const d = typeof arg === 'object' && arg !== null ? (arg as { dim?: unknown }).dim : arg;
+function parseDim(op: string, d: unknown): number {
   if (typeof d !== 'number' || !Number.isInteger(d)) {
-    throw new TypeError(`${op}: expected dim as an integer or { dim }, got ${JSON.stringify(arg)}`);
+    throw new TypeError(`${op}: expected dim as an integer or { dim }, got ${JSON.stringify(d)}`);
   }
   return d;
 }
+
+/** `torch.unsqueeze(input, dim)`. */
+const SIG = signature('unsqueeze', ['dim'], { required: 1 });
 
 /**
  * A view of `input` with a new size-1 dimension inserted at `dim` (in `[-ndim-1, ndim]`).
@@ -29,10 +32,11 @@ function parseDim(op: string, arg: unknown): number {
  * unsqueeze(x, { dim: 1 }).shape; // [3, 1]
  * ```
  */
-export function unsqueeze(input: Tensor, dim: number | UnsqueezeOptions): Tensor {
+export function unsqueeze(input: Tensor, dim: number | UnsqueezeOptions): Tensor;
+export function unsqueeze(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('unsqueeze', input);
   const nd = input.ndim;
-  const d = normalizeDim('unsqueeze', parseDim('unsqueeze', dim), nd + 1);
+  const d = normalizeDim('unsqueeze', parseDim('unsqueeze', parseArgs(SIG, args).dim), nd + 1);
   const shape = [...input.shape];
   const strides = [...input._strides];
   const stride = d >= nd ? 1 : shape[d]! * strides[d]!;
@@ -49,6 +53,6 @@ declare module '../tensor.js' {
     unsqueeze(dim: number | UnsqueezeOptions): Tensor;
   }
 }
-Tensor.prototype.unsqueeze = function (this: Tensor, dim: number | UnsqueezeOptions): Tensor {
-  return unsqueeze(this, dim);
+Tensor.prototype.unsqueeze = function (this: Tensor, ...args: unknown[]): Tensor {
+  return (unsqueeze as (...a: unknown[]) => Tensor)(this, ...args);
 };

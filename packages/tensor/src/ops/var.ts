@@ -1,4 +1,5 @@
-import { parseReduceArgs, type ReduceOptions } from '../args.js';
+import { reduceDims, type ReduceOptions } from '../args.js';
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, decompose, record } from '../engine.js';
 import { isFloating } from '../dtype.js';
 import { Tensor } from '../tensor.js';
@@ -17,13 +18,16 @@ export interface VarianceOptions extends ReduceOptions {
 }
 
 /**
- * Parses the arguments of `var`/`std`: `()`, `(unbiased: boolean)`, `(dim, keepdim?)` or
- * `({ dim, keepdim, unbiased | correction })` into normalised dims, `keepdim` and `correction`.
+ * Parses the arguments of `var`/`std` with PyTorch's signature `(dim=None, unbiased=True,
+ * keepdim=False, *, correction)` — or the lone `(unbiased: boolean)` form — into normalised dims,
+ * `keepdim` and `correction`. Unknown option keys and extra positionals throw.
  *
  * @example
  * ```ts
  * import { parseVarianceArgs } from '@tensorgrad/tensor';
  * parseVarianceArgs('var', 2, [{ dim: -1, unbiased: false }]); // { dim: [1], keepdim: false, correction: 0 }
+ * parseVarianceArgs('std', 2, [0, false, true]); // { dim: [0], keepdim: true, correction: 0 }
+ * parseVarianceArgs('std', 2, [false]); // { dim: [0, 1], keepdim: false, correction: 0 }
  * ```
  */
 export function parseVarianceArgs(
@@ -31,39 +35,33 @@ export function parseVarianceArgs(
   ndim: number,
   args: readonly unknown[],
 ): { dim: number[]; keepdim: boolean; correction: number } {
-  const a0 = args[0];
-  if (typeof a0 === 'boolean') {
-    if (args.length > 1) throw new TypeError(`${op}: after unbiased (${a0}) no more positional arguments are accepted; use ${op}(x, { dim, keepdim, unbiased })`);
-    return { ...parseReduceArgs(op, ndim, []), correction: a0 ? 1 : 0 };
-  }
+  const o =
+    typeof args[0] === 'boolean'
+      ? parseArgs(signature(op, ['unbiased']), args)
+      : parseArgs(signature(op, ['dim', 'unbiased', 'keepdim', 'correction'], { keywordOnly: ['correction'] }), args);
   let correction = 1;
-  let reduceArgs: readonly unknown[] = args;
-  if (typeof a0 === 'object' && a0 !== null && !Array.isArray(a0)) {
-    const o = a0 as VarianceOptions;
-    if (o.unbiased !== undefined && o.correction !== undefined) {
-      throw new TypeError(`${op}: pass either unbiased or correction, not both (got unbiased: ${o.unbiased}, correction: ${o.correction})`);
-    }
-    if (o.unbiased !== undefined) {
-      if (typeof o.unbiased !== 'boolean') throw new TypeError(`${op}: expected unbiased to be a boolean, got ${String(o.unbiased)}`);
-      correction = o.unbiased ? 1 : 0;
-    }
-    if (o.correction !== undefined) {
-      if (typeof o.correction !== 'number' || !Number.isFinite(o.correction)) {
-        throw new TypeError(`${op}: expected correction to be a finite number, got ${String(o.correction)}`);
-      }
-      correction = o.correction;
-    }
-    reduceArgs = [{ dim: o.dim, keepdim: o.keepdim }];
+  if (o.unbiased !== undefined && o.correction !== undefined) {
+    throw new TypeError(`${op}: pass either unbiased or correction, not both (got unbiased: ${String(o.unbiased)}, correction: ${String(o.correction)})`);
   }
-  const { dim, keepdim } = parseReduceArgs(op, ndim, reduceArgs);
+  if (o.unbiased !== undefined) {
+    if (typeof o.unbiased !== 'boolean') throw new TypeError(`${op}: expected unbiased to be a boolean, got ${String(o.unbiased)}`);
+    correction = o.unbiased ? 1 : 0;
+  }
+  if (o.correction !== undefined && o.correction !== null) {
+    if (typeof o.correction !== 'number' || !Number.isFinite(o.correction)) {
+      throw new TypeError(`${op}: expected correction to be a finite number, got ${String(o.correction)}`);
+    }
+    correction = o.correction;
+  }
+  const { dim, keepdim } = reduceDims(op, ndim, o.dim, o.keepdim);
   return { dim, keepdim, correction };
 }
 
 /**
  * Variance over all elements (0-d result) or over `dim`, dividing the sum of squared deviations by
  * `N - correction` (`unbiased: true`, the default, is `correction: 1`). Like PyTorch the divisor is
- * clamped at 0, so one element with the default correction gives NaN. Positional arguments are
- * `(dim, keepdim)` like the other reductions, or a lone boolean `unbiased`.
+ * clamped at 0, so one element with the default correction gives NaN. Positional arguments follow
+ * PyTorch: `(dim, unbiased, keepdim)`, or a lone boolean `unbiased`.
  *
  * @example
  * ```ts
@@ -71,12 +69,13 @@ export function parseVarianceArgs(
  * import '@tensorgrad/backend-cpu';
  * const x = tensor([[1, 2, 3, 4], [2, 2, 2, 2]]);
  * await variance(x, { dim: 1 }).array(); // [1.6666666, 0]
- * await x.var(1, true).array(); // [[1.6666666], [0]]
+ * await x.var(1, true, true).array(); // [[1.6666666], [0]]
+ * await x.var(1, false).array(); // [1.25, 0]
  * await x.var({ unbiased: false }).item(); // 0.6875
  * ```
  */
 function variance(input: Tensor, options?: VarianceOptions): Tensor;
-function variance(input: Tensor, dim?: number | readonly number[] | null, keepdim?: boolean): Tensor;
+function variance(input: Tensor, dim?: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean): Tensor;
 function variance(input: Tensor, unbiased: boolean): Tensor;
 function variance(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('var', input);
@@ -99,9 +98,9 @@ export { variance as var };
 
 declare module '../tensor.js' {
   interface Tensor {
-    /** Method form of `var`: `x.var()`, `x.var(1)`, `x.var(1, true)`, `x.var({ dim: 0, unbiased: false })`. */
+    /** Method form of `var`: `x.var()`, `x.var(1)`, `x.var(1, false, true)`, `x.var({ dim: 0, unbiased: false })`. */
     var(options?: VarianceOptions): Tensor;
-    var(dim?: number | readonly number[] | null, keepdim?: boolean): Tensor;
+    var(dim?: number | readonly number[] | null, unbiased?: boolean, keepdim?: boolean): Tensor;
     var(unbiased: boolean): Tensor;
   }
 }

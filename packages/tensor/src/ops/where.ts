@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import {
   assertTensor,
   castUntracked,
@@ -21,6 +22,9 @@ function operandType(x: TensorOrScalar, y: TensorOrScalar): DType {
   return Number.isInteger(x) && Number.isInteger(y) ? 'int32' : 'float32';
 }
 
+/** `torch.where`'s arguments after the tensors: none (an options object or an extra argument throws). */
+const SIG = signature('where', []);
+
 /**
  * Element-wise selection `condition ? input : other`, broadcasting all three like PyTorch.
  * `condition` must be a bool tensor; `input` and `other` may be tensors or numbers, and the
@@ -35,7 +39,9 @@ function operandType(x: TensorOrScalar, y: TensorOrScalar): DType {
  * await where(tensor([[true], [false]]), tensor([1, 2]), -1).array(); // [[1, 2], [-1, -1]]
  * ```
  */
-export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrScalar): Tensor {
+export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrScalar): Tensor;
+export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrScalar, ...rest: unknown[]): Tensor {
+  parseArgs(SIG, rest);
   assertTensor('where', condition, 'condition');
   if (condition.dtype !== 'bool') {
     throw new TypeError(`where: expected condition to be a bool tensor, got ${condition.dtype}; build it with a comparison (x.gt(0)) or convert it with .bool()`);
@@ -73,6 +79,6 @@ declare module '../tensor.js' {
     where(condition: Tensor, other: TensorOrScalar): Tensor;
   }
 }
-Tensor.prototype.where = function (this: Tensor, condition: Tensor, other: TensorOrScalar): Tensor {
-  return where(condition, this, other);
+Tensor.prototype.where = function (this: Tensor, condition: Tensor, other: TensorOrScalar, ...rest: unknown[]): Tensor {
+  return (where as (...a: unknown[]) => Tensor)(condition, this, other, ...rest);
 };
