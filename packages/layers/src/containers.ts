@@ -27,7 +27,7 @@ export class Sequential extends Module {
   }
 
   /** Number of modules. */
-  get length(): number {
+  override get length(): number {
     return this._modules.size;
   }
 
@@ -75,7 +75,7 @@ export class ModuleList extends Module {
     for (const m of modules) this.append(m);
   }
   /** Number of modules. */
-  get length(): number {
+  override get length(): number {
     return this._modules.size;
   }
   /** The module at position `i` (negative counts from the end). */
