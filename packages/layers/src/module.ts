@@ -595,25 +595,13 @@ export class Module<I extends unknown[] = [Tensor], O = Tensor> extends Callable
   }
 }
 
-function fmt(n: number): string {
-  return n.toLocaleString('en-US');
+/** @internal `1,234` (torchsummary's `{0:,}`), or `--` for a layer without parameters. */
+export function formatCount(n: number, dashForZero = false): string {
+  return dashForZero && n === 0 ? '--' : n.toLocaleString('en-US');
 }
 
-/** @internal The table behind {@link Module.toString}. */
-export function summaryTable(model: AnyModule): string {
-  const leaves = model.modules().filter((m) => m.children().length === 0);
-  const counts = new Map<string, number>();
-  const rows: [string, string, string][] = [];
-  for (const m of leaves) {
-    const t = m.typeName;
-    const i = (counts.get(t) ?? 0) + 1;
-    counts.set(t, i);
-    const n = m.parameters(false).reduce((s, p) => s + p.numel(), 0);
-    rows.push([`${t}-${i}`, m._lastOutputShape ? `[${m._lastOutputShape.join(', ')}]` : '-', fmt(n)]);
-  }
-  const params = model.parameters();
-  const total = params.reduce((s, p) => s + p.numel(), 0);
-  const trainable = params.filter((p) => p.requiresGrad).reduce((s, p) => s + p.numel(), 0);
+/** @internal The torchsummary table: rows of [layer, output shape, param #], then the totals. */
+export function formatSummaryTable(rows: readonly (readonly [string, string, string])[], total: number, trainable: number): string[] {
   const line = '-'.repeat(64);
   const eq = '='.repeat(64);
   const row = (a: string, b: string, c: string): string => `${a.padStart(20)}  ${b.padStart(25)} ${c.padStart(15)}`;
@@ -623,9 +611,23 @@ export function summaryTable(model: AnyModule): string {
     eq,
     ...rows.map(([a, b, c]) => row(a, b, c)),
     eq,
-    `Total params: ${fmt(total)}`,
-    `Trainable params: ${fmt(trainable)}`,
-    `Non-trainable params: ${fmt(total - trainable)}`,
+    `Total params: ${formatCount(total)}`,
+    `Trainable params: ${formatCount(trainable)}`,
+    `Non-trainable params: ${formatCount(total - trainable)}`,
     line,
-  ].join('\n');
+  ];
+}
+
+/** @internal The table behind {@link Module.toString}: leaf modules in registration order. */
+export function summaryTable(model: AnyModule): string {
+  const leaves = model.modules().filter((m) => m.children().length === 0);
+  const rows = leaves.map((m, i): [string, string, string] => [
+    `${m.typeName}-${i + 1}`,
+    m._lastOutputShape ? `[${m._lastOutputShape.join(', ')}]` : '-',
+    formatCount(m.parameters(false).reduce((s, p) => s + p.numel(), 0), true),
+  ]);
+  const params = model.parameters();
+  const total = params.reduce((s, p) => s + p.numel(), 0);
+  const trainable = params.filter((p) => p.requiresGrad).reduce((s, p) => s + p.numel(), 0);
+  return formatSummaryTable(rows, total, trainable).join('\n');
 }
