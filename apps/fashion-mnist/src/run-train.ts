@@ -291,7 +291,7 @@ export async function runTrain(options: TrainOptions, io: CliIO, deps: EnsureDep
         `${settings.optimizer} lr ${settings.lr}, batch ${settings.batchSize}, seed ${settings.seed}, ${options.epochs} epoch(s)` +
         (startEpoch > 1 ? `; resuming at epoch ${startEpoch} from ${files.checkpoint}` : ''),
     );
-    say(summary(model, [1, ...inputShape]));
+    say(summary(model, inputShape).text);
     say();
     say(metricsHeader());
     for (const h of history) say(metricsRow(h));

@@ -13,7 +13,7 @@ import { Linear, ReLU, Sequential } from 'tensorgrad';
  * import { randn } from 'tensorgrad';
  * import { bookMlp } from './models.js';
  * const model = bookMlp();
- * model.call(randn([2, 784])).shape; // [2, 10]
+ * model(randn([2, 784])).shape; // [2, 10]
  * model.parameters().length; // 4
  * model.dispose();
  * ```

@@ -49,7 +49,7 @@ export interface ValidationScheduler {
 export function trainBatch(x: Tensor, y: Tensor, model: Classifier, optimizer: AnyOptimizer, penalty?: Penalty): number {
   return tidy(() => {
     model.train();
-    const prediction = model.call(x);
+    const prediction = model(x);
     const batchLoss = penalty ? crossEntropy(prediction, y).add(penalty(model)) : crossEntropy(prediction, y);
     batchLoss.backward();
     optimizer.step();
@@ -97,7 +97,7 @@ export function evaluate(model: Classifier, x: Tensor, y: Tensor, chunkSize = 20
       tidy(() => {
         const xb = x.narrow(0, start, size);
         const yb = y.narrow(0, start, size);
-        const prediction = model.call(xb);
+        const prediction = model(xb);
         lossSum += crossEntropy(prediction, yb, { reduction: 'sum' }).itemSync() as number;
         correct += prediction.argmax(-1).eq(yb).sum().itemSync() as number;
       });

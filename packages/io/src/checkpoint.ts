@@ -34,6 +34,8 @@ const MARKERS = ['$tensor', '$map', '$number', '$object'];
 function kindOf(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
+  // a layers Module is a callable function object whose prototype is its class's
+  if (typeof v === 'function' && Object.getPrototypeOf(v) !== Function.prototype) return (v as object).constructor?.name ?? 'function';
   return typeof v;
 }
 
@@ -54,7 +56,7 @@ function encode(value: unknown, path: string[], tensors: Map<string, Tensor>, se
   if (typeof value === 'number') return Number.isFinite(value) ? value : { $number: String(value) };
   if (typeof value !== 'object') {
     throw new TypeError(
-      `saveCheckpoint: ${where} is a ${typeof value}; expected plain data (numbers, strings, booleans, null, arrays, plain objects, Maps) or tensors`,
+      `saveCheckpoint: ${where} is a ${kindOf(value)}; expected plain data (numbers, strings, booleans, null, arrays, plain objects, Maps) or tensors`,
     );
   }
   if (seen.has(value)) throw new TypeError(`saveCheckpoint: ${where} refers back to one of its parents; expected data without cycles`);
@@ -149,7 +151,7 @@ export async function saveCheckpoint(path: string, checkpoint: Checkpoint): Prom
   }
   const model = checkpoint.model;
   if (model === null || typeof model !== 'object') {
-    throw new TypeError(`saveCheckpoint: expected checkpoint.model to be a state dict (record or Map of name -> Tensor), got ${kindOf(model)}`);
+    throw new TypeError(`saveCheckpoint: expected checkpoint.model to be a state dict (record or Map of name -> Tensor), got ${kindOf(model)}${typeof model === 'function' ? ' (for a module, store model.stateDict())' : ''}`);
   }
   for (const [k, v] of model instanceof Map ? model.entries() : Object.entries(model)) {
     if (!(v instanceof Tensor)) {

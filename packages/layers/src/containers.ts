@@ -1,4 +1,4 @@
-import { noGrad, tidy, zeros, type DType, type Tensor } from '@tensorgrad/tensor';
+import type { Tensor } from '@tensorgrad/tensor';
 import { Module, type AnyModule } from './module.js';
 
 /**
@@ -27,7 +27,7 @@ export class Sequential extends Module {
   }
 
   /** Number of modules. */
-  get length(): number {
+  override get length(): number {
     return this._modules.size;
   }
 
@@ -75,7 +75,7 @@ export class ModuleList extends Module {
     for (const m of modules) this.append(m);
   }
   /** Number of modules. */
-  get length(): number {
+  override get length(): number {
     return this._modules.size;
   }
   /** The module at position `i` (negative counts from the end). */
@@ -140,39 +140,4 @@ export class ModuleDict extends Module {
   get size(): number {
     return this._modules.size;
   }
-}
-
-/** Options of {@link summary}. */
-export interface SummaryOptions {
-  /** Dtype of the zero input (default `'float32'`). */
-  dtype?: DType;
-}
-
-/**
- * Runs one forward pass of `model` on zeros of `inputShape` (batch dim included), in eval mode
- * and without recording gradients (the mode is restored, nothing is kept), so that every layer
- * knows its output shape, and returns the summary table of `model.toString()`.
- *
- * @example
- * ```ts
- * import { summary, Sequential, Linear, ReLU } from '@tensorgrad/layers';
- * import '@tensorgrad/backend-cpu';
- * const table = summary(new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 2)), [1, 4]);
- * table.includes('Total params: 58'); // true
- * table.includes('[1, 8]'); // true
- * ```
- */
-export function summary(model: AnyModule, inputShape: readonly number[], options: SummaryOptions = {}): string {
-  const modes = model.modules().map((m) => [m, m.training] as const);
-  model.eval();
-  try {
-    tidy(() => {
-      noGrad(() => {
-        model.call(zeros([...inputShape], { dtype: options.dtype ?? 'float32' }));
-      });
-    });
-  } finally {
-    for (const [m, t] of modes) m.training = t;
-  }
-  return model.toString();
 }

@@ -18,6 +18,7 @@ export {
 } from './module.js';
 export type { FactoryOptions } from './common.js';
 export * from './containers.js';
+export * from './summary.js';
 export * from './linear.js';
 export * from './conv.js';
 export * from './pooling.js';

@@ -56,9 +56,42 @@ function shapeOfOutput(out: unknown): number[] | null {
   return null;
 }
 
+type ModuleCallable = { call(...inputs: unknown[]): unknown };
+
 /**
- * Base class of every layer (PyTorch's `nn.Module`). Subclasses implement `forward` and are
- * invoked with {@link Module.call}, which also runs the forward hooks.
+ * @internal The base of {@link Module}: its constructor returns a *function object* (instead of
+ * the ordinary object `new` would create) whose prototype is `new.target.prototype`, so that every
+ * module is callable — `model(x)` forwards to `model.call(x)` — while staying an instance of its
+ * class. `Function.prototype` is not on the chain, so `call`, `apply` and `bind` are Module's own
+ * (`Module.call`, `Module.apply`) or absent. The function's own `name` and `length` properties are
+ * deleted so that class fields and prototype getters of those names (`Sequential.length`) work.
+ * Module's own fields are initialised by the derived constructor, i.e. on the function object.
+ */
+const CallableBase = function CallableBase(this: unknown, ...args: unknown[]): ModuleCallable {
+  void args;
+  if (new.target === undefined) throw new TypeError("Module: class constructors must be invoked with 'new'");
+  const fn = ((...inputs: unknown[]): unknown => (fn as unknown as ModuleCallable).call(...inputs)) as unknown as ModuleCallable;
+  delete (fn as { name?: string }).name;
+  delete (fn as { length?: number }).length;
+  Object.setPrototypeOf(fn, new.target.prototype as object);
+  return fn;
+} as unknown as new () => object;
+CallableBase.prototype = Object.create(Object.prototype, { constructor: { value: CallableBase, writable: true, configurable: true } }) as object;
+
+/**
+ * Calling a module runs {@link Module.call}: `model(x)` is `model.call(x)` (PyTorch's
+ * `module(x)`), typed with the parameters and the return type of the module's own `forward`.
+ */
+export interface Module<I extends unknown[] = [Tensor], O = Tensor> {
+  (...inputs: Parameters<this['forward']>): ReturnType<this['forward']>;
+  (...inputs: I): O;
+}
+
+/**
+ * Base class of every layer (PyTorch's `nn.Module`). Subclasses implement `forward`; a module is
+ * called like a function, `model(x)` (or `model.call(x)`, the same thing), which runs `forward` and
+ * then the forward hooks. Modules are function objects (`typeof model === 'function'`) that stay
+ * instances of their class: `instanceof`, fields, methods and printing work as for any object.
  *
  * **Registration.** Parameters, submodules and buffers are tracked in insertion order. Fields
  * holding a {@link Parameter} or a `Module` are registered automatically (PyTorch style: scanned,
@@ -81,16 +114,18 @@ function shapeOfOutput(out: unknown): number[] | null {
  *   act = new ReLU();
  *   fc2 = new Linear(8, 2);
  *   override forward(x: Tensor): Tensor {
- *     return this.fc2.call(this.act.call(this.fc1.call(x)));
+ *     return this.fc2(this.act(this.fc1(x)));
  *   }
  * }
  * const net = new Net();
  * net.namedParameters().map(([name]) => name); // ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
+ * net(randn([3, 4])).shape; // [3, 2]
  * net.call(randn([3, 4])).shape; // [3, 2]
+ * net instanceof Net; // true
  * net.dispose();
  * ```
  */
-export class Module<I extends unknown[] = [Tensor], O = Tensor> {
+export class Module<I extends unknown[] = [Tensor], O = Tensor> extends CallableBase {
   /** Whether the module is in training mode (set by {@link Module.train} / {@link Module.eval}). */
   training = true;
   /** @internal */ readonly _parameters = new Map<string, Parameter | null>();
@@ -102,7 +137,7 @@ export class Module<I extends unknown[] = [Tensor], O = Tensor> {
   /** @internal Shape of the output of the last `call` (for the summary table). */
   _lastOutputShape: number[] | null = null;
 
-  /** The computation; subclasses override it. Call the module with {@link Module.call}. */
+  /** The computation; subclasses override it. Call the module itself, `model(x)` (or {@link Module.call}), so that hooks run. */
   forward(...inputs: I): O {
     void inputs;
     throw new Error(
@@ -111,7 +146,20 @@ export class Module<I extends unknown[] = [Tensor], O = Tensor> {
     );
   }
 
-  /** Runs `forward(...inputs)`, then the forward hooks (PyTorch's `module(x)`). */
+  /**
+   * Runs `forward(...inputs)`, then the forward hooks: what calling the module, `model(x)`, does
+   * (PyTorch's `module(x)`).
+   *
+   * @example
+   * ```ts
+   * import { Linear } from '@tensorgrad/layers';
+   * import { ones } from '@tensorgrad/tensor';
+   * import '@tensorgrad/backend-cpu';
+   * const fc = new Linear(3, 2);
+   * fc.call(ones([4, 3])).shape; // [4, 2]
+   * fc(ones([4, 3])).shape; // [4, 2]
+   * ```
+   */
   call(...inputs: I): O {
     let out = this.forward(...inputs);
     for (const hook of [...this._forwardHooks.values()]) {
@@ -421,6 +469,7 @@ export class Module<I extends unknown[] = [Tensor], O = Tensor> {
    */
   loadStateDict(stateDict: Record<string, Tensor> | Map<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
     const strict = options.strict ?? true;
+    if (stateDict instanceof Module) throw new TypeError(`loadStateDict: expected a record or Map of tensors, got a ${stateDict.constructor.name} module; pass its state dict: loadStateDict(other.stateDict())`);
     if (stateDict === null || typeof stateDict !== 'object') throw new TypeError(`loadStateDict: expected a record or Map of tensors, got ${stateDict === null ? 'null' : typeof stateDict}`);
     const entries = new Map<string, unknown>(stateDict instanceof Map ? stateDict : Object.entries(stateDict));
     const own = new Map<string, Tensor>();
@@ -536,30 +585,23 @@ export class Module<I extends unknown[] = [Tensor], O = Tensor> {
    * last `call` (`-` before the first forward; see {@link summary}) and its parameter count, then
    * the total, trainable and non-trainable parameter counts.
    */
-  toString(): string {
+  override toString(): string {
     return summaryTable(this as unknown as AnyModule);
   }
-}
 
-function fmt(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-/** @internal The table behind {@link Module.toString}. */
-export function summaryTable(model: AnyModule): string {
-  const leaves = model.modules().filter((m) => m.children().length === 0);
-  const counts = new Map<string, number>();
-  const rows: [string, string, string][] = [];
-  for (const m of leaves) {
-    const t = m.typeName;
-    const i = (counts.get(t) ?? 0) + 1;
-    counts.set(t, i);
-    const n = m.parameters(false).reduce((s, p) => s + p.numel(), 0);
-    rows.push([`${t}-${i}`, m._lastOutputShape ? `[${m._lastOutputShape.join(', ')}]` : '-', fmt(n)]);
+  /** Node's `util.inspect` and `console.log` print the module like `toString()` (not as `[Function]`). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
-  const params = model.parameters();
-  const total = params.reduce((s, p) => s + p.numel(), 0);
-  const trainable = params.filter((p) => p.requiresGrad).reduce((s, p) => s + p.numel(), 0);
+}
+
+/** @internal `1,234` (torchsummary's `{0:,}`), or `--` for a layer without parameters. */
+export function formatCount(n: number, dashForZero = false): string {
+  return dashForZero && n === 0 ? '--' : n.toLocaleString('en-US');
+}
+
+/** @internal The torchsummary table: rows of [layer, output shape, param #], then the totals. */
+export function formatSummaryTable(rows: readonly (readonly [string, string, string])[], total: number, trainable: number): string[] {
   const line = '-'.repeat(64);
   const eq = '='.repeat(64);
   const row = (a: string, b: string, c: string): string => `${a.padStart(20)}  ${b.padStart(25)} ${c.padStart(15)}`;
@@ -569,9 +611,23 @@ export function summaryTable(model: AnyModule): string {
     eq,
     ...rows.map(([a, b, c]) => row(a, b, c)),
     eq,
-    `Total params: ${fmt(total)}`,
-    `Trainable params: ${fmt(trainable)}`,
-    `Non-trainable params: ${fmt(total - trainable)}`,
+    `Total params: ${formatCount(total)}`,
+    `Trainable params: ${formatCount(trainable)}`,
+    `Non-trainable params: ${formatCount(total - trainable)}`,
     line,
-  ].join('\n');
+  ];
+}
+
+/** @internal The table behind {@link Module.toString}: leaf modules in registration order. */
+export function summaryTable(model: AnyModule): string {
+  const leaves = model.modules().filter((m) => m.children().length === 0);
+  const rows = leaves.map((m, i): [string, string, string] => [
+    `${m.typeName}-${i + 1}`,
+    m._lastOutputShape ? `[${m._lastOutputShape.join(', ')}]` : '-',
+    formatCount(m.parameters(false).reduce((s, p) => s + p.numel(), 0), true),
+  ]);
+  const params = model.parameters();
+  const total = params.reduce((s, p) => s + p.numel(), 0);
+  const trainable = params.filter((p) => p.requiresGrad).reduce((s, p) => s + p.numel(), 0);
+  return formatSummaryTable(rows, total, trainable).join('\n');
 }

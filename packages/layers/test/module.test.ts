@@ -46,13 +46,17 @@ describe('Module', () => {
     expect(model.parameters().reduce((n, p) => n + p.numel(), 0)).toBe(896522);
     expect(model.namedParameters().map(([n]) => n)).toEqual(['0.weight', '0.bias', '3.weight', '3.bias', '7.weight', '7.bias', '9.weight', '9.bias']);
     expect(String(model)).toContain('Total params: 896,522');
-    const table = summary(model, [1, 1, 28, 28]);
+    const table = summary(model, [1, 28, 28]).text;
     expect(table).toContain('Conv2d-1');
-    expect(table).toContain('[1, 64, 26, 26]');
-    expect(table).toContain('[1, 10]');
-    expect(table).toContain('Linear-1');
+    expect(table).toContain('[-1, 64, 26, 26]');
+    expect(table).toContain('[-1, 10]');
+    expect(table).toContain('Linear-8');
     expect(table).toContain('819,456'); // 3200 * 256 + 256
     expect(table).toContain('Trainable params: 896,522');
+    // summary leaves no output shapes behind; a real call does
+    expect(String(model)).toContain('Linear-10                          -           2,570');
+    tidy(() => void model(zeros([3, 1, 28, 28])));
+    expect(String(model)).toContain('Linear-10                    [3, 10]           2,570');
     model.dispose();
     expect(memory().numTensors).toBe(before);
   });

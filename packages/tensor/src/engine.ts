@@ -22,6 +22,8 @@ function describe(x: unknown): string {
   if (x === null) return 'null';
   if (Array.isArray(x)) return 'an array (wrap it with tensor(...))';
   if (typeof x === 'object') return (x as object).constructor?.name ?? 'an object';
+  // a callable object such as a layers Module is a function whose prototype is its class's
+  if (typeof x === 'function') return Object.getPrototypeOf(x) === Function.prototype ? 'a function' : `a ${(x as object).constructor?.name ?? 'function'}`;
   return `${typeof x} ${String(x)}`;
 }
 

@@ -93,6 +93,7 @@ export * from './ops/batch-norm.js';
 export * from './ops/layer-norm.js';
 export * from './ops/dropout.js';
 export * from './ops/interpolate.js';
+export * from './pytorch-spellings.js';
 export * from './creation/tensor.js';
 export * from './creation/zeros.js';
 export * from './creation/ones.js';

@@ -134,7 +134,7 @@ export function nearestKey(key: string, valid: readonly string[]): string | null
 function describe(v: unknown): string {
   if (v instanceof Tensor) return `a Tensor of shape [${v.shape.join(', ')}]`;
   if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'function') return Object.getPrototypeOf(v) === Function.prototype ? 'a function' : `a ${(v as object).constructor?.name ?? 'function'}`;
   if (Array.isArray(v)) return JSON.stringify(v);
   if (typeof v === 'object' && v !== null) return `a ${(v as object).constructor?.name ?? 'object'}`;
   return String(v);
