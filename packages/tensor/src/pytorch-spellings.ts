@@ -6,6 +6,7 @@ import { assertTensor } from './engine.js';
 import { NotSupportedError } from './not-supported.js';
 import { Tensor, type NestedArray } from './tensor.js';
 import { clamp } from './ops/clamp.js';
+import { parseArgs, signature } from './signature.js';
 import { assignResult } from './inplace/copy_.js';
 import './ops/permute.js';
 import './ops/transpose.js';
@@ -13,6 +14,9 @@ import './ops/view.js';
 import './ops/reshape.js';
 import './ops/expand.js';
 import './ops/to.js';
+
+const CLAMP_MIN = signature('clampMin', ['min'], { required: 1 });
+const CLAMP_MAX = signature('clampMax', ['max'], { required: 1 });
 
 function checkBound(op: string, name: string, v: unknown): number {
   const value = typeof v === 'object' && v !== null && !(v instanceof Tensor) ? (v as Record<string, unknown>)[name] : v;
@@ -34,9 +38,10 @@ function checkBound(op: string, name: string, v: unknown): number {
  * await tensor([-2, 0.5, 3]).clampMin({ min: 1 }).array(); // [1, 1, 3]
  * ```
  */
-export function clampMin(input: Tensor, min: number | { min: number }): Tensor {
+export function clampMin(input: Tensor, min: number | { min: number }): Tensor;
+export function clampMin(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('clampMin', input);
-  return clamp(input, { min: checkBound('clampMin', 'min', min) });
+  return clamp(input, { min: checkBound('clampMin', 'min', parseArgs(CLAMP_MIN, args).min) });
 }
 
 /**
@@ -49,9 +54,10 @@ export function clampMin(input: Tensor, min: number | { min: number }): Tensor {
  * await clampMax(tensor([-2, 0.5, 3]), 1).array(); // [-2, 0.5, 1]
  * ```
  */
-export function clampMax(input: Tensor, max: number | { max: number }): Tensor {
+export function clampMax(input: Tensor, max: number | { max: number }): Tensor;
+export function clampMax(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('clampMax', input);
-  return clamp(input, { max: checkBound('clampMax', 'max', max) });
+  return clamp(input, { max: checkBound('clampMax', 'max', parseArgs(CLAMP_MAX, args).max) });
 }
 
 function checkOther(op: string, other: unknown): Tensor {

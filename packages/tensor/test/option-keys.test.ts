@@ -18,7 +18,7 @@ const OPS: Readonly<Record<string, Args>> = {
   eq: () => [x(), 1], ne: () => [x(), 1], lt: () => [x(), 1], le: () => [x(), 1], gt: () => [x(), 1], ge: () => [x(), 1],
   neg: () => [x()], abs: () => [x()], exp: () => [x()], log: () => [x()], sqrt: () => [x()], square: () => [x()],
   sin: () => [x()], cos: () => [x()], tanh: () => [x()], sigmoid: () => [x()], relu: () => [x()], sign: () => [x()],
-  leakyRelu: () => [x()], gelu: () => [x()], clamp: () => [x(), 0],
+  leakyRelu: () => [x()], gelu: () => [x()], clamp: () => [x(), 0], clampMin: () => [x(), 0], clampMax: () => [x(), 0],
   sum: () => [x()], mean: () => [x()], max: () => [x(), 1], min: () => [x(), 1], argmax: () => [x()], argmin: () => [x()],
   std: () => [x()], var: () => [x()],
   matmul: () => [x(), x().transpose(0, 1)], mm: () => [x(), x().transpose(0, 1)], bmm: () => [x().unsqueeze(0), x().transpose(0, 1).unsqueeze(0)],
@@ -36,7 +36,7 @@ const OPS: Readonly<Record<string, Args>> = {
   batchNorm: () => [img(), zeros([1]), ones([1])], layerNorm: () => [x(), [3]], dropout: () => [x()], interpolate: () => [img(), { size: 2 }],
   tensor: () => [[1, 2]], zeros: () => [[2]], ones: () => [[2]], full: () => [[2], 1], empty: () => [[2]],
   zerosLike: () => [x()], onesLike: () => [x()], fullLike: () => [x(), 1], randLike: () => [x()], randnLike: () => [x()],
-  arange: () => [3], linspace: () => [0, 1, 3], eye: () => [2], rand: () => [[2]], randn: () => [[2]], randint: () => [5, [2]],
+  arange: () => [3], linspace: () => [0, 1, 3], eye: () => [2], rand: () => [[2]], randn: () => [[2]], randint: () => [5, [2]], randperm: () => [4],
   fromTypedArray: () => [new Float32Array([1, 2])],
   adamUpdate_: () => {
     const p = ones([2]);

@@ -69,9 +69,10 @@ describe('clampMin / clampMax', () => {
 
   it('explain a missing or wrong bound', () => {
     const x = tensor([1]);
-    expect(() => clampMin(x, undefined as never)).toThrow(/clampMin: expected min to be a number, e.g\. clampMin\(x, 0\).*got nothing/);
+    expect(() => clampMin(x, undefined as never)).toThrow(/clampMin: missing required argument min/);
     expect(() => x.clampMax(tensor([1]) as never)).toThrow(/tensor bounds are not supported/);
-    expect(() => x.clampMax({ min: 1 } as never)).toThrow(/clampMax: expected max to be a number/);
+    expect(() => x.clampMax({ min: 1 } as never)).toThrow(/clampMax: unknown option 'min'; Valid options: max/);
+    expect(() => x.clampMax('1' as never)).toThrow(/clampMax: expected max to be a number/);
   });
 
   it('gradient is 1 where the bound is not active', () => {

@@ -1,7 +1,7 @@
 import { resolveGenerator } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import type { RandomOptions } from './rand.js';
-import { createFilled, creationDType } from './tensor.js';
+import { createFilled, creationDType, creationOptions } from './tensor.js';
 
 /** The largest `n` whose values each dtype holds exactly (PyTorch's check for float dtypes). */
 const MAX_N: Record<string, number> = { int32: 2 ** 31, float32: 2 ** 24 + 1, float64: 2 ** 53 + 1 };
@@ -21,13 +21,12 @@ const MAX_N: Record<string, number> = { int32: 2 ** 31, float32: 2 ** 24 + 1, fl
  * randperm(4, { dtype: 'float32', generator: new Generator(1) }).dtype; // 'float32'
  * ```
  */
-export function randperm(n: number, options: RandomOptions = {}): Tensor {
+export function randperm(n: number, options?: RandomOptions): Tensor;
+export function randperm(n: unknown, ...rest: unknown[]): Tensor {
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
     throw new RangeError(`randperm: expected n to be a non-negative integer, got ${String(n)}`);
   }
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`randperm: expected an options object { dtype, generator, requiresGrad, backend } after n, got ${String(options)}`);
-  }
+  const options = creationOptions<RandomOptions>('randperm', rest, true);
   const dtype = creationDType('randperm', options.dtype, 'int32');
   if (dtype === 'bool') throw new TypeError("randperm: expected a numeric dtype (int32, float32 or float64), got bool; use the default 'int32'");
   if (n > MAX_N[dtype]!) {
