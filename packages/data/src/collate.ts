@@ -1,4 +1,7 @@
 import { fromTypedArray, stack, tensor, tidy, Tensor } from '@tensorgrad/tensor';
+import { parseArgs, signature } from './args.js';
+
+const DEFAULT_COLLATE = signature('defaultCollate', ['batch'], { required: 1 });
 
 /**
  * The type {@link defaultCollate} turns a batch of samples of type `T` into: tensors and numbers
@@ -123,7 +126,9 @@ function collateAt(batch: readonly unknown[], path: string): unknown {
  * y.dtype; // 'int32'
  * ```
  */
-export function defaultCollate<T>(batch: readonly T[]): Collated<T> {
+export function defaultCollate<T>(batch: readonly T[]): Collated<T>;
+export function defaultCollate<T>(...args: unknown[]): Collated<T> {
+  const batch = parseArgs(DEFAULT_COLLATE, args).batch as readonly T[];
   if (!Array.isArray(batch)) throw new TypeError(`defaultCollate: expected an array of samples, got ${describe(batch)}`);
   if (batch.length === 0) throw new RangeError('defaultCollate: expected a non-empty batch of samples, got an empty array');
   // tidy frees the tensors of the fields already collated when a later field is rejected

@@ -1,6 +1,34 @@
 import { Generator, defaultGenerator, tidy } from '@tensorgrad/tensor';
 import { defaultCollate, type Collated } from './collate.js';
+import { bindWithDataset, parseArgs, refuseUnsupported, signature } from './args.js';
 import { checkDataset, type DatasetLike } from './dataset.js';
+
+const EPOCH_PERMUTATION = signature('epochPermutation', ['n', 'seed', 'epoch'], { required: 3 });
+const DATA_LOADER = signature(
+  'new DataLoader',
+  [
+    'dataset',
+    'batchSize',
+    'shuffle',
+    'sampler',
+    'batchSampler',
+    'numWorkers',
+    'collateFn',
+    'pinMemory',
+    'dropLast',
+    'timeout',
+    'workerInitFn',
+    'multiprocessingContext',
+    'generator',
+    'prefetchFactor',
+    'persistentWorkers',
+    'pinMemoryDevice',
+    'seed',
+    'epoch',
+  ],
+  // dataset is required: checkDataset says so, naming what a dataset is
+  { required: 0, keywordOnly: ['prefetchFactor', 'persistentWorkers', 'pinMemoryDevice', 'seed', 'epoch'] },
+);
 
 function checkEpoch(op: string, epoch: unknown): asserts epoch is number {
   if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0) {
@@ -21,7 +49,13 @@ function checkEpoch(op: string, epoch: unknown): asserts epoch is number {
  * epochPermutation(5, 0n, 1).join() === a.join(); // true
  * ```
  */
-export function epochPermutation(n: number, seed: bigint, epoch: number): number[] {
+export function epochPermutation(n: number, seed: bigint, epoch: number): number[];
+export function epochPermutation(...args: unknown[]): number[] {
+  const a = parseArgs(EPOCH_PERMUTATION, args);
+  const n = a.n as number;
+  const seed = a.seed as bigint;
+  const epoch = a.epoch as number;
+  if (typeof seed !== 'bigint') throw new TypeError(`epochPermutation: expected seed to be a bigint, got ${typeof seed}; e.g. 1n`);
   checkEpoch('epochPermutation', epoch);
   return new Generator(seed * 1_000_003n + BigInt(epoch)).permutation(n);
 }
@@ -49,6 +83,26 @@ export interface DataLoaderOptions<T, B = Collated<T>> {
   dropLast?: boolean;
   /** Merges a list of samples into a batch (default {@link defaultCollate}). */
   collateFn?: (samples: T[]) => B;
+  /** PyTorch's `sampler`: only `null` is accepted (use `shuffle`, `generator`/`seed`, or a `Subset`). */
+  sampler?: null;
+  /** PyTorch's `batch_sampler`: only `null` is accepted. */
+  batchSampler?: null;
+  /** PyTorch's `num_workers`: only 0 is accepted (batches are loaded in the calling thread). */
+  numWorkers?: 0;
+  /** PyTorch's `pin_memory`: only `false` is accepted. */
+  pinMemory?: false;
+  /** PyTorch's `timeout`: only 0 is accepted. */
+  timeout?: 0;
+  /** PyTorch's `worker_init_fn`: only `null` is accepted. */
+  workerInitFn?: null;
+  /** PyTorch's `multiprocessing_context`: only `null` is accepted. */
+  multiprocessingContext?: null;
+  /** PyTorch's `prefetch_factor` (keyword-only): only `null` or 2 is accepted (there are no workers). */
+  prefetchFactor?: number | null;
+  /** PyTorch's `persistent_workers` (keyword-only): only `false` is accepted. */
+  persistentWorkers?: false;
+  /** PyTorch's `pin_memory_device` (keyword-only): only `''` is accepted. */
+  pinMemoryDevice?: '';
 }
 
 /**
@@ -86,6 +140,8 @@ export interface DataLoaderOptions<T, B = Collated<T>> {
  *   yb.dispose();
  * }
  * sizes; // [2, 2, 1]
+ * // PyTorch's positional form: DataLoader(dataset, 2, True)
+ * new DataLoader(new TensorDataset(x, y), 2, true).batchSize; // 2
  * ```
  */
 export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B>, Iterable<B> {
@@ -105,15 +161,53 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B>, Iterabl
   /** The collate function, or `undefined` for the default one. */
   readonly collateFn: ((samples: T[]) => B) | undefined;
 
-  /** Creates a loader over `dataset`. */
-  constructor(dataset: DatasetLike<T>, options: DataLoaderOptions<T, B> = {}) {
+  /** Creates a loader over `dataset`, PyTorch's keyword arguments by name… */
+  constructor(dataset: DatasetLike<T>, options?: DataLoaderOptions<T, B>);
+  /** …or the batch size positionally and the rest by name… */
+  constructor(dataset: DatasetLike<T>, batchSize: number, options?: DataLoaderOptions<T, B>);
+  /**
+   * …or positionally in PyTorch's order: `batchSize, shuffle, sampler, batchSampler, numWorkers,
+   * collateFn, pinMemory, dropLast, timeout, workerInitFn, multiprocessingContext, generator`.
+   */
+  constructor(
+    dataset: DatasetLike<T>,
+    batchSize?: number,
+    shuffle?: boolean | null,
+    sampler?: null,
+    batchSampler?: null,
+    numWorkers?: 0,
+    collateFn?: ((samples: T[]) => B) | null,
+    pinMemory?: false,
+    dropLast?: boolean,
+    timeout?: 0,
+    workerInitFn?: null,
+    multiprocessingContext?: null,
+    generator?: Generator | null,
+    options?: DataLoaderOptions<T, B>,
+  );
+  constructor(...args: unknown[]) {
+    const a = bindWithDataset(DATA_LOADER, args, 0);
+    const dataset = a.dataset as DatasetLike<T>;
     checkDataset('DataLoader', dataset);
-    if (options === null || typeof options !== 'object') {
-      const given = options === null ? 'null' : `${typeof options} ${String(options)}`;
-      const fix = typeof options === 'number' ? `; PyTorch's DataLoader(dataset, ${options}) is new DataLoader(dataset, { batchSize: ${options} })` : '; pass e.g. { batchSize: 64, shuffle: true }';
-      throw new TypeError(`DataLoader: expected an options object as the second argument, got ${given}${fix}`);
-    }
-    const { batchSize = 1, shuffle = false, generator, seed, dropLast = false, collateFn, epoch = 0 } = options;
+    const no = (param: string, accepted: readonly unknown[], fix: string): void => refuseUnsupported('DataLoader', param, a[param as keyof typeof a], accepted, fix);
+    no('sampler', [null], 'shuffle with { shuffle: true } (and generator or seed), or draw from a Subset(dataset, indices)');
+    no('batchSampler', [null], 'use batchSize, shuffle and dropLast, or a Subset');
+    no('numWorkers', [0], 'batches are built in the calling thread; drop numWorkers');
+    no('pinMemory', [false], 'there is no pinned host memory; drop pinMemory');
+    no('timeout', [0], 'there are no workers to wait for; drop timeout');
+    no('workerInitFn', [null], 'there are no workers; drop workerInitFn');
+    no('multiprocessingContext', [null], 'there are no workers; drop multiprocessingContext');
+    no('prefetchFactor', [null, 2], 'there are no workers; drop prefetchFactor');
+    no('persistentWorkers', [false], 'there are no workers; drop persistentWorkers');
+    no('pinMemoryDevice', [''], 'there is no pinned host memory; drop pinMemoryDevice');
+    const opt = <V>(k: keyof typeof a): V | undefined => (a[k] === null ? undefined : (a[k] as V | undefined));
+    const batchSize = opt<number>('batchSize') ?? 1;
+    const shuffle = opt<boolean>('shuffle') ?? false;
+    const generator = opt<Generator>('generator');
+    const seed = opt<number | bigint>('seed');
+    const dropLast = opt<boolean>('dropLast') ?? false;
+    const collateFn = opt<(samples: T[]) => B>('collateFn');
+    const epoch = opt<number>('epoch') ?? 0;
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
       throw new RangeError(`DataLoader: batchSize should be a positive integer, got ${String(batchSize)}`);
     }

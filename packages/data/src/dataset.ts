@@ -1,10 +1,20 @@
 import { fromTypedArray, indexSelect, select, tidy, Tensor } from '@tensorgrad/tensor';
+import { bindWithDataset, checkOptionKeys, isOptionsObject, parseArgs, signature } from './args.js';
+
+const CHECK_INDEX = signature('checkIndex', ['owner', 'index', 'length'], { required: 3 });
+const CHECK_DATASET = signature('checkDataset', ['op', 'dataset'], { required: 1 });
+const SUBSET = signature('new Subset', ['dataset', 'indices'], { required: 2 });
 
 /**
  * Normalises a Python-style index (negative counts from the end) into `[0, length)`.
  * @internal
  */
-export function checkIndex(owner: string, index: number, length: number): number {
+export function checkIndex(owner: string, index: number, length: number): number;
+export function checkIndex(...args: unknown[]): number {
+  const a = parseArgs(CHECK_INDEX, args);
+  const owner = String(a.owner);
+  const index = a.index as number;
+  const length = a.length as number;
   if (typeof index !== 'number' || !Number.isInteger(index)) {
     throw new TypeError(`${owner}.get: expected an integer index, got ${typeof index === 'number' ? index : typeof index}`);
   }
@@ -42,6 +52,10 @@ export function checkIndex(owner: string, index: number, length: number): number
  * ```
  */
 export abstract class Dataset<T> {
+  /** PyTorch's `Dataset()` takes no arguments; a subclass without a constructor of its own refuses any. */
+  constructor(...args: []) {
+    parseArgs(signature(`new ${new.target.name}`, []), args);
+  }
   /** The number of samples. */
   abstract get length(): number;
   /** The sample at `index` (`0 <= index < length`). */
@@ -64,8 +78,11 @@ export interface DatasetLike<T> {
  * Validates a dataset argument.
  * @internal
  */
-export function checkDataset(op: string, dataset: unknown): void {
-  const d = dataset as DatasetLike<unknown> | null | undefined;
+export function checkDataset(op: string, dataset: unknown): void;
+export function checkDataset(...args: unknown[]): void {
+  const a = bindWithDataset(CHECK_DATASET, args, 1);
+  const op = String(a.op);
+  const d = a.dataset as DatasetLike<unknown> | null | undefined;
   if (d === null || typeof d !== 'object' || typeof d.get !== 'function') {
     throw new TypeError(`${op}: expected a dataset (an object with a length and a get(i) method, e.g. a TensorDataset), got ${d === null ? 'null' : typeof d}`);
   }
@@ -96,9 +113,14 @@ export class Subset<T> extends Dataset<T> {
   /** The indices into `dataset`, in order. */
   readonly indices: readonly number[];
 
-  /** Wraps `dataset`, exposing the samples at `indices`. */
-  constructor(dataset: DatasetLike<T>, indices: readonly number[]) {
+  /** Wraps `dataset`, exposing the samples at `indices` (PyTorch's `Subset(dataset, indices)`). */
+  constructor(dataset: DatasetLike<T>, indices: readonly number[]);
+  constructor(options: { dataset: DatasetLike<T>; indices: readonly number[] });
+  constructor(...args: unknown[]) {
     super();
+    const a = bindWithDataset(SUBSET, args, 0);
+    const dataset = a.dataset as DatasetLike<T>;
+    const indices = a.indices as readonly number[];
     checkDataset('Subset', dataset);
     if (!Array.isArray(indices)) {
       throw new TypeError(`Subset: expected an array of integer indices as the second argument, got ${indices === null ? 'null' : typeof indices}; pass e.g. new Subset(dataset, [0, 1, 2]) (convert a tensor with await t.array())`);
@@ -153,9 +175,15 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<Tensor
   /** The wrapped tensors. */
   readonly tensors: T;
 
-  /** Wraps tensors whose first dimensions are equal. */
+  /** Wraps tensors whose first dimensions are equal (PyTorch's `TensorDataset(*tensors)`). */
   constructor(...tensors: T) {
     super();
+    // like every constructor, a trailing options object is checked: TensorDataset has no options
+    const last = tensors[tensors.length - 1] as unknown;
+    if (isOptionsObject(last)) {
+      checkOptionKeys('new TensorDataset', last, []);
+      tensors = tensors.slice(0, -1) as T;
+    }
     if (tensors.length === 0) throw new RangeError('TensorDataset: expected at least one tensor, got none');
     tensors.forEach((t, k) => {
       if (!(t instanceof Tensor)) {

@@ -1,3 +1,5 @@
+import { parseArgs, signature } from './args.js';
+
 /** The element types of the IDX format, by their type byte. */
 const IDX_TYPES: Record<number, { name: IdxDType; size: number }> = {
   0x08: { name: 'uint8', size: 1 },
@@ -7,6 +9,11 @@ const IDX_TYPES: Record<number, { name: IdxDType; size: number }> = {
   0x0d: { name: 'float32', size: 4 },
   0x0e: { name: 'float64', size: 8 },
 };
+
+
+const PARSE_IDX = signature('parseIdx', ['bytes', 'name'], { required: 1 });
+const ENCODE_IDX = signature('encodeIdx', ['data', 'shape'], { required: 2 });
+const READ_IDX_FILE = signature('readIdxFile', ['path'], { required: 1 });
 
 /** The element type of an IDX file. */
 export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
@@ -38,7 +45,11 @@ export interface IdxArray {
  * Array.from(data); // [1, 2, 3, 4, 5, 6]
  * ```
  */
-export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxArray {
+export function parseIdx(bytes: Uint8Array, name?: string): IdxArray;
+export function parseIdx(...args: unknown[]): IdxArray {
+  const a = parseArgs(PARSE_IDX, args);
+  const bytes = a.bytes as Uint8Array;
+  const name = (a.name as string | undefined) ?? 'IDX data';
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`parseIdx: expected the file's bytes as a Uint8Array (or Buffer), got ${typeof bytes}`);
   const bad = (what: string): Error =>
     new Error(`${name}: not a valid IDX file: ${what}. The file is corrupt or truncated; delete it and download it again`);
@@ -103,7 +114,11 @@ function hex(b: number): string {
  * Array.from(encodeIdx(new Uint8Array([7, 9]), [2])); // [0, 0, 8, 1, 0, 0, 0, 2, 7, 9]
  * ```
  */
-export function encodeIdx(data: IdxArray['data'], shape: readonly number[]): Uint8Array {
+export function encodeIdx(data: IdxArray['data'], shape: readonly number[]): Uint8Array;
+export function encodeIdx(...args: unknown[]): Uint8Array {
+  const a = parseArgs(ENCODE_IDX, args);
+  const data = a.data as IdxArray['data'];
+  const shape = a.shape as readonly number[];
   const entry = Object.entries(IDX_TYPES).find(([, t]) => {
     const C = { uint8: Uint8Array, int8: Int8Array, int16: Int16Array, int32: Int32Array, float32: Float32Array, float64: Float64Array }[t.name];
     return data instanceof C && data.constructor === C;
@@ -150,7 +165,9 @@ export function encodeIdx(data: IdxArray['data'], shape: readonly number[]): Uin
  * Array.from(data); // [3, 1, 4]
  * ```
  */
-export async function readIdxFile(path: string): Promise<IdxArray> {
+export async function readIdxFile(path: string): Promise<IdxArray>;
+export async function readIdxFile(...args: unknown[]): Promise<IdxArray> {
+  const path = parseArgs(READ_IDX_FILE, args).path as string;
   const { readFile } = await import('node:fs/promises');
   let bytes: Uint8Array;
   try {

@@ -1,5 +1,15 @@
 import { fromTypedArray, indexSelect, keep, select, Tensor, tidy } from '@tensorgrad/tensor';
+import { parseArgs, signature } from './args.js';
 import { checkIndex, Dataset } from './dataset.js';
+
+const LOAD_PARAMS = ['root', 'train', 'transform', 'targetTransform', 'download', 'dtype', 'mirrors'] as const;
+const INIT_PARAMS = ['data', 'targets', 'train', 'transform', 'targetTransform', 'classes'] as const;
+
+// torchvision's MNIST(root, train=True, transform=None, target_transform=None, download=False)
+function bindLoad(name: string, args: readonly unknown[]): MNISTOptions<unknown, unknown> {
+  const a = parseArgs(signature(`${name}.load`, LOAD_PARAMS, { keywordOnly: ['dtype', 'mirrors'] }), args);
+  return Object.fromEntries(Object.entries(a).filter(([, v]) => v !== null)) as MNISTOptions<unknown, unknown>;
+}
 import { readIdxFile, type IdxArray } from './idx.js';
 
 /** Options of {@link MNIST.load} and {@link FashionMNIST.load} (torchvision's arguments). */
@@ -264,8 +274,10 @@ export class MNIST<X = Tensor, Y = number> extends Dataset<[X, Y]> {
    * not work in browsers. Calling the constructor with options or a root path therefore throws an
    * error that shows the `load` call to write instead.
    */
-  constructor(data: Tensor, targets: Tensor, init: MNISTInit<X, Y> = {}) {
+  constructor(data: Tensor, targets: Tensor, init?: MNISTInit<X, Y>);
+  constructor(data: Tensor, targets: Tensor, ...args: unknown[]) {
     super();
+    args = [data, targets, ...args];
     const name = new.target.name;
     if (!(data instanceof Tensor)) {
       const given = describeArg(data);
@@ -276,6 +288,7 @@ export class MNIST<X = Tensor, Y = number> extends Dataset<[X, Y]> {
           : `pass the images tensor and the labels tensor, or load the files with \`await ${name}.load({ root, train })\``;
       throw new TypeError(`${name}: the constructor expects already loaded tensors (data: [N, H, W] images, targets: int32 [N] labels), got ${given} as data; ${hint}`);
     }
+    const init = parseArgs(signature(`new ${name}`, INIT_PARAMS, { required: 2 }), args) as MNISTInit<X, Y>;
     if (!(targets instanceof Tensor)) {
       throw new TypeError(`${name}: expected targets to be an int32 [${data.shape[0]}] Tensor of labels, got ${describeArg(targets)}; pass new ${name}(images, labels, { train })`);
     }
@@ -316,9 +329,20 @@ export class MNIST<X = Tensor, Y = number> extends Dataset<[X, Y]> {
    * message.includes('/nonexistent'); // true
    * ```
    */
-  static async load<X = Tensor, Y = number>(options: MNISTOptions<X, Y> = {}): Promise<MNIST<X, Y>> {
+  static async load<X = Tensor, Y = number>(options?: MNISTOptions<X, Y>): Promise<MNIST<X, Y>>;
+  /** torchvision's positional form: `MNIST.load(root, train, transform, targetTransform, download)`. */
+  static async load<X = Tensor, Y = number>(
+    root: string,
+    train?: boolean,
+    transform?: ((image: Tensor) => X) | null,
+    targetTransform?: ((target: number) => Y) | null,
+    download?: boolean,
+    options?: MNISTOptions<X, Y>,
+  ): Promise<MNIST<X, Y>>;
+  static async load<X = Tensor, Y = number>(...args: unknown[]): Promise<MNIST<X, Y>> {
+    const options = bindLoad('MNIST', args) as MNISTOptions<X, Y>;
     const { data, targets } = await loadTensors(DIGITS, options);
-    return new MNIST<X, Y>(data, targets, { ...options, classes: DIGITS.classes });
+    return new MNIST<X, Y>(data, targets, { ...initOf(options), classes: DIGITS.classes });
   }
 
   /** The number of images. */
@@ -393,10 +417,29 @@ export class FashionMNIST<X = Tensor, Y = number> extends MNIST<X, Y> {
    * typeof load; // 'function'
    * ```
    */
-  static override async load<X = Tensor, Y = number>(options: MNISTOptions<X, Y> = {}): Promise<FashionMNIST<X, Y>> {
+  static override async load<X = Tensor, Y = number>(options?: MNISTOptions<X, Y>): Promise<FashionMNIST<X, Y>>;
+  /** torchvision's positional form: `FashionMNIST.load(root, train, transform, targetTransform, download)`. */
+  static override async load<X = Tensor, Y = number>(
+    root: string,
+    train?: boolean,
+    transform?: ((image: Tensor) => X) | null,
+    targetTransform?: ((target: number) => Y) | null,
+    download?: boolean,
+    options?: MNISTOptions<X, Y>,
+  ): Promise<FashionMNIST<X, Y>>;
+  static override async load<X = Tensor, Y = number>(...args: unknown[]): Promise<FashionMNIST<X, Y>> {
+    const options = bindLoad('FashionMNIST', args) as MNISTOptions<X, Y>;
     const { data, targets } = await loadTensors(FASHION, options);
-    return new FashionMNIST<X, Y>(data, targets, { ...options, classes: FASHION.classes });
+    return new FashionMNIST<X, Y>(data, targets, { ...initOf(options), classes: FASHION.classes });
   }
+}
+
+function initOf<X, Y>(o: MNISTOptions<X, Y>): MNISTInit<X, Y> {
+  const init: MNISTInit<X, Y> = {};
+  if (o.train !== undefined) init.train = o.train;
+  if (o.transform !== undefined) init.transform = o.transform;
+  if (o.targetTransform !== undefined) init.targetTransform = o.targetTransform;
+  return init;
 }
 
 async function loadTensors(spec: Spec, options: MNISTOptions<unknown, unknown>): Promise<{ data: Tensor; targets: Tensor }> {

@@ -1,5 +1,8 @@
 import { resolveGenerator, type Generator } from '@tensorgrad/tensor';
+import { bindWithDataset, signature } from './args.js';
 import { checkDataset, Subset, type DatasetLike } from './dataset.js';
+
+const RANDOM_SPLIT = signature('randomSplit', ['dataset', 'lengths', 'generator'], { required: 2 });
 
 /** Options of {@link randomSplit}. */
 export interface RandomSplitOptions {
@@ -24,9 +27,17 @@ export interface RandomSplitOptions {
  * val.length; // 2
  * const [a, b] = randomSplit(ds, [3, 7]);
  * [a.length, b.length]; // [3, 7]
+ * // PyTorch's positional form: random_split(ds, [5, 5], generator)
+ * randomSplit(ds, [5, 5], new Generator(1)).map((s) => s.length); // [5, 5]
  * ```
  */
-export function randomSplit<T>(dataset: DatasetLike<T>, lengths: readonly number[], options: RandomSplitOptions = {}): Subset<T>[] {
+export function randomSplit<T>(dataset: DatasetLike<T>, lengths: readonly number[], options?: RandomSplitOptions): Subset<T>[];
+export function randomSplit<T>(dataset: DatasetLike<T>, lengths: readonly number[], generator?: Generator | null): Subset<T>[];
+export function randomSplit<T>(...args: unknown[]): Subset<T>[] {
+  const a = bindWithDataset(RANDOM_SPLIT, args, 0);
+  const dataset = a.dataset as DatasetLike<T>;
+  const lengths = a.lengths as readonly number[];
+  const options: RandomSplitOptions = a.generator === undefined || a.generator === null ? {} : { generator: a.generator as Generator };
   checkDataset('randomSplit', dataset);
   if (!Array.isArray(lengths) || lengths.length === 0) {
     throw new TypeError('randomSplit: expected a non-empty array of lengths (sample counts or fractions summing to 1)');

@@ -1,5 +1,21 @@
 import { gelu, leakyRelu, logSoftmax, relu, sigmoid, softmax, tanh, type Tensor } from '@tensorgrad/tensor';
+import { parseArgs, signature } from './args.js';
+import { refuseInplace } from './common.js';
 import { Module } from './module.js';
+
+const RELU = signature('new ReLU', ['inplace']);
+const LEAKY_RELU = signature('new LeakyReLU', ['negativeSlope', 'inplace']);
+const SIGMOID = signature('new Sigmoid', []);
+const TANH = signature('new Tanh', []);
+const GELU_SIG = signature('new GELU', ['approximate']);
+const SOFTMAX = signature('new Softmax', ['dim']);
+const LOG_SOFTMAX = signature('new LogSoftmax', ['dim']);
+
+/** Options of {@link ReLU} (PyTorch's `inplace`, accepted only as `false`). */
+export interface ReLUOptions {
+  /** PyTorch's `inplace`: only `false` (the default) is supported. */
+  inplace?: false;
+}
 
 /**
  * `max(0, x)` (PyTorch's `nn.ReLU`).
@@ -10,9 +26,17 @@ import { Module } from './module.js';
  * import { tensor } from '@tensorgrad/tensor';
  * import '@tensorgrad/backend-cpu';
  * await new ReLU().call(tensor([-1, 2])).array(); // [0, 2]
+ * await new ReLU(false).call(tensor([-1, 2])).array(); // [0, 2]
  * ```
  */
 export class ReLU extends Module {
+  /** PyTorch's `ReLU(inplace=False)`; `inplace: true` is refused. */
+  constructor(inplace?: false, options?: ReLUOptions);
+  constructor(options?: ReLUOptions);
+  constructor(...args: unknown[]) {
+    super();
+    refuseInplace('ReLU', parseArgs(RELU, args).inplace);
+  }
   override forward(input: Tensor): Tensor {
     return relu(input);
   }
@@ -22,6 +46,8 @@ export class ReLU extends Module {
 export interface LeakyReLUOptions {
   /** Slope for negative inputs (default 0.01). */
   negativeSlope?: number;
+  /** PyTorch's `inplace`: only `false` (the default) is supported. */
+  inplace?: false;
 }
 
 /**
@@ -33,14 +59,24 @@ export interface LeakyReLUOptions {
  * import { tensor } from '@tensorgrad/tensor';
  * import '@tensorgrad/backend-cpu';
  * await new LeakyReLU({ negativeSlope: 0.5 }).call(tensor([-2, 2])).array(); // [-1, 2]
+ * // PyTorch's positional form: LeakyReLU(0.2)
+ * await new LeakyReLU(0.2).call(tensor([-5, 5])).array(); // [-1, 5]
  * ```
  */
 export class LeakyReLU extends Module {
   /** Slope for negative inputs. */
   readonly negativeSlope: number;
-  constructor(options: LeakyReLUOptions = {}) {
+  /** PyTorch's `LeakyReLU(negative_slope=0.01, inplace=False)`, positionally… */
+  constructor(negativeSlope?: number, inplace?: false, options?: LeakyReLUOptions);
+  /** …or by name. */
+  constructor(options?: LeakyReLUOptions);
+  constructor(...args: unknown[]) {
     super();
-    this.negativeSlope = options.negativeSlope ?? 0.01;
+    const a = parseArgs(LEAKY_RELU, args);
+    refuseInplace('LeakyReLU', a.inplace);
+    const slope = a.negativeSlope ?? 0.01;
+    if (typeof slope !== 'number' || Number.isNaN(slope)) throw new TypeError(`LeakyReLU: expected negativeSlope to be a number, got ${String(slope)}`);
+    this.negativeSlope = slope;
   }
   override forward(input: Tensor): Tensor {
     return leakyRelu(input, { negativeSlope: this.negativeSlope });
@@ -59,6 +95,11 @@ export class LeakyReLU extends Module {
  * ```
  */
 export class Sigmoid extends Module {
+  /** PyTorch's `Sigmoid()`: no arguments. */
+  constructor(...args: []) {
+    super();
+    parseArgs(SIGMOID, args);
+  }
   override forward(input: Tensor): Tensor {
     return sigmoid(input);
   }
@@ -76,6 +117,11 @@ export class Sigmoid extends Module {
  * ```
  */
 export class Tanh extends Module {
+  /** PyTorch's `Tanh()`: no arguments. */
+  constructor(...args: []) {
+    super();
+    parseArgs(TANH, args);
+  }
   override forward(input: Tensor): Tensor {
     return tanh(input);
   }
@@ -96,14 +142,20 @@ export interface GELUOptions {
  * import { tensor } from '@tensorgrad/tensor';
  * import '@tensorgrad/backend-cpu';
  * await new GELU().call(tensor([0])).array(); // [0]
+ * new GELU('tanh').approximate; // 'tanh'
  * ```
  */
 export class GELU extends Module {
   /** The approximation used. */
   readonly approximate: 'none' | 'tanh';
-  constructor(options: GELUOptions = {}) {
+  /** PyTorch's `GELU(approximate='none')`, positionally or by name. */
+  constructor(approximate?: 'none' | 'tanh', options?: GELUOptions);
+  constructor(options?: GELUOptions);
+  constructor(...args: unknown[]) {
     super();
-    this.approximate = options.approximate ?? 'none';
+    const approximate = parseArgs(GELU_SIG, args).approximate ?? 'none';
+    if (approximate !== 'none' && approximate !== 'tanh') throw new RangeError(`GELU: expected approximate to be 'none' or 'tanh', got ${String(approximate)}`);
+    this.approximate = approximate;
   }
   override forward(input: Tensor): Tensor {
     return gelu(input, { approximate: this.approximate });
@@ -116,8 +168,7 @@ export interface SoftmaxLayerOptions {
   dim: number;
 }
 
-function dimOf(layer: string, arg: number | SoftmaxLayerOptions): number {
-  const dim = typeof arg === 'number' ? arg : arg?.dim;
+function dimOf(layer: string, dim: unknown): number {
   if (typeof dim !== 'number' || !Number.isInteger(dim)) throw new TypeError(`${layer}: expected dim to be an integer (new ${layer}(1) or { dim: 1 }), got ${String(dim)}`);
   return dim;
 }
@@ -136,9 +187,12 @@ function dimOf(layer: string, arg: number | SoftmaxLayerOptions): number {
 export class Softmax extends Module {
   /** The normalised dim. */
   readonly dim: number;
-  constructor(options: SoftmaxLayerOptions | number) {
+  /** PyTorch's `Softmax(dim)`, positionally or by name. */
+  constructor(dim: number);
+  constructor(options: SoftmaxLayerOptions);
+  constructor(...args: unknown[]) {
     super();
-    this.dim = dimOf('Softmax', options);
+    this.dim = dimOf('Softmax', parseArgs(SOFTMAX, args).dim);
   }
   override forward(input: Tensor): Tensor {
     return softmax(input, this.dim);
@@ -159,9 +213,12 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   /** The normalised dim. */
   readonly dim: number;
-  constructor(options: SoftmaxLayerOptions | number) {
+  /** PyTorch's `LogSoftmax(dim)`, positionally or by name. */
+  constructor(dim: number);
+  constructor(options: SoftmaxLayerOptions);
+  constructor(...args: unknown[]) {
     super();
-    this.dim = dimOf('LogSoftmax', options);
+    this.dim = dimOf('LogSoftmax', parseArgs(LOG_SOFTMAX, args).dim);
   }
   override forward(input: Tensor): Tensor {
     return logSoftmax(input, this.dim);

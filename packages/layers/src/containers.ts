@@ -1,5 +1,16 @@
 import type { Tensor } from '@tensorgrad/tensor';
+import { checkOptionKeys, isOptionsObject, parseArgs, signature } from './args.js';
 import { Module, type AnyModule } from './module.js';
+
+const MODULE_LIST = signature('new ModuleList', ['modules']);
+
+function checkModule(owner: string, m: unknown, where: string): void {
+  // a plain object is an options object, which these containers do not take: name its keys
+  if (isOptionsObject(m)) checkOptionKeys(`new ${owner}`, m, []);
+  if (!(m instanceof Module)) {
+    throw new TypeError(`${owner}: expected a Module as ${where}, got ${m === null ? 'null' : typeof m}; pass layers, e.g. new ${owner}(${owner === 'Sequential' ? 'new Linear(4, 2), new ReLU()' : '[new Linear(4, 2)]'})`);
+  }
+}
 
 /**
  * Runs its modules in order, feeding each output to the next (PyTorch's `nn.Sequential`); the
@@ -21,9 +32,19 @@ import { Module, type AnyModule } from './module.js';
  * ```
  */
 export class Sequential extends Module {
+  /** PyTorch's `Sequential(*modules)`: the modules in order. */
   constructor(...modules: AnyModule[]) {
     super();
-    modules.forEach((m, i) => this.registerModule(String(i), m));
+    // like every constructor, a trailing options object is checked: Sequential has no options
+    const last = modules[modules.length - 1];
+    if (isOptionsObject(last)) {
+      checkOptionKeys('new Sequential', last, []);
+      modules = modules.slice(0, -1);
+    }
+    modules.forEach((m, i) => {
+      checkModule('Sequential', m, `argument ${i}`);
+      this.registerModule(String(i), m);
+    });
   }
 
   /** Number of modules. */
@@ -70,9 +91,20 @@ export class Sequential extends Module {
  * ```
  */
 export class ModuleList extends Module {
-  constructor(modules: Iterable<AnyModule> = []) {
+  /** PyTorch's `ModuleList(modules=None)`, positionally or by name. */
+  constructor(modules?: Iterable<AnyModule>);
+  constructor(options: { modules?: Iterable<AnyModule> });
+  constructor(...args: unknown[]) {
     super();
-    for (const m of modules) this.append(m);
+    const modules = parseArgs(MODULE_LIST, args).modules ?? [];
+    if (typeof (modules as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+      throw new TypeError(`ModuleList: expected an array of modules, got ${typeof modules}; e.g. new ModuleList([new Linear(2, 2)])`);
+    }
+    let i = 0;
+    for (const m of modules as Iterable<unknown>) {
+      checkModule('ModuleList', m, `element ${i++}`);
+      this.append(m as AnyModule);
+    }
   }
   /** Number of modules. */
   override get length(): number {
@@ -108,8 +140,14 @@ export class ModuleList extends Module {
  * ```
  */
 export class ModuleDict extends Module {
-  constructor(modules: Record<string, AnyModule> | Iterable<[string, AnyModule]> = {}) {
+  /**
+   * PyTorch's `ModuleDict(modules=None)`: a record (or `[name, module]` pairs); its keys are
+   * module names, so a value that is not a module is refused with its key named.
+   */
+  constructor(modules: Record<string, AnyModule> | Iterable<[string, AnyModule]> = {}, ...extra: []) {
     super();
+    if (extra.length) throw new TypeError(`new ModuleDict: takes at most 1 positional argument (modules) but ${1 + (extra as unknown[]).length} were given`);
+    if (modules === null || typeof modules !== 'object') throw new TypeError(`ModuleDict: expected an object of modules, got ${modules === null ? 'null' : typeof modules}`);
     const entries = Symbol.iterator in modules ? [...(modules as Iterable<[string, AnyModule]>)] : Object.entries(modules);
     for (const [k, m] of entries) this.set(k, m);
   }

@@ -1,5 +1,6 @@
-import { conv2d, convTranspose2d, type IntPair, type Tensor } from '@tensorgrad/tensor';
-import { newParameter, pair, positiveInt, resetLinearLike, type FactoryOptions } from './common.js';
+import { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions, type IntPair, type Tensor } from '@tensorgrad/tensor';
+import { parseArgs, refuseUnsupported, signature } from './args.js';
+import { factoryOptions, flag, newParameter, pair, positiveInt, resetLinearLike, type FactoryOptions } from './common.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
 
@@ -15,6 +16,46 @@ export interface Conv2dLayerOptions extends FactoryOptions {
   groups?: number;
   /** Learn a bias (default `true`). */
   bias?: boolean;
+  /** PyTorch's `padding_mode`: only `'zeros'` (the default) is supported. */
+  paddingMode?: 'zeros';
+}
+
+/** The arguments of {@link Conv2d} PyTorch requires, when given by name. */
+export interface Conv2dRequired {
+  /** Input channels. */
+  inChannels: number;
+  /** Output channels. */
+  outChannels: number;
+  /** Kernel size: an int or `[kH, kW]`. */
+  kernelSize: IntPair;
+}
+
+const CONV2D = signature(
+  'new Conv2d',
+  ['inChannels', 'outChannels', 'kernelSize', 'stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode', 'device', 'dtype'],
+  { required: 3 },
+);
+const CONV_TRANSPOSE2D = signature(
+  'new ConvTranspose2d',
+  ['inChannels', 'outChannels', 'kernelSize', 'stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation', 'paddingMode', 'device', 'dtype'],
+  { required: 3 },
+);
+
+function refusePaddingMode(layer: string, v: unknown): void {
+  refuseUnsupported(layer, 'paddingMode', v, ['zeros'], "only zero padding is implemented; pad the input yourself (pad(x, [...])) before a layer with padding 0");
+}
+
+// the convolution options that are given, without the absent ones
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as T;
+}
+
+function kernelPair(layer: string, v: unknown): [number, number] {
+  const ok = (k: unknown): boolean => typeof k === 'number' && Number.isInteger(k) && k > 0;
+  if (!(ok(v) || (Array.isArray(v) && v.length === 2 && v.every(ok)))) {
+    throw new TypeError(`${layer}: expected kernelSize to be a positive integer or a pair [kH, kW], got ${JSON.stringify(v) ?? String(v)}`);
+  }
+  return pair(v as IntPair);
 }
 
 function checkGroups(layer: string, inC: number, outC: number, groups: number): void {
@@ -36,6 +77,9 @@ function checkGroups(layer: string, inC: number, outC: number, groups: number): 
  * const conv = new Conv2d(1, 64, 3, { padding: 1 });
  * conv.weight.shape; // [64, 1, 3, 3]
  * conv.call(zeros([2, 1, 28, 28])).shape; // [2, 64, 28, 28]
+ * // PyTorch's positional form: Conv2d(1, 3, 3, 2, 1) is stride 2, padding 1
+ * new Conv2d(1, 3, 3, 2, 1).call(zeros([1, 1, 8, 8])).shape; // [1, 3, 4, 4]
+ * new Conv2d(1, 1, { kernelSize: 3 }).kernelSize; // [3, 3]
  * ```
  */
 export class Conv2d extends Module {
@@ -46,23 +90,46 @@ export class Conv2d extends Module {
   /** `[kH, kW]`. */
   readonly kernelSize: [number, number];
   /** The convolution options passed to `conv2d`. */
-  readonly options: Readonly<Omit<Conv2dLayerOptions, 'bias' | 'dtype'>>;
+  readonly options: Readonly<Conv2dOptions>;
   /** `[outChannels, inChannels / groups, kH, kW]`. */
   declare weight: Parameter;
   /** `[outChannels]` or `null`. */
   declare bias: Parameter | null;
 
-  constructor(inChannels: number, outChannels: number, kernelSize: IntPair, options: Conv2dLayerOptions = {}) {
+  /** PyTorch's required arguments positionally, the others by name… */
+  constructor(inChannels: number, outChannels: number, kernelSize: IntPair, options?: Conv2dLayerOptions);
+  /** …or positionally in PyTorch's order (`new Conv2d(1, 3, 3, 2, 1)`: stride 2, padding 1)… */
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: IntPair,
+    stride?: IntPair,
+    padding?: IntPair | 'same' | 'valid',
+    dilation?: IntPair,
+    groups?: number,
+    bias?: boolean,
+    paddingMode?: 'zeros',
+    options?: Conv2dLayerOptions,
+  );
+  /** …or any of them by name (`new Conv2d(1, 1, { kernelSize: 3 })`). */
+  constructor(inChannels: number, outChannels: number, options: Conv2dLayerOptions & Pick<Conv2dRequired, 'kernelSize'>);
+  constructor(options: Conv2dLayerOptions & Conv2dRequired);
+  constructor(...args: unknown[]) {
     super();
-    this.inChannels = positiveInt('Conv2d', 'inChannels', inChannels);
-    this.outChannels = positiveInt('Conv2d', 'outChannels', outChannels);
-    this.kernelSize = pair(kernelSize);
-    const groups = options.groups ?? 1;
+    const a = parseArgs(CONV2D, args);
+    const { dtype } = factoryOptions('Conv2d', a);
+    refusePaddingMode('Conv2d', a.paddingMode);
+    const inChannels = positiveInt('Conv2d', 'inChannels', a.inChannels);
+    const outChannels = positiveInt('Conv2d', 'outChannels', a.outChannels);
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
+    this.kernelSize = kernelPair('Conv2d', a.kernelSize);
+    const groups = (a.groups as number | undefined) ?? 1;
     checkGroups('Conv2d', inChannels, outChannels, groups);
-    const { bias, dtype, ...convOptions } = options;
-    this.options = convOptions;
+    this.options = defined({ stride: a.stride, padding: a.padding, dilation: a.dilation, groups: a.groups } as Conv2dOptions);
+    const bias = flag('Conv2d', 'bias', a.bias, true);
     this.registerParameter('weight', newParameter([outChannels, inChannels / groups, ...this.kernelSize], dtype));
-    this.registerParameter('bias', bias === false ? null : newParameter([outChannels], dtype));
+    this.registerParameter('bias', bias ? newParameter([outChannels], dtype) : null);
     resetLinearLike(this.weight, this.bias);
   }
 
@@ -85,6 +152,8 @@ export interface ConvTranspose2dLayerOptions extends FactoryOptions {
   dilation?: IntPair;
   /** Learn a bias (default `true`). */
   bias?: boolean;
+  /** PyTorch's `padding_mode`: only `'zeros'` (the default) is supported. */
+  paddingMode?: 'zeros';
 }
 
 /**
@@ -99,6 +168,8 @@ export interface ConvTranspose2dLayerOptions extends FactoryOptions {
  * const up = new ConvTranspose2d(8, 4, 2, { stride: 2 });
  * up.weight.shape; // [8, 4, 2, 2]
  * up.call(zeros([1, 8, 5, 5])).shape; // [1, 4, 10, 10]
+ * // PyTorch's positional form: ConvTranspose2d(8, 4, 3, 2, 1, 1) is stride 2, padding 1, outputPadding 1
+ * new ConvTranspose2d(8, 4, 3, 2, 1, 1).call(zeros([1, 8, 5, 5])).shape; // [1, 4, 10, 10]
  * ```
  */
 export class ConvTranspose2d extends Module {
@@ -109,23 +180,47 @@ export class ConvTranspose2d extends Module {
   /** `[kH, kW]`. */
   readonly kernelSize: [number, number];
   /** The options passed to `convTranspose2d`. */
-  readonly options: Readonly<Omit<ConvTranspose2dLayerOptions, 'bias' | 'dtype'>>;
+  readonly options: Readonly<ConvTranspose2dOptions>;
   /** `[inChannels, outChannels / groups, kH, kW]`. */
   declare weight: Parameter;
   /** `[outChannels]` or `null`. */
   declare bias: Parameter | null;
 
-  constructor(inChannels: number, outChannels: number, kernelSize: IntPair, options: ConvTranspose2dLayerOptions = {}) {
+  /** PyTorch's required arguments positionally, the others by name… */
+  constructor(inChannels: number, outChannels: number, kernelSize: IntPair, options?: ConvTranspose2dLayerOptions);
+  /** …or positionally in PyTorch's order (stride, padding, outputPadding, groups, bias, dilation, paddingMode)… */
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: IntPair,
+    stride?: IntPair,
+    padding?: IntPair,
+    outputPadding?: IntPair,
+    groups?: number,
+    bias?: boolean,
+    dilation?: IntPair,
+    paddingMode?: 'zeros',
+    options?: ConvTranspose2dLayerOptions,
+  );
+  /** …or any of them by name. */
+  constructor(inChannels: number, outChannels: number, options: ConvTranspose2dLayerOptions & Pick<Conv2dRequired, 'kernelSize'>);
+  constructor(options: ConvTranspose2dLayerOptions & Conv2dRequired);
+  constructor(...args: unknown[]) {
     super();
-    this.inChannels = positiveInt('ConvTranspose2d', 'inChannels', inChannels);
-    this.outChannels = positiveInt('ConvTranspose2d', 'outChannels', outChannels);
-    this.kernelSize = pair(kernelSize);
-    const groups = options.groups ?? 1;
+    const a = parseArgs(CONV_TRANSPOSE2D, args);
+    const { dtype } = factoryOptions('ConvTranspose2d', a);
+    refusePaddingMode('ConvTranspose2d', a.paddingMode);
+    const inChannels = positiveInt('ConvTranspose2d', 'inChannels', a.inChannels);
+    const outChannels = positiveInt('ConvTranspose2d', 'outChannels', a.outChannels);
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
+    this.kernelSize = kernelPair('ConvTranspose2d', a.kernelSize);
+    const groups = (a.groups as number | undefined) ?? 1;
     checkGroups('ConvTranspose2d', inChannels, outChannels, groups);
-    const { bias, dtype, ...convOptions } = options;
-    this.options = convOptions;
+    this.options = defined({ stride: a.stride, padding: a.padding, outputPadding: a.outputPadding, groups: a.groups, dilation: a.dilation } as ConvTranspose2dOptions);
+    const bias = flag('ConvTranspose2d', 'bias', a.bias, true);
     this.registerParameter('weight', newParameter([inChannels, outChannels / groups, ...this.kernelSize], dtype));
-    this.registerParameter('bias', bias === false ? null : newParameter([outChannels], dtype));
+    this.registerParameter('bias', bias ? newParameter([outChannels], dtype) : null);
     resetLinearLike(this.weight, this.bias);
   }
 

@@ -1,5 +1,6 @@
 import { arange, indexSelect, noGrad, where, type Tensor } from '@tensorgrad/tensor';
-import { newParameter, positiveInt, type FactoryOptions } from './common.js';
+import { parseArgs, refuseUnsupported, signature } from './args.js';
+import { factoryOptions, newParameter, positiveInt, type FactoryOptions } from './common.js';
 import { normal_ } from './init.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
@@ -11,7 +12,21 @@ export interface EmbeddingOptions extends FactoryOptions {
    * negative counts from the end).
    */
   paddingIdx?: number | null;
+  /** PyTorch's `max_norm`: only `null` (the default) is supported. */
+  maxNorm?: null;
+  /** PyTorch's `norm_type` (used with `maxNorm` only): accepted as 2 (the default). */
+  normType?: number;
+  /** PyTorch's `scale_grad_by_freq`: only `false` (the default) is supported. */
+  scaleGradByFreq?: false;
+  /** PyTorch's `sparse`: only `false` (the default) is supported. */
+  sparse?: false;
 }
+
+const EMBEDDING = signature(
+  'new Embedding',
+  ['numEmbeddings', 'embeddingDim', 'paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse', 'device', 'dtype'],
+  { required: 2 },
+);
 
 /**
  * A lookup table of `numEmbeddings` vectors of size `embeddingDim` (PyTorch's `nn.Embedding`):
@@ -28,6 +43,7 @@ export interface EmbeddingOptions extends FactoryOptions {
  * const emb = new Embedding(10, 3, { paddingIdx: 0 });
  * emb.call(tensor([[1, 2], [0, 9]], { dtype: 'int32' })).shape; // [2, 2, 3]
  * await emb.weight.select(0, 0).array(); // [0, 0, 0]
+ * new Embedding(10, 3, 0).paddingIdx; // 0
  * ```
  */
 export class Embedding extends Module {
@@ -40,11 +56,34 @@ export class Embedding extends Module {
   /** `[numEmbeddings, embeddingDim]`. */
   declare weight: Parameter;
 
-  constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingOptions = {}) {
+  /** The sizes positionally, the other options by name… */
+  constructor(numEmbeddings: number, embeddingDim: number, options?: EmbeddingOptions);
+  /** …or positionally in PyTorch's order (paddingIdx, maxNorm, normType, scaleGradByFreq, sparse)… */
+  constructor(
+    numEmbeddings: number,
+    embeddingDim: number,
+    paddingIdx?: number | null,
+    maxNorm?: null,
+    normType?: number,
+    scaleGradByFreq?: false,
+    sparse?: false,
+    options?: EmbeddingOptions,
+  );
+  /** …or everything by name. */
+  constructor(options: EmbeddingOptions & { numEmbeddings: number; embeddingDim: number });
+  constructor(...args: unknown[]) {
     super();
-    this.numEmbeddings = positiveInt('Embedding', 'numEmbeddings', numEmbeddings);
-    this.embeddingDim = positiveInt('Embedding', 'embeddingDim', embeddingDim);
-    let pad = options.paddingIdx ?? null;
+    const a = parseArgs(EMBEDDING, args);
+    const { dtype } = factoryOptions('Embedding', a);
+    refuseUnsupported('Embedding', 'maxNorm', a.maxNorm, [null], 'rows are never renormalised; clip them yourself (e.g. with renorm under noGrad) if you need it');
+    refuseUnsupported('Embedding', 'normType', a.normType, [2], 'normType only matters with maxNorm, which is not supported');
+    refuseUnsupported('Embedding', 'scaleGradByFreq', a.scaleGradByFreq, [false], 'gradients are not scaled by word frequency');
+    refuseUnsupported('Embedding', 'sparse', a.sparse, [false], 'the weight gradient is always dense');
+    const numEmbeddings = positiveInt('Embedding', 'numEmbeddings', a.numEmbeddings);
+    const embeddingDim = positiveInt('Embedding', 'embeddingDim', a.embeddingDim);
+    this.numEmbeddings = numEmbeddings;
+    this.embeddingDim = embeddingDim;
+    let pad = (a.paddingIdx as number | null | undefined) ?? null;
     if (pad !== null) {
       if (!Number.isInteger(pad) || pad >= numEmbeddings || pad < -numEmbeddings) {
         throw new RangeError(`Embedding: expected paddingIdx in [-${numEmbeddings}, ${numEmbeddings - 1}], got ${String(pad)}`);
@@ -52,7 +91,7 @@ export class Embedding extends Module {
       if (pad < 0) pad += numEmbeddings;
     }
     this.paddingIdx = pad;
-    this.registerParameter('weight', normal_(newParameter([numEmbeddings, embeddingDim], options.dtype)));
+    this.registerParameter('weight', normal_(newParameter([numEmbeddings, embeddingDim], dtype)));
     if (pad !== null) {
       const w = this.weight;
       noGrad(() => {

@@ -1,4 +1,34 @@
 import { isFloating, noGrad, type Generator, type Tensor } from '@tensorgrad/tensor';
+import { parseArgs, signature } from './args.js';
+
+const CALCULATE_GAIN = signature('init.calculateGain', ['nonlinearity', 'param'], { required: 1 });
+const FAN = signature('init.calculateFanInAndFanOut', ['tensor'], { required: 1 });
+const UNIFORM = signature('init.uniform_', ['tensor', 'a', 'b', 'generator'], { required: 1 });
+const NORMAL = signature('init.normal_', ['tensor', 'mean', 'std', 'generator'], { required: 1 });
+const CONSTANT = signature('init.constant_', ['tensor', 'val'], { required: 2 });
+const ZEROS = signature('init.zeros_', ['tensor'], { required: 1 });
+const ONES = signature('init.ones_', ['tensor'], { required: 1 });
+const KAIMING_UNIFORM = signature('init.kaimingUniform_', ['tensor', 'a', 'mode', 'nonlinearity', 'generator'], { required: 1 });
+const KAIMING_NORMAL = signature('init.kaimingNormal_', ['tensor', 'a', 'mode', 'nonlinearity', 'generator'], { required: 1 });
+const XAVIER_UNIFORM = signature('init.xavierUniform_', ['tensor', 'gain', 'generator'], { required: 1 });
+const XAVIER_NORMAL = signature('init.xavierNormal_', ['tensor', 'gain', 'generator'], { required: 1 });
+
+function number(op: string, name: string, v: unknown, fallback: number): number {
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`${op}: expected ${name} to be a number, got ${String(v)}`);
+  return v;
+}
+
+function tensorArg(op: string, t: unknown): Tensor {
+  if (t === null || typeof t !== 'object' || typeof (t as Tensor).shape !== 'object') {
+    throw new TypeError(`${op}: expected a Tensor as the first argument, got ${t === null ? 'null' : typeof t}`);
+  }
+  return t as Tensor;
+}
+
+function gen(g: unknown): InitOptions {
+  return g === undefined || g === null ? {} : { generator: g as Generator };
+}
 
 /** Nonlinearity names accepted by {@link calculateGain} (PyTorch's strings; camelCase aliases accepted). */
 export type Nonlinearity =
@@ -51,9 +81,15 @@ export interface XavierOptions extends InitOptions {
  * import { init } from '@tensorgrad/layers';
  * init.calculateGain('relu'); // Math.SQRT2
  * init.calculateGain('tanh'); // 5 / 3
+ * init.calculateGain('leaky_relu', 1); // 1
  * ```
  */
-export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+export function calculateGain(nonlinearity: Nonlinearity, param?: number): number;
+export function calculateGain(options: { nonlinearity: Nonlinearity; param?: number }): number;
+export function calculateGain(...args: unknown[]): number {
+  const a = parseArgs(CALCULATE_GAIN, args);
+  const nonlinearity = a.nonlinearity as Nonlinearity;
+  const param = (a.param ?? undefined) as number | undefined;
   switch (nonlinearity) {
     case 'linear':
     case 'conv1d':
@@ -93,7 +129,9 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  * init.calculateFanInAndFanOut(zeros([64, 3, 3, 3])); // [27, 576]
  * ```
  */
-export function calculateFanInAndFanOut(tensor: Tensor): [number, number] {
+export function calculateFanInAndFanOut(tensor: Tensor): [number, number];
+export function calculateFanInAndFanOut(...args: unknown[]): [number, number] {
+  const tensor = tensorArg('init.calculateFanInAndFanOut', parseArgs(FAN, args).tensor);
   if (tensor.ndim < 2) {
     throw new RangeError(`calculateFanInAndFanOut: fan in and fan out need a tensor with at least 2 dims, got shape [${tensor.shape.join(', ')}]`);
   }
@@ -122,11 +160,18 @@ function fan(op: string, t: Tensor, mode: FanMode): number {
  * import '@tensorgrad/backend-cpu';
  * const v = await init.uniform_(zeros([100]), -2, -1).array();
  * v.every((x) => x >= -2 && x < -1); // true
+ * (await init.uniform_(zeros([100]), { a: 3, b: 4 }).array()).every((x) => x >= 3 && x < 4); // true
  * ```
  */
-export function uniform_<T extends Tensor>(tensor: T, a = 0, b = 1, options: InitOptions = {}): T {
+export function uniform_<T extends Tensor>(tensor: T, a?: number, b?: number, generator?: Generator | InitOptions): T;
+export function uniform_<T extends Tensor>(tensor: T, options: InitOptions & { a?: number; b?: number }): T;
+export function uniform_<T extends Tensor>(tensor: T, ...rest: unknown[]): T {
+  const p = parseArgs(UNIFORM, [tensor, ...rest]);
+  tensorArg('init.uniform_', tensor);
   checkFloat('uniform_', tensor);
-  noGrad(() => tensor.uniform_(a, b, options.generator ? { generator: options.generator } : {}));
+  const a = number('init.uniform_', 'a', p.a, 0);
+  const b = number('init.uniform_', 'b', p.b, 1);
+  noGrad(() => tensor.uniform_(a, b, gen(p.generator)));
   return tensor;
 }
 
@@ -139,11 +184,18 @@ export function uniform_<T extends Tensor>(tensor: T, a = 0, b = 1, options: Ini
  * import { zeros } from '@tensorgrad/tensor';
  * import '@tensorgrad/backend-cpu';
  * init.normal_(zeros([2, 2]), 0, 0.01).shape; // [2, 2]
+ * init.normal_(zeros([2, 2]), { std: 0.01 }).shape; // [2, 2]
  * ```
  */
-export function normal_<T extends Tensor>(tensor: T, mean = 0, std = 1, options: InitOptions = {}): T {
+export function normal_<T extends Tensor>(tensor: T, mean?: number, std?: number, generator?: Generator | InitOptions): T;
+export function normal_<T extends Tensor>(tensor: T, options: InitOptions & { mean?: number; std?: number }): T;
+export function normal_<T extends Tensor>(tensor: T, ...rest: unknown[]): T {
+  const p = parseArgs(NORMAL, [tensor, ...rest]);
+  tensorArg('init.normal_', tensor);
   checkFloat('normal_', tensor);
-  noGrad(() => tensor.normal_(mean, std, options.generator ? { generator: options.generator } : {}));
+  const mean = number('init.normal_', 'mean', p.mean, 0);
+  const std = number('init.normal_', 'std', p.std, 1);
+  noGrad(() => tensor.normal_(mean, std, gen(p.generator)));
   return tensor;
 }
 
@@ -158,8 +210,13 @@ export function normal_<T extends Tensor>(tensor: T, mean = 0, std = 1, options:
  * await init.constant_(zeros([2]), 0.5).array(); // [0.5, 0.5]
  * ```
  */
-export function constant_<T extends Tensor>(tensor: T, value: number): T {
-  noGrad(() => tensor.fill_(value));
+export function constant_<T extends Tensor>(tensor: T, val: number): T;
+export function constant_<T extends Tensor>(tensor: T, options: { val: number }): T;
+export function constant_<T extends Tensor>(tensor: T, ...rest: unknown[]): T {
+  const val = parseArgs(CONSTANT, [tensor, ...rest]).val;
+  tensorArg('init.constant_', tensor);
+  if (typeof val !== 'number' && typeof val !== 'boolean') throw new TypeError(`init.constant_: expected val to be a number, got ${String(val)}`);
+  noGrad(() => tensor.fill_(val as number));
   return tensor;
 }
 
@@ -174,8 +231,9 @@ export function constant_<T extends Tensor>(tensor: T, value: number): T {
  * await init.zeros_(ones([2])).array(); // [0, 0]
  * ```
  */
-export function zeros_<T extends Tensor>(tensor: T): T {
-  return constant_(tensor, 0);
+export function zeros_<T extends Tensor>(tensor: T): T;
+export function zeros_<T extends Tensor>(...args: [T]): T {
+  return constant_(parseArgs(ZEROS, args).tensor as T, 0);
 }
 
 /**
@@ -189,8 +247,9 @@ export function zeros_<T extends Tensor>(tensor: T): T {
  * await init.ones_(zeros([2])).array(); // [1, 1]
  * ```
  */
-export function ones_<T extends Tensor>(tensor: T): T {
-  return constant_(tensor, 1);
+export function ones_<T extends Tensor>(tensor: T): T;
+export function ones_<T extends Tensor>(...args: [T]): T {
+  return constant_(parseArgs(ONES, args).tensor as T, 1);
 }
 
 /**
@@ -207,11 +266,15 @@ export function ones_<T extends Tensor>(tensor: T): T {
  * (await w.array()).flat().every((x) => Math.abs(x) <= 1); // true
  * ```
  */
-export function kaimingUniform_<T extends Tensor>(tensor: T, options: KaimingOptions = {}): T {
-  const gain = calculateGain(options.nonlinearity ?? 'leaky_relu', options.a ?? 0);
-  const std = gain / Math.sqrt(fan('kaimingUniform_', tensor, options.mode ?? 'fan_in'));
+export function kaimingUniform_<T extends Tensor>(tensor: T, options?: KaimingOptions): T;
+export function kaimingUniform_<T extends Tensor>(tensor: T, a?: number, mode?: FanMode, nonlinearity?: Nonlinearity, generator?: Generator | KaimingOptions): T;
+export function kaimingUniform_<T extends Tensor>(tensor: T, ...rest: unknown[]): T {
+  const p = parseArgs(KAIMING_UNIFORM, [tensor, ...rest]);
+  tensorArg('init.kaimingUniform_', tensor);
+  const gain = calculateGain(p.nonlinearity as Nonlinearity | undefined ?? 'leaky_relu', number('init.kaimingUniform_', 'a', p.a, 0));
+  const std = gain / Math.sqrt(fan('kaimingUniform_', tensor, (p.mode as FanMode | undefined) ?? 'fan_in'));
   const bound = Math.sqrt(3) * std;
-  return uniform_(tensor, -bound, bound, options);
+  return uniform_(tensor, -bound, bound, gen(p.generator));
 }
 
 /**
@@ -224,12 +287,17 @@ export function kaimingUniform_<T extends Tensor>(tensor: T, options: KaimingOpt
  * import { zeros } from '@tensorgrad/tensor';
  * import '@tensorgrad/backend-cpu';
  * init.kaimingNormal_(zeros([4, 3]), { mode: 'fan_out', nonlinearity: 'relu' }).shape; // [4, 3]
+ * init.kaimingNormal_(zeros([4, 3]), 0, 'fan_out', 'relu').shape; // [4, 3]
  * ```
  */
-export function kaimingNormal_<T extends Tensor>(tensor: T, options: KaimingOptions = {}): T {
-  const gain = calculateGain(options.nonlinearity ?? 'leaky_relu', options.a ?? 0);
-  const std = gain / Math.sqrt(fan('kaimingNormal_', tensor, options.mode ?? 'fan_in'));
-  return normal_(tensor, 0, std, options);
+export function kaimingNormal_<T extends Tensor>(tensor: T, options?: KaimingOptions): T;
+export function kaimingNormal_<T extends Tensor>(tensor: T, a?: number, mode?: FanMode, nonlinearity?: Nonlinearity, generator?: Generator | KaimingOptions): T;
+export function kaimingNormal_<T extends Tensor>(tensor: T, ...rest: unknown[]): T {
+  const p = parseArgs(KAIMING_NORMAL, [tensor, ...rest]);
+  tensorArg('init.kaimingNormal_', tensor);
+  const gain = calculateGain(p.nonlinearity as Nonlinearity | undefined ?? 'leaky_relu', number('init.kaimingNormal_', 'a', p.a, 0));
+  const std = gain / Math.sqrt(fan('kaimingNormal_', tensor, (p.mode as FanMode | undefined) ?? 'fan_in'));
+  return normal_(tensor, 0, std, gen(p.generator));
 }
 
 /**
@@ -245,10 +313,14 @@ export function kaimingNormal_<T extends Tensor>(tensor: T, options: KaimingOpti
  * (await w.array()).flat().every((x) => Math.abs(x) <= 1); // true
  * ```
  */
-export function xavierUniform_<T extends Tensor>(tensor: T, options: XavierOptions = {}): T {
+export function xavierUniform_<T extends Tensor>(tensor: T, options?: XavierOptions): T;
+export function xavierUniform_<T extends Tensor>(tensor: T, gain?: number, generator?: Generator | XavierOptions): T;
+export function xavierUniform_<T extends Tensor>(tensor: T, ...rest: unknown[]): T {
+  const p = parseArgs(XAVIER_UNIFORM, [tensor, ...rest]);
+  tensorArg('init.xavierUniform_', tensor);
   const [fanIn, fanOut] = calculateFanInAndFanOut(tensor);
-  const a = (options.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
-  return uniform_(tensor, -a, a, options);
+  const a = number('init.xavierUniform_', 'gain', p.gain, 1) * Math.sqrt(6 / (fanIn + fanOut));
+  return uniform_(tensor, -a, a, gen(p.generator));
 }
 
 /**
@@ -261,10 +333,15 @@ export function xavierUniform_<T extends Tensor>(tensor: T, options: XavierOptio
  * import { zeros } from '@tensorgrad/tensor';
  * import '@tensorgrad/backend-cpu';
  * init.xavierNormal_(zeros([3, 5]), { gain: 2 }).shape; // [3, 5]
+ * init.xavierNormal_(zeros([3, 5]), 2).shape; // [3, 5]
  * ```
  */
-export function xavierNormal_<T extends Tensor>(tensor: T, options: XavierOptions = {}): T {
+export function xavierNormal_<T extends Tensor>(tensor: T, options?: XavierOptions): T;
+export function xavierNormal_<T extends Tensor>(tensor: T, gain?: number, generator?: Generator | XavierOptions): T;
+export function xavierNormal_<T extends Tensor>(tensor: T, ...rest: unknown[]): T {
+  const p = parseArgs(XAVIER_NORMAL, [tensor, ...rest]);
+  tensorArg('init.xavierNormal_', tensor);
   const [fanIn, fanOut] = calculateFanInAndFanOut(tensor);
-  const std = (options.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut));
-  return normal_(tensor, 0, std, options);
+  const std = number('init.xavierNormal_', 'gain', p.gain, 1) * Math.sqrt(2 / (fanIn + fanOut));
+  return normal_(tensor, 0, std, gen(p.generator));
 }

@@ -1,7 +1,10 @@
 import type { Tensor } from '@tensorgrad/tensor';
-import { newParameter, positiveInt, resetLinearLike, type FactoryOptions } from './common.js';
+import { parseArgs, signature } from './args.js';
+import { factoryOptions, flag, newParameter, positiveInt, resetLinearLike, type FactoryOptions } from './common.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
+
+const LINEAR = signature('new Linear', ['inFeatures', 'outFeatures', 'bias', 'device', 'dtype'], { required: 2 });
 
 /** Options of {@link Linear}. */
 export interface LinearOptions extends FactoryOptions {
@@ -23,6 +26,7 @@ export interface LinearOptions extends FactoryOptions {
  * fc.weight.shape; // [10, 784]
  * fc.call(randn([32, 784])).shape; // [32, 10]
  * new Linear(4, 2, { bias: false }).bias; // null
+ * new Linear(4, 2, false).bias; // null
  * ```
  */
 export class Linear extends Module {
@@ -35,12 +39,23 @@ export class Linear extends Module {
   /** `[outFeatures]`, or `null` with `bias: false`. */
   declare bias: Parameter | null;
 
-  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+  /** PyTorch's `Linear(in_features, out_features, bias=True)`: the optional arguments by name… */
+  constructor(inFeatures: number, outFeatures: number, options?: LinearOptions);
+  /** …or positionally, as in PyTorch (`new Linear(2, 2, false)`). */
+  constructor(inFeatures: number, outFeatures: number, bias?: boolean, options?: LinearOptions);
+  /** Every argument by name. */
+  constructor(options: LinearOptions & { inFeatures: number; outFeatures: number });
+  constructor(...args: unknown[]) {
     super();
-    this.inFeatures = positiveInt('Linear', 'inFeatures', inFeatures);
-    this.outFeatures = positiveInt('Linear', 'outFeatures', outFeatures);
-    this.registerParameter('weight', newParameter([outFeatures, inFeatures], options.dtype));
-    this.registerParameter('bias', options.bias === false ? null : newParameter([outFeatures], options.dtype));
+    const a = parseArgs(LINEAR, args);
+    const { dtype } = factoryOptions('Linear', a);
+    const inFeatures = positiveInt('Linear', 'inFeatures', a.inFeatures);
+    const outFeatures = positiveInt('Linear', 'outFeatures', a.outFeatures);
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    const bias = flag('Linear', 'bias', a.bias, true);
+    this.registerParameter('weight', newParameter([outFeatures, inFeatures], dtype));
+    this.registerParameter('bias', bias ? newParameter([outFeatures], dtype) : null);
     resetLinearLike(this.weight, this.bias);
   }
 

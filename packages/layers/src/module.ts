@@ -1,4 +1,5 @@
 import { isFloating, keep, noGrad, Tensor, type DType } from '@tensorgrad/tensor';
+import { parseArgs, signature } from './args.js';
 import { Parameter } from './parameter.js';
 
 /** Any module, whatever its `forward` signature. */
@@ -126,6 +127,15 @@ export interface Module<I extends unknown[] = [Tensor], O = Tensor> {
  * ```
  */
 export class Module<I extends unknown[] = [Tensor], O = Tensor> extends CallableBase {
+  /**
+   * PyTorch's `nn.Module()` takes no arguments. Subclasses declare their own; one that declares
+   * none refuses any it is given (`new Net(5)` throws instead of ignoring the 5).
+   */
+  constructor(...args: []) {
+    super();
+    parseArgs(signature(`new ${new.target.name}`, []), args);
+  }
+
   /** Whether the module is in training mode (set by {@link Module.train} / {@link Module.eval}). */
   training = true;
   /** @internal */ readonly _parameters = new Map<string, Parameter | null>();

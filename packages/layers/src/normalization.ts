@@ -1,5 +1,6 @@
 import { batchNorm, div, layerNorm, noGrad, ones, tensor, tidy, zeros, type Tensor } from '@tensorgrad/tensor';
-import { newParameter, positiveInt, type FactoryOptions } from './common.js';
+import { parseArgs, signature, type Signature } from './args.js';
+import { factoryOptions, flag, newParameter, num, positiveInt, type FactoryOptions } from './common.js';
 import { ones_, zeros_ } from './init.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
@@ -15,6 +16,12 @@ export interface BatchNormLayerOptions extends FactoryOptions {
   /** Keep running statistics (default `true`); without them batch statistics are always used. */
   trackRunningStats?: boolean;
 }
+
+const BATCH_NORM_PARAMS = ['numFeatures', 'eps', 'momentum', 'affine', 'trackRunningStats', 'device', 'dtype'] as const;
+type BatchNormParam = (typeof BATCH_NORM_PARAMS)[number];
+const BATCH_NORM1D = signature('new BatchNorm1d', BATCH_NORM_PARAMS, { required: 1 });
+const BATCH_NORM2D = signature('new BatchNorm2d', BATCH_NORM_PARAMS, { required: 1 });
+const LAYER_NORM = signature('new LayerNorm', ['normalizedShape', 'eps', 'elementwiseAffine', 'bias', 'device', 'dtype'], { required: 1 });
 
 abstract class BatchNormBase extends Module {
   /** Number of channels `C`. */
@@ -40,15 +47,24 @@ abstract class BatchNormBase extends Module {
 
   protected abstract checkInput(input: Tensor): void;
 
-  constructor(numFeatures: number, options: BatchNormLayerOptions = {}) {
+  /** The number of channels positionally, the other options by name… */
+  constructor(numFeatures: number, options?: BatchNormLayerOptions);
+  /** …or positionally in PyTorch's order (`new BatchNorm2d(3, 1e-3)`: eps 1e-3)… */
+  constructor(numFeatures: number, eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, options?: BatchNormLayerOptions);
+  /** …or everything by name. */
+  constructor(options: BatchNormLayerOptions & { numFeatures: number });
+  constructor(...args: unknown[]) {
     super();
-    const name = this.constructor.name;
-    this.numFeatures = positiveInt(name, 'numFeatures', numFeatures);
-    this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    this.affine = options.affine ?? true;
-    this.trackRunningStats = options.trackRunningStats ?? true;
-    const dtype = options.dtype ?? 'float32';
+    const name = new.target.name;
+    const sig: Signature<BatchNormParam> = name === 'BatchNorm1d' ? BATCH_NORM1D : name === 'BatchNorm2d' ? BATCH_NORM2D : signature(`new ${name}`, BATCH_NORM_PARAMS, { required: 1 });
+    const a = parseArgs(sig, args);
+    const dtype = factoryOptions(name, a).dtype ?? 'float32';
+    const numFeatures = positiveInt(name, 'numFeatures', a.numFeatures);
+    this.numFeatures = numFeatures;
+    this.eps = num(name, 'eps', a.eps, 1e-5);
+    this.momentum = a.momentum === null ? null : num(name, 'momentum', a.momentum, 0.1);
+    this.affine = flag(name, 'affine', a.affine, true);
+    this.trackRunningStats = flag(name, 'trackRunningStats', a.trackRunningStats, true);
     this.registerParameter('weight', this.affine ? ones_(newParameter([numFeatures], dtype)) : null);
     this.registerParameter('bias', this.affine ? zeros_(newParameter([numFeatures], dtype)) : null);
     this.registerBuffer('running_mean', this.trackRunningStats ? zeros([numFeatures], { dtype }) : null);
@@ -169,6 +185,7 @@ abstract class BatchNormBase extends Module {
  * await bn.call(tensor([[1, 10], [3, 30]])).array(); // [[-1, -1], [1, 1]]
  * await bn.running_mean!.array(); // [0.2, 2]
  * bn.num_batches_tracked!.itemSync(); // 1
+ * new BatchNorm1d(2, 1e-3, null).momentum; // null
  * ```
  */
 export class BatchNorm1d extends BatchNormBase {
@@ -188,6 +205,9 @@ export class BatchNorm1d extends BatchNormBase {
  * const bn = new BatchNorm2d(64, { momentum: 0.1 });
  * Object.keys(bn.stateDict()); // ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']
  * bn.eval().call(randn([2, 64, 4, 4])).shape; // [2, 64, 4, 4]
+ * // PyTorch's positional form: BatchNorm2d(3, 1e-3, 0.01, false) is eps 1e-3, momentum 0.01, affine false
+ * const bn3 = new BatchNorm2d(3, 1e-3, 0.01, false);
+ * [bn3.eps, bn3.momentum, bn3.weight]; // [0.001, 0.01, null]
  * ```
  */
 export class BatchNorm2d extends BatchNormBase {
@@ -206,6 +226,9 @@ export interface LayerNormLayerOptions extends FactoryOptions {
   bias?: boolean;
 }
 
+/** The trailing shape {@link LayerNorm} normalises: one size or several. */
+export type NormalizedShape = number | readonly number[];
+
 /**
  * Layer normalisation over the last dims (PyTorch's `nn.LayerNorm`).
  *
@@ -216,6 +239,7 @@ export interface LayerNormLayerOptions extends FactoryOptions {
  * import '@tensorgrad/backend-cpu';
  * const ln = new LayerNorm(2, { eps: 0 });
  * await ln.call(tensor([[1, 3], [10, 30]])).array(); // [[-1, 1], [-1, 1]]
+ * new LayerNorm([2, 3], 1e-6, false).weight; // null
  * ```
  */
 export class LayerNorm extends Module {
@@ -230,15 +254,28 @@ export class LayerNorm extends Module {
   /** Shape `normalizedShape`, or `null`. */
   declare bias: Parameter | null;
 
-  constructor(normalizedShape: number | readonly number[], options: LayerNormLayerOptions = {}) {
+  /** The normalised shape positionally, the other options by name… */
+  constructor(normalizedShape: NormalizedShape, options?: LayerNormLayerOptions);
+  /** …or positionally in PyTorch's order (eps, elementwiseAffine, bias)… */
+  constructor(normalizedShape: NormalizedShape, eps?: number, elementwiseAffine?: boolean, bias?: boolean, options?: LayerNormLayerOptions);
+  /** …or everything by name. */
+  constructor(options: LayerNormLayerOptions & { normalizedShape: NormalizedShape });
+  constructor(...args: unknown[]) {
     super();
-    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+    const a = parseArgs(LAYER_NORM, args);
+    const { dtype } = factoryOptions('LayerNorm', a);
+    const shape = a.normalizedShape;
+    if (typeof shape !== 'number' && !Array.isArray(shape)) {
+      throw new TypeError(`LayerNorm: expected normalizedShape to be a positive integer or an array of them, got ${String(shape)}`);
+    }
+    this.normalizedShape = typeof shape === 'number' ? [shape] : [...(shape as number[])];
     for (const d of this.normalizedShape) positiveInt('LayerNorm', 'each normalizedShape entry', d);
-    this.eps = options.eps ?? 1e-5;
-    this.elementwiseAffine = options.elementwiseAffine ?? true;
+    this.eps = num('LayerNorm', 'eps', a.eps, 1e-5);
+    this.elementwiseAffine = flag('LayerNorm', 'elementwiseAffine', a.elementwiseAffine, true);
     const affine = this.elementwiseAffine;
-    this.registerParameter('weight', affine ? ones_(newParameter(this.normalizedShape, options.dtype)) : null);
-    this.registerParameter('bias', affine && options.bias !== false ? zeros_(newParameter(this.normalizedShape, options.dtype)) : null);
+    const bias = flag('LayerNorm', 'bias', a.bias, true);
+    this.registerParameter('weight', affine ? ones_(newParameter(this.normalizedShape, dtype)) : null);
+    this.registerParameter('bias', affine && bias ? zeros_(newParameter(this.normalizedShape, dtype)) : null);
   }
 
   override forward(input: Tensor): Tensor {

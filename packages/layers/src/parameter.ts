@@ -1,4 +1,7 @@
 import { keep, Tensor } from '@tensorgrad/tensor';
+import { parseArgs, signature } from './args.js';
+
+const PARAMETER = signature('new Parameter', ['data', 'requiresGrad'], { required: 1 });
 
 /**
  * A tensor that is a module parameter (PyTorch's `nn.Parameter`): a leaf that requires gradients
@@ -20,10 +23,19 @@ import { keep, Tensor } from '@tensorgrad/tensor';
  * w.requiresGrad; // true
  * w.shape; // [2, 3]
  * new Parameter(zeros([1]), false).requiresGrad; // false
+ * new Parameter(zeros([1]), { requiresGrad: false }).requiresGrad; // false
  * ```
  */
 export class Parameter extends Tensor {
-  constructor(data: Tensor, requiresGrad = true) {
+  /** PyTorch's `Parameter(data, requires_grad=True)`, positionally or with the flag by name. */
+  constructor(data: Tensor, requiresGrad?: boolean);
+  constructor(data: Tensor, options: { requiresGrad?: boolean });
+  constructor(options: { data: Tensor; requiresGrad?: boolean });
+  constructor(...args: unknown[]) {
+    const a = parseArgs(PARAMETER, args);
+    const data = a.data as Tensor;
+    const requiresGrad = a.requiresGrad ?? true;
+    if (typeof requiresGrad !== 'boolean') throw new TypeError(`Parameter: expected requiresGrad to be a boolean, got ${String(requiresGrad)}`);
     if (!(data instanceof Tensor)) {
       throw new TypeError(`Parameter: expected a Tensor, got ${data === null ? 'null' : typeof data}; create one with tensor(), zeros(), randn(), …`);
     }

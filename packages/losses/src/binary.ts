@@ -1,8 +1,14 @@
 import { add, clamp, exp, ge, log, mul, neg, sub, tidy, where, type Tensor } from '@tensorgrad/tensor';
-import { applyReduction, checkBroadcastWeight, checkReduction, checkSameShape, type ReductionOptions } from './common.js';
+import { signature } from './args.js';
+import { applyReduction, bindLoss, checkBroadcastWeight, checkReduction, checkSameShape, type LegacyReductionOptions, type Reduction } from './common.js';
+
+const BCE = signature('binaryCrossEntropy', ['input', 'target', 'weight', 'sizeAverage', 'reduce', 'reduction'], { required: 2 });
+const BCE_WITH_LOGITS = signature('binaryCrossEntropyWithLogits', ['input', 'target', 'weight', 'sizeAverage', 'reduce', 'reduction', 'posWeight'], {
+  required: 2,
+});
 
 /** Options of {@link binaryCrossEntropy}. */
-export interface BCELossOptions extends ReductionOptions {
+export interface BCELossOptions extends LegacyReductionOptions {
   /** Per-element rescaling weight, broadcast against the input (e.g. one weight per column). */
   weight?: Tensor | null;
 }
@@ -25,13 +31,28 @@ export interface BCEWithLogitsLossOptions extends BCELossOptions {
  * import { binaryCrossEntropy } from '@tensorgrad/losses';
  * await binaryCrossEntropy(tensor([0.5, 0.5]), tensor([1, 0])).item(); // 0.6931472
  * await binaryCrossEntropy(tensor([1, 0]), tensor([0, 1]), { reduction: 'none' }).array(); // [100, 100]
+ * // PyTorch's positional form: F.binary_cross_entropy(p, y, w)
+ * await binaryCrossEntropy(tensor([0.5, 0.5]), tensor([1, 0]), tensor([2, 0])).item(); // 0.6931472
  * ```
  */
-export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCELossOptions = {}): Tensor {
+export function binaryCrossEntropy(input: Tensor, target: Tensor, options?: BCELossOptions): Tensor;
+export function binaryCrossEntropy(
+  input: Tensor,
+  target: Tensor,
+  weight?: Tensor | null,
+  sizeAverage?: null,
+  reduce?: null,
+  reduction?: Reduction,
+  options?: BCELossOptions,
+): Tensor;
+export function binaryCrossEntropy(...args: unknown[]): Tensor {
   const op = 'binaryCrossEntropy';
+  const a = bindLoss(BCE, args);
+  const input = a.input as Tensor;
+  const target = a.target as Tensor;
   checkSameShape(op, input, target);
-  const reduction = checkReduction(op, options.reduction);
-  const weight = checkBroadcastWeight(op, 'weight', options.weight, input.shape);
+  const reduction = checkReduction(op, a.reduction);
+  const weight = checkBroadcastWeight(op, 'weight', a.weight, input.shape);
   if (input.backendInstance.readSync && input.numel() > 0) {
     const v = input.dataSync();
     for (let i = 0; i < v.length; i++) {
@@ -76,14 +97,29 @@ function softplusOfNegative(x: Tensor): Tensor {
  * import { binaryCrossEntropyWithLogits } from '@tensorgrad/losses';
  * await binaryCrossEntropyWithLogits(tensor([0, 0]), tensor([1, 0])).item(); // 0.6931472
  * await binaryCrossEntropyWithLogits(tensor([1000, -1000]), tensor([0, 1]), { reduction: 'none' }).array(); // [1000, 1000]
+ * await binaryCrossEntropyWithLogits(tensor([0, 0]), tensor([1, 0]), null, null, null, 'sum').item(); // 1.3862944
  * ```
  */
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BCEWithLogitsLossOptions = {}): Tensor {
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options?: BCEWithLogitsLossOptions): Tensor;
+export function binaryCrossEntropyWithLogits(
+  input: Tensor,
+  target: Tensor,
+  weight?: Tensor | null,
+  sizeAverage?: null,
+  reduce?: null,
+  reduction?: Reduction,
+  posWeight?: Tensor | null,
+  options?: BCEWithLogitsLossOptions,
+): Tensor;
+export function binaryCrossEntropyWithLogits(...args: unknown[]): Tensor {
   const op = 'binaryCrossEntropyWithLogits';
+  const a = bindLoss(BCE_WITH_LOGITS, args);
+  const input = a.input as Tensor;
+  const target = a.target as Tensor;
   checkSameShape(op, input, target);
-  const reduction = checkReduction(op, options.reduction);
-  const weight = checkBroadcastWeight(op, 'weight', options.weight, input.shape);
-  const posWeight = checkBroadcastWeight(op, 'posWeight', options.posWeight, input.shape);
+  const reduction = checkReduction(op, a.reduction);
+  const weight = checkBroadcastWeight(op, 'weight', a.weight, input.shape);
+  const posWeight = checkBroadcastWeight(op, 'posWeight', a.posWeight, input.shape);
   return tidy(() => {
     const softplusNeg = softplusOfNegative(input);
     const first = mul(sub(1, target), input);

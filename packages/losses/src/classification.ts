@@ -18,10 +18,16 @@ import {
   tidy,
   unsqueeze,
 } from '@tensorgrad/tensor';
-import { applyReduction, assertFloatTensor, checkReduction, checkWeight, type Reduction, type ReductionOptions } from './common.js';
+import { signature } from './args.js';
+import { applyReduction, assertFloatTensor, bindLoss, checkReduction, checkWeight, type LegacyReductionOptions, type Reduction } from './common.js';
+
+const NLL_LOSS = signature('nllLoss', ['input', 'target', 'weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction'], { required: 2 });
+const CROSS_ENTROPY = signature('crossEntropy', ['input', 'target', 'weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction', 'labelSmoothing'], {
+  required: 2,
+});
 
 /** Options of {@link nllLoss}. */
-export interface NLLLossOptions extends ReductionOptions {
+export interface NLLLossOptions extends LegacyReductionOptions {
   /** A manual rescaling weight per class (1-d, size C). */
   weight?: Tensor | null;
   /** Targets equal to this value contribute nothing, not even to the mean's divisor (default -100). */
@@ -134,15 +140,31 @@ function finish(loss: Tensor, reduction: Reduction, unbatched: boolean): Tensor 
  * await nllLoss(logp, target).item(); // 1.75
  * await nllLoss(logp, target, { weight: tensor([1, 1, 3]) }).item(); // 2.375
  * await nllLoss(logp, target, { ignoreIndex: 0, reduction: 'none' }).array(); // [3, 0]
+ * // PyTorch's positional form: F.nll_loss(logp, target, None, None, 0, None, 'none')
+ * await nllLoss(logp, target, null, null, 0, null, 'none').array(); // [3, 0]
  * ```
  */
-export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions = {}): Tensor {
+export function nllLoss(input: Tensor, target: Tensor, options?: NLLLossOptions): Tensor;
+export function nllLoss(
+  input: Tensor,
+  target: Tensor,
+  weight?: Tensor | null,
+  sizeAverage?: null,
+  ignoreIndex?: number,
+  reduce?: null,
+  reduction?: Reduction,
+  options?: NLLLossOptions,
+): Tensor;
+export function nllLoss(...args: unknown[]): Tensor {
   const op = 'nllLoss';
-  const reduction = checkReduction(op, options.reduction);
-  const ignoreIndex = checkIgnoreIndex(op, options.ignoreIndex);
+  const a = bindLoss(NLL_LOSS, args);
+  const input = a.input as Tensor;
+  const target = a.target as Tensor;
+  const reduction = checkReduction(op, a.reduction);
+  const ignoreIndex = checkIgnoreIndex(op, a.ignoreIndex);
   return tidy(() => {
     const p = prepare(op, input, target, false);
-    const weight = checkWeight(op, 'weight', options.weight, p.classes, 'one weight per class');
+    const weight = checkWeight(op, 'weight', a.weight, p.classes, 'one weight per class');
     checkTargetValues(op, p.target, p.classes, ignoreIndex);
     const { loss, w } = nllParts(p.input, p.target, weight, ignoreIndex);
     return finish(reduceNll(loss, w, reduction), reduction, p.unbatched);
@@ -164,20 +186,39 @@ export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions =
  * const logits = tensor([[0, 0], [1000, 0]]);
  * await crossEntropy(logits, tensor([0, 1], { dtype: 'int32' }), { reduction: 'none' }).array(); // [0.6931472, 1000]
  * await crossEntropy(logits, tensor([[0.5, 0.5], [1, 0]])).item(); // 0.3465736
+ * const t = tensor([0, 1], { dtype: 'int32' });
+ * await crossEntropy(tensor([[2, 0], [0, 2]]), t, { labelSmoothing: 0.2 }).item(); // 0.326928
+ * // PyTorch's positional form: F.cross_entropy(x, t, None, None, -100, None, 'mean', 0.2)
+ * await crossEntropy(tensor([[2, 0], [0, 2]]), t, null, null, -100, null, 'mean', 0.2).item(); // 0.326928
  * ```
  */
-export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyLossOptions = {}): Tensor {
+export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntropyLossOptions): Tensor;
+export function crossEntropy(
+  input: Tensor,
+  target: Tensor,
+  weight?: Tensor | null,
+  sizeAverage?: null,
+  ignoreIndex?: number,
+  reduce?: null,
+  reduction?: Reduction,
+  labelSmoothing?: number,
+  options?: CrossEntropyLossOptions,
+): Tensor;
+export function crossEntropy(...args: unknown[]): Tensor {
   const op = 'crossEntropy';
-  const reduction = checkReduction(op, options.reduction);
-  const ignoreIndex = checkIgnoreIndex(op, options.ignoreIndex);
-  const eps = options.labelSmoothing ?? 0;
+  const a = bindLoss(CROSS_ENTROPY, args);
+  const input = a.input as Tensor;
+  const target = a.target as Tensor;
+  const reduction = checkReduction(op, a.reduction);
+  const ignoreIndex = checkIgnoreIndex(op, a.ignoreIndex);
+  const eps = a.labelSmoothing ?? 0;
   if (typeof eps !== 'number' || !(eps >= 0 && eps <= 1)) {
     throw new RangeError(`${op}: expected labelSmoothing to be a number in [0, 1], got ${String(eps)}`);
   }
   return tidy(() => {
     const p = prepare(op, input, target, true);
     const C = p.classes;
-    const weight = checkWeight(op, 'weight', options.weight, C, 'one weight per class');
+    const weight = checkWeight(op, 'weight', a.weight, C, 'one weight per class');
     const logp = logSoftmax(p.input, 1);
     const wView = weight ? classWeightView(weight, logp.ndim) : null;
     if (isFloating(p.target.dtype)) {

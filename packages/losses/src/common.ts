@@ -1,4 +1,8 @@
 import { Tensor, formatShape, isFloating, mean, sum } from '@tensorgrad/tensor';
+import { parseArgs, signature, type Signature } from './args.js';
+
+const CHECK_REDUCTION = signature('checkReduction', ['op', 'reduction', 'allowed'], { required: 1 });
+const APPLY_REDUCTION = signature('applyReduction', ['loss', 'reduction'], { required: 2 });
 
 /** How a loss reduces its per-element values: PyTorch's `reduction` argument. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -10,6 +14,36 @@ export interface ReductionOptions {
 }
 
 /**
+ * PyTorch's deprecated `size_average` and `reduce` arguments: accepted as `null` (their default)
+ * so that positional calls port unchanged; any other value is refused with the `reduction` to use.
+ */
+export interface LegacyReductionOptions extends ReductionOptions {
+  /** Deprecated in PyTorch: only `null` is accepted; use `reduction` (`'sum'` for `sizeAverage: false`). */
+  sizeAverage?: null;
+  /** Deprecated in PyTorch: only `null` is accepted; use `reduction` (`'none'` for `reduce: false`). */
+  reduce?: null;
+}
+
+/**
+ * @internal Binds a loss's arguments to its PyTorch signature and refuses PyTorch's deprecated
+ * `sizeAverage`/`reduce` unless null, naming the `reduction` that replaces them.
+ */
+export function bindLoss<P extends string>(sig: Signature<P>, args: readonly unknown[]): Partial<Record<P, unknown>> {
+  const a = parseArgs(sig, args) as Partial<Record<string, unknown>>;
+  const sizeAverage = a.sizeAverage ?? null;
+  const reduce = a.reduce ?? null;
+  if (sizeAverage !== null || reduce !== null) {
+    const which = sizeAverage !== null ? `sizeAverage = ${String(sizeAverage)}` : `reduce = ${String(reduce)}`;
+    // PyTorch's own legacy mapping (torch.nn._reduction.legacy_get_string)
+    const replacement = reduce === false ? 'none' : sizeAverage === false ? 'sum' : 'mean';
+    throw new TypeError(
+      `${sig.name}: ${which}: sizeAverage and reduce are deprecated in PyTorch and not supported by tensorgrad; use reduction instead: { reduction: '${replacement}' }`,
+    );
+  }
+  return a as Partial<Record<P, unknown>>;
+}
+
+/**
  * Checks `reduction` against the values `op` accepts and returns it (`'mean'` when absent).
  *
  * @example
@@ -17,13 +51,16 @@ export interface ReductionOptions {
  * import { checkReduction } from '@tensorgrad/losses';
  * checkReduction('mseLoss', undefined); // 'mean'
  * checkReduction('mseLoss', 'sum'); // 'sum'
+ * checkReduction('klDiv', { reduction: 'batchmean', allowed: ['mean', 'batchmean', 'sum', 'none'] }); // 'batchmean'
  * ```
  */
-export function checkReduction<R extends string = Reduction>(
-  op: string,
-  reduction: unknown,
-  allowed: readonly R[] = ['mean', 'sum', 'none'] as unknown as R[],
-): R {
+export function checkReduction<R extends string = Reduction>(op: string, reduction: unknown, allowed?: readonly R[]): R;
+export function checkReduction<R extends string = Reduction>(op: string, options: { reduction?: unknown; allowed?: readonly R[] }): R;
+export function checkReduction<R extends string = Reduction>(...args: unknown[]): R {
+  const a = parseArgs(CHECK_REDUCTION, args);
+  const op = String(a.op);
+  const reduction = a.reduction;
+  const allowed = (a.allowed ?? ['mean', 'sum', 'none']) as readonly R[];
   if (reduction === undefined) return 'mean' as R;
   if (typeof reduction !== 'string' || !(allowed as readonly string[]).includes(reduction)) {
     throw new RangeError(
@@ -42,9 +79,15 @@ export function checkReduction<R extends string = Reduction>(
  * import '@tensorgrad/backend-cpu';
  * import { applyReduction } from '@tensorgrad/losses';
  * await applyReduction(tensor([1, 2, 3]), 'sum').item(); // 6
+ * await applyReduction(tensor([1, 2, 3]), { reduction: 'mean' }).item(); // 2
  * ```
  */
-export function applyReduction(loss: Tensor, reduction: Reduction): Tensor {
+export function applyReduction(loss: Tensor, reduction: Reduction): Tensor;
+export function applyReduction(loss: Tensor, options: { reduction: Reduction }): Tensor;
+export function applyReduction(...args: unknown[]): Tensor {
+  const a = parseArgs(APPLY_REDUCTION, args);
+  const loss = a.loss as Tensor;
+  const reduction = a.reduction as Reduction;
   if (reduction === 'none') return loss;
   return reduction === 'sum' ? sum(loss) : mean(loss);
 }

@@ -1,4 +1,7 @@
 import type { Tensor } from '@tensorgrad/tensor';
+import { checkOptionKeys, signature } from './args.js';
+import { bindLoss, type Reduction } from './common.js';
+import type { KLDivReduction } from './kl-div.js';
 import { binaryCrossEntropy, binaryCrossEntropyWithLogits, type BCELossOptions, type BCEWithLogitsLossOptions } from './binary.js';
 import { crossEntropy, nllLoss, type CrossEntropyLossOptions, type NLLLossOptions } from './classification.js';
 import { klDiv, type KLDivLossOptions } from './kl-div.js';
@@ -13,6 +16,16 @@ import {
   type SmoothL1LossOptions,
 } from './regression.js';
 
+const MSELOSS_SIG = signature('new MSELoss', ['sizeAverage', 'reduce', 'reduction']);
+const L1LOSS_SIG = signature('new L1Loss', ['sizeAverage', 'reduce', 'reduction']);
+const SMOOTHL1LOSS_SIG = signature('new SmoothL1Loss', ['sizeAverage', 'reduce', 'reduction', 'beta']);
+const HUBERLOSS_SIG = signature('new HuberLoss', ['reduction', 'delta']);
+const BCELOSS_SIG = signature('new BCELoss', ['weight', 'sizeAverage', 'reduce', 'reduction']);
+const BCEWITHLOGITSLOSS_SIG = signature('new BCEWithLogitsLoss', ['weight', 'sizeAverage', 'reduce', 'reduction', 'posWeight']);
+const CROSSENTROPYLOSS_SIG = signature('new CrossEntropyLoss', ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction', 'labelSmoothing']);
+const NLLLOSS_SIG = signature('new NLLLoss', ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction']);
+const KLDIVLOSS_SIG = signature('new KLDivLoss', ['sizeAverage', 'reduce', 'reduction', 'logTarget']);
+
 /**
  * Base of the loss modules: a plain class (not a layers `Module`: it has no parameters) holding
  * the options of one loss function; `forward(input, target)` and `call(input, target)` compute
@@ -23,18 +36,33 @@ import {
  * ```ts
  * import { tensor } from '@tensorgrad/tensor';
  * import '@tensorgrad/backend-cpu';
- * import { MSELoss, type LossModule } from '@tensorgrad/losses';
+ * import { MSELoss, LossModule } from '@tensorgrad/losses';
+ * import type { Tensor } from '@tensorgrad/tensor';
  * const criterion: LossModule<object> = new MSELoss({ reduction: 'sum' });
  * await criterion.call(tensor([1, 2]), tensor([0, 0])).item(); // 5
+ * // a loss of your own: pass its option keys to refuse misspelt ones
+ * class Scaled extends LossModule<{ scale?: number }> {
+ *   constructor(options: { scale?: number } = {}) {
+ *     super(options, ['scale']);
+ *   }
+ *   forward(input: Tensor, target: Tensor): Tensor {
+ *     return input.sub(target).mul(this.options.scale ?? 1).sum();
+ *   }
+ * }
+ * await new Scaled({ scale: 2 }).call(tensor([1, 2]), tensor([0, 0])).item(); // 6
  * ```
  */
 export abstract class LossModule<O extends object> {
   /** The options passed to the loss function on every call. */
   readonly options: Readonly<O>;
 
-  /** Stores a copy of `options`. */
-  constructor(options: O) {
-    this.options = { ...options };
+  /**
+   * Stores a copy of `options` (absent values dropped). With `validKeys`, refuses any other key
+   * (naming the nearest valid one), as the losses of this package do.
+   */
+  constructor(options: O, validKeys?: readonly string[]) {
+    if (validKeys) checkOptionKeys(`new ${new.target.name}`, options, validKeys);
+    this.options = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined && v !== null)) as unknown as O;
   }
 
   /** Computes the loss of `input` against `target`. */
@@ -55,12 +83,16 @@ export abstract class LossModule<O extends object> {
  * import '@tensorgrad/backend-cpu';
  * import { MSELoss } from '@tensorgrad/losses';
  * await new MSELoss().call(tensor([1, 2]), tensor([0, 0])).item(); // 2.5
+ * await new MSELoss(null, null, 'sum').call(tensor([1, 2]), tensor([0, 0])).item(); // 5
  * ```
  */
 export class MSELoss extends LossModule<MSELossOptions> {
-  /** Stores the options. */
-  constructor(options: MSELossOptions = {}) {
-    super(options);
+  /** PyTorch's keywords by name… */
+  constructor(options?: MSELossOptions);
+  /** …or positionally, in PyTorch's order. */
+  constructor(sizeAverage?: null, reduce?: null, reduction?: Reduction, options?: MSELossOptions);
+  constructor(...args: unknown[]) {
+    super(bindLoss(MSELOSS_SIG, args) as MSELossOptions);
   }
   /** {@link mseLoss} with the stored options. */
   forward(input: Tensor, target: Tensor): Tensor {
@@ -80,9 +112,12 @@ export class MSELoss extends LossModule<MSELossOptions> {
  * ```
  */
 export class L1Loss extends LossModule<L1LossOptions> {
-  /** Stores the options. */
-  constructor(options: L1LossOptions = {}) {
-    super(options);
+  /** PyTorch's keywords by name… */
+  constructor(options?: L1LossOptions);
+  /** …or positionally, in PyTorch's order. */
+  constructor(sizeAverage?: null, reduce?: null, reduction?: Reduction, options?: L1LossOptions);
+  constructor(...args: unknown[]) {
+    super(bindLoss(L1LOSS_SIG, args) as L1LossOptions);
   }
   /** {@link l1Loss} with the stored options. */
   forward(input: Tensor, target: Tensor): Tensor {
@@ -102,9 +137,12 @@ export class L1Loss extends LossModule<L1LossOptions> {
  * ```
  */
 export class SmoothL1Loss extends LossModule<SmoothL1LossOptions> {
-  /** Stores the options. */
-  constructor(options: SmoothL1LossOptions = {}) {
-    super(options);
+  /** PyTorch's keywords by name… */
+  constructor(options?: SmoothL1LossOptions);
+  /** …or positionally, in PyTorch's order. */
+  constructor(sizeAverage?: null, reduce?: null, reduction?: Reduction, beta?: number, options?: SmoothL1LossOptions);
+  constructor(...args: unknown[]) {
+    super(bindLoss(SMOOTHL1LOSS_SIG, args) as SmoothL1LossOptions);
   }
   /** {@link smoothL1Loss} with the stored options. */
   forward(input: Tensor, target: Tensor): Tensor {
@@ -124,9 +162,12 @@ export class SmoothL1Loss extends LossModule<SmoothL1LossOptions> {
  * ```
  */
 export class HuberLoss extends LossModule<HuberLossOptions> {
-  /** Stores the options. */
-  constructor(options: HuberLossOptions = {}) {
-    super(options);
+  /** PyTorch's keywords by name… */
+  constructor(options?: HuberLossOptions);
+  /** …or positionally, in PyTorch's order. */
+  constructor(reduction?: Reduction, delta?: number, options?: HuberLossOptions);
+  constructor(...args: unknown[]) {
+    super(bindLoss(HUBERLOSS_SIG, args) as HuberLossOptions);
   }
   /** {@link huberLoss} with the stored options. */
   forward(input: Tensor, target: Tensor): Tensor {
@@ -146,9 +187,12 @@ export class HuberLoss extends LossModule<HuberLossOptions> {
  * ```
  */
 export class BCELoss extends LossModule<BCELossOptions> {
-  /** Stores the options (`weight` is referenced, not owned). */
-  constructor(options: BCELossOptions = {}) {
-    super(options);
+  /** PyTorch's keywords by name… */
+  constructor(options?: BCELossOptions);
+  /** …or positionally, in PyTorch's order. */
+  constructor(weight?: Tensor | null, sizeAverage?: null, reduce?: null, reduction?: Reduction, options?: BCELossOptions);
+  constructor(...args: unknown[]) {
+    super(bindLoss(BCELOSS_SIG, args) as BCELossOptions);
   }
   /** {@link binaryCrossEntropy} with the stored options. */
   forward(input: Tensor, target: Tensor): Tensor {
@@ -168,9 +212,12 @@ export class BCELoss extends LossModule<BCELossOptions> {
  * ```
  */
 export class BCEWithLogitsLoss extends LossModule<BCEWithLogitsLossOptions> {
-  /** Stores the options (`weight` and `posWeight` are referenced, not owned). */
-  constructor(options: BCEWithLogitsLossOptions = {}) {
-    super(options);
+  /** PyTorch's keywords by name… */
+  constructor(options?: BCEWithLogitsLossOptions);
+  /** …or positionally, in PyTorch's order. */
+  constructor(weight?: Tensor | null, sizeAverage?: null, reduce?: null, reduction?: Reduction, posWeight?: Tensor | null, options?: BCEWithLogitsLossOptions);
+  constructor(...args: unknown[]) {
+    super(bindLoss(BCEWITHLOGITSLOSS_SIG, args) as BCEWithLogitsLossOptions);
   }
   /** {@link binaryCrossEntropyWithLogits} with the stored options. */
   forward(input: Tensor, target: Tensor): Tensor {
@@ -188,12 +235,18 @@ export class BCEWithLogitsLoss extends LossModule<BCEWithLogitsLossOptions> {
  * import { CrossEntropyLoss } from '@tensorgrad/losses';
  * const criterion = new CrossEntropyLoss({ reduction: 'sum' });
  * await criterion.call(tensor([[0, 0], [0, 0]]), tensor([0, 1], { dtype: 'int32' })).item(); // 1.3862944
+ * // PyTorch's positional form: CrossEntropyLoss(None, None, -100, None, 'sum')
+ * const same = new CrossEntropyLoss(null, null, -100, null, 'sum');
+ * await same.call(tensor([[0, 0], [0, 0]]), tensor([0, 1], { dtype: 'int32' })).item(); // 1.3862944
  * ```
  */
 export class CrossEntropyLoss extends LossModule<CrossEntropyLossOptions> {
-  /** Stores the options (`weight` is referenced, not owned). */
-  constructor(options: CrossEntropyLossOptions = {}) {
-    super(options);
+  /** PyTorch's keywords by name… */
+  constructor(options?: CrossEntropyLossOptions);
+  /** …or positionally, in PyTorch's order. */
+  constructor(weight?: Tensor | null, sizeAverage?: null, ignoreIndex?: number, reduce?: null, reduction?: Reduction, labelSmoothing?: number, options?: CrossEntropyLossOptions);
+  constructor(...args: unknown[]) {
+    super(bindLoss(CROSSENTROPYLOSS_SIG, args) as CrossEntropyLossOptions);
   }
   /** {@link crossEntropy} with the stored options. */
   forward(input: Tensor, target: Tensor): Tensor {
@@ -213,9 +266,12 @@ export class CrossEntropyLoss extends LossModule<CrossEntropyLossOptions> {
  * ```
  */
 export class NLLLoss extends LossModule<NLLLossOptions> {
-  /** Stores the options (`weight` is referenced, not owned). */
-  constructor(options: NLLLossOptions = {}) {
-    super(options);
+  /** PyTorch's keywords by name… */
+  constructor(options?: NLLLossOptions);
+  /** …or positionally, in PyTorch's order. */
+  constructor(weight?: Tensor | null, sizeAverage?: null, ignoreIndex?: number, reduce?: null, reduction?: Reduction, options?: NLLLossOptions);
+  constructor(...args: unknown[]) {
+    super(bindLoss(NLLLOSS_SIG, args) as NLLLossOptions);
   }
   /** {@link nllLoss} with the stored options. */
   forward(input: Tensor, target: Tensor): Tensor {
@@ -235,9 +291,12 @@ export class NLLLoss extends LossModule<NLLLossOptions> {
  * ```
  */
 export class KLDivLoss extends LossModule<KLDivLossOptions> {
-  /** Stores the options. */
-  constructor(options: KLDivLossOptions = {}) {
-    super(options);
+  /** PyTorch's keywords by name… */
+  constructor(options?: KLDivLossOptions);
+  /** …or positionally, in PyTorch's order. */
+  constructor(sizeAverage?: null, reduce?: null, reduction?: KLDivReduction, logTarget?: boolean, options?: KLDivLossOptions);
+  constructor(...args: unknown[]) {
+    super(bindLoss(KLDIVLOSS_SIG, args) as KLDivLossOptions);
   }
   /** {@link klDiv} with the stored options. */
   forward(input: Tensor, target: Tensor): Tensor {

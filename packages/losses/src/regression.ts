@@ -1,13 +1,19 @@
 import { abs, lt, mul, square, sub, tidy, where, type Tensor } from '@tensorgrad/tensor';
-import { applyReduction, checkReduction, checkSameShape, type ReductionOptions } from './common.js';
+import { signature } from './args.js';
+import { applyReduction, bindLoss, checkReduction, checkSameShape, type LegacyReductionOptions, type Reduction, type ReductionOptions } from './common.js';
 
-/** Options of {@link mseLoss}. */
-export type MSELossOptions = ReductionOptions;
-/** Options of {@link l1Loss}. */
-export type L1LossOptions = ReductionOptions;
+const MSE_LOSS = signature('mseLoss', ['input', 'target', 'sizeAverage', 'reduce', 'reduction'], { required: 2 });
+const L1_LOSS = signature('l1Loss', ['input', 'target', 'sizeAverage', 'reduce', 'reduction'], { required: 2 });
+const SMOOTH_L1_LOSS = signature('smoothL1Loss', ['input', 'target', 'sizeAverage', 'reduce', 'reduction', 'beta'], { required: 2 });
+const HUBER_LOSS = signature('huberLoss', ['input', 'target', 'reduction', 'delta'], { required: 2 });
+
+/** Options of {@link mseLoss} (PyTorch's keywords). */
+export type MSELossOptions = LegacyReductionOptions;
+/** Options of {@link l1Loss} (PyTorch's keywords). */
+export type L1LossOptions = LegacyReductionOptions;
 
 /** Options of {@link smoothL1Loss}. */
-export interface SmoothL1LossOptions extends ReductionOptions {
+export interface SmoothL1LossOptions extends LegacyReductionOptions {
   /** Where the loss switches from quadratic to linear (default 1; 0 gives the L1 loss). */
   beta?: number;
 }
@@ -29,11 +35,18 @@ export interface HuberLossOptions extends ReductionOptions {
  * const loss = mseLoss(tensor([1, 2, 3]), tensor([1, 2, 5]));
  * await loss.item(); // 1.3333333
  * await mseLoss(tensor([1, 2]), tensor([0, 0]), { reduction: 'none' }).array(); // [1, 4]
+ * // PyTorch's positional form: F.mse_loss(x, y, None, None, 'sum')
+ * await mseLoss(tensor([1, 2]), tensor([0, 0]), null, null, 'sum').item(); // 5
  * ```
  */
-export function mseLoss(input: Tensor, target: Tensor, options: MSELossOptions = {}): Tensor {
+export function mseLoss(input: Tensor, target: Tensor, options?: MSELossOptions): Tensor;
+export function mseLoss(input: Tensor, target: Tensor, sizeAverage?: null, reduce?: null, reduction?: Reduction, options?: MSELossOptions): Tensor;
+export function mseLoss(...args: unknown[]): Tensor {
+  const a = bindLoss(MSE_LOSS, args);
+  const input = a.input as Tensor;
+  const target = a.target as Tensor;
   checkSameShape('mseLoss', input, target);
-  const reduction = checkReduction('mseLoss', options.reduction);
+  const reduction = checkReduction('mseLoss', a.reduction);
   return tidy(() => applyReduction(square(sub(input, target)), reduction));
 }
 
@@ -47,11 +60,17 @@ export function mseLoss(input: Tensor, target: Tensor, options: MSELossOptions =
  * import { l1Loss } from '@tensorgrad/losses';
  * await l1Loss(tensor([1, 2, 3]), tensor([2, 2, 5])).item(); // 1
  * await l1Loss(tensor([1, 2, 3]), tensor([2, 2, 5]), { reduction: 'sum' }).item(); // 3
+ * await l1Loss(tensor([1, 2, 3]), tensor([2, 2, 5]), null, null, 'sum').item(); // 3
  * ```
  */
-export function l1Loss(input: Tensor, target: Tensor, options: L1LossOptions = {}): Tensor {
+export function l1Loss(input: Tensor, target: Tensor, options?: L1LossOptions): Tensor;
+export function l1Loss(input: Tensor, target: Tensor, sizeAverage?: null, reduce?: null, reduction?: Reduction, options?: L1LossOptions): Tensor;
+export function l1Loss(...args: unknown[]): Tensor {
+  const a = bindLoss(L1_LOSS, args);
+  const input = a.input as Tensor;
+  const target = a.target as Tensor;
   checkSameShape('l1Loss', input, target);
-  const reduction = checkReduction('l1Loss', options.reduction);
+  const reduction = checkReduction('l1Loss', a.reduction);
   return tidy(() => applyReduction(abs(sub(input, target)), reduction));
 }
 
@@ -74,12 +93,26 @@ function checkNonNegative(op: string, name: string, v: unknown, fallback: number
  * import { smoothL1Loss } from '@tensorgrad/losses';
  * await smoothL1Loss(tensor([0, 0]), tensor([0.5, 3]), { reduction: 'none' }).array(); // [0.125, 2.5]
  * await smoothL1Loss(tensor([0, 0]), tensor([0.5, 3]), { beta: 2, reduction: 'none' }).array(); // [0.0625, 2]
+ * await smoothL1Loss(tensor([0, 0]), tensor([0.5, 3]), null, null, 'none', 2).array(); // [0.0625, 2]
  * ```
  */
-export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1LossOptions = {}): Tensor {
+export function smoothL1Loss(input: Tensor, target: Tensor, options?: SmoothL1LossOptions): Tensor;
+export function smoothL1Loss(
+  input: Tensor,
+  target: Tensor,
+  sizeAverage?: null,
+  reduce?: null,
+  reduction?: Reduction,
+  beta?: number,
+  options?: SmoothL1LossOptions,
+): Tensor;
+export function smoothL1Loss(...args: unknown[]): Tensor {
+  const a = bindLoss(SMOOTH_L1_LOSS, args);
+  const input = a.input as Tensor;
+  const target = a.target as Tensor;
   checkSameShape('smoothL1Loss', input, target);
-  const reduction = checkReduction('smoothL1Loss', options.reduction);
-  const beta = checkNonNegative('smoothL1Loss', 'beta', options.beta, 1, false);
+  const reduction = checkReduction('smoothL1Loss', a.reduction);
+  const beta = checkNonNegative('smoothL1Loss', 'beta', a.beta, 1, false);
   return tidy(() => {
     const d = abs(sub(input, target));
     if (beta === 0) return applyReduction(d, reduction);
@@ -99,12 +132,18 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1Los
  * import { huberLoss } from '@tensorgrad/losses';
  * await huberLoss(tensor([0, 0]), tensor([0.5, 3]), { reduction: 'none' }).array(); // [0.125, 2.5]
  * await huberLoss(tensor([0, 0]), tensor([0.5, 3]), { delta: 2, reduction: 'none' }).array(); // [0.125, 4]
+ * await huberLoss(tensor([0, 0]), tensor([0.5, 3]), 'none', 2).array(); // [0.125, 4]
  * ```
  */
-export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptions = {}): Tensor {
+export function huberLoss(input: Tensor, target: Tensor, options?: HuberLossOptions): Tensor;
+export function huberLoss(input: Tensor, target: Tensor, reduction?: Reduction, delta?: number, options?: HuberLossOptions): Tensor;
+export function huberLoss(...args: unknown[]): Tensor {
+  const a = bindLoss(HUBER_LOSS, args);
+  const input = a.input as Tensor;
+  const target = a.target as Tensor;
   checkSameShape('huberLoss', input, target);
-  const reduction = checkReduction('huberLoss', options.reduction);
-  const delta = checkNonNegative('huberLoss', 'delta', options.delta, 1, true);
+  const reduction = checkReduction('huberLoss', a.reduction);
+  const delta = checkNonNegative('huberLoss', 'delta', a.delta, 1, true);
   return tidy(() => {
     const d = abs(sub(input, target));
     const loss = where(lt(d, delta), mul(square(d), 0.5), mul(sub(d, 0.5 * delta), delta));

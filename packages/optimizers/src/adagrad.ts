@@ -1,5 +1,11 @@
 import { fullLike, type Tensor } from '@tensorgrad/tensor';
-import { Optimizer, checkRange, stateTensor, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+import { signature } from './args.js';
+import { Optimizer, bindOptimizer, checkRange, given, stateTensor, type ImplementationOptions, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+
+const ADAGRAD = signature('new Adagrad', ['params', 'lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps', 'foreach', 'maximize', 'differentiable'], {
+  required: 1,
+  keywordOnly: ['maximize', 'differentiable'],
+});
 
 /** Options of {@link Adagrad} (PyTorch's keyword names in camelCase). */
 export interface AdagradOptions {
@@ -32,11 +38,27 @@ export interface AdagradOptions {
  * opt.step();
  * Math.round(w.itemSync() * 1e6) / 1e6; // 0.5
  * opt.dispose();
+ * new Adagrad([w], 0.5, 0.1).paramGroups[0]!.lrDecay; // 0.1
  * ```
  */
 export class Adagrad extends Optimizer<Required<AdagradOptions>> {
-  constructor(params: ParamsInput<AdagradOptions>, options: AdagradOptions = {}) {
-    super('Adagrad', params as ParamsInput<Required<AdagradOptions>>, {
+  /** PyTorch's `Adagrad(params, lr=1e-2, lr_decay, weight_decay, initial_accumulator_value, eps, foreach, *, …)` with the options by name… */
+  constructor(params: ParamsInput<AdagradOptions>, options?: AdagradOptions & ImplementationOptions);
+  /** …or positionally in PyTorch's order; `maximize` by name only. */
+  constructor(
+    params: ParamsInput<AdagradOptions>,
+    lr?: number,
+    lrDecay?: number,
+    weightDecay?: number,
+    initialAccumulatorValue?: number,
+    eps?: number,
+    foreach?: boolean | null,
+    options?: AdagradOptions & ImplementationOptions,
+  );
+  constructor(...args: unknown[]) {
+    const a = bindOptimizer(ADAGRAD, args);
+    const options = given<AdagradOptions>(a, ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps', 'maximize']);
+    super('Adagrad', a.params as ParamsInput<Required<AdagradOptions>>, {
       lr: options.lr ?? 1e-2,
       lrDecay: options.lrDecay ?? 0,
       weightDecay: options.weightDecay ?? 0,

@@ -1,5 +1,12 @@
 import { adamUpdate_, zerosLike, type Tensor } from '@tensorgrad/tensor';
-import { Optimizer, checkRange, stateTensor, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+import { signature } from './args.js';
+import { Optimizer, bindOptimizer, checkRange, given, stateTensor, type ImplementationOptions, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+
+const ADAM_PARAMS = ['params', 'lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'foreach', 'maximize', 'capturable', 'differentiable', 'fused'] as const;
+const ADAM_KEYWORD_ONLY = ['foreach', 'maximize', 'capturable', 'differentiable', 'fused'] as const;
+const ADAM = signature('new Adam', ADAM_PARAMS, { required: 1, keywordOnly: ADAM_KEYWORD_ONLY });
+const ADAMW = signature('new AdamW', ADAM_PARAMS, { required: 1, keywordOnly: ADAM_KEYWORD_ONLY });
+const ADAM_KEYS = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize'];
 
 /** Options of {@link Adam} and {@link AdamW} (PyTorch's keyword names in camelCase). */
 export interface AdamOptions {
@@ -31,7 +38,8 @@ function adamUpdate(param: Tensor, grad: Tensor, state: ParamState, group: AdamG
   state.step = step;
 }
 
-function adamDefaults(options: AdamOptions, weightDecay: number): Required<AdamOptions> {
+function adamDefaults(a: Partial<Record<string, unknown>>, weightDecay: number): Required<AdamOptions> {
+  const options = given<AdamOptions>(a, ADAM_KEYS);
   return {
     lr: options.lr ?? 1e-3,
     betas: options.betas ?? [0.9, 0.999],
@@ -68,11 +76,26 @@ function validateAdam(name: string, group: AdamGroup): void {
  * opt.step();
  * Math.round(w.itemSync() * 1e6) / 1e6; // 0.01
  * opt.dispose();
+ * // PyTorch's positional form: Adam(params, 0.01, (0.8, 0.99))
+ * new Adam([w], 0.01, [0.8, 0.99]).paramGroups[0]!.betas; // [0.8, 0.99]
  * ```
  */
 export class Adam extends Optimizer<Required<AdamOptions>> {
-  constructor(params: ParamsInput<AdamOptions>, options: AdamOptions = {}) {
-    super('Adam', params as ParamsInput<Required<AdamOptions>>, adamDefaults(options, 0));
+  /** PyTorch's `Adam(params, lr=1e-3, betas, eps, weight_decay, amsgrad, *, …)` with the options by name… */
+  constructor(params: ParamsInput<AdamOptions>, options?: AdamOptions & ImplementationOptions);
+  /** …or positionally in PyTorch's order (lr, betas, eps, weightDecay, amsgrad); `maximize` by name only. */
+  constructor(
+    params: ParamsInput<AdamOptions>,
+    lr?: number,
+    betas?: [number, number],
+    eps?: number,
+    weightDecay?: number,
+    amsgrad?: boolean,
+    options?: AdamOptions & ImplementationOptions,
+  );
+  constructor(...args: unknown[]) {
+    const a = bindOptimizer(ADAM, args);
+    super('Adam', a.params as ParamsInput<Required<AdamOptions>>, adamDefaults(a, 0));
   }
 
   protected override validateGroup(group: AdamGroup): void {
@@ -100,11 +123,25 @@ export class Adam extends Optimizer<Required<AdamOptions>> {
  * opt.step();
  * Math.round(w.itemSync() * 1e6) / 1e6; // 0.95
  * opt.dispose();
+ * new AdamW([w], 0.1, [0.9, 0.999], 1e-8, 0).paramGroups[0]!.weightDecay; // 0
  * ```
  */
 export class AdamW extends Optimizer<Required<AdamOptions>> {
-  constructor(params: ParamsInput<AdamOptions>, options: AdamOptions = {}) {
-    super('AdamW', params as ParamsInput<Required<AdamOptions>>, adamDefaults(options, 1e-2));
+  /** PyTorch's `AdamW(params, lr=1e-3, betas, eps, weight_decay=1e-2, amsgrad, *, …)` with the options by name… */
+  constructor(params: ParamsInput<AdamOptions>, options?: AdamOptions & ImplementationOptions);
+  /** …or positionally in PyTorch's order (lr, betas, eps, weightDecay, amsgrad); `maximize` by name only. */
+  constructor(
+    params: ParamsInput<AdamOptions>,
+    lr?: number,
+    betas?: [number, number],
+    eps?: number,
+    weightDecay?: number,
+    amsgrad?: boolean,
+    options?: AdamOptions & ImplementationOptions,
+  );
+  constructor(...args: unknown[]) {
+    const a = bindOptimizer(ADAMW, args);
+    super('AdamW', a.params as ParamsInput<Required<AdamOptions>>, adamDefaults(a, 1e-2));
   }
 
   protected override validateGroup(group: AdamGroup): void {

@@ -1,4 +1,12 @@
 import { Tensor, div, noGrad, stack, tensor, tidy } from '@tensorgrad/tensor';
+import { parseArgs, refuseUnsupported, signature } from './args.js';
+
+const CLIP_GRAD_NORM = signature('clipGradNorm_', ['parameters', 'maxNorm', 'normType', 'errorIfNonfinite', 'foreach'], { required: 2 });
+const CLIP_GRAD_VALUE = signature('clipGradValue_', ['parameters', 'clipValue', 'foreach'], { required: 2 });
+
+function refuseForeach(op: string, v: unknown): void {
+  refuseUnsupported(op, 'foreach', v, [null, false], 'gradients are clipped one by one; drop foreach, the result is the same');
+}
 
 /** Options of {@link clipGradNorm_}. */
 export interface ClipGradNormOptions {
@@ -10,6 +18,8 @@ export interface ClipGradNormOptions {
    * with `await norm.item()` there instead.
    */
   errorIfNonfinite?: boolean;
+  /** PyTorch's `foreach`: accepted as `null`/`false` only. */
+  foreach?: boolean | null;
 }
 
 function gradsOf(op: string, params: Tensor | Iterable<Tensor>): Tensor[] {
@@ -37,10 +47,26 @@ function gradsOf(op: string, params: Tensor | Iterable<Tensor>): Tensor[] {
  * norm.itemSync(); // 5
  * Array.from(w.grad!.dataSync(), (v) => Math.round(v * 1e4) / 1e4); // [0.6, 0.8]
  * norm.dispose();
+ * // PyTorch's positional form: clip_grad_norm_(params, 1, float('inf'))
+ * clipGradNorm_([w], 0.4, Infinity).itemSync(); // 0.8
  * ```
  */
-export function clipGradNorm_(params: Tensor | Iterable<Tensor>, maxNorm: number, options: ClipGradNormOptions = {}): Tensor {
-  const normType = options.normType ?? 2;
+export function clipGradNorm_(params: Tensor | Iterable<Tensor>, maxNorm: number, options?: ClipGradNormOptions): Tensor;
+export function clipGradNorm_(
+  params: Tensor | Iterable<Tensor>,
+  maxNorm: number,
+  normType?: number,
+  errorIfNonfinite?: boolean,
+  foreach?: boolean | null,
+  options?: ClipGradNormOptions,
+): Tensor;
+export function clipGradNorm_(...args: unknown[]): Tensor {
+  const a = parseArgs(CLIP_GRAD_NORM, args);
+  refuseForeach('clipGradNorm_', a.foreach);
+  const params = a.parameters as Tensor | Iterable<Tensor>;
+  const maxNorm = a.maxNorm as number;
+  const options: ClipGradNormOptions = { errorIfNonfinite: a.errorIfNonfinite as boolean | undefined };
+  const normType = (a.normType as number | undefined) ?? 2;
   if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm)) throw new TypeError(`clipGradNorm_: maxNorm must be a number, got ${String(maxNorm)}`);
   if (typeof normType !== 'number' || !(normType > 0)) throw new RangeError(`clipGradNorm_: normType must be a positive number or Infinity, got ${String(normType)}`);
   const grads = gradsOf('clipGradNorm_', params);
@@ -94,7 +120,13 @@ export function clipGradNorm_(params: Tensor | Iterable<Tensor>, maxNorm: number
  * w.grad!.arraySync(); // [-1, 0.5]
  * ```
  */
-export function clipGradValue_(params: Tensor | Iterable<Tensor>, clipValue: number): void {
+export function clipGradValue_(params: Tensor | Iterable<Tensor>, clipValue: number, options?: { foreach?: boolean | null }): void;
+export function clipGradValue_(params: Tensor | Iterable<Tensor>, clipValue: number, foreach?: boolean | null): void;
+export function clipGradValue_(...args: unknown[]): void {
+  const a = parseArgs(CLIP_GRAD_VALUE, args);
+  refuseForeach('clipGradValue_', a.foreach);
+  const params = a.parameters as Tensor | Iterable<Tensor>;
+  const clipValue = a.clipValue as number;
   if (typeof clipValue !== 'number' || Number.isNaN(clipValue)) throw new TypeError(`clipGradValue_: clipValue must be a number, got ${String(clipValue)}`);
   const v = Math.abs(clipValue);
   noGrad(() => {

@@ -1,4 +1,28 @@
+import { parseArgs, refuseUnsupported, signature, type Signature } from './args.js';
 import type { Optimizer } from './optimizer.js';
+
+const LR_SCHEDULER = signature('LRScheduler', ['optimizer', 'lastEpoch', 'verbose'], { required: 1 });
+const STEP_LR = signature('new StepLR', ['optimizer', 'stepSize', 'gamma', 'lastEpoch', 'verbose'], { required: 2 });
+const MULTI_STEP_LR = signature('new MultiStepLR', ['optimizer', 'milestones', 'gamma', 'lastEpoch', 'verbose'], { required: 2 });
+const EXPONENTIAL_LR = signature('new ExponentialLR', ['optimizer', 'gamma', 'lastEpoch', 'verbose'], { required: 2 });
+const COSINE_ANNEALING_LR = signature('new CosineAnnealingLR', ['optimizer', 'tMax', 'etaMin', 'lastEpoch', 'verbose'], { required: 2 });
+const LAMBDA_LR = signature('new LambdaLR', ['optimizer', 'lrLambda', 'lastEpoch', 'verbose'], { required: 2 });
+
+/**
+ * @internal Binds a scheduler's arguments to its PyTorch signature; `verbose` (which prints in
+ * PyTorch) is accepted as `false` only.
+ */
+export function bindScheduler<P extends string>(sig: Signature<P>, args: readonly unknown[]): Partial<Record<P, unknown>> {
+  const a = parseArgs(sig, args) as Partial<Record<string, unknown>>;
+  refuseUnsupported(sig.name, 'verbose', a.verbose, [false], 'tensorgrad schedulers print nothing; read scheduler.getLastLr() after step()');
+  return a as Partial<Record<P, unknown>>;
+}
+
+/** PyTorch's `verbose`, accepted as `false` only. */
+export interface VerboseOption {
+  /** PyTorch's `verbose`: only `false` (the default) is accepted; read `getLastLr()` instead. */
+  verbose?: false;
+}
 
 /** Any optimizer, whatever its options type (what schedulers accept). */
 export type AnyOptimizer = Optimizer<object>;
@@ -40,7 +64,15 @@ export abstract class LRScheduler {
   /** The scheduler's name, used in error messages. */
   protected readonly name: string;
 
-  constructor(name: string, optimizer: AnyOptimizer, lastEpoch = -1) {
+  /**
+   * PyTorch's `LRScheduler(optimizer, last_epoch=-1, verbose=False)`, after the scheduler's name
+   * (used in error messages).
+   */
+  constructor(name: string, optimizer: AnyOptimizer, lastEpoch?: number, options?: { lastEpoch?: number } & VerboseOption);
+  constructor(name: string, ...args: unknown[]) {
+    const a = bindScheduler({ ...LR_SCHEDULER, name }, args);
+    const optimizer = a.optimizer as AnyOptimizer;
+    const lastEpoch = (a.lastEpoch as number | undefined) ?? -1;
     this.name = name;
     if (optimizer == null || !Array.isArray((optimizer as { paramGroups?: unknown }).paramGroups)) {
       throw new TypeError(`${name}: expected an optimizer (with paramGroups) as the first argument, got ${String(optimizer)}`);
@@ -116,7 +148,7 @@ export abstract class LRScheduler {
 }
 
 /** Options of {@link StepLR}. */
-export interface StepLROptions {
+export interface StepLROptions extends VerboseOption {
   /** Period of learning-rate decay, in epochs (required). */
   stepSize: number;
   /** Multiplicative factor of learning-rate decay. Default 0.1. */
@@ -140,6 +172,7 @@ export interface StepLROptions {
  * sched.step();
  * opt.paramGroups[0]!.lr; // 0.5
  * opt.dispose();
+ * new StepLR(opt, 2, 0.5).gamma; // 0.5
  * ```
  */
 export class StepLR extends LRScheduler {
@@ -148,13 +181,19 @@ export class StepLR extends LRScheduler {
   /** Decay factor. */
   gamma: number;
 
-  constructor(optimizer: AnyOptimizer, options: StepLROptions) {
-    super('StepLR', optimizer, options?.lastEpoch ?? -1);
-    if (!Number.isInteger(options?.stepSize) || options.stepSize <= 0) {
-      throw new RangeError(`StepLR: stepSize must be a positive integer, got ${String(options?.stepSize)}; e.g. new StepLR(opt, { stepSize: 10 })`);
+  /** PyTorch's `StepLR(optimizer, step_size, gamma=0.1, last_epoch=-1, verbose=False)`, the options by name… */
+  constructor(optimizer: AnyOptimizer, options: StepLROptions);
+  /** …or positionally (`new StepLR(opt, 10, 0.5)`). */
+  constructor(optimizer: AnyOptimizer, stepSize: number, gamma?: number, lastEpoch?: number, verbose?: false, options?: Partial<StepLROptions>);
+  constructor(...args: unknown[]) {
+    const a = bindScheduler(STEP_LR, args);
+    super('StepLR', a.optimizer as AnyOptimizer, (a.lastEpoch as number | undefined) ?? -1);
+    const stepSize = a.stepSize as number;
+    if (!Number.isInteger(stepSize) || stepSize <= 0) {
+      throw new RangeError(`StepLR: stepSize must be a positive integer, got ${String(stepSize)}; e.g. new StepLR(opt, { stepSize: 10 })`);
     }
-    this.stepSize = options.stepSize;
-    this.gamma = options.gamma ?? 0.1;
+    this.stepSize = stepSize;
+    this.gamma = (a.gamma as number | undefined) ?? 0.1;
     this.initialStep();
   }
 
@@ -166,7 +205,7 @@ export class StepLR extends LRScheduler {
 }
 
 /** Options of {@link MultiStepLR}. */
-export interface MultiStepLROptions {
+export interface MultiStepLROptions extends VerboseOption {
   /** Epoch indices at which the learning rate is multiplied by `gamma` (required). */
   milestones: number[];
   /** Multiplicative factor of learning-rate decay. Default 0.1. */
@@ -190,6 +229,7 @@ export interface MultiStepLROptions {
  * sched.step();
  * sched.getLastLr(); // [0.5]
  * opt.dispose();
+ * new MultiStepLR(opt, [3, 1], 0.5).milestones; // [1, 3]
  * ```
  */
 export class MultiStepLR extends LRScheduler {
@@ -198,13 +238,19 @@ export class MultiStepLR extends LRScheduler {
   /** Decay factor. */
   gamma: number;
 
-  constructor(optimizer: AnyOptimizer, options: MultiStepLROptions) {
-    super('MultiStepLR', optimizer, options?.lastEpoch ?? -1);
-    if (!Array.isArray(options?.milestones) || !options.milestones.every((m) => Number.isInteger(m))) {
-      throw new TypeError(`MultiStepLR: milestones must be an array of integer epochs, got ${String(options?.milestones)}; e.g. { milestones: [30, 80] }`);
+  /** PyTorch's `MultiStepLR(optimizer, milestones, gamma=0.1, last_epoch=-1, verbose=False)`, the options by name… */
+  constructor(optimizer: AnyOptimizer, options: MultiStepLROptions);
+  /** …or positionally (`new MultiStepLR(opt, [30, 80], 0.1)`). */
+  constructor(optimizer: AnyOptimizer, milestones: number[], gamma?: number, lastEpoch?: number, verbose?: false, options?: Partial<MultiStepLROptions>);
+  constructor(...args: unknown[]) {
+    const a = bindScheduler(MULTI_STEP_LR, args);
+    super('MultiStepLR', a.optimizer as AnyOptimizer, (a.lastEpoch as number | undefined) ?? -1);
+    const milestones = a.milestones;
+    if (!Array.isArray(milestones) || !milestones.every((m) => Number.isInteger(m))) {
+      throw new TypeError(`MultiStepLR: milestones must be an array of integer epochs, got ${String(milestones)}; e.g. { milestones: [30, 80] }`);
     }
-    this.milestones = [...options.milestones].sort((a, b) => a - b);
-    this.gamma = options.gamma ?? 0.1;
+    this.milestones = [...(milestones as number[])].sort((x, y) => x - y);
+    this.gamma = (a.gamma as number | undefined) ?? 0.1;
     this.initialStep();
   }
 
@@ -217,7 +263,7 @@ export class MultiStepLR extends LRScheduler {
 }
 
 /** Options of {@link ExponentialLR}. */
-export interface ExponentialLROptions {
+export interface ExponentialLROptions extends VerboseOption {
   /** Multiplicative factor of learning-rate decay per epoch (required). */
   gamma: number;
   /** Index of the last epoch when resuming. Default -1. */
@@ -245,10 +291,15 @@ export class ExponentialLR extends LRScheduler {
   /** Decay factor. */
   gamma: number;
 
-  constructor(optimizer: AnyOptimizer, options: ExponentialLROptions) {
-    super('ExponentialLR', optimizer, options?.lastEpoch ?? -1);
-    if (typeof options?.gamma !== 'number') throw new TypeError(`ExponentialLR: gamma is required, got ${String(options?.gamma)}; e.g. new ExponentialLR(opt, { gamma: 0.9 })`);
-    this.gamma = options.gamma;
+  /** PyTorch's `ExponentialLR(optimizer, gamma, last_epoch=-1, verbose=False)`, the options by name… */
+  constructor(optimizer: AnyOptimizer, options: ExponentialLROptions);
+  /** …or positionally (`new ExponentialLR(opt, 0.9)`). */
+  constructor(optimizer: AnyOptimizer, gamma: number, lastEpoch?: number, verbose?: false, options?: Partial<ExponentialLROptions>);
+  constructor(...args: unknown[]) {
+    const a = bindScheduler(EXPONENTIAL_LR, args);
+    super('ExponentialLR', a.optimizer as AnyOptimizer, (a.lastEpoch as number | undefined) ?? -1);
+    if (typeof a.gamma !== 'number') throw new TypeError(`ExponentialLR: gamma is required, got ${String(a.gamma)}; e.g. new ExponentialLR(opt, { gamma: 0.9 })`);
+    this.gamma = a.gamma;
     this.initialStep();
   }
 
@@ -260,7 +311,7 @@ export class ExponentialLR extends LRScheduler {
 }
 
 /** Options of {@link CosineAnnealingLR}. */
-export interface CosineAnnealingLROptions {
+export interface CosineAnnealingLROptions extends VerboseOption {
   /** Number of epochs of the half cosine (required). */
   tMax: number;
   /** Minimum learning rate. Default 0. */
@@ -284,6 +335,7 @@ export interface CosineAnnealingLROptions {
  * sched.step();
  * Math.round(sched.getLastLr()[0]! * 1e9) / 1e9; // 0.5
  * opt.dispose();
+ * new CosineAnnealingLR(opt, 2, 0.1).etaMin; // 0.1
  * ```
  */
 export class CosineAnnealingLR extends LRScheduler {
@@ -292,13 +344,19 @@ export class CosineAnnealingLR extends LRScheduler {
   /** Minimum learning rate. */
   etaMin: number;
 
-  constructor(optimizer: AnyOptimizer, options: CosineAnnealingLROptions) {
-    super('CosineAnnealingLR', optimizer, options?.lastEpoch ?? -1);
-    if (!(typeof options?.tMax === 'number' && options.tMax > 0)) {
-      throw new RangeError(`CosineAnnealingLR: tMax must be a positive number of epochs, got ${String(options?.tMax)}; e.g. { tMax: 50 }`);
+  /** PyTorch's `CosineAnnealingLR(optimizer, T_max, eta_min=0, last_epoch=-1, verbose=False)`, the options by name… */
+  constructor(optimizer: AnyOptimizer, options: CosineAnnealingLROptions);
+  /** …or positionally (`new CosineAnnealingLR(opt, 50, 1e-5)`). */
+  constructor(optimizer: AnyOptimizer, tMax: number, etaMin?: number, lastEpoch?: number, verbose?: false, options?: Partial<CosineAnnealingLROptions>);
+  constructor(...args: unknown[]) {
+    const a = bindScheduler(COSINE_ANNEALING_LR, args);
+    super('CosineAnnealingLR', a.optimizer as AnyOptimizer, (a.lastEpoch as number | undefined) ?? -1);
+    const tMax = a.tMax;
+    if (!(typeof tMax === 'number' && tMax > 0)) {
+      throw new RangeError(`CosineAnnealingLR: tMax must be a positive number of epochs, got ${String(tMax)}; e.g. { tMax: 50 }`);
     }
-    this.tMax = options.tMax;
-    this.etaMin = options.etaMin ?? 0;
+    this.tMax = tMax;
+    this.etaMin = (a.etaMin as number | undefined) ?? 0;
     this.initialStep();
   }
 
@@ -318,7 +376,7 @@ export class CosineAnnealingLR extends LRScheduler {
 }
 
 /** Options of {@link LambdaLR}. */
-export interface LambdaLROptions {
+export interface LambdaLROptions extends VerboseOption {
   /** The factor applied to the initial learning rate at each epoch: `lr = initialLr · lrLambda(epoch)` (required). */
   lrLambda: ((epoch: number) => number) | Array<(epoch: number) => number>;
   /** Index of the last epoch when resuming. Default -1. */
@@ -346,9 +404,15 @@ export interface LambdaLROptions {
 export class LambdaLR extends LRScheduler {
   private readonly lambdas: Array<(epoch: number) => number>;
 
-  constructor(optimizer: AnyOptimizer, options: LambdaLROptions) {
-    super('LambdaLR', optimizer, options?.lastEpoch ?? -1);
-    const f = options?.lrLambda;
+  /** PyTorch's `LambdaLR(optimizer, lr_lambda, last_epoch=-1, verbose=False)`, the options by name… */
+  constructor(optimizer: AnyOptimizer, options: LambdaLROptions);
+  /** …or positionally (`new LambdaLR(opt, (e) => 0.95 ** e)`). */
+  constructor(optimizer: AnyOptimizer, lrLambda: LambdaLROptions['lrLambda'], lastEpoch?: number, verbose?: false, options?: Partial<LambdaLROptions>);
+  constructor(...args: unknown[]) {
+    const a = bindScheduler(LAMBDA_LR, args);
+    const optimizer = a.optimizer as AnyOptimizer;
+    super('LambdaLR', optimizer, (a.lastEpoch as number | undefined) ?? -1);
+    const f = a.lrLambda as LambdaLROptions['lrLambda'] | undefined;
     const n = optimizer.paramGroups.length;
     if (typeof f === 'function') this.lambdas = Array.from({ length: n }, () => f);
     else if (Array.isArray(f) && f.length === n && f.every((x) => typeof x === 'function')) this.lambdas = [...f];

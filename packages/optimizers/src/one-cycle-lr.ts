@@ -1,8 +1,31 @@
 import type { Optimizer } from './optimizer.js';
-import { LRScheduler } from './lr-scheduler.js';
+import { signature } from './args.js';
+import { LRScheduler, bindScheduler, type VerboseOption } from './lr-scheduler.js';
+
+const ONE_CYCLE_LR = signature(
+  'new OneCycleLR',
+  [
+    'optimizer',
+    'maxLr',
+    'totalSteps',
+    'epochs',
+    'stepsPerEpoch',
+    'pctStart',
+    'annealStrategy',
+    'cycleMomentum',
+    'baseMomentum',
+    'maxMomentum',
+    'divFactor',
+    'finalDivFactor',
+    'threePhase',
+    'lastEpoch',
+    'verbose',
+  ],
+  { required: 2 },
+);
 
 /** Options of {@link OneCycleLR}. */
-export interface OneCycleLROptions {
+export interface OneCycleLROptions extends VerboseOption {
   /** Peak learning rate (one number, or one per parameter group; required). */
   maxLr: number | number[];
   /** Total number of steps of the cycle; or give `epochs` and `stepsPerEpoch`. */
@@ -64,6 +87,7 @@ function perGroup(name: string, what: string, v: number | number[], n: number): 
  * const sched = new OneCycleLR(opt, { maxLr: 1, totalSteps: 10 });
  * opt.paramGroups[0]!.lr; // 0.04
  * opt.paramGroups[0]!.momentum; // 0.95
+ * new OneCycleLR(opt, 1, 10).totalSteps; // 10
  * opt.dispose();
  * ```
  */
@@ -78,10 +102,35 @@ export class OneCycleLR extends LRScheduler {
   annealStrategy: 'cos' | 'linear';
   private readonly phases: Phase[];
 
-  constructor(optimizer: Optimizer<object>, options: OneCycleLROptions) {
+  /** PyTorch's `OneCycleLR(optimizer, max_lr, total_steps=None, epochs=None, …)`, the options by name… */
+  constructor(optimizer: Optimizer<object>, options: OneCycleLROptions);
+  /** …or positionally in PyTorch's order (`new OneCycleLR(opt, 0.1, 1000)`). */
+  constructor(
+    optimizer: Optimizer<object>,
+    maxLr: number | number[],
+    totalSteps?: number | null,
+    epochs?: number | null,
+    stepsPerEpoch?: number | null,
+    pctStart?: number,
+    annealStrategy?: 'cos' | 'linear',
+    cycleMomentum?: boolean,
+    baseMomentum?: number | number[],
+    maxMomentum?: number | number[],
+    divFactor?: number,
+    finalDivFactor?: number,
+    threePhase?: boolean,
+    lastEpoch?: number,
+    verbose?: false,
+    options?: Partial<OneCycleLROptions>,
+  );
+  constructor(...args: unknown[]) {
+    const a = bindScheduler(ONE_CYCLE_LR, args);
+    const optimizer = a.optimizer as Optimizer<object>;
+    // PyTorch's None for totalSteps/epochs/stepsPerEpoch means "not given"
+    const options = Object.fromEntries(Object.entries(a).filter(([, v]) => v !== null)) as unknown as OneCycleLROptions;
     // PyTorch sets the groups' initial learning rate before the base class records it.
     const n = optimizer?.paramGroups?.length ?? 0;
-    if (options == null || options.maxLr === undefined) throw new TypeError('OneCycleLR: maxLr is required; e.g. new OneCycleLR(opt, { maxLr: 0.1, totalSteps: 1000 })');
+    if (options.maxLr === undefined) throw new TypeError('OneCycleLR: maxLr is required; e.g. new OneCycleLR(opt, { maxLr: 0.1, totalSteps: 1000 })');
     let totalSteps: number;
     if (options.totalSteps !== undefined) {
       if (!Number.isInteger(options.totalSteps) || options.totalSteps <= 0) throw new RangeError(`OneCycleLR: expected a positive integer totalSteps, got ${options.totalSteps}`);

@@ -1,4 +1,5 @@
 import { Tensor, keep, noGrad, tidy, zerosLike, formatShape } from '@tensorgrad/tensor';
+import { checkOptionKeys, parseArgs, refuseUnsupported, type Signature } from './args.js';
 
 /** A value kept in an optimizer's per-parameter state: a tensor (owned by the optimizer) or a number. */
 export type StateValue = Tensor | number;
@@ -116,6 +117,8 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
       if (seen.has(p)) throw new Error(`${this.name}: some parameters appear in more than one parameter group; each parameter may belong to one group only`);
       seen.add(p);
     }
+    // a misspelt option in a group (weight_decay) would otherwise be kept and never read
+    checkOptionKeys(`${this.name} parameter group`, group, ['params', ...Object.keys(this.defaults), 'initialLr']);
     const full: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(this.defaults)) full[k] = cloneValue(v);
     for (const [k, v] of Object.entries(group)) if (k !== 'params' && v !== undefined) full[k] = cloneValue(v);
@@ -352,4 +355,41 @@ export function checkRange(op: string, name: string, v: unknown, min: number, ma
     const range = maxExclusive === undefined ? `>= ${min}` : `in [${min}, ${maxExclusive})`;
     throw new RangeError(`${op}: invalid ${name} ${String(v)}; expected a number ${range}`);
   }
+}
+
+/**
+ * PyTorch's implementation switches, accepted so that constructor calls port unchanged, but only
+ * at their defaults (tensorgrad has one implementation; the others would compute the same update).
+ */
+export interface ImplementationOptions {
+  /** PyTorch's `foreach`: `null` or `false` only. */
+  foreach?: boolean | null;
+  /** PyTorch's `fused` (Adam, AdamW): `null` or `false` only. */
+  fused?: boolean | null;
+  /** PyTorch's `capturable` (Adam, AdamW): `false` only. */
+  capturable?: boolean;
+  /** PyTorch's `differentiable`: `false` only. */
+  differentiable?: boolean;
+}
+
+/**
+ * @internal Binds an optimizer's arguments to its PyTorch signature (`params` first) and refuses
+ * PyTorch's implementation switches tensorgrad does not have unless at their defaults (`foreach`,
+ * `fused`, `capturable`, `differentiable`), which change nothing about the update.
+ */
+export function bindOptimizer<P extends string>(sig: Signature<P>, args: readonly unknown[]): Partial<Record<P, unknown>> {
+  const a = parseArgs(sig, args) as Partial<Record<string, unknown>>;
+  const name = sig.name;
+  refuseUnsupported(name, 'foreach', a.foreach, [null, false], 'tensorgrad updates parameter by parameter (with a fused kernel where the backend has one); drop foreach, the update is the same');
+  refuseUnsupported(name, 'fused', a.fused, [null, false], 'the backend picks its fused kernel by itself; drop fused');
+  refuseUnsupported(name, 'capturable', a.capturable, [false], 'there is no CUDA-graph capture; drop capturable');
+  refuseUnsupported(name, 'differentiable', a.differentiable, [false], 'optimizer steps run under noGrad; drop differentiable');
+  return a as Partial<Record<P, unknown>>;
+}
+
+/** @internal The options an optimizer keeps: the given values, without PyTorch's implementation switches. */
+export function given<T>(a: Partial<Record<string, unknown>>, keys: readonly string[]): Partial<T> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (a[k] !== undefined) out[k] = a[k];
+  return out as Partial<T>;
 }

@@ -1,8 +1,15 @@
 import type { Optimizer } from './optimizer.js';
-import type { SchedulerStateDict } from './lr-scheduler.js';
+import { signature } from './args.js';
+import { bindScheduler, type SchedulerStateDict, type VerboseOption } from './lr-scheduler.js';
+
+const REDUCE_LR_ON_PLATEAU = signature(
+  'new ReduceLROnPlateau',
+  ['optimizer', 'mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps', 'verbose'],
+  { required: 1 },
+);
 
 /** Options of {@link ReduceLROnPlateau}. */
-export interface ReduceLROnPlateauOptions {
+export interface ReduceLROnPlateauOptions extends VerboseOption {
   /** `'min'` (default): reduce when the metric stops decreasing; `'max'`: when it stops increasing. */
   mode?: 'min' | 'max';
   /** Factor by which the learning rate is reduced (`< 1`). Default 0.1. */
@@ -37,6 +44,7 @@ export interface ReduceLROnPlateauOptions {
  * sched.step(1.0);
  * sched.getLastLr(); // [0.5]
  * opt.dispose();
+ * new ReduceLROnPlateau(opt, 'max', 0.5, 3).patience; // 3
  * ```
  */
 export class ReduceLROnPlateau {
@@ -60,7 +68,26 @@ export class ReduceLROnPlateau {
   lastEpoch = 0;
   private lastLr: number[];
 
-  constructor(optimizer: Optimizer<object>, options: ReduceLROnPlateauOptions = {}) {
+  /** PyTorch's `ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, …)`, the options by name… */
+  constructor(optimizer: Optimizer<object>, options?: ReduceLROnPlateauOptions);
+  /** …or positionally in PyTorch's order (`new ReduceLROnPlateau(opt, 'max', 0.5, 3)`). */
+  constructor(
+    optimizer: Optimizer<object>,
+    mode?: 'min' | 'max',
+    factor?: number,
+    patience?: number,
+    threshold?: number,
+    thresholdMode?: 'rel' | 'abs',
+    cooldown?: number,
+    minLr?: number | number[],
+    eps?: number,
+    verbose?: false,
+    options?: ReduceLROnPlateauOptions,
+  );
+  constructor(...args: unknown[]) {
+    const a = bindScheduler(REDUCE_LR_ON_PLATEAU, args);
+    const optimizer = a.optimizer as Optimizer<object>;
+    const options = a as ReduceLROnPlateauOptions;
     if (optimizer == null || !Array.isArray((optimizer as { paramGroups?: unknown }).paramGroups)) {
       throw new TypeError(`ReduceLROnPlateau: expected an optimizer (with paramGroups) as the first argument, got ${String(optimizer)}`);
     }

@@ -1,5 +1,11 @@
 import { zerosLike, type Tensor } from '@tensorgrad/tensor';
-import { Optimizer, checkRange, stateTensor, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+import { signature } from './args.js';
+import { Optimizer, bindOptimizer, checkRange, given, stateTensor, type ImplementationOptions, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+
+// PyTorch 1.13: every argument of RMSprop is positional
+const RMSPROP = signature('new RMSprop', ['params', 'lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'foreach', 'maximize', 'differentiable'], {
+  required: 1,
+});
 
 /** Options of {@link RMSprop} (PyTorch's keyword names in camelCase). */
 export interface RMSpropOptions {
@@ -34,11 +40,29 @@ export interface RMSpropOptions {
  * opt.step();
  * Math.round(w.itemSync() * 1e5) / 1e5; // 0.98
  * opt.dispose();
+ * new RMSprop([w], 0.01, 0.75).paramGroups[0]!.alpha; // 0.75
  * ```
  */
 export class RMSprop extends Optimizer<Required<RMSpropOptions>> {
-  constructor(params: ParamsInput<RMSpropOptions>, options: RMSpropOptions = {}) {
-    super('RMSprop', params as ParamsInput<Required<RMSpropOptions>>, {
+  /** PyTorch's `RMSprop(params, lr=1e-2, alpha, eps, weight_decay, momentum, centered, …)` with the options by name… */
+  constructor(params: ParamsInput<RMSpropOptions>, options?: RMSpropOptions & ImplementationOptions);
+  /** …or positionally in PyTorch's order. */
+  constructor(
+    params: ParamsInput<RMSpropOptions>,
+    lr?: number,
+    alpha?: number,
+    eps?: number,
+    weightDecay?: number,
+    momentum?: number,
+    centered?: boolean,
+    foreach?: boolean | null,
+    maximize?: boolean,
+    options?: RMSpropOptions & ImplementationOptions,
+  );
+  constructor(...args: unknown[]) {
+    const a = bindOptimizer(RMSPROP, args);
+    const options = given<RMSpropOptions>(a, ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'maximize']);
+    super('RMSprop', a.params as ParamsInput<Required<RMSpropOptions>>, {
       lr: options.lr ?? 1e-2,
       alpha: options.alpha ?? 0.99,
       eps: options.eps ?? 1e-8,

@@ -1,5 +1,11 @@
 import type { Tensor } from '@tensorgrad/tensor';
-import { Optimizer, checkRange, stateTensor, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+import { signature } from './args.js';
+import { Optimizer, bindOptimizer, type ImplementationOptions, checkRange, given, stateTensor, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+
+const SGD_SIG = signature('new SGD', ['params', 'lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize', 'foreach', 'differentiable'], {
+  required: 1,
+  keywordOnly: ['maximize', 'foreach', 'differentiable'],
+});
 
 /** Options of {@link SGD} (PyTorch's keyword names in camelCase). */
 export interface SGDOptions {
@@ -35,20 +41,39 @@ export interface SGDOptions {
  * }
  * Array.from(w.dataSync(), (v) => Math.round(v * 1000) / 1000); // [0.71, 0.42]
  * opt.dispose();
+ * // PyTorch's positional form: SGD(params, 0.1, 0.9, 0, 1e-4, True)
+ * const nesterov = new SGD([w], 0.1, 0.9, 0, 1e-4, true);
+ * [nesterov.paramGroups[0]!.weightDecay, nesterov.paramGroups[0]!.nesterov]; // [0.0001, true]
  * ```
  */
 export class SGD extends Optimizer<Required<SGDOptions>> {
-  constructor(params: ParamsInput<SGDOptions>, options: SGDOptions) {
-    if (options == null || options.lr === undefined) {
+  /** PyTorch's `SGD(params, lr, …)` with the options by name… */
+  constructor(params: ParamsInput<SGDOptions>, options: SGDOptions & ImplementationOptions);
+  /** …or the learning rate positionally and the rest by name… */
+  constructor(params: ParamsInput<SGDOptions>, lr: number, options?: Omit<SGDOptions, 'lr'> & ImplementationOptions);
+  /** …or positionally in PyTorch's order (lr, momentum, dampening, weightDecay, nesterov); `maximize` by name only. */
+  constructor(
+    params: ParamsInput<SGDOptions>,
+    lr: number,
+    momentum?: number,
+    dampening?: number,
+    weightDecay?: number,
+    nesterov?: boolean,
+    options?: Omit<SGDOptions, 'lr'> & ImplementationOptions,
+  );
+  constructor(...args: unknown[]) {
+    const a = bindOptimizer(SGD_SIG, args);
+    if (a.lr === undefined) {
       throw new TypeError('SGD: the learning rate is required (PyTorch has no default); pass it in the options, e.g. new SGD(params, { lr: 0.01 })');
     }
-    super('SGD', params as ParamsInput<Required<SGDOptions>>, {
-      lr: options.lr,
-      momentum: options.momentum ?? 0,
-      dampening: options.dampening ?? 0,
-      weightDecay: options.weightDecay ?? 0,
-      nesterov: options.nesterov ?? false,
-      maximize: options.maximize ?? false,
+    const o = given<SGDOptions>(a, ['momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize']);
+    super('SGD', a.params as ParamsInput<Required<SGDOptions>>, {
+      lr: a.lr as number,
+      momentum: o.momentum ?? 0,
+      dampening: o.dampening ?? 0,
+      weightDecay: o.weightDecay ?? 0,
+      nesterov: o.nesterov ?? false,
+      maximize: o.maximize ?? false,
     });
   }
 
