@@ -21,6 +21,15 @@ export interface Backend {
   read(handle: StorageHandle): Promise<TypedArray>;
   /** Synchronous read, where the backend can. */
   readSync?(handle: StorageHandle): TypedArray;
+  /**
+   * Whether the garbage collector can reclaim this backend's memory: `true` when storage is
+   * ordinary JavaScript memory (typed arrays, as on `cpu`). A tensor collected without `dispose()`
+   * then releases its storage reference and stops counting in `memory()`. Leave it unset (false)
+   * when storage lives where the collector does not look (GPU buffers, another library's
+   * tensors): the collector does not feel that memory's pressure and would free it too late, so
+   * such tensors stay counted and `setDebugMode(true)` reports where they were created.
+   */
+  readonly reclaimable?: boolean;
   /** Frees storage. */
   free(handle: StorageHandle): void;
   /**

@@ -3,7 +3,7 @@ import type { DType, TypedArray } from './dtype.js';
 import { isFloating } from './dtype.js';
 import { autogradHooks, type BackwardOptions, type GradNode } from './autograd-core.js';
 import { contiguousStrides, formatShape, isContiguousLayout, shapeSize, type Shape } from './shape.js';
-import { keep, trackTensor, untrackTensor } from './scope.js';
+import { disposalHint, keep, trackTensor, untrackTensor } from './scope.js';
 import { Storage } from './storage.js';
 import { formatTensor } from './format.js';
 import { NotSupportedError } from './not-supported.js';
@@ -163,7 +163,8 @@ export class Tensor {
     if (this._disposed) {
       throw new Error(
         `${op}: tensor was disposed (shape ${formatShape(this.shape)}, ${this.dtype}); it cannot be used after dispose(). ` +
-          'Keep it alive (e.g. return it from tidy() or call keep()) until you are done with it',
+          'Keep it alive (e.g. return it from tidy() or call keep()) until you are done with it' +
+          disposalHint(this),
       );
     }
   }
