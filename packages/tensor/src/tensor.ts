@@ -290,7 +290,9 @@ export class Tensor {
     this._check(op);
     if (this.numel() !== 1) {
       throw new RangeError(
-        `${op}: a tensor with ${this.numel()} elements (shape ${formatShape(this.shape)}) cannot be converted to a scalar; expected exactly one element`,
+        `${op}: a tensor with ${this.numel()} elements (shape ${formatShape(this.shape)}) cannot be converted to a scalar; expected exactly one element. ` +
+          `Reduce it first (t.sum().${op}(), t.mean().${op}()), pick one element (t.flatten().select(0, i).${op}()), ` +
+          `or read every element with ${op === 'item' ? 'await t.array()' : 't.arraySync()'}`,
       );
     }
   }
