@@ -240,6 +240,9 @@ function close(scope: Scope): Error | null {
   if (i < 0) return null;
   const above = scopes.slice(i + 1);
   scopes.splice(i, 1);
+  // async scopes opened after an async one that ends first hold some of its tensors: they fail too
+  // (after a synchronous one, the async scopes it left running are merely unowned by it)
+  if (scope.async) for (const s of above) s.interleavedWith ??= scope;
   if (scope.interleavedWith) {
     return new Error(
       `tidy: the async tidy() opened at ${originOf(scope)} was still running when an async tidy() opened before it ` +
@@ -249,7 +252,6 @@ function close(scope: Scope): Error | null {
     );
   }
   if (above.length === 0) return null;
-  for (const s of above) s.interleavedWith ??= scope;
   if (!scope.async) {
     return new Error(
       `tidy: a synchronous tidy() returned while an async tidy() it started (at ${originOf(above[0]!)}) was still running; ` +

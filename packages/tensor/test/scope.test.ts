@@ -160,7 +160,8 @@ describe('async tidy', () => {
         return 0;
       }),
     ).toThrow(/^tidy: a synchronous tidy\(\) returned while an async tidy\(\) it started \(at .*\) was still running; a synchronous tidy cannot wait for it\. Make the outer function async and await the inner one/);
-    await inner!.catch(() => undefined);
+    // the async tidy it left running still completes on its own
+    expect(await inner!).toBe(1);
     expect(memory().numTensors).toBe(before);
   });
 });
