@@ -12,6 +12,11 @@ interface Scope {
   origin?: Error;
   /** Set when an async scope opened before this one finished while this one was still open. */
   interleavedWith?: Scope;
+  /**
+   * On the outermost open scope: internal tensors (saved for backward, gradients) made while it
+   * is open, to be watched by the finalizer when it closes if they are still alive then.
+   */
+  pending?: Tensor[];
 }
 
 const scopes: Scope[] = [];
@@ -103,8 +108,12 @@ function creationSite(): string {
 
 // Tensors the finalizer watches. Registering costs about as much as a small op, so a tensor made
 // inside a tidy is only registered if it leaves every scope undisposed (returned from the
-// outermost tidy, or keep()): until then the scope holds it, and disposes it at its end.
+// outermost tidy, or keep()): until then the scope holds it, and disposes it at its end. Internal
+// tensors made inside a tidy (saved for backward, gradients) belong to no scope; most are disposed
+// before the outermost scope closes, which registers the others.
 const watched = new WeakSet<Tensor>();
+// how many pending internal tensors the outermost scope holds before registering the live ones
+const PENDING_LIMIT = 4096;
 
 /** @internal Called when a tensor is created (its `_storage` is set). */
 export function trackTensor(t: Tensor, backend: Backend, internal: boolean): void {
@@ -116,9 +125,34 @@ export function trackTensor(t: Tensor, backend: Backend, internal: boolean): voi
     registry().register(t, { storage: t._storage, reclaim: backend.reclaimable === true, where }, t);
     watched.add(t);
   } else if (scope === undefined && backend.reclaimable === true) {
-    registry().register(t, t._storage, t);
-    watched.add(t);
+    const root = scopes[0];
+    if (root === undefined) {
+      registry().register(t, t._storage, t);
+      watched.add(t);
+    } else {
+      const pending = (root.pending ??= []);
+      if (pending.push(t) > PENDING_LIMIT) flushPending(root);
+    }
   }
+}
+
+// After the outermost scope closed and disposed its tensors (which disposes most internal ones):
+// the next outermost scope, if one is still open, takes the pending tensors over, else they are
+// watched now.
+function handOverPending(scope: Scope): void {
+  if (!scope.pending) return;
+  const next = scopes[0];
+  if (next) {
+    (next.pending ??= []).push(...scope.pending);
+    scope.pending = undefined;
+  } else flushPending(scope);
+}
+
+function flushPending(scope: Scope): void {
+  const pending = scope.pending;
+  if (!pending) return;
+  scope.pending = undefined;
+  for (const t of pending) escape(t);
 }
 
 // A tensor made inside a scope leaves the last one without being disposed.
@@ -271,6 +305,7 @@ function finish<T>(scope: Scope, result: T): T {
   const misuse = close(scope);
   if (misuse) {
     disposeAll(scope);
+    handOverPending(scope);
     throw misuse;
   }
   const returned = new Set<Tensor>();
@@ -286,12 +321,14 @@ function finish<T>(scope: Scope, result: T): T {
     }
   }
   scope.tensors.clear();
+  handOverPending(scope);
   return result;
 }
 
 function fail(scope: Scope, err: unknown): never {
   close(scope);
   disposeAll(scope);
+  handOverPending(scope);
   throw err;
 }
 

@@ -216,6 +216,25 @@ describe('memory() and the garbage collector', () => {
     expect(memory('gc-cpu')).toEqual(before);
   });
 
+  it('internal tensors made inside a tidy (gradients, tensors saved for backward) are watched once it closes', async () => {
+    const before = memory('gc-cpu');
+    (() => {
+      for (let i = 0; i < 10; i++) {
+        const w = tensor([1, 2, 3], { ...on, requiresGrad: true });
+        // the graph escapes undisposed: its saved tensors stay alive with it
+        const y = tidy(() => {
+          const z = w.mul(w).sum();
+          tidy(() => z.mul(1).backward(undefined, { retainGraph: true }));
+          return z;
+        });
+        expect(w.grad).not.toBeNull();
+        void y;
+      }
+    })();
+    await collect(() => memory('gc-cpu').numTensors === before.numTensors);
+    expect(memory('gc-cpu')).toEqual(before);
+  });
+
   it('a view collected before its base releases one reference only (no early or double free)', async () => {
     const before = memory('gc-cpu');
     const base = tensor([1, 2, 3, 4], on);
