@@ -32,7 +32,8 @@ function seedGradient(root: Tensor, gradient: Tensor | undefined): Tensor {
     if (root.numel() !== 1) {
       throw new Error(
         `backward: a gradient can be created implicitly only for a one-element output, got shape ${formatShape(root.shape)}; ` +
-          'pass one of the same shape: out.backward(gradient)',
+          "reduce it to a scalar first (loss.mean().backward() or loss.sum().backward(); a loss computed with reduction 'none' is per element), " +
+          'or pass a gradient of the same shape: out.backward(onesLike(out))',
       );
     }
     const one = allocArray(root.dtype, 1);

@@ -69,6 +69,10 @@ describe('backward', () => {
     const x = tensor([1, 2], { requiresGrad: true });
     const y = x.mul(2);
     expect(() => y.backward()).toThrow(/implicitly only for a one-element output, got shape \[2\]/);
+    // says what to write: reduce the loss, or pass a gradient
+    expect(() => y.backward()).toThrow(
+      /reduce it to a scalar first \(loss\.mean\(\)\.backward\(\) or loss\.sum\(\)\.backward\(\); a loss computed with reduction 'none' is per element\), or pass a gradient of the same shape: out\.backward\(onesLike\(out\)\)$/,
+    );
     expect(() => y.backward(tensor([1, 2, 3]))).toThrow(/gradient has shape \[3\], expected the output's shape \[2\]/);
     y.backward(tensor([1, 10]));
     expect(x.grad!.arraySync()).toEqual([2, 20]);

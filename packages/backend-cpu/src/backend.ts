@@ -32,6 +32,13 @@ export interface CpuBuffer {
  */
 export class CpuBackend implements Backend {
   readonly dtypes: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
+  /**
+   * Storage is typed arrays, so a tensor the garbage collector reclaims without `dispose()`
+   * releases its storage and stops counting in `memory()`. Watching costs a few microseconds per
+   * tensor made outside any `tidy` (none inside one); set it to `false` on an instance whose
+   * tensors are all disposed explicitly to skip that.
+   */
+  reclaimable = true;
   readonly kernels: Partial<KernelMap<CpuBackend>> = { ...kernels };
   /** @internal Freed arrays kept for reuse (at most `TENSORGRAD_CPU_POOL_MB` MiB unless set otherwise). */
   readonly pool = new BufferPool();

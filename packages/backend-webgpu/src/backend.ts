@@ -118,6 +118,12 @@ const ARENA_BYTES = 256 * 1024;
  */
 export class WebGPUBackend implements Backend {
   readonly dtypes: readonly DType[] = ['float32', 'int32', 'bool'];
+  /**
+   * GPU buffers are invisible to the garbage collector (it feels no GPU memory pressure and would
+   * collect too late), so a tensor collected without `dispose()` keeps its buffer and stays counted
+   * in `memory()`; `setDebugMode(true)` reports where it was created.
+   */
+  readonly reclaimable = false;
   /** Every kernel of the contract; each reaches this instance (device, pool, `run`) through `ctx.backend`. */
   readonly kernels: KernelMap<WebGPUBackend> = { ...kernels };
   /** Dispatches recorded before a submit. */

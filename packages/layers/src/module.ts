@@ -1,6 +1,7 @@
 import { isFloating, keep, noGrad, Tensor, type DType } from '@tensorgrad/tensor';
 import { parseArgs, signature } from './args.js';
 import { Parameter } from './parameter.js';
+import { wrappedStateDictHint } from './state-dict-shape.js';
 
 /** Any module, whatever its `forward` signature. */
 export type AnyModule = Module<any[], any>;
@@ -494,6 +495,8 @@ export class Module<I extends unknown[] = [Tensor], O = Tensor> extends Callable
       for (const [n, p] of m._parameters) if (p) add(n, p);
       for (const [n, b] of m._buffers) if (b && !m._nonPersistent.has(n)) add(n, b);
     }
+    const wrapped = wrappedStateDictHint(entries, own);
+    if (wrapped) throw new TypeError(`${this.constructor.name}.loadStateDict: ${wrapped}`);
     const missingKeys = [...own.keys()].filter((k) => !entries.has(k));
     const unexpectedKeys = [...entries.keys()].filter((k) => !own.has(k));
     const errors: string[] = [];

@@ -21,6 +21,15 @@ export interface Backend {
   read(handle: StorageHandle): Promise<TypedArray>;
   /** Synchronous read, where the backend can. */
   readSync?(handle: StorageHandle): TypedArray;
+  /**
+   * Whether the garbage collector can reclaim this backend's memory: `true` when storage is
+   * ordinary JavaScript memory (typed arrays, as on `cpu`). A tensor collected without `dispose()`
+   * then releases its storage reference and stops counting in `memory()`. Leave it unset (false)
+   * when storage lives where the collector does not look (GPU buffers, another library's
+   * tensors): the collector does not feel that memory's pressure and would free it too late, so
+   * such tensors stay counted and `setDebugMode(true)` reports where they were created.
+   */
+  readonly reclaimable?: boolean;
   /** Frees storage. */
   free(handle: StorageHandle): void;
   /**
@@ -80,12 +89,35 @@ export function listBackends(): string[] {
   return [...registry.keys()];
 }
 
+// The backends this repository publishes, and how to get each.
+const INSTALLABLE: readonly (readonly [names: readonly string[], how: string])[] = [
+  [['cpu'], "'cpu' (import '@tensorgrad/backend-cpu', or the 'tensorgrad' package, which makes it the default)"],
+  [['webgpu'], "'webgpu' (the GPU: import '@tensorgrad/backend-webgpu', then await setBackend('webgpu') or await t.toAsync('webgpu'))"],
+  [['tfjs', 'tfjs-wasm'], "'tfjs' and 'tfjs-wasm' (TensorFlow.js engines: import '@tensorgrad/backend-tfjs', then await setBackend('tfjs'))"],
+];
+
+// PyTorch device names with no backend of that name here
+const GPU_DEVICES = new Set(['cuda', 'gpu', 'mps', 'xpu', 'rocm', 'hip', 'xla', 'vulkan', 'opencl']);
+
 function unknownBackend(name: string): Error {
   const known = listBackends();
-  return new Error(
-    `backend '${name}' is not registered; registered backends: ${known.length ? known.map((k) => `'${k}'`).join(', ') : 'none'}. ` +
-      `Import its package first, e.g. import '@tensorgrad/backend-${name}'`,
-  );
+  const registered = `registered backends: ${known.length ? known.map((k) => `'${k}'`).join(', ') : 'none'}`;
+  const installable = INSTALLABLE.map(([, how]) => how).join('; ');
+  const device = name.toLowerCase().replace(/:\d+$/, '');
+  if (known.includes(device)) {
+    return new Error(`backend '${name}' is not registered: backends have no device index; write '${device}' (${registered})`);
+  }
+  const published = INSTALLABLE.find(([names]) => names.includes(name));
+  if (published) {
+    return new Error(`backend '${name}' is not registered (${registered}); it is ${published[1]}`);
+  }
+  if (GPU_DEVICES.has(device)) {
+    return new Error(
+      `backend '${name}' does not exist: tensorgrad has no ${device === 'gpu' ? 'GPU backend by that name' : `${device.toUpperCase()} backend`}; ` +
+        `it reaches the GPU through WebGPU. ${registered[0]!.toUpperCase()}${registered.slice(1)}. Available backends: ${installable}`,
+    );
+  }
+  return new Error(`backend '${name}' is not registered; ${registered}. Available backends: ${installable}; a third-party backend must be imported (registered) before use`);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { DType, TypedArray } from './dtype.js';
 import { isFloating } from './dtype.js';
 import { autogradHooks, type BackwardOptions, type GradNode } from './autograd-core.js';
 import { contiguousStrides, formatShape, isContiguousLayout, shapeSize, type Shape } from './shape.js';
-import { keep, trackTensor, untrackTensor } from './scope.js';
+import { disposalHint, keep, trackTensor, untrackTensor } from './scope.js';
 import { Storage } from './storage.js';
 import { formatTensor } from './format.js';
 import { NotSupportedError } from './not-supported.js';
@@ -163,7 +163,8 @@ export class Tensor {
     if (this._disposed) {
       throw new Error(
         `${op}: tensor was disposed (shape ${formatShape(this.shape)}, ${this.dtype}); it cannot be used after dispose(). ` +
-          'Keep it alive (e.g. return it from tidy() or call keep()) until you are done with it',
+          'Keep it alive (e.g. return it from tidy() or call keep()) until you are done with it' +
+          disposalHint(this),
       );
     }
   }
@@ -289,7 +290,9 @@ export class Tensor {
     this._check(op);
     if (this.numel() !== 1) {
       throw new RangeError(
-        `${op}: a tensor with ${this.numel()} elements (shape ${formatShape(this.shape)}) cannot be converted to a scalar; expected exactly one element`,
+        `${op}: a tensor with ${this.numel()} elements (shape ${formatShape(this.shape)}) cannot be converted to a scalar; expected exactly one element. ` +
+          `Reduce it first (t.sum().${op}(), t.mean().${op}()), pick one element (t.flatten().select(0, i).${op}()), ` +
+          `or read every element with ${op === 'item' ? 'await t.array()' : 't.arraySync()'}`,
       );
     }
   }

@@ -70,6 +70,10 @@ export function finishCreation(t: Tensor, options: CreationOptions): Tensor {
   return t;
 }
 
+function isTensor(v: unknown): v is Tensor {
+  return typeof v === 'object' && v !== null && (v as { _isTensor?: unknown })._isTensor === true;
+}
+
 function typedDType(a: TypedArray): DType {
   if (a instanceof Float64Array) return 'float64';
   if (a instanceof Int32Array) return 'int32';
@@ -101,6 +105,12 @@ export function tensor(data: TensorData, ...rest: unknown[]): Tensor {
   if (options.dtype !== undefined && !isDType(options.dtype)) {
     throw new TypeError(`tensor: unknown dtype ${String(options.dtype)}; expected one of float32, float64, int32, bool`);
   }
+  if (isTensor(data)) {
+    throw new TypeError(
+      `tensor: expected nested arrays of numbers or booleans, got a Tensor (shape [${data.shape.join(', ')}], ${data.dtype}); ` +
+        'to copy a tensor write t.clone() (t.detach().clone() to also drop its autograd history), and t.to(dtype) or t.to(backend) to convert or move it',
+    );
+  }
   const backend = creationBackend(options);
   if (ArrayBuffer.isView(data)) {
     const src = data as TypedArray;
@@ -123,7 +133,13 @@ export function tensor(data: TensorData, ...rest: unknown[]): Tensor {
     if (depth === shape.length) {
       if (typeof v === 'boolean') sawBool = true;
       else if (typeof v === 'number') sawNumber = true;
-      else {
+      else if (isTensor(v)) {
+        throw new TypeError(
+          `tensor: expected a number or boolean at index [${path.join('][')}], got a Tensor (shape [${v.shape.join(', ')}]); ` +
+            'to combine tensors write stack([a, b]) (or cat([a, b]) to join along an existing dimension), ' +
+            'to copy one write t.clone(), and to read a value write await t.item()',
+        );
+      } else {
         throw new TypeError(
           `tensor: expected a number or boolean at index [${path.join('][')}], got ${Array.isArray(v) ? 'an array (ragged nesting)' : typeof v}`,
         );
