@@ -153,9 +153,16 @@ function parse(op: string, x: Tensor, specs: readonly IndexSpec[]): { items: Ite
       throw new RangeError(`${op}: too many indices for a tensor of dimension ${x.ndim} (shape ${formatShape(x.shape)}): the index covers ${used} dimensions`);
     }
     const full: Item[] = [];
+    let xd = 0;
     for (const it of items) {
-      if (it === 'ellipsis') for (let d = 0; d < x.ndim - used; d++) full.push({ kind: 'slice', start: null, stop: null, step: 1 });
-      else full.push(it);
+      if (it === 'ellipsis') {
+        for (let d = 0; d < x.ndim - used; d++) full.push({ kind: 'slice', start: null, stop: null, step: 1 });
+        xd += x.ndim - used;
+        continue;
+      }
+      if (it.kind === 'mask') checkMask(op, x, xd, it.t);
+      xd += it.kind === 'new' ? 0 : it.kind === 'mask' ? it.t.ndim : 1;
+      full.push(it);
     }
     return { items: full, owned };
   } catch (e) {
@@ -413,7 +420,7 @@ function assign(op: string, x: Tensor, items: Item[], value: unknown, owned: Ten
           writeInto(op, view, filled);
           return;
         }
-        if (t.ndim === view.ndim) {
+        if (t.ndim === view.ndim && view.backendInstance.readSync) {
           const r = maskedScatterValue(op, view, m, v, true);
           temps.push(r);
           writeInto(op, view, r);
