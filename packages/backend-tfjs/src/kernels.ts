@@ -47,6 +47,8 @@ import { maskedFill } from './kernels/masked-fill.js';
 import { gather } from './kernels/gather.js';
 import { scatterAdd } from './kernels/scatter-add.js';
 import { indexSelect } from './kernels/index-select.js';
+import { nonzero } from './kernels/nonzero.js';
+import { indexPut } from './kernels/index-put.js';
 import { oneHot } from './kernels/one-hot.js';
 import { pad } from './kernels/pad.js';
 import { copy_ } from './kernels/copy.js';
@@ -104,6 +106,8 @@ export const kernels: KernelMap<TfjsBackend> = {
   gather,
   scatterAdd,
   indexSelect,
+  nonzero,
+  indexPut,
   oneHot,
   pad,
   copy_,

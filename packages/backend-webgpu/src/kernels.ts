@@ -56,6 +56,8 @@ import { logSoftmax } from './kernels/log-softmax.js';
 import { gather } from './kernels/gather.js';
 import { scatterAdd } from './kernels/scatter-add.js';
 import { indexSelect } from './kernels/index-select.js';
+import { nonzero } from './kernels/nonzero.js';
+import { indexPut } from './kernels/index-put.js';
 import { oneHot } from './kernels/one-hot.js';
 import { pad } from './kernels/pad.js';
 import { cat } from './kernels/cat.js';
@@ -113,6 +115,8 @@ export const kernels: KernelMap<WebGPUBackend> = {
   gather,
   scatterAdd,
   indexSelect,
+  nonzero,
+  indexPut,
   oneHot,
   pad,
   cat,

@@ -58,6 +58,12 @@ const layerNorm: Call = (fn, inputs, attrs) => {
 /** `maxPool2dWithIndices` (vision.json): `maxPool2d(x, { ...options, returnIndices: true })`. */
 const withIndices: Call = (fn, inputs, attrs) => fn(inputs[0], { ...attrs, returnIndices: true });
 
+/**
+ * Ops whose result size depends on the data, with their asynchronous forms (same arguments, a
+ * promise of the result) for backends that cannot read synchronously.
+ */
+const ASYNC_FORMS: Readonly<Record<string, string>> = { nonzero: 'nonzeroAsync', maskedSelect: 'maskedSelectAsync' };
+
 /** Golden op names that are a call of another tensorgrad function. */
 const ALIASES: Readonly<Record<string, string>> = { maxPool2dWithIndices: 'maxPool2d' };
 
@@ -98,4 +104,34 @@ export function callGoldenOp(
   if (typeof fn !== 'function') throw new Error(`conformance: '${name}' is not a function exported by @tensorgrad/tensor`);
   const call = special[op] ?? standard;
   return call(fn as AnyFn, inputs, decodeAttrs(attrs)) as OpOutput;
+}
+
+/**
+ * {@link callGoldenOp} for any backend: `nonzero` and `maskedSelect` (whose result size depends on
+ * the data) call `nonzeroAsync`/`maskedSelectAsync` when their input's backend cannot read
+ * synchronously (WebGPU); every other op is called as by {@link callGoldenOp}.
+ *
+ * @example
+ * ```ts
+ * import * as tg from '@tensorgrad/tensor';
+ * import { callGoldenOpAsync } from '@tensorgrad/conformance';
+ * import '@tensorgrad/backend-cpu';
+ * const y = (await callGoldenOpAsync(tg, 'nonzero', [tg.tensor([0, 1, 1])], {})) as tg.Tensor;
+ * y.dataSync(); // Int32Array [1, 2]
+ * ```
+ */
+export async function callGoldenOpAsync(
+  ops: Readonly<Record<string, unknown>>,
+  op: string,
+  inputs: (Tensor | null)[],
+  attrs: Record<string, unknown>,
+): Promise<OpOutput> {
+  const first = inputs.find((t): t is Tensor => t !== null);
+  const asyncName = ASYNC_FORMS[op];
+  if (asyncName !== undefined && first !== undefined && !first.backendInstance.readSync) {
+    const fn = ops[asyncName];
+    if (typeof fn !== 'function') throw new Error(`conformance: '${asyncName}' is not a function exported by @tensorgrad/tensor`);
+    return (await (fn as AnyFn)(...inputs)) as OpOutput;
+  }
+  return callGoldenOp(ops, op, inputs, attrs);
 }

@@ -4,7 +4,7 @@
  */
 import { isFloating, type DType, type Tensor } from '@tensorgrad/tensor';
 import { assertClose, toleranceFor, type Tolerance, type ToleranceKind } from './compare.js';
-import { callGoldenOp, type OpOutput } from './dispatch.js';
+import { callGoldenOpAsync } from './dispatch.js';
 import { goldenToTensor, type GoldenCase, type GoldenTensor, type GoldenValuesIndices } from './golden.js';
 import type { CheckContext } from './harness.js';
 
@@ -74,7 +74,7 @@ export async function runGoldenCase(ctx: CheckContext, c: GoldenCase, tolerance?
     return t;
   });
 
-  const out = ctx.track(callGoldenOp(ctx.ops, c.op, inputs, c.attrs ?? {})) as OpOutput;
+  const out = ctx.track(await callGoldenOpAsync(ctx.ops, c.op, inputs, c.attrs ?? {}));
   let primary: Tensor;
   if (isValuesIndices(c.output)) {
     const vi = (Array.isArray(out) ? { values: out[0], indices: out[1] } : out) as { values?: Tensor; indices?: Tensor };

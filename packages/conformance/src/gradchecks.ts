@@ -141,6 +141,42 @@ const gradDefs: GradDef[] = [
       return (x) => (ctx.ops.indexSelect as (a: Tensor, i: Tensor, o: object) => Tensor)(x!, index, { dim: 0 });
     },
   },
+  {
+    op: 'maskedSelect',
+    variant: 'broadcast-mask',
+    inputs: [{ shape: [2, 3] }],
+    fn: (ctx) => {
+      const mask = ctx.fromNd({ shape: [3], data: Float64Array.of(1, 0, 1) }, 'bool');
+      return (x) => (ctx.ops.maskedSelect as (a: Tensor, m: Tensor) => Tensor)(x!, mask);
+    },
+  },
+  {
+    op: 'indexPut',
+    variant: 'accumulate-repeats',
+    inputs: [{ shape: [3, 2] }, { shape: [4, 2] }],
+    fn: (ctx) => {
+      const index = ctx.fromNd({ shape: [4], data: Float64Array.of(2, 0, 2, -3) }, 'int32');
+      return (x, v) => (ctx.ops.indexPut as (a: Tensor, i: Tensor[], v: Tensor, o: object) => Tensor)(x!, [index], v!, { accumulate: true });
+    },
+  },
+  {
+    op: 'indexPut',
+    variant: 'put',
+    inputs: [{ shape: [3, 2] }, { shape: [2] }],
+    fn: (ctx) => {
+      const index = ctx.fromNd({ shape: [2], data: Float64Array.of(2, 0) }, 'int32');
+      return (x, v) => (ctx.ops.indexPut as (a: Tensor, i: Tensor[], v: Tensor, o: object) => Tensor)(x!, [index], v!, {});
+    },
+  },
+  {
+    op: 'index',
+    variant: 'slice-and-tensor',
+    inputs: [{ shape: [3, 4] }],
+    fn: (ctx) => {
+      const index = ctx.fromNd({ shape: [3], data: Float64Array.of(3, 0, 3) }, 'int32');
+      return (x) => (ctx.ops.index as (a: Tensor, ...s: unknown[]) => Tensor)(x!, '1:', index);
+    },
+  },
 ];
 
 /**

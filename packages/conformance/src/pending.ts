@@ -31,8 +31,6 @@ export const PENDING_VISION_OPS: ReadonlyMap<string, string> = new Map([
   ['norm', '@tensorgrad/tensor'],
   ['any', '@tensorgrad/tensor'],
   ['all', '@tensorgrad/tensor'],
-  ['nonzero', '@tensorgrad/tensor'],
-  ['maskedSelect', '@tensorgrad/tensor'],
   ['maxPool2dWithIndices', '@tensorgrad/tensor'],
   ['maxUnpool2d', '@tensorgrad/tensor'],
   // torchvision's ops and utils (the Vision issues)

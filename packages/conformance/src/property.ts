@@ -439,6 +439,35 @@ function matmulSpecs(): CheckSpec[] {
   }));
 }
 
+// nonzero through its asynchronous form, which every backend has
+function nonzeroSpecs(): CheckSpec[] {
+  const variants: [string, number[], DType | null, 'permuted' | undefined][] = [
+    ['sparse-permuted', [3, 5, 4], null, 'permuted'],
+    ['bool-2d', [4, 6], 'bool', undefined],
+    ['zero-size', [0, 3], null, undefined],
+    ['scalar-0d', [], null, undefined],
+  ];
+  return variants.map(([variant, shape, dtype, layout]) => ({
+    id: `nonzero/property/${variant}`,
+    op: 'nonzero',
+    dtypes: FLOATS,
+    async run(ctx) {
+      const x = ctx.input(shape, { layout, dtype: dtype ?? undefined, gen: choice([0, 0, 1.5, -2, 0]) });
+      const out = ctx.track(await ctx.call<Promise<Tensor>>('nonzeroAsync', x.t));
+      const rows: number[] = [];
+      let count = 0;
+      build(shape, (idx) => {
+        if (at(x.ref, idx) !== 0) {
+          rows.push(...idx);
+          count++;
+        }
+        return 0;
+      });
+      await ctx.check(out, { shape: [count, shape.length], data: Float64Array.from(rows) }, 'int32', EXACT);
+    },
+  }));
+}
+
 function indexingSpecs(): CheckSpec[] {
   return [
     {
@@ -461,6 +490,67 @@ function indexingSpecs(): CheckSpec[] {
         const idx = ctx.fromNd({ shape: [4], data: Float64Array.of(2, 0, 2, 1) }, 'int32');
         const out = ctx.call<Tensor>('indexSelect', x.t, idx, { dim: 0 });
         await ctx.check(out, build([4, 4], ([i, j]) => at(x.ref, [[2, 0, 2, 1][i!]!, j!])), ctx.dtype, EXACT);
+      },
+    },
+    ...nonzeroSpecs(),
+    {
+      id: 'maskedSelect/property/broadcast-permuted',
+      op: 'maskedSelect',
+      dtypes: FLOATS,
+      async run(ctx) {
+        const x = ctx.input([4, 3], { layout: 'permuted' });
+        const mask = ctx.input([3], { dtype: 'bool', gen: choice([0, 1]) });
+        const out = ctx.track(await ctx.call<Promise<Tensor>>('maskedSelectAsync', x.t, mask.t));
+        const picked: number[] = [];
+        for (let i = 0; i < 4; i++) for (let j = 0; j < 3; j++) if (at(mask.ref, [j]) !== 0) picked.push(at(x.ref, [i, j]));
+        await ctx.check(out, { shape: [picked.length], data: Float64Array.from(picked) }, ctx.dtype, EXACT);
+      },
+    },
+    {
+      id: 'indexPut/property/accumulate-repeated',
+      op: 'indexPut',
+      dtypes: FLOATS,
+      async run(ctx) {
+        const x = ctx.input([5, 3], { layout: 'permuted' });
+        const idx = ctx.input([7], { dtype: 'int32', gen: choice([0, 1, 4, -1, -5]) });
+        const v = ctx.input([7, 3]);
+        const out = ctx.call<Tensor>('indexPut', x.t, [idx.t], v.t, { accumulate: true });
+        const ref = build([5, 3], (i) => at(x.ref, i));
+        for (let m = 0; m < 7; m++) {
+          const row = (at(idx.ref, [m]) + 5) % 5;
+          for (let j = 0; j < 3; j++) ref.data[row * 3 + j]! += at(v.ref, [m, j]);
+        }
+        await ctx.check(out, ref, ctx.dtype, 'reduction');
+      },
+    },
+    {
+      id: 'indexPut/property/two-indices-broadcast-value',
+      op: 'indexPut',
+      dtypes: FLOATS,
+      async run(ctx) {
+        const x = ctx.input([3, 4, 2]);
+        const i0 = ctx.fromNd({ shape: [2, 1], data: Float64Array.of(2, 0) }, 'int32');
+        const i1 = ctx.fromNd({ shape: [3], data: Float64Array.of(3, -4, 1) }, 'int32');
+        const v = ctx.input([2]);
+        const out = ctx.call<Tensor>('indexPut', x.t, [i0, i1], v.t);
+        const ref = build([3, 4, 2], (i) => at(x.ref, i));
+        for (const a of [2, 0]) for (const b of [3, 0, 1]) for (let k = 0; k < 2; k++) ref.data[(a * 4 + b) * 2 + k] = at(v.ref, [k]);
+        await ctx.check(out, ref, ctx.dtype, EXACT);
+      },
+    },
+    {
+      id: 'index/property/separated-index-tensors-permuted',
+      op: 'index',
+      dtypes: FLOATS,
+      async run(ctx) {
+        const x = ctx.input([3, 4, 5], { layout: 'permuted' });
+        const a = [2, 0, -1];
+        const c = [4, 0, 1];
+        const ia = ctx.fromNd({ shape: [3], data: Float64Array.from(a) }, 'int32');
+        const ic = ctx.fromNd({ shape: [3], data: Float64Array.from(c) }, 'int32');
+        // Python x[a, 1:, c]: the index tensors are separated by a slice, so their dim comes first
+        const out = ctx.call<Tensor>('index', x.t, ia, '1:', ic);
+        await ctx.check(out, build([3, 3], ([k, j]) => at(x.ref, [(a[k!]! + 3) % 3, j! + 1, c[k!]!])), ctx.dtype, EXACT);
       },
     },
     {

@@ -121,6 +121,15 @@ type T = KernelTensor;
  *   three already of the output shape; `maskedFill`: `mask` bool, broadcast to `x`;
  * - `gather`/`indexSelect`/`scatterAdd`: `index` int32 with in-range values (checked by the
  *   front-end); `scatterAdd` is out-of-place `x.scatter_add(dim, index, src)`;
+ * - `nonzero`: `ctx.shape` is `[attrs.size, x.ndim]` (int32): row k holds the coordinates of the
+ *   k-th element of `x` (row-major order) that is non-zero (`x != 0`: NaN counts, `-0` does not;
+ *   `true` for bool); rows past the number of such elements hold `attrs.fillValue`, and elements
+ *   past `attrs.size` are left out (PyTorch's `nonzero_static`). The front-end computes the size,
+ *   so the kernel never reads back a count;
+ * - `indexPut`: `x` `[P, R]`, `index` int32 `[M]` with values in `[0, P)`, `values` `[M, R]` (of
+ *   `x`'s dtype, any strides, 0 for broadcast): a contiguous copy of `x` with row `index[m]` set to
+ *   `values[m]` (`accumulate`: incremented by it, repeated rows add up; bool ORs). Without
+ *   `accumulate`, which of several values for one row wins is unspecified (as in PyTorch);
  * - `oneHot`: int32 input in `[0, numClasses)`; `pad`: constant padding in PyTorch order (last dim
  *   first, negative crops);
  * - `copy_`: writes `src` (already broadcast to `dst`, same dtype) into the strided view `dst`;
@@ -179,6 +188,8 @@ export interface KernelInputs {
   gather: [x: T, index: T];
   scatterAdd: [x: T, index: T, src: T];
   indexSelect: [x: T, index: T];
+  nonzero: [x: T];
+  indexPut: [x: T, index: T, values: T];
   oneHot: [indices: T];
   pad: [x: T];
   copy_: [dst: T, src: T];

@@ -70,6 +70,10 @@ export interface OpAttrs {
   gather: { dim: number };
   scatterAdd: { dim: number };
   indexSelect: { dim: number };
+  /** `nonzeroStatic`: the number of rows and the fill of rows past the count. */
+  nonzero: { size: number; fillValue: number };
+  maskedSelect: NoAttrs;
+  indexPut: { accumulate: boolean };
   oneHot: { numClasses: number };
   softmax: { dim: number };
   logSoftmax: { dim: number };

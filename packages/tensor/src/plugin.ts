@@ -34,3 +34,4 @@ export { parseReduceArgs, reduceDims, parseShapeArgs, splitOptionalTensors, opti
 export { contiguousStrides, isContiguousLayout, stridedOffsets, broadcastStrides, normalizeDim, reducedShape } from './shape.js';
 export { convOutSize, poolOutSize } from './ops/conv-args.js';
 export { signature, parseArgs, checkOptionKeys, nearestKey, isOptionsObject, type Signature } from './signature.js';
+export { maskPositions } from './ops/masked-select.js';

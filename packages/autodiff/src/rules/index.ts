@@ -50,6 +50,8 @@ import { maskedFill } from './masked-fill.js';
 import { gather } from './gather.js';
 import { scatterAdd } from './scatter-add.js';
 import { indexSelect } from './index-select.js';
+import { maskedSelect } from './masked-select.js';
+import { indexPut } from './index-put.js';
 import { softmax } from './softmax.js';
 import { logSoftmax } from './log-softmax.js';
 import { pad } from './pad.js';
@@ -135,6 +137,9 @@ export const rules: RuleTable = {
   gather,
   scatterAdd,
   indexSelect,
+  nonzero: NON_DIFFERENTIABLE,
+  maskedSelect,
+  indexPut,
   oneHot: NON_DIFFERENTIABLE,
   softmax,
   logSoftmax,
