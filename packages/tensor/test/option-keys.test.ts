@@ -38,12 +38,17 @@ const OPS: Readonly<Record<string, Args>> = {
   zerosLike: () => [x()], onesLike: () => [x()], fullLike: () => [x(), 1], randLike: () => [x()], randnLike: () => [x()],
   arange: () => [3], linspace: () => [0, 1, 3], eye: () => [2], rand: () => [[2]], randn: () => [[2]], randint: () => [5, [2]], randperm: () => [4],
   fromTypedArray: () => [new Float32Array([1, 2])],
+  nonzero: () => [x()], nonzeroStatic: () => [x(), 2], maskedSelect: () => [x(), mask()],
+  indexPut: () => [x(), [tensor([0], { dtype: 'int32' })], 0], index: () => [x(), 0], indexAssign_: () => [x(), [0], 0],
   adamUpdate_: () => {
     const p = ones([2]);
     return [p, ones([2]), zeros([2]), zeros([2]), null, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1, maximize: false }];
   },
 };
-const ASYNC_OPS: Readonly<Record<string, Args>> = { toAsync: () => [x(), 'float64'] };
+const ASYNC_OPS: Readonly<Record<string, Args>> = {
+  toAsync: () => [x(), 'float64'], nonzeroAsync: () => [x()], maskedSelectAsync: () => [x(), mask()], indexAsync: () => [x(), 0],
+  indexAssignAsync_: () => [x(), [0], 0],
+};
 
 /** Exported functions that are not ops: helpers, registry and memory functions (no options to misspell). */
 const NOT_OPS = new Set([
@@ -53,6 +58,7 @@ const NOT_OPS = new Set([
   'getBackend', 'removeBackend', 'manualSeed', 'resolveGenerator', 'parseVarianceArgs', 'inferShape', 'viewStrides',
   'reshapeUntracked', 'checkIndexTensor', 'creationBackend', 'finishCreation', 'parseSizeArgs', 'checkShape', 'creationDType',
   'createFilled', 'likeArgs', 'fillValueFor', 'floatingDType', 'fillUniform', 'fillNormal', 'creationOptions', 'valuesIndices',
+  'countNonzeroTensor', 'countNonzeroSync', 'countNonzeroAsync', 'maskPositions', 'resolveIndexTensors', 'linearIndex',
 ]);
 
 const isClass = (f: unknown): boolean => typeof f === 'function' && /^class\b/.test(Function.prototype.toString.call(f));
@@ -77,11 +83,11 @@ describe('every exported op refuses an unknown option key', () => {
     const fn = (T as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!;
     expect(() => fn(...OPS[name]!())).not.toThrow();
     expect(() => fn(...withBadOption(OPS[name]!()))).toThrow(TypeError);
-    expect(() => fn(...withBadOption(OPS[name]!()))).toThrow(/unknown option 'notAnOption'/);
+    expect(() => fn(...withBadOption(OPS[name]!()))).toThrow(/unknown (option|slice key) 'notAnOption'/); // index() reads a plain object as a slice { start, stop, step }
   });
   it.each(Object.keys(ASYNC_OPS))('%s (async) rejects { notAnOption: 1 }', async (name) => {
     const fn = (T as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name]!;
     await expect(fn(...ASYNC_OPS[name]!())).resolves.toBeInstanceOf(Tensor);
-    await expect(fn(...withBadOption(ASYNC_OPS[name]!()))).rejects.toThrow(/unknown option 'notAnOption'/);
+    await expect(fn(...withBadOption(ASYNC_OPS[name]!()))).rejects.toThrow(/unknown (option|slice key) 'notAnOption'/);
   });
 });

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, decompose, kernelTensor, record, runKernel, sameBackend, scalarTensor, wrapResult } from '../engine.js';
 import { NotSupportedError } from '../not-supported.js';
 import { broadcastShapes, formatShape, shapeSize, shapesEqual, type Shape } from '../shape.js';
@@ -119,6 +120,8 @@ export function linearIndex(idx: readonly Tensor[], shape: Shape, broadcast: Sha
   });
 }
 
+const INDEX_PUT = signature('indexPut', ['accumulate']);
+
 /**
  * Out-of-place PyTorch `x.index_put(indices, values, accumulate)`: a copy of `input` where the
  * positions selected by the index tensors (`input[indices[0], indices[1], …]` in Python: int32
@@ -138,10 +141,12 @@ export function linearIndex(idx: readonly Tensor[], shape: Shape, broadcast: Sha
  * await zeros([2, 2]).indexPut([r, r], 5).array(); // [[5, 0], [0, 5]]
  * ```
  */
-export function indexPut(input: Tensor, indices: readonly Tensor[], values: Tensor | number | boolean, options: IndexPutOptions = {}): Tensor {
+export function indexPut(input: Tensor, indices: readonly Tensor[], values: Tensor | number | boolean, options?: IndexPutOptions): Tensor;
+export function indexPut(input: Tensor, indices: readonly Tensor[], values: Tensor | number | boolean, accumulate?: boolean): Tensor;
+export function indexPut(input: Tensor, indices: readonly Tensor[], values: Tensor | number | boolean, ...rest: unknown[]): Tensor {
   const op = 'indexPut';
   assertTensor(op, input);
-  const accumulate = options?.accumulate ?? false;
+  const accumulate = (parseArgs(INDEX_PUT, rest).accumulate as boolean | undefined) ?? false;
   if (typeof accumulate !== 'boolean') throw new TypeError(`${op}: expected accumulate to be a boolean, got ${String(accumulate)}`);
   if (!(values instanceof Tensor) && typeof values !== 'number' && typeof values !== 'boolean') {
     throw new TypeError(`${op}: expected values to be a Tensor or a number, got ${values === null ? 'null' : typeof values}`);

@@ -13,6 +13,7 @@
  * | `x[idx]`, `x[[0, 2]]` | `x.index(idx)` (int32 tensor), `x.index([0, 2])` |
  * | `x[i, j] = v` | `x.indexAssign_([i, j], v)` |
  */
+import { parseArgs, signature } from '../signature.js';
 import type { Backend } from '../backend.js';
 import { noGrad } from '../autograd-core.js';
 import { assertTensor, fromArray, sameBackend, scalarTensor } from '../engine.js';
@@ -483,7 +484,8 @@ function assign(op: string, x: Tensor, items: Item[], value: unknown, owned: Ten
  * await x.array(); // [[-1, 1, 1], [-1, 0, -1]]
  * ```
  */
-export function indexAssign_<T extends Tensor>(x: T, specs: readonly IndexSpec[], value: Tensor | number | boolean): T {
+export function indexAssign_<T extends Tensor>(x: T, specs: readonly IndexSpec[], value: Tensor | number | boolean, ...rest: unknown[]): T {
+  parseArgs(signature('indexAssign_', []), rest);
   const op = 'indexAssign_';
   checkInplace(op, x);
   if (!Array.isArray(specs)) throw new TypeError(`${op}: expected the index as an array of specs (x.indexAssign_([0, ':'], v) for x[0, :] = v), got ${describeSpec(specs)}`);
@@ -509,7 +511,8 @@ export function indexAssign_<T extends Tensor>(x: T, specs: readonly IndexSpec[]
  * await x.array(); // [1, 50, 2, 70]
  * ```
  */
-export async function indexAssignAsync_<T extends Tensor>(x: T, specs: readonly IndexSpec[], value: Tensor | number | boolean): Promise<T> {
+export async function indexAssignAsync_<T extends Tensor>(x: T, specs: readonly IndexSpec[], value: Tensor | number | boolean, ...rest: unknown[]): Promise<T> {
+  parseArgs(signature('indexAssignAsync_', []), rest);
   const op = 'indexAssignAsync_';
   checkInplace(op, x);
   if (!Array.isArray(specs)) throw new TypeError(`${op}: expected the index as an array of specs, got ${describeSpec(specs)}`);

@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import { assertTensor, decompose, record, sameBackend } from '../engine.js';
 import { broadcastShapes, shapeSize, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -51,7 +52,8 @@ function select(input: Tensor, mask: Tensor, shape: Shape, count: number): Tenso
  * await x.maskedSelect(tensor([false, true])).array(); // [2, 4]
  * ```
  */
-export function maskedSelect(input: Tensor, mask: Tensor): Tensor {
+export function maskedSelect(input: Tensor, mask: Tensor, ...rest: unknown[]): Tensor {
+  parseArgs(signature('maskedSelect', []), rest);
   const shape = checkArgs('maskedSelect', input, mask);
   const expanded = mask.expand([...shape]);
   let k: number;
@@ -76,7 +78,8 @@ export function maskedSelect(input: Tensor, mask: Tensor): Tensor {
  * await (await x.maskedSelectAsync(x.gt(5))).array(); // [6, 7]
  * ```
  */
-export async function maskedSelectAsync(input: Tensor, mask: Tensor): Promise<Tensor> {
+export async function maskedSelectAsync(input: Tensor, mask: Tensor, ...rest: unknown[]): Promise<Tensor> {
+  parseArgs(signature('maskedSelectAsync', []), rest);
   const shape = checkArgs('maskedSelectAsync', input, mask);
   const expanded = mask.expand([...shape]);
   let k: number;

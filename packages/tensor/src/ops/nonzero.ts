@@ -1,3 +1,4 @@
+import { parseArgs, signature } from '../signature.js';
 import type { Backend } from '../backend.js';
 import { assertTensor, castUntracked, kernelTensor, runKernel, wrapResult } from '../engine.js';
 import { noGrad } from '../autograd-core.js';
@@ -28,10 +29,16 @@ export interface NonzeroStaticOptions {
  * await x.nonzeroStatic({ size: 1 }).array(); // [[0, 1]]
  * ```
  */
-export function nonzeroStatic(input: Tensor, options: NonzeroStaticOptions): Tensor {
+const NONZERO_STATIC = signature('nonzeroStatic', ['size', 'fillValue'], { required: 1 });
+const NO_OPTIONS = (op: string) => signature(op, []);
+
+export function nonzeroStatic(input: Tensor, options: NonzeroStaticOptions): Tensor;
+export function nonzeroStatic(input: Tensor, size: number, fillValue?: number): Tensor;
+export function nonzeroStatic(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor('nonzeroStatic', input);
-  const size = options?.size;
-  const fillValue = options?.fillValue ?? -1;
+  const o = parseArgs(NONZERO_STATIC, args);
+  const size = o.size as number;
+  const fillValue = (o.fillValue as number | undefined) ?? -1;
   if (!Number.isInteger(size) || size < 0) {
     throw new TypeError(`nonzeroStatic: expected options.size to be a non-negative integer, got ${String(size)}; pass { size: n }`);
   }
@@ -108,7 +115,8 @@ export async function countNonzeroAsync(input: Tensor): Promise<number> {
  * await tensor([true, false, true]).nonzero().array(); // [[0], [2]]
  * ```
  */
-export function nonzero(input: Tensor): Tensor {
+export function nonzero(input: Tensor, ...rest: unknown[]): Tensor {
+  parseArgs(NO_OPTIONS('nonzero'), rest);
   assertTensor('nonzero', input);
   const k = countNonzeroSync('nonzero', input, 'await nonzeroAsync(x)');
   return nonzeroStatic(input, { size: k });
@@ -126,7 +134,8 @@ export function nonzero(input: Tensor): Tensor {
  * await (await tensor([0, 2]).nonzeroAsync()).array(); // [[1]]
  * ```
  */
-export async function nonzeroAsync(input: Tensor): Promise<Tensor> {
+export async function nonzeroAsync(input: Tensor, ...rest: unknown[]): Promise<Tensor> {
+  parseArgs(NO_OPTIONS('nonzeroAsync'), rest);
   assertTensor('nonzeroAsync', input);
   const k = await countNonzeroAsync(input);
   return nonzeroStatic(input, { size: k });
