@@ -9,9 +9,9 @@
  *
  * Run it: `node dist/ch2-autograd.js` (after `pnpm build`).
  */
-import { div, noGrad, tensor, tidy, type Tensor } from 'tensorgrad';
+import { Linear, div, manualSeed, noGrad, tensor, tidy, type Tensor } from 'tensorgrad';
 import { bookWeights, type Weights } from './ch1-feed-forward-finite-difference.js';
-import { BOOK_XY, INTERMEDIATE_SEED10_STATE, INTERMEDIATE_XY, type PlainTensor } from './book-data.js';
+import { BOOK_XY, INTERMEDIATE_XY, type PlainTensor } from './book-data.js';
 import { fmt32, isMain } from './run-main.js';
 
 type Nested = number | Nested[];
@@ -236,6 +236,26 @@ export interface IntermediateLayerResult {
   readonly predAfter: number[][];
 }
 
+/**
+ * The notebook's `torch.manual_seed(seed)` followed by `nn.Linear(2, 8)` and `nn.Linear(8, 1)`:
+ * tensorgrad's own default initialisation after `manualSeed`, as a plain state dict.
+ */
+function seededState(seed: number): Record<string, PlainTensor> {
+  manualSeed(seed);
+  const hidden = new Linear(2, 8);
+  const output = new Linear(8, 1);
+  const plain = (t: Tensor): PlainTensor => ({ shape: [...t.shape], data: Array.from(t.dataSync() as Float32Array) });
+  const state = {
+    'input_to_hidden_layer.weight': plain(hidden.weight),
+    'input_to_hidden_layer.bias': plain(hidden.bias!),
+    'hidden_to_output_layer.weight': plain(output.weight),
+    'hidden_to_output_layer.bias': plain(output.bias!),
+  };
+  hidden.dispose();
+  output.dispose();
+  return state;
+}
+
 /** `nn.Linear`'s forward: `x @ weight.T + bias` with PyTorch's `[out, in]` weight layout. */
 function linear(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
   return x.matmul(weight.transpose(0, 1)).add(bias);
@@ -244,8 +264,9 @@ function linear(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
 /**
  * Chapter 2's `MyNeuralNet` with `torch.manual_seed(10)`: `Linear(2, 8) → ReLU → Linear(8, 1)`
  * on `X = [[1, 2], [3, 4], [5, 6], [7, 8]]`, `Y = X0 + X1`, trained for `steps` SGD steps
- * (lr 0.001) on the mean squared error. `initialState` is the PyTorch-initialised state dict
- * (default: the one recorded from PyTorch for seed 10).
+ * (lr 0.001) on the mean squared error. As in the notebook, the layers are created after
+ * `manualSeed(10)` with their default initialisation, which is PyTorch's, value for value (so the
+ * first loss is the book's 102.1545); `initialState` replaces it with a given state dict.
  *
  * @example
  * ```ts
@@ -256,10 +277,10 @@ function linear(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
 export function intermediateLayer(
   options: { initialState?: Readonly<Record<string, PlainTensor>>; steps?: number; lr?: number } = {},
 ): IntermediateLayerResult {
-  const state = options.initialState ?? INTERMEDIATE_SEED10_STATE;
   const steps = options.steps ?? 50;
   const lr = options.lr ?? 0.001;
   return tidy(() => {
+    const state = options.initialState ?? seededState(10);
     const param = (name: string): Tensor => {
       const p = state[name];
       if (!p) throw new Error(`intermediateLayer: initialState has no '${name}'`);
