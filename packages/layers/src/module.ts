@@ -1,4 +1,5 @@
 import { isFloating, keep, noGrad, Tensor, type DType } from '@tensorgrad/tensor';
+import { CallableInstance } from '@tensorgrad/tensor/backend';
 import { parseArgs, signature } from './args.js';
 import { Parameter } from './parameter.js';
 import { wrappedStateDictHint } from './state-dict-shape.js';
@@ -58,27 +59,6 @@ function shapeOfOutput(out: unknown): number[] | null {
   return null;
 }
 
-type ModuleCallable = { call(...inputs: unknown[]): unknown };
-
-/**
- * @internal The base of {@link Module}: its constructor returns a *function object* (instead of
- * the ordinary object `new` would create) whose prototype is `new.target.prototype`, so that every
- * module is callable — `model(x)` forwards to `model.call(x)` — while staying an instance of its
- * class. `Function.prototype` is not on the chain, so `call`, `apply` and `bind` are Module's own
- * (`Module.call`, `Module.apply`) or absent. The function's own `name` and `length` properties are
- * deleted so that class fields and prototype getters of those names (`Sequential.length`) work.
- * Module's own fields are initialised by the derived constructor, i.e. on the function object.
- */
-const CallableBase = function CallableBase(this: unknown, ...args: unknown[]): ModuleCallable {
-  void args;
-  if (new.target === undefined) throw new TypeError("Module: class constructors must be invoked with 'new'");
-  const fn = ((...inputs: unknown[]): unknown => (fn as unknown as ModuleCallable).call(...inputs)) as unknown as ModuleCallable;
-  delete (fn as { name?: string }).name;
-  delete (fn as { length?: number }).length;
-  Object.setPrototypeOf(fn, new.target.prototype as object);
-  return fn;
-} as unknown as new () => object;
-CallableBase.prototype = Object.create(Object.prototype, { constructor: { value: CallableBase, writable: true, configurable: true } }) as object;
 
 /**
  * Calling a module runs {@link Module.call}: `model(x)` is `model.call(x)` (PyTorch's
@@ -127,7 +107,7 @@ export interface Module<I extends unknown[] = [Tensor], O = Tensor> {
  * net.dispose();
  * ```
  */
-export class Module<I extends unknown[] = [Tensor], O = Tensor> extends CallableBase {
+export class Module<I extends unknown[] = [Tensor], O = Tensor> extends CallableInstance {
   /**
    * PyTorch's `nn.Module()` takes no arguments. Subclasses declare their own; one that declares
    * none refuses any it is given (`new Net(5)` throws instead of ignoring the 5).

@@ -1,4 +1,5 @@
 import type { Tensor } from '@tensorgrad/tensor';
+import { CallableInstance } from '@tensorgrad/tensor/backend';
 import { checkOptionKeys, signature } from './args.js';
 import { bindLoss, type Reduction } from './common.js';
 import type { KLDivReduction } from './kl-div.js';
@@ -27,9 +28,9 @@ const NLLLOSS_SIG = signature('new NLLLoss', ['weight', 'sizeAverage', 'ignoreIn
 const KLDIVLOSS_SIG = signature('new KLDivLoss', ['sizeAverage', 'reduce', 'reduction', 'logTarget']);
 
 /**
- * Base of the loss modules: a plain class (not a layers `Module`: it has no parameters) holding
- * the options of one loss function; `forward(input, target)` and `call(input, target)` compute
- * it. Tensors among the options (`weight`, `posWeight`) are referenced, not owned: the caller
+ * Base of the loss modules: a callable class (not a layers `Module`: it has no parameters) holding
+ * the options of one loss function; `criterion(input, target)`, `forward(input, target)` and
+ * `call(input, target)` compute it. Tensors among the options (`weight`, `posWeight`) are referenced, not owned: the caller
  * keeps them alive while the module is used and disposes them.
  *
  * @example
@@ -39,6 +40,7 @@ const KLDIVLOSS_SIG = signature('new KLDivLoss', ['sizeAverage', 'reduce', 'redu
  * import { MSELoss, LossModule } from '@tensorgrad/losses';
  * import type { Tensor } from '@tensorgrad/tensor';
  * const criterion: LossModule<object> = new MSELoss({ reduction: 'sum' });
+ * await criterion(tensor([1, 2]), tensor([0, 0])).item(); // 5 — loss modules are callable, as in PyTorch
  * await criterion.call(tensor([1, 2]), tensor([0, 0])).item(); // 5
  * // a loss of your own: pass its option keys to refuse misspelt ones
  * class Scaled extends LossModule<{ scale?: number }> {
@@ -52,7 +54,12 @@ const KLDIVLOSS_SIG = signature('new KLDivLoss', ['sizeAverage', 'reduce', 'redu
  * await new Scaled({ scale: 2 }).call(tensor([1, 2]), tensor([0, 0])).item(); // 6
  * ```
  */
-export abstract class LossModule<O extends object> {
+export interface LossModule<O extends object> {
+  /** Calling a loss module runs {@link LossModule.call}: `criterion(pred, y)` (PyTorch's `loss_fn(pred, y)`). */
+  (input: Tensor, target: Tensor): Tensor;
+}
+
+export abstract class LossModule<O extends object> extends CallableInstance {
   /** The options passed to the loss function on every call. */
   readonly options: Readonly<O>;
 
@@ -61,6 +68,7 @@ export abstract class LossModule<O extends object> {
    * (naming the nearest valid one), as the losses of this package do.
    */
   constructor(options: O, validKeys?: readonly string[]) {
+    super();
     if (validKeys) checkOptionKeys(`new ${new.target.name}`, options, validKeys);
     this.options = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined && v !== null)) as unknown as O;
   }

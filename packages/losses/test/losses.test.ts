@@ -296,3 +296,19 @@ describe('gradients at kink points match the closed-form derivative', () => {
       );
     }));
 });
+
+describe('loss modules are callable like PyTorch losses', () => {
+  it('criterion(pred, y) is criterion.call(pred, y), and stays an instance of its class', async () => {
+    const { CrossEntropyLoss, MSELoss, LossModule } = await import('@tensorgrad/losses');
+    const { tensor } = await import('@tensorgrad/tensor');
+    const criterion = new CrossEntropyLoss({ labelSmoothing: 0.1 });
+    const logits = tensor([[2, 0.5, -1], [0, 1, 3]]);
+    const y = tensor([0, 2], { dtype: 'int32' });
+    expect(await criterion(logits, y).item()).toBe(await criterion.call(logits, y).item());
+    expect(criterion).toBeInstanceOf(CrossEntropyLoss);
+    expect(criterion).toBeInstanceOf(LossModule);
+    expect(criterion.options).toEqual({ labelSmoothing: 0.1 });
+    // (1² + 2²) / 2
+    expect(await new MSELoss()(tensor([1, 2]), tensor([0, 0])).item()).toBe(2.5);
+  });
+});

@@ -35,3 +35,4 @@ export { contiguousStrides, isContiguousLayout, stridedOffsets, broadcastStrides
 export { convOutSize, poolOutSize } from './ops/conv-args.js';
 export { signature, parseArgs, checkOptionKeys, nearestKey, isOptionsObject, type Signature } from './signature.js';
 export { maskPositions } from './ops/masked-select.js';
+export { CallableInstance } from './callable.js';
