@@ -365,13 +365,15 @@ for (const file of files) {
   }
 }
 
-// the umbrella package also runs the root README's ```ts blocks, so the README cannot drift either
+// the umbrella package also runs the ```ts blocks of the root README and of the porting guide,
+// so neither can drift
 const pkgName = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).name;
-const readme = join(pkgDir, '..', '..', 'README.md');
-if (pkgName === 'tensorgrad' && existsSync(readme)) {
-  const blocks = [...readFileSync(readme, 'utf8').matchAll(/^```ts\s*\n([\s\S]*?)^```/gm)];
+for (const doc of ['README.md', 'docs/moving-from-pytorch.md']) {
+  const path = join(pkgDir, '..', '..', doc);
+  if (pkgName !== 'tensorgrad' || !existsSync(path)) continue;
+  const blocks = [...readFileSync(path, 'utf8').matchAll(/^```ts\s*\n([\s\S]*?)^```/gm)];
   blocks.forEach((b, k) => {
-    const title = `README.md:block ${k + 1}`;
+    const title = `${doc}:block ${k + 1}`;
     const { imports, body } = splitImports(b[1].replace(/\s+$/, ''));
     examples.push({ title, imports, body: withAssertions(body, title) });
   });

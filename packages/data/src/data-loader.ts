@@ -38,7 +38,7 @@ function checkEpoch(op: string, epoch: unknown): asserts epoch is number {
 
 /**
  * The order in which epoch `epoch` visits `n` samples when shuffling with seed `seed`: a
- * permutation drawn from a generator seeded with `seed · 1000003 + epoch`, so it depends on the
+ * permutation drawn from a generator seeded with `(seed · 1000003 + epoch) mod 2^64`, so it depends on the
  * seed and the epoch alone ({@link DataLoader} shuffles with it).
  *
  * @example
@@ -57,7 +57,9 @@ export function epochPermutation(...args: unknown[]): number[] {
   const epoch = a.epoch as number;
   if (typeof seed !== 'bigint') throw new TypeError(`epochPermutation: expected seed to be a bigint, got ${typeof seed}; e.g. 1n`);
   checkEpoch('epochPermutation', epoch);
-  return new Generator(seed * 1_000_003n + BigInt(epoch)).permutation(n);
+  // generator seeds live in [0, 2^64) (PyTorch's range), and a 64-bit shuffle seed times the
+  // multiplier does not: wrap it
+  return new Generator((seed * 1_000_003n + BigInt(epoch)) % 2n ** 64n).permutation(n);
 }
 
 /** Options of {@link DataLoader} (PyTorch's keyword arguments, camelCase). */

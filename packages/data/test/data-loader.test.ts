@@ -279,3 +279,21 @@ describe('DataLoader epochs: reproducible from the seed and the epoch number', (
     expect(() => new DataLoader(ds, { seed: -3 })).toThrow('DataLoader: seed should be a non-negative integer (number or bigint), got -3');
   });
 });
+
+describe('shuffling with the global PyTorch-compatible generator', () => {
+  it('draws a 64-bit shuffle seed and still builds every epoch order (seeds wrap into [0, 2^64))', async () => {
+    const { manualSeed, arange } = await import('@tensorgrad/tensor');
+    const { DataLoader, TensorDataset, epochPermutation } = await import('@tensorgrad/data');
+    manualSeed(0);
+    const x = arange(10);
+    const loader = new DataLoader(new TensorDataset(x), { batchSize: 10, shuffle: true });
+    const seen: number[] = [];
+    for await (const [batch] of loader) {
+      seen.push(...((await batch!.array()) as number[]));
+      batch!.dispose();
+    }
+    expect([...seen].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(epochPermutation(5, 2n ** 64n - 1n, 3).length).toBe(5);
+    x.dispose();
+  });
+});
