@@ -29,8 +29,6 @@ export const PENDING_VISION_OPS: ReadonlyMap<string, string> = new Map([
   ['maximum', '@tensorgrad/tensor'],
   ['minimum', '@tensorgrad/tensor'],
   ['norm', '@tensorgrad/tensor'],
-  ['any', '@tensorgrad/tensor'],
-  ['all', '@tensorgrad/tensor'],
   ['maxPool2dWithIndices', '@tensorgrad/tensor'],
   ['maxUnpool2d', '@tensorgrad/tensor'],
   // torchvision's ops and utils (the Vision issues)

@@ -1,3 +1,4 @@
+import { checkOptionKeys, isOptionsObject } from './args.js';
 import { noGrad, Tensor, tidy, zeros, type DType } from '@tensorgrad/tensor';
 import { formatCount, formatSummaryTable, Module, type AnyModule } from './module.js';
 
@@ -134,6 +135,7 @@ const prod = (s: readonly number[]): number => s.reduce((a, b) => a * Math.abs(b
  * ```
  */
 export function summary(model: AnyModule, inputSize: SummaryInput, options: SummaryOptions = {}): ModelSummary {
+  if (isOptionsObject(options)) checkOptionKeys('summary', options, ['dtype']);
   if (!(model instanceof Module)) {
     throw new TypeError(`summary: expected a Module as the first argument, got ${describe(model)}; call it as summary(model, [1, 28, 28])`);
   }

@@ -50,6 +50,8 @@ export * from './ops/max.js';
 export * from './ops/min.js';
 export * from './ops/argmax.js';
 export * from './ops/argmin.js';
+export * from './ops/any.js';
+export * from './ops/all.js';
 export * from './ops/std.js';
 export * from './ops/var.js';
 export * from './ops/matmul.js';

@@ -19,7 +19,7 @@ const OPS: Readonly<Record<string, Args>> = {
   neg: () => [x()], abs: () => [x()], exp: () => [x()], log: () => [x()], sqrt: () => [x()], square: () => [x()],
   sin: () => [x()], cos: () => [x()], tanh: () => [x()], sigmoid: () => [x()], relu: () => [x()], sign: () => [x()],
   leakyRelu: () => [x()], gelu: () => [x()], clamp: () => [x(), 0], clampMin: () => [x(), 0], clampMax: () => [x(), 0],
-  sum: () => [x()], mean: () => [x()], max: () => [x(), 1], min: () => [x(), 1], argmax: () => [x()], argmin: () => [x()],
+  sum: () => [x()], mean: () => [x()], any: () => [x()], all: () => [x()], max: () => [x(), 1], min: () => [x(), 1], argmax: () => [x()], argmin: () => [x()],
   std: () => [x()], var: () => [x()],
   matmul: () => [x(), x().transpose(0, 1)], mm: () => [x(), x().transpose(0, 1)], bmm: () => [x().unsqueeze(0), x().transpose(0, 1).unsqueeze(0)],
   reshape: () => [x(), [3, 2]], view: () => [x(), [3, 2]], flatten: () => [x()], permute: () => [x(), [1, 0]],

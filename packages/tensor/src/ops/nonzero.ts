@@ -14,6 +14,9 @@ export interface NonzeroStaticOptions {
   fillValue?: number;
 }
 
+const NONZERO_STATIC = signature('nonzeroStatic', ['size', 'fillValue'], { required: 1 });
+const NO_OPTIONS = (op: string) => signature(op, []);
+
 /**
  * The coordinates of the first `size` non-zero elements of `input`, row-major, as an int32
  * `[size, ndim]` tensor; rows past the number of non-zero elements hold `fillValue` (PyTorch's
@@ -29,9 +32,6 @@ export interface NonzeroStaticOptions {
  * await x.nonzeroStatic({ size: 1 }).array(); // [[0, 1]]
  * ```
  */
-const NONZERO_STATIC = signature('nonzeroStatic', ['size', 'fillValue'], { required: 1 });
-const NO_OPTIONS = (op: string) => signature(op, []);
-
 export function nonzeroStatic(input: Tensor, options: NonzeroStaticOptions): Tensor;
 export function nonzeroStatic(input: Tensor, size: number, fillValue?: number): Tensor;
 export function nonzeroStatic(input: Tensor, ...args: unknown[]): Tensor {
