@@ -54,11 +54,6 @@ const KLDIVLOSS_SIG = signature('new KLDivLoss', ['sizeAverage', 'reduce', 'redu
  * await new Scaled({ scale: 2 }).call(tensor([1, 2]), tensor([0, 0])).item(); // 6
  * ```
  */
-export interface LossModule<O extends object> {
-  /** Calling a loss module runs {@link LossModule.call}: `criterion(pred, y)` (PyTorch's `loss_fn(pred, y)`). */
-  (input: Tensor, target: Tensor): Tensor;
-}
-
 export abstract class LossModule<O extends object> extends CallableInstance {
   /** The options passed to the loss function on every call. */
   readonly options: Readonly<O>;
@@ -80,6 +75,11 @@ export abstract class LossModule<O extends object> extends CallableInstance {
   call(input: Tensor, target: Tensor): Tensor {
     return this.forward(input, target);
   }
+}
+
+export interface LossModule<O extends object> {
+  /** Calling a loss module runs {@link LossModule.call}: `criterion(pred, y)` (PyTorch's `loss_fn(pred, y)`). */
+  (input: Tensor, target: Tensor): Tensor;
 }
 
 /**

@@ -33,6 +33,6 @@ export {
 export { parseReduceArgs, reduceDims, parseShapeArgs, splitOptionalTensors, optionalTensors } from './args.js';
 export { contiguousStrides, isContiguousLayout, stridedOffsets, broadcastStrides, normalizeDim, reducedShape } from './shape.js';
 export { convOutSize, poolOutSize } from './ops/conv-args.js';
-export { signature, parseArgs, checkOptionKeys, nearestKey, isOptionsObject, type Signature } from './signature.js';
+export { signature, parseArgs, checkOptionKeys, nearestKey, isOptionsObject, refuseUnsupported, type Signature } from './signature.js';
 export { maskPositions } from './ops/masked-select.js';
 export { CallableInstance } from './callable.js';

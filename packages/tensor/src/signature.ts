@@ -238,3 +238,37 @@ export function parseArgs<P extends string>(sig: Signature<P>, args: readonly un
   }
   return out;
 }
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'function') return 'a function';
+  if (v !== null && typeof v === 'object') return Array.isArray(v) ? JSON.stringify(v) : `a ${(v as object).constructor?.name ?? 'object'}`;
+  return String(v);
+}
+
+/**
+ * Refuses a PyTorch argument tensorgrad does not implement unless it is absent or one of
+ * `accepted` (its PyTorch default, which changes nothing): nothing is silently ignored. The error
+ * names the callee, the parameter, the value given, what is accepted and `fix`.
+ *
+ * @example
+ * ```ts
+ * import { refuseUnsupported } from '@tensorgrad/tensor/backend';
+ * refuseUnsupported('new ReLU', 'inplace', false, [false], 'drop it');
+ * const message = (() => {
+ *   try {
+ *     refuseUnsupported('new ReLU', 'inplace', true, [false], 'drop it');
+ *     return '';
+ *   } catch (e) {
+ *     return (e as Error).message;
+ *   }
+ * })();
+ * message; // "new ReLU: inplace = true is not supported by tensorgrad (PyTorch's inplace is accepted only as false); drop it"
+ * ```
+ */
+export function refuseUnsupported(name: string, param: string, value: unknown, accepted: readonly unknown[], fix: string): void {
+  if (value === undefined || accepted.some((a) => Object.is(a, value))) return;
+  throw new TypeError(
+    `${name}: ${param} = ${show(value)} is not supported by tensorgrad (PyTorch's ${param} is accepted only as ${accepted.map(show).join(' or ')}); ${fix}`,
+  );
+}
