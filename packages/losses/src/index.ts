@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-export { type Reduction, type ReductionOptions, checkReduction, applyReduction } from './common.js';
+export { type Reduction, type ReductionOptions, type LegacyReductionOptions, checkReduction, applyReduction } from './common.js';
 export {
   mseLoss,
   l1Loss,
@@ -20,7 +20,7 @@ export {
 } from './regression.js';
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits, type BCELossOptions, type BCEWithLogitsLossOptions } from './binary.js';
 export { crossEntropy, nllLoss, type CrossEntropyLossOptions, type NLLLossOptions } from './classification.js';
-export { klDiv, type KLDivLossOptions } from './kl-div.js';
+export { klDiv, type KLDivLossOptions, type KLDivReduction } from './kl-div.js';
 export {
   LossModule,
   MSELoss,

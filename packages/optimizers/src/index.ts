@@ -33,7 +33,8 @@ export {
   type CosineAnnealingLROptions,
   type LambdaLROptions,
 } from './lr-scheduler.js';
-export type { AnyOptimizer } from './lr-scheduler.js';
+export type { AnyOptimizer, VerboseOption } from './lr-scheduler.js';
+export type { ImplementationOptions } from './optimizer.js';
 export { OneCycleLR, type OneCycleLROptions } from './one-cycle-lr.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce-lr-on-plateau.js';
 export { clipGradNorm_, clipGradValue_, type ClipGradNormOptions } from './clip-grad.js';
