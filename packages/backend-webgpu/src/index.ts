@@ -23,6 +23,6 @@ export { BufferPool, sizeClass, type PoolStats } from './buffer-pool.js';
 export { linearIndexing, type LinearIndexing, type ViewLayout, type ViewClass } from './indexing.js';
 export { mapElementwise, mapInto, type ElementwiseSpec } from './elementwise.js';
 export { reduceSum, reduceWithIndex } from './reduction.js';
-export { wgslType, f32Bits, WGSL_COMMON, WGSL_SINCOS, WGSL_TANH, WGSL_ERF, type WgslType } from './wgsl.js';
+export { wgslType, f32Bits, atomicAddWgsl, WGSL_COMMON, WGSL_SINCOS, WGSL_TANH, WGSL_ERF, type WgslType } from './wgsl.js';
 
 registerBackend('webgpu', () => WebGPUBackend.create({ name: 'webgpu' }));

@@ -205,3 +205,27 @@ fn normalCdf(x: f32) -> f32 {
   return 0.5 * (1.0 + erfAccurate(u));
 }
 `;
+
+/**
+ * The WGSL statement that atomically adds `v` to `Out[slot]` of an atomic output binding named
+ * `Out`: `atomicAdd` for int32, an OR for bool, and for float32 (WGSL has no float atomics) a
+ * compare-exchange loop on the bits. Shared by `scatterAdd` and `indexPut` with `accumulate`.
+ *
+ * @example
+ * ```ts
+ * import { atomicAddWgsl } from '@tensorgrad/backend-webgpu';
+ * atomicAddWgsl('int32', 'o'); // 'atomicAdd(&Out[o], v);'
+ * ```
+ */
+export function atomicAddWgsl(dtype: DType, slot: string): string {
+  if (dtype === 'int32') return `atomicAdd(&Out[${slot}], v);`;
+  if (dtype === 'bool') return `if (v != 0u) { atomicOr(&Out[${slot}], 1u); }`;
+  if (dtype !== 'float32') throw new TypeError(`atomicAddWgsl: no atomic add for dtype ${dtype} on webgpu (float32, int32 and bool have one)`);
+  return `
+  var old = atomicLoad(&Out[${slot}]);
+  loop {
+    let r = atomicCompareExchangeWeak(&Out[${slot}], old, bitcast<u32>(bitcast<f32>(old) + v));
+    if (r.exchanged) { break; }
+    old = r.old_value;
+  }`;
+}

@@ -3,21 +3,9 @@ import type { Kernel } from '@tensorgrad/tensor/backend';
 import type { GpuStorage, WebGPUBackend } from '../backend.js';
 import { mapElementwise } from '../elementwise.js';
 import { linearIndexing } from '../indexing.js';
+import { atomicAddWgsl } from '../wgsl.js';
 
 const WG = 256;
-
-// float32 has no atomic add in WGSL: a compare-exchange loop on the bits (as in scatterAdd)
-const ADD: Record<string, string> = {
-  float32: `
-  var old = atomicLoad(&Out[o]);
-  loop {
-    let r = atomicCompareExchangeWeak(&Out[o], old, bitcast<u32>(bitcast<f32>(old) + v));
-    if (r.exchanged) { break; }
-    old = r.old_value;
-  }`,
-  int32: 'atomicAdd(&Out[o], v);',
-  bool: 'if (v != 0u) { atomicOr(&Out[o], 1u); }',
-};
 
 /**
  * Rows of `x` `[P, R]` overwritten (or, with `accumulate`, incremented) by the rows of `values`
@@ -34,7 +22,7 @@ export const indexPut: Kernel<'indexPut', WebGPUBackend> = (ctx, x, index, value
   const count = shapeSize(shape);
   if (count === 0) return copy;
   const ix = linearIndexing(shape, [{ strides: [index.strides[0]!, 0], offset: index.offset }, values, { strides: [0, 1], offset: 0 }]);
-  const store = accumulate ? ADD[ctx.dtype]! : 'Out[o] = v;';
+  const store = accumulate ? atomicAddWgsl(ctx.dtype, 'o') : 'Out[o] = v;';
   gpu.run(
     {
       key: `indexPut:${ctx.dtype}:${accumulate}:${ix.key}`,

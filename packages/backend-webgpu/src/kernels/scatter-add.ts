@@ -3,21 +3,9 @@ import { contiguousStrides, type Kernel } from '@tensorgrad/tensor/backend';
 import type { GpuStorage, WebGPUBackend } from '../backend.js';
 import { mapElementwise } from '../elementwise.js';
 import { linearIndexing } from '../indexing.js';
+import { atomicAddWgsl } from '../wgsl.js';
 
 const WG = 256;
-
-// float32 has no atomic add in WGSL: a compare-exchange loop on the bits
-const ADD: Record<string, string> = {
-  float32: `
-  var old = atomicLoad(&Out[t]);
-  loop {
-    let r = atomicCompareExchangeWeak(&Out[t], old, bitcast<u32>(bitcast<f32>(old) + v));
-    if (r.exchanged) { break; }
-    old = r.old_value;
-  }`,
-  int32: 'atomicAdd(&Out[t], v);',
-  bool: 'if (v != 0u) { atomicOr(&Out[t], 1u); }',
-};
 
 /**
  * Out-of-place `x.scatter_add(dim, index, src)`: the output starts as a contiguous copy of `x`,
@@ -48,7 +36,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   ${ix.wgsl(2, ['io_', 'so_', 'oo_'], 'e')}
   let t = oo_ + u32(Idx[io_]) * metaU(1u);
   let v = Src[so_];
-  ${ADD[x.dtype]}
+  ${atomicAddWgsl(x.dtype, 't')}
 }`,
       }),
     },
