@@ -19,6 +19,7 @@ export const workspaceAliases: Record<string, string> = {
   '@tensorgrad/data': `${root}data/src/index.ts`,
   '@tensorgrad/layers': `${root}layers/src/index.ts`,
   '@tensorgrad/losses': `${root}losses/src/index.ts`,
+  '@tensorgrad/vision': `${root}vision/src/index.ts`,
   tensorgrad: `${root}tensorgrad/src/index.ts`,
   '@tensorgrad/fashion-mnist': `${apps}fashion-mnist/src/index.ts`,
   '@tensorgrad/crosscheck': `${apps}crosscheck/src/index.ts`,

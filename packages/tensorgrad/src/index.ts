@@ -1,6 +1,6 @@
 /**
  * `tensorgrad`: the umbrella package. Re-exports tensors, ops, autodiff, layers, losses, optimizers, data loading,
- * safetensors IO and the CPU backend,
+ * safetensors IO, vision (transforms, image IO, models) and the CPU backend,
  * and makes `cpu` the default backend.
  *
  * @packageDocumentation
@@ -16,6 +16,7 @@ export * from '@tensorgrad/losses';
 export * from '@tensorgrad/optimizers';
 export * from '@tensorgrad/data';
 export * from '@tensorgrad/io';
+export * from '@tensorgrad/vision';
 // layers and optimizers both define this (identical) options type; `export *` would drop it
 export type { ZeroGradOptions } from '@tensorgrad/layers';
 

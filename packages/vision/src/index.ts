@@ -1,0 +1,7 @@
+/**
+ * `@tensorgrad/vision`: torchvision's layout and names for tensorgrad — transforms, image IO,
+ * datasets, models and utils (ARCHITECTURE.md).
+ *
+ * @packageDocumentation
+ */
+export { normalize, type NormalizeOptions } from './transforms/normalize.js';
