@@ -15,6 +15,8 @@ pnpm install --frozen-lockfile
 bash scripts/ensure-dataset.sh
 # the headless-browser tests (apps/browser-tests) launch Debian's chromium
 bash scripts/ensure-chromium.sh
+# the .pth and torchvision-model tests cross-check with Debian's PyTorch (/usr/bin/python3)
+bash scripts/ensure-torch.sh
 # the WebGPU backend's tests run on a software Vulkan driver (Mesa's lavapipe) on machines without a GPU
 if webgpu_env="$(bash scripts/ensure-webgpu.sh)"; then
   eval "$webgpu_env"
