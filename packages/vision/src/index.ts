@@ -5,3 +5,37 @@
  * @packageDocumentation
  */
 export { normalize, type NormalizeOptions } from './transforms/normalize.js';
+// transforms (torchvision.transforms): functionals and classes
+export { InterpolationMode, type Interpolation } from './transforms/common.js';
+export { toTensor, type ImageDataLike } from './transforms/to-tensor.js';
+export { resize, type ResizeOptions } from './transforms/resize.js';
+export { crop, centerCrop, resizedCrop, type CropOptions, type ResizedCropOptions } from './transforms/crop.js';
+export { hflip, vflip } from './transforms/flip.js';
+export { pad, type PadImageOptions, type PaddingMode } from './transforms/pad.js';
+export { rotate, affine, type RotateOptions, type AffineOptions, type GridInterpolation } from './transforms/affine.js';
+export { adjustBrightness, adjustContrast, adjustSaturation, adjustHue, rgbToGrayscale } from './transforms/color.js';
+export { Transform } from './transforms/transform.js';
+export * as functional from './transforms/functional.js';
+export {
+  Compose,
+  ToTensor,
+  Normalize,
+  Resize,
+  CenterCrop,
+  Pad,
+  RandomCrop,
+  RandomResizedCrop,
+  RandomHorizontalFlip,
+  RandomVerticalFlip,
+  RandomRotation,
+  RandomAffine,
+  ColorJitter,
+  Grayscale,
+  RandomApply,
+  Lambda,
+  type TransformLike,
+  type RandomTransformOptions,
+  type RandomResizedCropOptions,
+  type RandomAffineOptions,
+  type ColorJitterOptions,
+} from './transforms/classes.js';
