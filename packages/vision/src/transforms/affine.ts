@@ -217,7 +217,8 @@ export function rotateImage(op: string, x: Tensor, angle: number, mode: GridInte
  * const img = tensor([[[1, 2], [3, 4]]]); // [1, 2, 2]
  * await rotate(img, 90).array(); // [[[2, 4], [1, 3]]]
  * await rotate(img, { angle: -90, fill: 0 }).array(); // [[[3, 1], [4, 2]]]
- * rotate(tensor([[[1, 2, 3, 4]]]), 90, 'nearest', true).shape; // [1, 4, 1]
+ * // expand: the output holds the whole rotated image (the size torchvision computes)
+ * rotate(tensor([[[1, 2, 3, 4]]]), 90, 'nearest', true).shape; // [1, 5, 2]
  * ```
  */
 export function rotate(img: Tensor, angle: number, options?: Omit<RotateOptions, 'angle'>): Tensor;

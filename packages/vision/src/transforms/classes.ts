@@ -889,6 +889,8 @@ function jitterRange(name: string, value: unknown, center: number, bound: [numbe
     if (!Number.isFinite(value) || value < 0) throw new RangeError(`new ColorJitter: if ${name} is a single number, it must be non-negative, got ${value}`);
     v = [center - value, center + value];
     if (clipFirstOnZero) v[0] = Math.max(v[0], 0);
+    // torchvision checks this only when the adjustment runs; failing here says which argument
+    if (v[0] < bound[0] || v[1] > bound[1]) throw new RangeError(`new ColorJitter: ${name} = ${value} gives the range [${v[0]}, ${v[1]}], outside [${bound[0]}, ${bound[1]}]; use at most ${bound[1]}`);
   } else if (Array.isArray(value) && value.length === 2 && value.every((e) => typeof e === 'number')) {
     v = [value[0] as number, value[1] as number];
     if (!(bound[0] <= v[0] && v[0] <= v[1] && v[1] <= bound[1])) throw new RangeError(`new ColorJitter: ${name} values should be between ${bound[0]} and ${bound[1]} with min <= max, got ${JSON.stringify(value)}`);

@@ -170,7 +170,8 @@ export function antialiasFor(op: string, mode: Interpolation, antialias: unknown
  * import '@tensorgrad/backend-cpu';
  * import { resize } from '@tensorgrad/vision';
  * const img = tensor([[[0, 1, 2, 3]]]); // [C=1, H=1, W=4]
- * await resize(img, [1, 2]).array(); // [[[0.5, 2.5]]]
+ * await resize(img, [1, 2]).array(); // [[[0.7142857, 2.4285714]]] (antialiased, as PIL)
+ * await resize(img, [1, 2], { antialias: false }).array(); // [[[0.5, 2.5]]] (torchvision 0.14's tensor default)
  * await resize(img, [1, 2], { interpolation: 'nearest' }).array(); // [[[0, 2]]]
  * resize(tensor([[[0, 1, 2, 3], [4, 5, 6, 7]]]), 4).shape; // [1, 4, 8]
  * ```
