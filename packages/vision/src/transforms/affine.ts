@@ -173,7 +173,7 @@ function roundEven(v: number): number {
   return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-function checkFill(op: string, fill: unknown, channels: number): number[] | null {
+export function checkFillValues(op: string, fill: unknown, channels: number): number[] | null {
   if (fill === undefined || fill === null) return null;
   const list = typeof fill === 'number' ? [fill] : Array.isArray(fill) ? (fill as unknown[]) : null;
   if (!list || list.length === 0 || list.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
@@ -193,12 +193,11 @@ function checkPair(op: string, name: string, v: unknown): [number, number] {
 }
 
 /** Checked arguments of rotate, shared with RandomRotation. */
-export function rotateImage(op: string, x: Tensor, angle: number, mode: GridInterpolation, expand: boolean, center: readonly number[] | null, fill: readonly number[] | null): Tensor {
+export function rotateImage(x: Tensor, angle: number, mode: GridInterpolation, expand: boolean, center: readonly number[] | null, fill: readonly number[] | null): Tensor {
   const [, h, w] = dims(x);
   const centerF = center === null ? [0, 0] : [center[0]! - w * 0.5, center[1]! - h * 0.5];
   const matrix = inverseAffineMatrix(centerF, -angle, [0, 0], 1, [0, 0]);
   const [ow, oh] = expand ? expandedSize(matrix, w, h) : [w, h];
-  void op;
   return gridTransform(x, matrix, ow, oh, mode, fill);
 }
 
@@ -232,8 +231,8 @@ export function rotate(...args: unknown[]): Tensor {
   const mode = checkInterpolation('rotate', a.interpolation ?? 'nearest', ['nearest', 'bilinear']) as GridInterpolation;
   if (a.expand !== undefined && typeof a.expand !== 'boolean') throw new TypeError(`rotate: expected expand to be a boolean, got ${JSON.stringify(a.expand)}`);
   const center = a.center === undefined || a.center === null ? null : checkPair('rotate', 'center', a.center);
-  const fill = checkFill('rotate', a.fill, dims(x)[0]);
-  return rotateImage('rotate', x, angle, mode, a.expand === true, center, fill);
+  const fill = checkFillValues('rotate', a.fill, dims(x)[0]);
+  return rotateImage(x, angle, mode, a.expand === true, center, fill);
 }
 
 /** Checked arguments of affine, shared with RandomAffine. */
@@ -284,7 +283,7 @@ export function affine(...args: unknown[]): Tensor {
   const shear = parseShear('affine', a.shear);
   const mode = checkInterpolation('affine', a.interpolation ?? 'nearest', ['nearest', 'bilinear']) as GridInterpolation;
   const center = a.center === undefined || a.center === null ? null : checkPair('affine', 'center', a.center);
-  const fill = checkFill('affine', a.fill, dims(x)[0]);
+  const fill = checkFillValues('affine', a.fill, dims(x)[0]);
   return affineImage(x, angle, translate, scale, shear, mode, fill, center);
 }
 
@@ -297,4 +296,3 @@ function parseShear(op: string, v: unknown): [number, number] {
   throw new TypeError(`affine: expected shear to be a number or a list of one or two numbers (degrees), got ${JSON.stringify(v)}${op === 'affine' ? '' : ` (${op})`}`);
 }
 
-export { checkFill as checkFillValues };

@@ -2,7 +2,7 @@
 // names and order (plus the keyword-only `generator` of the random ones), draws its random
 // parameters exactly as torchvision's `get_params` does (same generator calls, same order, so
 // the same seed gives torchvision's parameters), and applies the functional.
-import { Generator, Tensor, tidy } from '@tensorgrad/tensor';
+import { Generator, tidy, type Tensor } from '@tensorgrad/tensor';
 import { parseArgs, signature } from '../args.js';
 import { affineImage, checkFillValues, rotateImage, type GridInterpolation } from './affine.js';
 import { centerCropImage, cropBox, resizedCropImage } from './crop.js';
@@ -719,7 +719,7 @@ export class RandomRotation extends Transform {
     const fill = typeof this.fill === 'number' ? new Array<number>(c).fill(this.fill) : [...this.fill];
     checkFillValues('RandomRotation', fill, c);
     const angle = RandomRotation.getParams(this.degrees, this.generator ?? undefined);
-    return rotateImage('RandomRotation', x, angle, this.interpolation, this.expand, this.center, fill);
+    return rotateImage(x, angle, this.interpolation, this.expand, this.center, fill);
   }
 
   override toString(): string {
@@ -1124,4 +1124,3 @@ export class Lambda extends Transform {
   }
 }
 
-void Tensor;

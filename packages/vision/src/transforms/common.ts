@@ -117,7 +117,7 @@ export function py(v: unknown): string {
   if (v === undefined || v === null) return 'None';
   if (v === true) return 'True';
   if (v === false) return 'False';
-  if (typeof v === 'number') return Number.isInteger(v) && !Object.is(v, -0) ? String(v) : String(v);
+  if (typeof v === 'number') return String(v);
   if (typeof v === 'string') return v;
   if (Array.isArray(v)) return `[${v.map(py).join(', ')}]`;
   return String(v);

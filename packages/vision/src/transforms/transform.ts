@@ -5,7 +5,9 @@ import { CallableInstance } from '@tensorgrad/tensor/backend';
  * The base of the transform classes (torchvision's `transforms.*`): an instance is callable like
  * a function — `t(img)` runs `t.call(img)`, which runs `forward(img)` — as torchvision's
  * transforms are, so they compose with `Compose`, `RandomApply` and plain functions.
- * `toString()` prints like torchvision's `repr`.
+ * `toString()` prints like torchvision's `repr`. The built-in transforms always return a new
+ * tensor (a copy when nothing changes, e.g. a flip that did not happen), never their input, so
+ * every result can be disposed.
  *
  * @example
  * ```ts
