@@ -595,8 +595,13 @@ function parse(op: string, bytes: Uint8Array): Parsed {
 }
 
 /** Replaces every TensorRef in the object tree by a Tensor (one per TensorRef); cycles are refused. */
-function resolve(op: string, parsed: Parsed, backend: string | undefined): { value: TorchValue; made: Tensor[] } {
+function resolve(op: string, parsed: Parsed, backend: string | undefined, fileBytes: number): { value: TorchValue; made: Tensor[] } {
   const made: Tensor[] = [];
+  // Tensors are copies, so views that repeat a storage's elements (stride 0, as `expand` makes)
+  // can need more memory than the file holds: allow 16x the file plus 256 MiB at most, checked
+  // before anything is allocated, so that a small hostile file cannot exhaust memory.
+  const budget = 16 * fileBytes + 2 ** 28;
+  let used = 0;
   const tensors = new Map<TensorRef, Tensor>();
   const active = new Set<object>();
   const done = new Set<object>();
@@ -604,6 +609,15 @@ function resolve(op: string, parsed: Parsed, backend: string | undefined): { val
     if (v instanceof TensorRef) {
       let t = tensors.get(v);
       if (!t) {
+        const bytes = v.size.reduce((a, b) => a * b, 1) * (v.storage.type.dtype === 'float64' ? 8 : v.storage.type.dtype === 'bool' ? 1 : 4);
+        used += bytes;
+        if (used > budget) {
+          throw new RangeError(
+            `${op}: ${path || 'the tensor'} of size (${v.size.join(', ')}) brings the loaded tensors to ${used} bytes, more than ${budget} ` +
+              `(16 times the ${fileBytes}-byte file plus 256 MiB): the file's tensors repeat their storages' elements (stride 0) beyond what a checkpoint needs; ` +
+              'the file is corrupt or hostile (in PyTorch, save .contiguous() copies of such views)',
+          );
+        }
         const { data, shape } = materialize(op, path || 'the tensor', v);
         t = fromTypedArray(data, shape, backend === undefined ? {} : { backend });
         made.push(t);
@@ -655,7 +669,7 @@ function readOptions(op: string, sig: typeof LOAD_TORCH, args: readonly unknown[
 
 async function loadValue(op: string, f: string | Uint8Array, backend: string | undefined): Promise<{ value: TorchValue; made: Tensor[] }> {
   const bytes = typeof f === 'string' ? await readFileBytes(op, f) : f;
-  return resolve(op, parse(op, bytes), backend);
+  return resolve(op, parse(op, bytes), backend, bytes.length);
 }
 
 /**

@@ -303,6 +303,44 @@ describe('hostile and malformed files', () => {
     }
   });
 
+  it('refuses views that repeat a tiny storage into more memory than the file could need (checked before allocating)', async () => {
+    const file = await zipOf([['a/data.pkl', tensorPickle({ numel: 1, size: [32768, 32768], stride: [0, 0] })], ['a/data/0', floats(1)]]);
+    await expect(loadTorch(file)).rejects.toThrow(/"w" of size \(32768, 32768\) brings the loaded tensors to 4294967296 bytes, more than \d+ \(16 times the \d+-byte file plus 256 MiB\)/);
+    // an expanded view within the budget loads, repeated
+    const small = await zipOf([['a/data.pkl', tensorPickle({ numel: 2, size: [3, 2], stride: [0, 1] })], ['a/data/0', floats(2)]]);
+    const sd = await loadTorch(small);
+    expect(sd.w!.arraySync()).toEqual([[0.5, 1.5], [0.5, 1.5], [0.5, 1.5]]);
+    disposeAll(Object.values(sd));
+  });
+
+  it('the legacy format of PyTorch < 0.4: _rebuild_tensor over a storage view (hand-made, as torch 1.13 no longer writes it)', async () => {
+    const pickle = (...ops: number[][]): number[] => [...P.proto, ...ops.flat(), ...P.stop];
+    const magic = [0x8a, 10, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
+    const legacy = (storageCount: bigint, data: Uint8Array, global = P.global('torch._utils', '_rebuild_tensor')): Uint8Array => {
+      const head = [
+        ...pickle(magic),
+        ...pickle([0x4d, 0xe9, 0x03]),
+        ...pickle([0x7d], P.str('little_endian'), [0x88], [0x73]),
+        ...pickle(
+          [0x7d], P.str('w'), global, P.mark,
+          P.mark, P.str('storage'), P.global('torch', 'FloatStorage'), P.str('root'), P.str('cpu'), P.int(6),
+          P.mark, P.str('view1'), P.int(2), P.int(4), P.tuple, P.tuple, P.binpersid,
+          P.int(1), P.ints([3]), P.ints([1]), P.tuple, P.reduce, [0x73],
+        ),
+        ...pickle(P.emptyList, P.str('root'), P.append),
+      ];
+      const count = new Uint8Array(new BigInt64Array([storageCount]).buffer);
+      return Uint8Array.from([...head, ...count, ...data]);
+    };
+    const sd = await loadTorch(legacy(6n, floats(6)));
+    // the view starts at element 2 of the root storage, the tensor at element 1 of the view
+    expect(sd.w!.arraySync()).toEqual([3.5, 4.5, 5.5]);
+    disposeAll(Object.values(sd));
+    await expect(loadTorch(legacy(5n, floats(6)))).rejects.toThrow(/storage 'root' is declared as 6 elements but its data says 5/);
+    await expect(loadTorch(legacy(6n, floats(5)))).rejects.toThrow(/storage 'root' needs 24 bytes at byte \d+ but the file ends at byte \d+; the file is truncated/);
+    await expect(loadTorch(legacy(6n, floats(6), P.global('torch', 'load')))).rejects.toThrow(/global 'torch.load', which is not allowed/);
+  });
+
   it('an int64 element outside int32 is a RangeError naming the tensor and the value', async () => {
     const data = new Uint8Array(new BigInt64Array([1n, 2n ** 31n]).buffer);
     const file = await zipOf([['a/data.pkl', tensorPickle({ storage: 'LongStorage', numel: 2, size: [2], stride: [1] })], ['a/data/0', data]]);
