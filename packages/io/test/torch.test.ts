@@ -316,7 +316,7 @@ describe('hostile and malformed files', () => {
   it('the legacy format of PyTorch < 0.4: _rebuild_tensor over a storage view (hand-made, as torch 1.13 no longer writes it)', async () => {
     const pickle = (...ops: number[][]): number[] => [...P.proto, ...ops.flat(), ...P.stop];
     const magic = [0x8a, 10, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
-    const legacy = (storageCount: bigint, data: Uint8Array, global = P.global('torch._utils', '_rebuild_tensor')): Uint8Array => {
+    const legacy = (storageCount: bigint, data: Uint8Array, global = P.global('torch._utils', '_rebuild_tensor'), keys = ['root']): Uint8Array => {
       const head = [
         ...pickle(magic),
         ...pickle([0x4d, 0xe9, 0x03]),
@@ -327,7 +327,7 @@ describe('hostile and malformed files', () => {
           P.mark, P.str('view1'), P.int(2), P.int(4), P.tuple, P.tuple, P.binpersid,
           P.int(1), P.ints([3]), P.ints([1]), P.tuple, P.reduce, [0x73],
         ),
-        ...pickle(P.emptyList, P.str('root'), P.append),
+        ...pickle(P.emptyList, ...keys.map((k) => [...P.str(k), ...P.append])),
       ];
       const count = new Uint8Array(new BigInt64Array([storageCount]).buffer);
       return Uint8Array.from([...head, ...count, ...data]);
@@ -338,6 +338,8 @@ describe('hostile and malformed files', () => {
     disposeAll(Object.values(sd));
     await expect(loadTorch(legacy(5n, floats(6)))).rejects.toThrow(/storage 'root' is declared as 6 elements but its data says 5/);
     await expect(loadTorch(legacy(6n, floats(5)))).rejects.toThrow(/storage 'root' needs 24 bytes at byte \d+ but the file ends at byte \d+; the file is truncated/);
+    await expect(loadTorch(legacy(6n, floats(6), undefined, []))).rejects.toThrow(/storage 'root' is referred to but its data is not in the file/);
+    await expect(loadTorch(legacy(6n, floats(6), undefined, ['other']))).rejects.toThrow(/the storage list names 'other', which no tensor refers to/);
     await expect(loadTorch(legacy(6n, floats(6), P.global('torch', 'load')))).rejects.toThrow(/global 'torch.load', which is not allowed/);
   });
 
