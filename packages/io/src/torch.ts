@@ -587,12 +587,18 @@ function parse(op: string, bytes: Uint8Array): Parsed {
         'load it in Python and re-save it with torch.save(torch.load(path), new_path)',
     );
   }
+  if (bytes.length > 8 && bytes[8] === 0x7b && bytes[6] === 0 && bytes[7] === 0) {
+    throw new Error(`${op}: the file is a safetensors file (an 8-byte header length, then '{'), not a torch.save file; read it with loadSafetensors`);
+  }
   const head = [...bytes.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
   throw new Error(
     `${op}: the file starts with the bytes ${head || '(none: it is empty)'}, which is neither a ZIP archive (torch.save, PyTorch ≥ 1.6: 50 4b 03 04) ` +
       'nor the legacy format (a pickle: 80 02 8a 0a …); expected a file written by torch.save',
   );
 }
+
+/** How deep dicts and lists may nest (the tree is walked recursively). */
+const MAX_DEPTH = 1000;
 
 /** Replaces every TensorRef in the object tree by a Tensor (one per TensorRef); cycles are refused. */
 function resolve(op: string, parsed: Parsed, backend: string | undefined, fileBytes: number): { value: TorchValue; made: Tensor[] } {
@@ -605,7 +611,7 @@ function resolve(op: string, parsed: Parsed, backend: string | undefined, fileBy
   const tensors = new Map<TensorRef, Tensor>();
   const active = new Set<object>();
   const done = new Set<object>();
-  const walk = (v: unknown, path: string): unknown => {
+  const walk = (v: unknown, path: string, depth = 0): unknown => {
     if (v instanceof TensorRef) {
       let t = tensors.get(v);
       if (!t) {
@@ -633,9 +639,12 @@ function resolve(op: string, parsed: Parsed, backend: string | undefined, fileBy
     if (Array.isArray(v) || isDict(v)) {
       if (active.has(v)) throw new Error(`${op}: ${path || 'the object'} contains itself (a cycle), which a state dict never does; the file is corrupt`);
       if (done.has(v)) return v;
+      if (depth >= MAX_DEPTH) {
+        throw new Error(`${op}: the file's object is nested more than ${MAX_DEPTH} levels deep (at ${path}); checkpoints nest a few levels; the file is corrupt or hostile`);
+      }
       active.add(v);
-      if (Array.isArray(v)) for (let i = 0; i < v.length; i++) v[i] = walk(v[i], `${path}[${i}]`);
-      else for (const k of Object.keys(v)) v[k] = walk(v[k], path ? `${path}[${JSON.stringify(k)}]` : JSON.stringify(k));
+      if (Array.isArray(v)) for (let i = 0; i < v.length; i++) v[i] = walk(v[i], `${path}[${i}]`, depth + 1);
+      else for (const k of Object.keys(v)) v[k] = walk(v[k], path ? `${path}[${JSON.stringify(k)}]` : JSON.stringify(k), depth + 1);
       active.delete(v);
       done.add(v);
     }

@@ -367,6 +367,7 @@ describe('hostile and malformed files', () => {
       ['a bare storage', pkl(P.mark, P.str('storage'), P.global('torch', 'FloatStorage'), P.str('0'), P.str('cpu'), P.int(0), P.tuple, P.binpersid), /refers to storage '0' but the archive has no entry/],
       ['a bad persistent id', pkl(P.str('x'), P.binpersid), /persistent id "x"; expected \('storage', storage type, key, location, size\)/],
       ['a huge string', pkl([0x58, 0xff, 0xff, 0xff, 0x7f]), /BINUNICODE needs 2147483647 bytes but only \d+ remain: the file is truncated/],
+      ['deep nesting', pkl(...Array.from({ length: 5000 }, () => P.emptyList), ...Array.from({ length: 4999 }, () => P.append)), /nested more than 1000 levels deep/],
       ['OrderedDict with arguments', pkl(P.global('collections', 'OrderedDict'), P.mark, P.int(1), P.int(2), P.tuple, P.reduce), /OrderedDict is called with 2 arguments/],
     ];
     for (const [what, file, error] of cases) {
@@ -393,7 +394,7 @@ describe('hostile and malformed files', () => {
     const cases: Array<[string, Uint8Array, RegExp]> = [
       ['empty', new Uint8Array(0), /starts with the bytes \(none: it is empty\), which is neither a ZIP archive/],
       ['text', new TextEncoder().encode('hello world'), /starts with the bytes 68 65 6c 6c 6f 20 77 6f, which is neither a ZIP archive/],
-      ['safetensors', new Uint8Array([8, 0, 0, 0, 0, 0, 0, 0, 0x7b, 0x7d, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20]), /neither a ZIP archive/],
+      ['safetensors', new Uint8Array([8, 0, 0, 0, 0, 0, 0, 0, 0x7b, 0x7d, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20]), /the file is a safetensors file .*; read it with loadSafetensors/],
       ['wrong legacy magic', wrongMagic, /instead of PyTorch's magic number 0x1950a86a20f9469cfc6c/],
       ['tar', tar, /a TAR archive, the format of PyTorch < 0.1.10/],
       ['local header outside', cd, /entry 'sequential\/data.pkl' points to a local header at byte 2147483647/],
