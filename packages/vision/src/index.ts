@@ -5,3 +5,6 @@
  * @packageDocumentation
  */
 export { normalize, type NormalizeOptions } from './transforms/normalize.js';
+// image IO (torchvision.io)
+export { decodeImage, readImage, type DecodeImageOptions, type ImageReadMode } from './io/decode-image.js';
+export { encodePng, writePng, encodeJpeg, writeJpeg, type EncodePngOptions, type EncodeJpegOptions } from './io/encode-image.js';
