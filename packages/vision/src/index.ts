@@ -8,3 +8,5 @@ export { normalize, type NormalizeOptions } from './transforms/normalize.js';
 // image IO (torchvision.io)
 export { decodeImage, readImage, type DecodeImageOptions, type ImageReadMode } from './io/decode-image.js';
 export { encodePng, writePng, encodeJpeg, writeJpeg, type EncodePngOptions, type EncodeJpegOptions } from './io/encode-image.js';
+// utils (torchvision.utils)
+export { makeGrid, type MakeGridOptions } from './utils/make-grid.js';
