@@ -10,3 +10,5 @@ export { decodeImage, readImage, type DecodeImageOptions, type ImageReadMode } f
 export { encodePng, writePng, encodeJpeg, writeJpeg, type EncodePngOptions, type EncodeJpegOptions } from './io/encode-image.js';
 // utils (torchvision.utils)
 export { makeGrid, type MakeGridOptions } from './utils/make-grid.js';
+export { saveImage, type SaveImageOptions } from './utils/save-image.js';
+export { drawBoundingBoxes, type DrawBoundingBoxesOptions, type Color } from './utils/draw-bounding-boxes.js';
