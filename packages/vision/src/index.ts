@@ -12,3 +12,5 @@ export { encodePng, writePng, encodeJpeg, writeJpeg, type EncodePngOptions, type
 export { makeGrid, type MakeGridOptions } from './utils/make-grid.js';
 export { saveImage, type SaveImageOptions } from './utils/save-image.js';
 export { drawBoundingBoxes, type DrawBoundingBoxesOptions, type Color } from './utils/draw-bounding-boxes.js';
+// datasets (torchvision.datasets)
+export { ImageFolder, IMG_EXTENSIONS, type ImageFolderOptions } from './datasets/image-folder.js';
