@@ -109,9 +109,25 @@ describe('decodeImage: malformed data gives clear errors, never a hang', () => {
     const png = bytesOf('rgb.png').slice();
     png[png.length - 20] ^= 0xff; // inside IDAT
     await expect(decodeImage(png)).rejects.toThrow(/PNG data is corrupt.*(crc|CRC)/);
+    // a marker that cannot occur inside the compressed data
     const jpg = bytesOf('photo.jpg').slice();
-    for (let i = 700; i < 760; i++) jpg[i] ^= 0x5a;
+    jpg.set([0xff, 0x4a], jpg.length - 200);
     await expect(decodeImage(jpg)).rejects.toThrow(/JPEG data is corrupt/);
+  });
+  it('JPEG has no checksum: flipped entropy-coded bytes give an error or an image of the right shape, never a hang or a crash', async () => {
+    const good = bytesOf('photo.jpg');
+    let errors = 0;
+    for (let start = 300; start < good.length - 40; start += 97) {
+      const jpg = good.slice();
+      for (let i = start; i < start + 30; i++) jpg[i] ^= 0x5a;
+      try {
+        expect((await decodeImage(jpg)).shape).toEqual([3, 19, 26]);
+      } catch (e) {
+        expect((e as Error).message).toMatch(/^decodeImage: the JPEG data is (corrupt|truncated)/);
+        errors++;
+      }
+    }
+    expect(errors).toBeGreaterThan(0);
   });
   it('names the magic bytes of an unknown format', async () => {
     await expect(decodeImage(new Uint8Array([0x42, 0x4d, 1, 2, 3, 4, 5, 6]))).rejects.toThrow(/found bytes 42 4D 01 02 03 04 05 06, which looks like BMP/);

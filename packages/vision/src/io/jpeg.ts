@@ -111,7 +111,9 @@ export function parseJpeg(op: string, bytes: Uint8Array): JpegInfo {
     pos++;
     if (marker === 0xd9) break; // EOI
     if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) continue; // TEM, RSTn: no length
-    if (marker === 0xd8 || marker === 0x00) throw new RangeError(`${op}: the JPEG data is corrupt: unexpected marker ${hex(marker)} at offset ${pos - 2}`);
+    if (marker === 0xd8 || (marker < 0xc0 && marker !== 0x01)) {
+      throw new RangeError(`${op}: the JPEG data is corrupt: ${marker < 0xc0 ? 'invalid' : 'unexpected'} marker FF ${hex(marker).slice(2)} at offset ${pos - 2}${sawScan ? ' (after compressed image data)' : ''}`);
+    }
     if (pos + 2 > n) throw truncated(`in the length of segment ${hex(marker)}`);
     const length = (bytes[pos]! << 8) | bytes[pos + 1]!;
     if (length < 2) throw new RangeError(`${op}: the JPEG data is corrupt: segment ${hex(marker)} at offset ${pos - 2} has length ${length} (at least 2)`);
