@@ -80,15 +80,16 @@ export async function decodeToPixels(op: string, bytes: Uint8Array, mode: ImageR
  * `mode` is torchvision's `ImageReadMode`: `'unchanged'` (the file's channels: 1 gray, 2 gray +
  * alpha, 3 RGB, 4 RGBA), `'gray'`, `'gray_alpha'`, `'rgb'` or `'rgb_alpha'`. The conversions are
  * torchvision 0.14's: gray from RGB is libpng's `rgb_to_gray` with weights 0.2989/0.587/0.114
- * (truncated) for PNG, and the JPEG's own luma Y for JPEG; RGB from gray replicates; a missing alpha
- * is 255. The pixels are PIL's and torchvision's: JPEG is decoded by libjpeg-turbo's decoder
+ * for PNG (truncated; in linear light when the file has a gAMA or sRGB chunk, as libpng does), and
+ * the JPEG's own luma Y for JPEG; RGB from gray replicates; a missing alpha is 255. The pixels are PIL's and torchvision's: JPEG is decoded by libjpeg-turbo's decoder
  * (MozJPEG, WebAssembly) with its defaults, PNG by fast-png.
  *
  * Differences from torchvision 0.14, which refuses or garbles these files: a 16-bit PNG keeps the
  * high byte of each sample (as PIL does for 16-bit RGB); a palette PNG is expanded to its colours
  * (RGBA with a tRNS chunk) also in `'unchanged'` mode (torchvision returns the palette indices);
- * a JPEG accepts `'gray_alpha'` and `'rgb_alpha'` (alpha 255). Gamma chunks (gAMA, sRGB, iCCP) and
- * EXIF orientation are ignored, as torchvision 0.14 does. CMYK JPEGs, GIF, BMP, WebP and TIFF are
+ * a 1/2/4-bit gray PNG gets alpha 255 (torchvision: 1, 3, 15); a JPEG accepts `'gray_alpha'` and
+ * `'rgb_alpha'` (alpha 255). ICC profiles and EXIF orientation are ignored, as torchvision 0.14
+ * does (an embedded sRGB ICC profile that libpng recognises would make its gray differ). CMYK JPEGs, GIF, BMP, WebP and TIFF are
  * refused with an error naming the format.
  *
  * Truncated or corrupt data (a chunk or segment cut off, a bad CRC, libjpeg's "corrupt data"

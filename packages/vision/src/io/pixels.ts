@@ -24,12 +24,15 @@ export function modeChannels(mode: ImageReadMode, stored: number): number {
 
 /**
  * @internal libpng's `png_set_rgb_to_gray(png, 1, 0.2989, 0.587)` as torchvision calls it (8-bit
- * path, no gamma): coefficients in 1/32768 truncated from the fixed-point values 29890 and 58700,
+ * path, for a file without a significant gamma; see png.ts for the gamma path): coefficients in 1/32768 truncated from the fixed-point values 29890 and 58700,
  * blue the remainder; a pixel whose three values are equal is copied, any other is truncated.
  */
 const RC = Math.floor((29890 * 32768) / 100000);
 const GC = Math.floor((58700 * 32768) / 100000);
 const BC = 32768 - RC - GC;
+/** @internal The three coefficients of {@link pngGray}, in 1/32768. */
+export const RGB_TO_GRAY: readonly [number, number, number] = [RC, GC, BC];
+
 /** @internal See {@link RC}. */
 export function pngGray(r: number, g: number, b: number): number {
   return r === g && g === b ? r : (RC * r + GC * g + BC * b) >> 15;

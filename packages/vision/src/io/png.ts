@@ -1,6 +1,6 @@
 /** @internal PNG decoding and encoding through fast-png, with torchvision's mode conversions. */
 import { decode as decodePngBytes, encode as encodePngBytes } from 'fast-png';
-import { convertChannels, type ImageReadMode, type Pixels } from './pixels.js';
+import { convertChannels, pngGray, RGB_TO_GRAY, type ImageReadMode, type Pixels } from './pixels.js';
 
 /** The 8 bytes every PNG file starts with. */
 export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] as const;
@@ -10,8 +10,13 @@ export function isPng(bytes: Uint8Array): boolean {
   return bytes.length >= 8 && PNG_SIGNATURE.every((b, i) => bytes[i] === b);
 }
 
-/** The chunk layout, checked before decoding so that truncation is reported as such. */
-function checkChunks(op: string, bytes: Uint8Array): void {
+/**
+ * The chunk layout, checked before decoding so that truncation is reported as such; returns the
+ * file's gamma as libpng records it (×100000: the gAMA value, 45455 for an sRGB chunk, 0 if none).
+ */
+function checkChunks(op: string, bytes: Uint8Array): number {
+  let gamma = 0;
+  let srgb = false;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = 8;
   let first = true;
@@ -30,7 +35,9 @@ function checkChunks(op: string, bytes: Uint8Array): void {
     if (end > bytes.length) {
       throw new RangeError(`${op}: the PNG data is truncated: chunk '${type}' at offset ${pos} needs ${length + 12} bytes but only ${bytes.length - pos} remain; the file is incomplete`);
     }
-    if (type === 'IEND') return;
+    if (type === 'IEND') return srgb ? 45455 : gamma;
+    if (type === 'gAMA' && length === 4) gamma = view.getUint32(pos + 8);
+    if (type === 'sRGB') srgb = true;
     pos = end;
   }
 }
@@ -56,7 +63,7 @@ function unpack(data: Uint8Array, width: number, height: number, depth: number, 
  * to its colours (RGBA when the file has a tRNS chunk), in every mode including `unchanged`.
  */
 export function decodePng(op: string, bytes: Uint8Array, mode: ImageReadMode): Pixels {
-  checkChunks(op, bytes);
+  const fileGamma = checkChunks(op, bytes);
   let png: ReturnType<typeof decodePngBytes>;
   try {
     png = decodePngBytes(bytes, { checkCrc: true });
@@ -89,7 +96,30 @@ export function decodePng(op: string, bytes: Uint8Array, mode: ImageReadMode): P
   }
   const pixels: Pixels = { width, height, channels: stored, data };
   if (mode === 'unchanged') return pixels;
-  return convertChannels(pixels, mode === 'gray' ? 1 : mode === 'gray_alpha' ? 2 : mode === 'rgb' ? 3 : 4);
+  return convertChannels(pixels, mode === 'gray' ? 1 : mode === 'gray_alpha' ? 2 : mode === 'rgb' ? 3 : 4, grayFor(fileGamma));
+}
+
+/** libpng's `png_gamma_significant`: more than 5% away from 1 (values ×100000). */
+const significant = (g: number): boolean => g < 95000 || g > 105000;
+/** libpng's `png_reciprocal` in fixed point (×100000). */
+const reciprocal = (g: number): number => Math.floor(1e10 / g + 0.5);
+/** libpng's `png_build_8bit_table` (`png_gamma_8bit_correct` with floating point arithmetic). */
+function gammaTable(g: number): Uint8Array {
+  return Uint8Array.from({ length: 256 }, (_, i) => (significant(g) && i > 0 && i < 255 ? Math.floor(255 * Math.pow(i / 255, g * 0.00001) + 0.5) : i));
+}
+
+/**
+ * The RGB → gray of libpng's `png_do_rgb_to_gray` for a file with gamma `fileGamma`: without a
+ * significant gamma the integer formula {@link pngGray}; with one (a gAMA ≠ 1 or an sRGB chunk)
+ * libpng weighs linearised values — encoded → linear with exponent 1/gamma, the weighted sum
+ * rounded, linear → encoded with exponent gamma (its screen gamma defaults to the file's).
+ */
+function grayFor(fileGamma: number): typeof pngGray {
+  if (fileGamma === 0 || !significant(fileGamma)) return pngGray;
+  const screen = reciprocal(fileGamma);
+  const toLinear = gammaTable(reciprocal(fileGamma));
+  const fromLinear = gammaTable(reciprocal(screen));
+  return (r, g, b) => (r === g && g === b ? r : fromLinear[(RGB_TO_GRAY[0] * toLinear[r]! + RGB_TO_GRAY[1] * toLinear[g]! + RGB_TO_GRAY[2] * toLinear[b]! + 16384) >> 15]!);
 }
 
 /** @internal Encodes 8-bit pixels (1–4 channels) as a PNG (fast-png, zlib via fflate). */
