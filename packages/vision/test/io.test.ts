@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -178,6 +179,41 @@ describe('encodePng / encodeJpeg / writePng / writeJpeg / readImage', () => {
     const g = await encodeJpeg(gray, 100);
     const info = await decodeImage(g);
     expect(info.shape).toEqual([1, 9, 7]); // a 1-component JPEG
+  });
+  it("PIL reads what encodePng and encodeJpeg write, with the pixels decodeImage gives (Debian's python3-pil)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tg-vision-pil-'));
+    try {
+      const photo = await decodeImage(bytesOf('photo.jpg'));
+      const files: [string, Uint8Array][] = [
+        ['a.png', await encodePng(photo)],
+        ['b.jpg', await encodeJpeg(photo, { quality: 60 })],
+        ['c.jpg', await encodeJpeg(await decodeImage(bytesOf('gray.jpg')), 90)],
+        ['d.png', await encodePng(await decodeImage(bytesOf('gray_alpha.png')))],
+      ];
+      for (const [name, b] of files) await writeFile(join(dir, name), b);
+      const py = spawnSync('/usr/bin/python3', ['-c', `
+import json, sys, numpy as np
+from PIL import Image
+out = {}
+for name in sys.argv[2:]:
+    im = Image.open(sys.argv[1] + '/' + name)
+    a = np.asarray(im).reshape(im.height, im.width, -1).transpose(2, 0, 1)
+    out[name] = {'mode': im.mode, 'shape': list(a.shape), 'data': a.reshape(-1).tolist()}
+print(json.dumps(out))
+`, dir, ...files.map(([n]) => n)], { encoding: 'utf8' });
+      if (py.status !== 0) {
+        expect(py.stderr).toMatch(/No module named|not found|ENOENT/); // no PIL here: the round trips above are the check
+        return;
+      }
+      const pil = JSON.parse(py.stdout) as Record<string, Arr & { mode: string }>;
+      expect(Object.values(pil).map((p) => p.mode)).toEqual(['RGB', 'RGB', 'L', 'LA']);
+      for (const [name, b] of files) {
+        const mine = await pixels(b, 'unchanged');
+        expect(mine, name).toEqual({ shape: pil[name]!.shape, data: pil[name]!.data });
+      }
+    } finally {
+      await rm(dir, { recursive: true });
+    }
   });
   it('refuses wrong shapes, channel counts and values outside 0..255, naming the fix', async () => {
     await expect(encodePng(tensor([[1, 2]], { dtype: 'int32' }))).rejects.toThrow(/expected an image \[C, H, W\] \(3 dims\), got shape \[1, 2\]/);
