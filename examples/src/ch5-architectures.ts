@@ -166,7 +166,7 @@ export function architectureSummaries(options: ArchitectureOptions = {}): Archit
  * } finally {
  *   console.log = log;
  * }
- * lines.some((l) => l.startsWith('Trainable params: 65,793')); // true
+ * lines.join('\n').includes('Trainable params: 65,793'); // true
  * ```
  */
 export function printArchitectures(options: ArchitectureOptions = {}): void {
