@@ -1,7 +1,7 @@
 import { memory, tensor, tidy, type Tensor } from '@tensorgrad/tensor';
 import '@tensorgrad/backend-cpu';
 import { describe, expect, it } from 'vitest';
-import { DataLoader, Dataset } from '@tensorgrad/data';
+import { DataLoader, Dataset, Subset } from '@tensorgrad/data';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -157,6 +157,21 @@ describe('DataLoader over an asynchronous dataset', () => {
     // batch k holds samples 2k and 2k + 1: [i, i + 0.5] each
     expect(sums).toEqual([0, 1, 2, 3].map((k) => [2 * k, 2 * k + 1].reduce((a, i) => a + 2 * i + 0.5, 0)));
     // the outer tidy freed every batch, as it frees batches of a synchronous dataset
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('a get that returns promises without being an async function (a Subset of an async dataset) works, leaking nothing', async () => {
+    const before = memory().numTensors;
+    const ds = new Slow(6, 2);
+    const sub = new Subset(ds, [5, 3, 1]);
+    const rows: number[] = [];
+    for await (const [x, y] of new DataLoader(sub, { batchSize: 2 })) {
+      rows.push(...((await x.array()) as number[][]).map((r) => r[0]!));
+      x.dispose();
+      y.dispose();
+    }
+    expect(rows).toEqual([5, 3, 1]);
+    await sleep(20); // the first, dropped attempt's samples are freed when they arrive
     expect(memory().numTensors).toBe(before);
   });
 
