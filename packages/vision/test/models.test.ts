@@ -117,6 +117,48 @@ describe('VGG (one vgg11 built, shared)', () => {
     expect(message(() => new VGG(makeLayers([8]), { numClasses: 0 }))).toMatch(/numClasses to be a positive integer, got 0/);
     expect(message(() => makeLayers([64, 'X' as never]))).toMatch(/cfg\[1\].*got "X"/);
   }, 120_000);
+  it.skipIf(missing !== null)(`vgg11 after manualSeed(3) has torchvision's initial weights and gives its eval logits (skipped when ${missing ?? 'torch is missing'})`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tensorgrad-vision-vgg-'));
+    try {
+      runPython(
+        `
+import sys, torch, torchvision
+torch.manual_seed(3)
+m = torchvision.models.vgg11().eval()
+x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(1))
+with torch.no_grad():
+    y = m(x)
+save(sys.argv[1] + '/vgg11.safetensors', m.state_dict())
+save(sys.argv[1] + '/vgg11-io.safetensors', {'x': x, 'y': y})
+`,
+        [dir],
+        300_000,
+      );
+      const { tensors: sd } = await loadSafetensors(join(dir, 'vgg11.safetensors'));
+      const mine = m.stateDict();
+      for (const [k, t] of Object.entries(sd)) {
+        const a = await mine[k]!.data();
+        const b = await t.data();
+        let d = 0;
+        for (let i = 0; i < b.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
+        expect(d, k).toBeLessThan(1e-6);
+      }
+      expect(m.loadStateDict(sd, { strict: true }).missingKeys).toEqual([]);
+      for (const t of Object.values(sd)) t.dispose();
+      const { tensors: io } = await loadSafetensors(join(dir, 'vgg11-io.safetensors'));
+      const y = noGrad(() => m.eval()(io.x!));
+      const got = await y.data();
+      const want = await io.y!.data();
+      let worst = 0;
+      for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
+      expect(worst).toBeLessThan(1e-3);
+      expect(Math.max(...Array.from(want)) - Math.min(...Array.from(want))).toBeGreaterThan(1e-3);
+      y.dispose();
+      for (const t of Object.values(io)) t.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 900_000);
 });
 
 describe('ResNet', () => {
