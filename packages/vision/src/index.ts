@@ -48,3 +48,36 @@ export { saveImage, type SaveImageOptions } from './utils/save-image.js';
 export { drawBoundingBoxes, type DrawBoundingBoxesOptions, type Color } from './utils/draw-bounding-boxes.js';
 // datasets (torchvision.datasets)
 export { ImageFolder, IMG_EXTENSIONS, type ImageFolderOptions } from './datasets/image-folder.js';
+// models (torchvision.models)
+export {
+  VGG,
+  makeLayers,
+  vggConfigs,
+  vgg11,
+  vgg11Bn,
+  vgg13,
+  vgg13Bn,
+  vgg16,
+  vgg16Bn,
+  vgg19,
+  vgg19Bn,
+  type VGGConfigEntry,
+  type VGGOptions,
+  type VGGBuilderOptions,
+  type MakeLayersOptions,
+} from './models/vgg.js';
+export {
+  ResNet,
+  BasicBlock,
+  Bottleneck,
+  resnet18,
+  resnet34,
+  resnet50,
+  resnet101,
+  resnet152,
+  type BlockOptions,
+  type NormLayer,
+  type ResNetBlock,
+  type ResNetOptions,
+  type ResNetBuilderOptions,
+} from './models/resnet.js';
