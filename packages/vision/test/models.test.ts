@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { manualSeed, noGrad, randn, type Tensor } from '@tensorgrad/tensor';
 import { BatchNorm2d, Conv2d, Dropout, GELU, Linear, Sequential, type AnyModule } from '@tensorgrad/layers';
-import { loadSafetensors } from '@tensorgrad/io';
+import { loadSafetensors, loadTorch } from '@tensorgrad/io';
 import '@tensorgrad/backend-cpu';
 import {
   BasicBlock,
@@ -256,7 +256,7 @@ describe('ResNet', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("resnet18 loads torchvision's state dict strictly and gives its eval logits to 1e-3; manualSeed(0) gives torchvision's initial weights", async () => {
+  it("resnet18 loads torchvision's state dict (a .pth written by torch.save, ZIP and legacy formats) strictly and gives its eval logits to 1e-3; manualSeed(0) gives torchvision's initial weights", async () => {
     runPython(
       `
 import sys, torch, torchvision
@@ -277,7 +277,9 @@ m.eval()
 x = torch.randn(2, 3, 64, 64, generator=g)
 with torch.no_grad():
     y = m(x)
-save(sys.argv[1] + '/resnet18.safetensors', m.state_dict())
+# PyTorch's own checkpoint files: torch.save's ZIP format and the legacy format of older weights
+torch.save(m.state_dict(), sys.argv[1] + '/resnet18.pth')
+torch.save(m.state_dict(), sys.argv[1] + '/resnet18-legacy.pth', _use_new_zipfile_serialization=False)
 save(sys.argv[1] + '/resnet18-init.safetensors', init)
 save(sys.argv[1] + '/resnet18-io.safetensors', {'x': x, 'y': y})
 `,
@@ -297,7 +299,11 @@ save(sys.argv[1] + '/resnet18-io.safetensors', {'x': x, 'y': y})
       t.dispose();
     }
 
-    const { tensors: sd } = await loadSafetensors(join(dir, 'resnet18.safetensors'));
+    const sd = await loadTorch(join(dir, 'resnet18.pth'));
+    const legacy = await loadTorch(join(dir, 'resnet18-legacy.pth'));
+    expect(Object.keys(legacy)).toEqual(Object.keys(sd));
+    for (const [k, t] of Object.entries(sd)) expect(Array.from(await legacy[k]!.data()), k).toEqual(Array.from(await t.data()));
+    for (const t of Object.values(legacy)) t.dispose();
     const { tensors: io } = await loadSafetensors(join(dir, 'resnet18-io.safetensors'));
     const result = r18.loadStateDict(sd, { strict: true });
     expect(result.missingKeys).toEqual([]);
