@@ -99,6 +99,11 @@ export * from './ops/batch-norm.js';
 export * from './ops/layer-norm.js';
 export * from './ops/dropout.js';
 export * from './ops/interpolate.js';
+// Vision I (ops-max)
+export * from './ops/maximum.js';
+export * from './ops/minimum.js';
+export * from './ops/norm.js';
+export * from './ops/max-unpool2d.js';
 export * from './pytorch-spellings.js';
 export * from './creation/tensor.js';
 export * from './creation/zeros.js';
