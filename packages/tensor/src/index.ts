@@ -9,7 +9,7 @@ export * from './dtype.js';
 export { type Shape, shapeSize, formatShape, shapesEqual, broadcastShapes } from './shape.js';
 export * from './backend.js';
 export { Tensor, type NestedArray } from './tensor.js';
-export { isGradEnabled, setGradEnabled, noGrad, enableGrad, type BackwardOptions } from './autograd-core.js';
+export { isGradEnabled, setGradEnabled, noGrad, enableGrad, type BackwardOptions, type TensorHook, type HookHandle } from './autograd-core.js';
 export { tidy, keep, adopt, memory, setDebugMode } from './scope.js';
 export type { TensorOrScalar } from './engine.js';
 export * from './not-supported.js';
