@@ -5,3 +5,5 @@
  * @packageDocumentation
  */
 export { normalize, type NormalizeOptions } from './transforms/normalize.js';
+// utils: Grad-CAM / CAM (ops-max)
+export { gradCam, cam, type CamOptions, type CamModel } from './utils/grad-cam.js';
