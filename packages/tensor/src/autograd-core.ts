@@ -112,9 +112,10 @@ export class GradNode<N extends RecordedOpName = RecordedOpName> {
   released = false;
   /**
    * Hooks registered with `registerHook()` on the tensor this node produced, run in order on
-   * that tensor's gradient before it flows further (by id; see {@link TensorHook}).
+   * that tensor's gradient before it flows further (by id; see {@link TensorHook}); `null` until
+   * the first one (most nodes never get one).
    */
-  readonly tensorHooks = new Map<number, TensorHook>();
+  tensorHooks: Map<number, TensorHook> | null = null;
   /** The tensor this node produced when it called `retainGrad()`: backward stores its gradient in its `.grad`. */
   retainedBy: Tensor | null = null;
   constructor(

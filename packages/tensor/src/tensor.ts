@@ -448,7 +448,7 @@ export class Tensor {
     if (!this.requiresGrad) {
       throw new Error("registerHook: can't register a hook on a tensor that does not require grad; create it with { requiresGrad: true } or compute it from such tensors");
     }
-    const hooks = this.gradFn ? this.gradFn.tensorHooks : (this._hooks ??= new Map());
+    const hooks = this.gradFn ? (this.gradFn.tensorHooks ??= new Map()) : (this._hooks ??= new Map());
     const id = nextHookId++;
     hooks.set(id, hook);
     return { remove: () => void hooks.delete(id) };
