@@ -26,11 +26,6 @@ export const PENDING_VISION_OPS: ReadonlyMap<string, string> = new Map([
   ['argsort', '@tensorgrad/tensor'],
   ['topk', '@tensorgrad/tensor'],
   ['cumsum', '@tensorgrad/tensor'],
-  ['maximum', '@tensorgrad/tensor'],
-  ['minimum', '@tensorgrad/tensor'],
-  ['norm', '@tensorgrad/tensor'],
-  ['maxPool2dWithIndices', '@tensorgrad/tensor'],
-  ['maxUnpool2d', '@tensorgrad/tensor'],
   // torchvision's ops and utils (the Vision issues)
   ['boxArea', '@tensorgrad/vision'],
   ['boxIou', '@tensorgrad/vision'],

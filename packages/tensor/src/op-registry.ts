@@ -93,6 +93,13 @@ export interface OpAttrs {
   layerNorm: { normalizedShape: number[]; eps: number };
   dropout: { p: number };
   interpolate: { size: number[]; mode: 'nearest' | 'linear' | 'bilinear'; alignCorners: boolean };
+  // Vision I (ops-max): decompositions recorded as one op each
+  maximum: NoAttrs;
+  minimum: NoAttrs;
+  /** `p` is a number (`±Infinity` included; `'fro'` normalised to 2); `dim` sorted, all dims when absent. */
+  norm: { p: number; dim: number[]; keepdim: boolean };
+  /** `outputSize` is the spatial `[oh, ow]` of the output. */
+  maxUnpool2d: { outputSize: [number, number] };
   // in-place ops (never recorded on the tape; kernels of the same name)
   copy_: NoAttrs;
   adamUpdate_: AdamUpdateOptions;

@@ -40,6 +40,9 @@ const OPS: Readonly<Record<string, Args>> = {
   fromTypedArray: () => [new Float32Array([1, 2])],
   nonzero: () => [x()], nonzeroStatic: () => [x(), 2], maskedSelect: () => [x(), mask()],
   indexPut: () => [x(), [tensor([0], { dtype: 'int32' })], 0], index: () => [x(), 0], indexAssign_: () => [x(), [0], 0],
+  // Vision I (ops-max)
+  maximum: () => [x(), x()], minimum: () => [x(), x()], norm: () => [x().float()],
+  maxUnpool2d: () => [img(), zeros([1, 1, 4, 4], { dtype: 'int32' }), 1],
   adamUpdate_: () => {
     const p = ones([2]);
     return [p, ones([2]), zeros([2]), zeros([2]), null, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1, maximize: false }];

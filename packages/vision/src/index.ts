@@ -81,3 +81,5 @@ export {
   type ResNetOptions,
   type ResNetBuilderOptions,
 } from './models/resnet.js';
+// utils: Grad-CAM / CAM (torchvision has none; the book's chapter 6 and pytorch-grad-cam)
+export { gradCam, cam, type CamOptions, type CamModel } from './utils/grad-cam.js';
