@@ -176,7 +176,10 @@ const gradDefs: GradDef[] = [
       const index = ctx.fromNd({ shape: [3], data: Float64Array.of(3, 0, 3) }, 'int32');
       return (x) => (ctx.ops.index as (a: Tensor, ...s: unknown[]) => Tensor)(x!, '1:', index);
     },
-  },
+  },  // sorting and scans (Vision I): random inputs have no ties
+  { op: 'sort', variant: 'dim0-desc', inputs: [{ shape: [3, 4] }], fn: (ctx) => (x) => (ctx.ops.sort as (x: Tensor, o: object) => { values: Tensor }).call(null, x!, { dim: 0, descending: true }).values },
+  { op: 'topk', variant: 'k2-smallest', inputs: [{ shape: [2, 5] }], fn: (ctx) => (x) => (ctx.ops.topk as (x: Tensor, k: number, o: object) => { values: Tensor }).call(null, x!, 2, { largest: false }).values },
+  { op: 'cumsum', variant: 'dim1', inputs: [{ shape: [2, 3, 4] }], fn: direct('cumsum', { dim: 1 }) },
 ];
 
 /**

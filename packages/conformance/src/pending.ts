@@ -22,10 +22,6 @@ import { fromArray } from '@tensorgrad/tensor/backend';
  */
 export const PENDING_VISION_OPS: ReadonlyMap<string, string> = new Map([
   // tensor ops the later chapters use (ARCHITECTURE.md)
-  ['sort', '@tensorgrad/tensor'],
-  ['argsort', '@tensorgrad/tensor'],
-  ['topk', '@tensorgrad/tensor'],
-  ['cumsum', '@tensorgrad/tensor'],
   ['maximum', '@tensorgrad/tensor'],
   ['minimum', '@tensorgrad/tensor'],
   ['norm', '@tensorgrad/tensor'],
