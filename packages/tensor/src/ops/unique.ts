@@ -90,7 +90,7 @@ function finish(input: Tensor, r: Runs, k: number, opts: Required<UniqueOptions>
       }
       if (opts.returnCounts) {
         // a run ends where the next one starts (the last at n)
-        const ends = cat([first.narrow(0, 1, Math.max(k - 1, 0)), full([k === 0 ? 0 : 1], n, { dtype: 'int32', backend: input.backend })], 0);
+        const ends = k === 0 ? first : cat([first.narrow(0, 1, k - 1), full([1], n, { dtype: 'int32', backend: input.backend })], 0);
         result.push(ends.sub(first));
       }
       return result;
