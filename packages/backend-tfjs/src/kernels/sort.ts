@@ -59,8 +59,10 @@ export const sort: Kernel<'sort', TfjsBackend> = (ctx, x, { dim, descending }) =
     const row = tf.floorDiv(e, tf.scalar(n, 'int32'));
     const target = tf.reshape(tf.add(tf.mul(row, tf.scalar(n, 'int32')), rank), [total, 1]);
     const pos = tf.sub(e, tf.mul(row, tf.scalar(n, 'int32')));
-    const sortedKeys = tf.scatterND(target, tf.reshape(keys2d, [total]), [total]);
+    // the positions are scattered (integers: scatterND adds them to 0, exactly); the values are
+    // gathered from them, which keeps -0 (adding it to 0 would not)
     const sortedPos = tf.scatterND(target, pos, [total]);
+    const sortedKeys = tf.gather(tf.reshape(keys2d, [total]), tf.add(tf.mul(row, tf.scalar(n, 'int32')), sortedPos));
     const inverse = perm.map((_, d) => perm.indexOf(d));
     const back = (t: tf.Tensor): tf.Tensor => tf.transpose(tf.reshape(t, perm.map((d) => x.shape[d]!)), inverse);
     const v = back(sortedKeys);

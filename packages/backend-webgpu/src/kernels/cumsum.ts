@@ -33,7 +33,9 @@ export const cumsum: Kernel<'cumsum', WebGPUBackend> = (ctx, x, { dim }) => {
   var comp = 0.0;
   for (var k = 0u; k < n; k++) {
     let y = X[xo_ + k * sd] - comp;
-    let t = acc + y;
+    // OR-ing a run-time zero into the bits makes the sum opaque, so a driver that reassociates
+    // float math (lavapipe does) cannot fold the compensation (t - acc) - y to 0
+    let t = bitcast<f32>(bitcast<u32>(acc + y) | zero);
     comp = (t - acc) - y;
     acc = t;
     Out[base + k * inner] = acc;
@@ -49,7 +51,7 @@ export const cumsum: Kernel<'cumsum', WebGPUBackend> = (ctx, x, { dim }) => {
       build: () => ({
         inputs: [['X', ctx.dtype]],
         outputs: [['Out', ctx.dtype]],
-        metaWords: 4 + ix.meta.length,
+        metaWords: 5 + ix.meta.length,
         code: `@compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let l = flatWorkgroup(wid, nwg) * ${WG}u + lid;
@@ -57,7 +59,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let n = metaU(1u);
   let inner = metaU(2u);
   let sd = metaU(3u);
-  ${ix.wgsl(4, ['xo_'], 'l')}
+  let zero = metaU(4u);
+  ${ix.wgsl(5, ['xo_'], 'l')}
   let base = (l / inner) * n * inner + l % inner;
   ${body}
 }`,
@@ -65,7 +68,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     },
     [x.handle],
     [out],
-    [lanes, n, inner, sd, ...ix.meta],
+    [lanes, n, inner, sd, 0, ...ix.meta],
     Math.ceil(lanes / WG),
   );
   return result;
