@@ -18,11 +18,9 @@ describe('vision.json', () => {
   const cases = loadGolden('vision.json').cases;
 
   // ops of vision.json that have landed: their cases run
-  const IMPLEMENTED = new Set([
-    'nonzero', 'maskedSelect', 'any', 'all',
-    // sorting and scans (Vision I)
-    'sort', 'argsort', 'topk', 'cumsum',
-  ]);
+  const IMPLEMENTED = new Set(['nonzero', 'maskedSelect', 'any', 'all']);
+  // sorting and scans (Vision I) in @tensorgrad/tensor
+  for (const op of ['sort', 'argsort', 'topk', 'cumsum']) IMPLEMENTED.add(op);
 
   it('has its 104 cases, every op of them implemented or pending', () => {
     expect(cases.length).toBe(104);
