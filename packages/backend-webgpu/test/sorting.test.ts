@@ -110,6 +110,16 @@ async function expectSortLikeCpu(backend: string): Promise<void> {
 suite(title, () => {
   replay('webgpu');
   it('sorts a tensor with many ties and a NaN like the CPU kernel', () => expectSortLikeCpu('webgpu'));
+  it('sorts lanes longer than 1024 (the bitonic network) like the CPU kernel, ties, NaN and -0 included', async () => {
+    const data = Float32Array.from({ length: 3 * 3000 }, (_, i) => (i % 401 === 7 ? NaN : Math.round(Math.sin(i * 78.233) * 40) / 4));
+    data[5] = -0;
+    for (const [shape, dim, descending] of [[[3, 3000], 1, false], [[3, 3000], 1, true], [[3000, 3], 0, false], [[9000], 0, true]] as const) {
+      const want = sort(fromTypedArray(data, [...shape], { backend: 'cpu' }), { dim, descending });
+      const got = sort(fromTypedArray(data, [...shape], { backend: 'webgpu' }), { dim, descending });
+      expect(await numbers(got.values), `values ${shape} dim ${dim}`).toEqual(await numbers(want.values));
+      expect(await numbers(got.indices), `indices ${shape} dim ${dim}`).toEqual(await numbers(want.indices));
+    }
+  });
   it('cumsum keeps float32 running sums close on a long row (compensated summation)', async () => {
     const n = 50000;
     const data = Float32Array.from({ length: n }, (_, i) => 0.1 + ((i * 7) % 13) * 1e-3);
