@@ -194,6 +194,10 @@ const gradDefs: GradDef[] = [
       return (x) => (ctx.ops.maxUnpool2d as (a: Tensor, i: Tensor, o: object) => Tensor)(x!, indices, { kernelSize: 2 });
     },
   },
+  // sorting and scans (Vision I): random inputs have no ties
+  { op: 'sort', variant: 'dim0-desc', inputs: [{ shape: [3, 4] }], fn: (ctx) => (x) => (ctx.ops.sort as (x: Tensor, o: object) => { values: Tensor }).call(null, x!, { dim: 0, descending: true }).values },
+  { op: 'topk', variant: 'k2-smallest', inputs: [{ shape: [2, 5] }], fn: (ctx) => (x) => (ctx.ops.topk as (x: Tensor, k: number, o: object) => { values: Tensor }).call(null, x!, 2, { largest: false }).values },
+  { op: 'cumsum', variant: 'dim1', inputs: [{ shape: [2, 3, 4] }], fn: direct('cumsum', { dim: 1 }) },
 ];
 
 /**

@@ -21,11 +21,6 @@ import { fromArray } from '@tensorgrad/tensor/backend';
  * ```
  */
 export const PENDING_VISION_OPS: ReadonlyMap<string, string> = new Map([
-  // tensor ops the later chapters use (ARCHITECTURE.md)
-  ['sort', '@tensorgrad/tensor'],
-  ['argsort', '@tensorgrad/tensor'],
-  ['topk', '@tensorgrad/tensor'],
-  ['cumsum', '@tensorgrad/tensor'],
   // torchvision's ops and utils (the Vision issues)
   ['boxArea', '@tensorgrad/vision'],
   ['boxIou', '@tensorgrad/vision'],

@@ -52,6 +52,12 @@ export * from './ops/argmax.js';
 export * from './ops/argmin.js';
 export * from './ops/any.js';
 export * from './ops/all.js';
+// sorting, scans and unique (Vision I)
+export * from './ops/sort.js';
+export * from './ops/argsort.js';
+export * from './ops/topk.js';
+export * from './ops/cumsum.js';
+export * from './ops/unique.js';
 export * from './ops/std.js';
 export * from './ops/var.js';
 export * from './ops/matmul.js';

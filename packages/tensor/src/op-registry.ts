@@ -78,6 +78,10 @@ export interface OpAttrs {
   softmax: { dim: number };
   logSoftmax: { dim: number };
   pad: { pad: number[]; mode: 'constant'; value: number };
+  // sorting and scans (Vision I): `dim` normalised; `topk` is `sort` + `narrow`
+  sort: { dim: number; descending: boolean; stable: boolean };
+  topk: { k: number; dim: number; largest: boolean; sorted: boolean };
+  cumsum: { dim: number };
   // neural-network ops: convolution and pooling
   conv2d: { stride: [number, number]; padding: [number, number, number, number]; dilation: [number, number]; groups: number };
   conv2dInputGrad: { inputSize: [number, number]; stride: [number, number]; padding: [number, number, number, number]; dilation: [number, number]; groups: number };

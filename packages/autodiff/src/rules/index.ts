@@ -73,6 +73,10 @@ import { batchNorm } from './batch-norm.js';
 import { layerNorm } from './layer-norm.js';
 import { dropout } from './dropout.js';
 import { interpolate } from './interpolate.js';
+// sorting and scans (Vision I)
+import { sort } from './sort.js';
+import { topk } from './topk.js';
+import { cumsum } from './cumsum.js';
 
 /**
  * Gradient rules by op name.
@@ -167,4 +171,8 @@ export const rules: RuleTable = {
   minimum,
   norm,
   maxUnpool2d,
+  // sorting and scans (Vision I)
+  sort,
+  topk,
+  cumsum,
 };
