@@ -30,6 +30,7 @@ import {
   Sequential,
   ZeroPad2d,
   Conv2d,
+  summary,
 } from '@tensorgrad/layers';
 
 const file = loadGenerated<LayersVisionCase>('layers-vision');
@@ -119,5 +120,8 @@ describe('behaviour', () => {
     for (const row of ['ReflectionPad2d-1', 'InstanceNorm2d-3', 'GroupNorm-4', 'ZeroPad2d-5', 'ReplicationPad2d-6', 'ConstantPad2d-7', 'PixelShuffle-8', 'Dropout2d-9']) expect(text).toContain(row);
     expect(text).toContain('[1, 1, 28, 28]');
     expect(Object.keys(model.stateDict())).toEqual(['1.weight', '1.bias', '2.weight', '2.bias', '3.weight', '3.bias']);
+    const s = summary(model, [3, 8, 8]);
+    expect(s.totalParams).toBe(3 * 4 * 9 + 4 + 4 + 4 + 4 + 4);
+    expect(s.text).toContain('InstanceNorm2d-3');
   });
 });
