@@ -177,7 +177,8 @@ describe('refused instead of silently ignored', () => {
     expect(message(() => new (Conv2d as Any)(1, 1))).toMatch(/missing required argument kernelSize/);
   });
   it("PyTorch arguments tensorgrad does not implement are refused unless at their default", () => {
-    expect(message(() => new Conv2d(1, 1, 3, { paddingMode: 'reflect' as Any }))).toMatch(/paddingMode = 'reflect' is not supported/);
+    expect(message(() => new ConvTranspose2d(1, 1, 3, { paddingMode: 'reflect' } as Any))).toMatch(/paddingMode = 'reflect' is not supported/);
+    expect(message(() => new Conv2d(1, 1, 3, { paddingMode: 'wrap' as Any }))).toMatch(/paddingMode must be one of 'zeros', 'reflect', 'replicate', 'circular', got "wrap"/);
     expect(() => new Conv2d(1, 1, 3, 1, 0, 1, 1, true, 'zeros')).not.toThrow();
     expect(message(() => new ReLU(true as Any))).toMatch(/inplace = true is not supported/);
     expect(message(() => new Dropout(0.5, true as Any))).toMatch(/inplace = true is not supported/);
