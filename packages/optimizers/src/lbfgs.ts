@@ -41,7 +41,9 @@ interface History {
 
 const emptyHistory = (): History => ({ funcEvals: 0, nIter: 0, d: null, t: null, hDiag: null, prevFlatGrad: null, prevLoss: null, oldDirs: [], oldStps: [], ro: [] });
 
-type Group = ParamGroup<Required<Omit<LBFGSOptions, 'maxEval'>> & { maxEval: number; lineSearchFn: 'strong_wolfe' | null }>;
+/** The one parameter group of {@link LBFGS}: its parameters and every option resolved (`maxEval` computed). */
+export type LBFGSGroup = ParamGroup<Required<Omit<LBFGSOptions, 'maxEval'>> & { maxEval: number; lineSearchFn: 'strong_wolfe' | null }>;
+type Group = LBFGSGroup;
 
 /** PyTorch's `_cubic_interpolate`: the minimiser of the cubic through two points with slopes, clamped to `bounds`. */
 function cubicInterpolate(x1: number, f1: number, g1: number, x2: number, f2: number, g2: number, bounds?: [number, number]): number {
