@@ -53,6 +53,38 @@ export interface TransformCase extends GeneratedCase {
 }
 
 /**
+ * A case of `layers-vision.json` (scripts/fixtures/tgfixtures/layers_vision.py): a layer case with
+ * `layers.json`'s fields (`kind: 'layer'`; `seed` = `torch.manual_seed` right before a training
+ * `Dropout2d` forward), a functional `pad` case (`kind: 'op'`), or an `LBFGS` trajectory
+ * (`kind: 'optimizer'`).
+ */
+export interface LayersVisionCase extends GeneratedCase {
+  kind: 'layer' | 'op' | 'optimizer';
+  op: string;
+  dtype: 'float32' | 'float64';
+  attrs: Record<string, unknown>;
+  inputs?: GoldenTensor[];
+  params?: Record<string, GoldenTensor>;
+  train?: boolean;
+  seed?: number;
+  output?: GoldenTensor;
+  gradOutput?: GoldenTensor;
+  grads?: (GoldenTensor | null)[];
+  paramGrads?: Record<string, GoldenTensor>;
+  paramsAfter?: Record<string, GoldenTensor>;
+  /** LBFGS: `rosenbrock` or `tanh-least-squares`. */
+  problem?: string;
+  /** LBFGS: the problem's fixed tensors (`A`, `y` of the least-squares problem). */
+  data?: GoldenTensor[];
+  /** LBFGS: the number of `step(closure)` calls. */
+  steps?: number;
+  /** LBFGS: the parameters before the first step. */
+  params0?: GoldenTensor[];
+  /** LBFGS: after each step, the loss it returned, the parameters, and PyTorch's `func_evals`/`n_iter`. */
+  trajectory?: { loss: GoldenTensor; params: GoldenTensor[]; funcEvals: number; nIter: number }[];
+}
+
+/**
  * Loads (and caches) a file of `fixtures/generated/` by name, with or without `.json`: the values
  * `scripts/fixtures/generate.sh` computed with PyTorch (decode tensors with `goldenData` or
  * `goldenToTensor`).

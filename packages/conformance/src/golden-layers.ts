@@ -120,6 +120,23 @@ export function buildGoldenLayer(op: string, attrs: Record<string, unknown>): L.
     case 'GELU':
     case 'Dropout':
       return new C(a);
+    // vision layers (issue #13; cases in fixtures/generated/layers-vision.json)
+    case 'InstanceNorm2d':
+      return new C(take('numFeatures'), a);
+    case 'GroupNorm':
+      return new C(take('numGroups'), take('numChannels'), a);
+    case 'ReflectionPad2d':
+    case 'ReplicationPad2d':
+    case 'ZeroPad2d':
+      return new C(take('padding'));
+    case 'ConstantPad2d':
+      return new C(take('padding'), take('value'));
+    case 'PixelShuffle':
+      return new C(take('upscaleFactor'));
+    case 'PixelUnshuffle':
+      return new C(take('downscaleFactor'));
+    case 'Dropout2d':
+      return new C(a);
     default:
       throw new Error(`buildGoldenLayer: no constructor convention for '${op}' yet; add it to packages/conformance/src/golden-layers.ts`);
   }

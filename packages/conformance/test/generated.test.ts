@@ -2,7 +2,7 @@
 // structure their generator module documents. The values are PyTorch's; matching them is the
 // job of the tests of whatever implements the feature (here: tensorgrad's random generator).
 import { describe, expect, it } from 'vitest';
-import { goldenData, loadGenerated, loadGolden, type GoldenTensor, type RandomStreamCase, type TransformCase } from '@tensorgrad/conformance';
+import { goldenData, loadGenerated, loadGolden, type GoldenTensor, type LayersVisionCase, type RandomStreamCase, type TransformCase } from '@tensorgrad/conformance';
 
 const DTYPES = ['float32', 'float64', 'int32', 'bool'];
 
@@ -108,6 +108,30 @@ describe('transforms.json (torchvision 0.14.1 tensor transforms)', () => {
     const fns = new Set(file.cases.map((c) => c.fn).filter(Boolean));
     for (const f of ['resize', 'crop', 'centerCrop', 'resizedCrop', 'hflip', 'vflip', 'pad', 'rotate', 'affine', 'adjustBrightness', 'adjustContrast', 'adjustSaturation', 'adjustHue', 'rgbToGrayscale']) {
       expect(fns.has(f), f).toBe(true);
+    }
+  });
+});
+
+// vision layers and LBFGS (issue #13): the values are checked by the layers' and optimizers' tests
+describe('layers-vision.json (vision layers, non-constant pad, LBFGS)', () => {
+  const file = loadGenerated<LayersVisionCase>('layers-vision');
+  it('records the generator and has unique ids', () => {
+    expect(file.generator).toMatch(/^tensorgrad scripts\/fixtures \(tgfixtures\.layers_vision\); PyTorch .*1\.13\.1.* CPU/);
+    expect(new Set(file.cases.map((c) => c.id)).size).toBe(file.cases.length);
+  });
+  it('has well-formed layer, op and optimizer cases for float32 and float64', () => {
+    for (const c of file.cases) {
+      expect(['float32', 'float64'], c.id).toContain(c.dtype);
+      if (c.kind === 'optimizer') {
+        expect(c.trajectory!.length, c.id).toBe(c.steps);
+        for (const t of [...c.params0!, ...c.trajectory!.flatMap((s) => [s.loss, ...s.params])]) expectWellFormed(t, c.id);
+      } else {
+        for (const t of [...c.inputs!, c.output!, c.gradOutput!, ...(c.grads ?? []).filter((g): g is GoldenTensor => g !== null)]) expectWellFormed(t, c.id);
+      }
+    }
+    const ops = new Set(file.cases.map((c) => c.op));
+    for (const op of ['InstanceNorm2d', 'GroupNorm', 'ReflectionPad2d', 'ReplicationPad2d', 'ZeroPad2d', 'ConstantPad2d', 'PixelShuffle', 'PixelUnshuffle', 'Dropout2d', 'pad', 'LBFGS']) {
+      expect(ops.has(op), op).toBe(true);
     }
   });
 });

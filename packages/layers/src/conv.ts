@@ -1,4 +1,4 @@
-import { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions, type IntPair, type Tensor } from '@tensorgrad/tensor';
+import { conv2d, convTranspose2d, pad, type Conv2dOptions, type ConvTranspose2dOptions, type IntPair, type Tensor } from '@tensorgrad/tensor';
 import { parseArgs, refuseUnsupported, signature } from './args.js';
 import { factoryOptions, flag, newParameter, pair, positiveInt, resetLinearLike, type FactoryOptions } from './common.js';
 import { Module } from './module.js';
@@ -16,9 +16,17 @@ export interface Conv2dLayerOptions extends FactoryOptions {
   groups?: number;
   /** Learn a bias (default `true`). */
   bias?: boolean;
-  /** PyTorch's `padding_mode`: only `'zeros'` (the default) is supported. */
-  paddingMode?: 'zeros';
+  /**
+   * PyTorch's `padding_mode`: `'zeros'` (default), or `'reflect'`, `'replicate'`, `'circular'`
+   * (the input is padded by `pad` in that mode, then convolved without padding).
+   */
+  paddingMode?: Conv2dPaddingMode;
 }
+
+/** The padding modes of {@link Conv2d} (PyTorch's `padding_mode`). */
+export type Conv2dPaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+
+const PADDING_MODES: readonly string[] = ['zeros', 'reflect', 'replicate', 'circular'];
 
 /** The arguments of {@link Conv2d} PyTorch requires, when given by name. */
 export interface Conv2dRequired {
@@ -42,7 +50,7 @@ const CONV_TRANSPOSE2D = signature(
 );
 
 function refusePaddingMode(layer: string, v: unknown): void {
-  refuseUnsupported(layer, 'paddingMode', v, ['zeros'], "only zero padding is implemented; pad the input yourself (pad(x, [...])) before a layer with padding 0");
+  refuseUnsupported(layer, 'paddingMode', v, ['zeros'], "as in PyTorch, ConvTranspose2d supports only zero padding; pad the input yourself (pad(x, [...], { mode })) before a layer with padding 0");
 }
 
 // the convolution options that are given, without the absent ones
@@ -80,6 +88,8 @@ function checkGroups(layer: string, inC: number, outC: number, groups: number): 
  * // PyTorch's positional form: Conv2d(1, 3, 3, 2, 1) is stride 2, padding 1
  * new Conv2d(1, 3, 3, 2, 1).call(zeros([1, 1, 8, 8])).shape; // [1, 3, 4, 4]
  * new Conv2d(1, 1, { kernelSize: 3 }).kernelSize; // [3, 3]
+ * // padding_mode='reflect': the border mirrors the input instead of zeros
+ * new Conv2d(3, 8, 3, { padding: 1, paddingMode: 'reflect' }).call(zeros([1, 3, 8, 8])).shape; // [1, 8, 8, 8]
  * ```
  */
 export class Conv2d extends Module {
@@ -91,10 +101,14 @@ export class Conv2d extends Module {
   readonly kernelSize: [number, number];
   /** The convolution options passed to `conv2d`. */
   readonly options: Readonly<Conv2dOptions>;
+  /** How the border is padded (PyTorch's `padding_mode`). */
+  readonly paddingMode: Conv2dPaddingMode;
   /** `[outChannels, inChannels / groups, kH, kW]`. */
   declare weight: Parameter;
   /** `[outChannels]` or `null`. */
   declare bias: Parameter | null;
+  // non-zero modes: `pad`'s [left, right, top, bottom] (PyTorch's _reversed_padding_repeated_twice)
+  readonly #padding: [number, number, number, number] | null = null;
 
   /** PyTorch's required arguments positionally, the others by name… */
   constructor(inChannels: number, outChannels: number, kernelSize: IntPair, options?: Conv2dLayerOptions);
@@ -108,7 +122,7 @@ export class Conv2d extends Module {
     dilation?: IntPair,
     groups?: number,
     bias?: boolean,
-    paddingMode?: 'zeros',
+    paddingMode?: Conv2dPaddingMode,
     options?: Conv2dLayerOptions,
   );
   /** …or any of them by name (`new Conv2d(1, 1, { kernelSize: 3 })`). */
@@ -118,7 +132,11 @@ export class Conv2d extends Module {
     super();
     const a = parseArgs(CONV2D, args);
     const { dtype } = factoryOptions('Conv2d', a);
-    refusePaddingMode('Conv2d', a.paddingMode);
+    const mode = a.paddingMode ?? 'zeros';
+    if (typeof mode !== 'string' || !PADDING_MODES.includes(mode)) {
+      throw new RangeError(`Conv2d: paddingMode must be one of ${PADDING_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}`);
+    }
+    this.paddingMode = mode as Conv2dPaddingMode;
     const inChannels = positiveInt('Conv2d', 'inChannels', a.inChannels);
     const outChannels = positiveInt('Conv2d', 'outChannels', a.outChannels);
     this.inChannels = inChannels;
@@ -127,6 +145,7 @@ export class Conv2d extends Module {
     const groups = (a.groups as number | undefined) ?? 1;
     checkGroups('Conv2d', inChannels, outChannels, groups);
     this.options = defined({ stride: a.stride, padding: a.padding, dilation: a.dilation, groups: a.groups } as Conv2dOptions);
+    if (this.paddingMode !== 'zeros') this.#padding = borderPadding(this.kernelSize, a.padding, a.dilation, a.stride);
     const bias = flag('Conv2d', 'bias', a.bias, true);
     this.registerParameter('weight', newParameter([outChannels, inChannels / groups, ...this.kernelSize], dtype));
     this.registerParameter('bias', bias ? newParameter([outChannels], dtype) : null);
@@ -134,8 +153,28 @@ export class Conv2d extends Module {
   }
 
   override forward(input: Tensor): Tensor {
-    return conv2d(input, this.weight, this.bias, this.options);
+    if (this.#padding === null) return conv2d(input, this.weight, this.bias, this.options);
+    const padded = pad(input, this.#padding, { mode: this.paddingMode as Exclude<Conv2dPaddingMode, 'zeros'> });
+    const out = conv2d(padded, this.weight, this.bias, { ...this.options, padding: 0 });
+    padded.dispose(); // the tape keeps what it needs
+    return out;
   }
+}
+
+// PyTorch's _reversed_padding_repeated_twice: `pad`'s [left, right, top, bottom] for a padding
+// given as an int, a pair, 'valid' or 'same' (total d·(k-1), the extra one after)
+function borderPadding(kernel: [number, number], padding: unknown, dilation: unknown, stride: unknown): [number, number, number, number] {
+  if (padding === 'same') {
+    if (stride !== undefined && stride !== null && pair(stride as IntPair).some((s) => s !== 1)) {
+      throw new RangeError(`Conv2d: padding 'same' is not supported for strided convolutions (got stride ${JSON.stringify(stride)}); use stride 1 or a numeric padding`);
+    }
+    const [dh, dw] = dilation === undefined || dilation === null ? [1, 1] : pair(dilation as IntPair);
+    const [th, tw] = [dh * (kernel[0] - 1), dw * (kernel[1] - 1)];
+    return [Math.floor(tw / 2), tw - Math.floor(tw / 2), Math.floor(th / 2), th - Math.floor(th / 2)];
+  }
+  if (padding === undefined || padding === null || padding === 'valid') return [0, 0, 0, 0];
+  const [ph, pw] = pair(padding as IntPair);
+  return [pw, pw, ph, ph];
 }
 
 /** Options of {@link ConvTranspose2d}. */

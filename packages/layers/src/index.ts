@@ -26,4 +26,9 @@ export * from './normalization.js';
 export * from './activations.js';
 export * from './misc.js';
 export * from './embedding.js';
+// vision layers (issue #13)
+export * from './instance-group-norm.js';
+export * from './padding.js';
+export * from './pixel-shuffle.js';
+export * from './dropout2d.js';
 export * as init from './init.js';

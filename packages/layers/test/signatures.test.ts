@@ -58,6 +58,16 @@ const CALLS: Record<string, (o: Bad) => unknown> = {
   Identity: (o) => new C.Identity!(o),
   Upsample: (o) => new C.Upsample!({ scaleFactor: 2, ...o }),
   Embedding: (o) => new C.Embedding!(3, 2, o),
+  // vision layers
+  InstanceNorm2d: (o) => new C.InstanceNorm2d!(2, o),
+  GroupNorm: (o) => new C.GroupNorm!(2, 4, o),
+  ReflectionPad2d: (o) => new C.ReflectionPad2d!({ padding: 1, ...o }),
+  ReplicationPad2d: (o) => new C.ReplicationPad2d!({ padding: 1, ...o }),
+  ZeroPad2d: (o) => new C.ZeroPad2d!({ padding: 1, ...o }),
+  ConstantPad2d: (o) => new C.ConstantPad2d!({ padding: 1, value: 0, ...o }),
+  PixelShuffle: (o) => new C.PixelShuffle!({ upscaleFactor: 2, ...o }),
+  PixelUnshuffle: (o) => new C.PixelUnshuffle!({ downscaleFactor: 2, ...o }),
+  Dropout2d: (o) => new C.Dropout2d!(o),
   'init.calculateGain': (o) => init.calculateGain('relu', o as Any),
   'init.calculateFanInAndFanOut': (o) => (init.calculateFanInAndFanOut as Any)(zeros([2, 2]), o),
   'init.uniform_': (o) => init.uniform_(zeros([2]), o),
@@ -168,7 +178,8 @@ describe('refused instead of silently ignored', () => {
     expect(message(() => new (Conv2d as Any)(1, 1))).toMatch(/missing required argument kernelSize/);
   });
   it("PyTorch arguments tensorgrad does not implement are refused unless at their default", () => {
-    expect(message(() => new Conv2d(1, 1, 3, { paddingMode: 'reflect' as Any }))).toMatch(/paddingMode = 'reflect' is not supported/);
+    expect(message(() => new ConvTranspose2d(1, 1, 3, { paddingMode: 'reflect' } as Any))).toMatch(/paddingMode = 'reflect' is not supported/);
+    expect(message(() => new Conv2d(1, 1, 3, { paddingMode: 'wrap' as Any }))).toMatch(/paddingMode must be one of 'zeros', 'reflect', 'replicate', 'circular', got "wrap"/);
     expect(() => new Conv2d(1, 1, 3, 1, 0, 1, 1, true, 'zeros')).not.toThrow();
     expect(message(() => new ReLU(true as Any))).toMatch(/inplace = true is not supported/);
     expect(message(() => new Dropout(0.5, true as Any))).toMatch(/inplace = true is not supported/);

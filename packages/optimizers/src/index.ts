@@ -19,6 +19,7 @@ export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, AdamW, type AdamOptions, type AdamGroup } from './adam.js';
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';
 export { Adagrad, type AdagradOptions } from './adagrad.js';
+export { LBFGS, type LBFGSOptions, type LBFGSClosure, type LBFGSGroup } from './lbfgs.js';
 export {
   LRScheduler,
   StepLR,

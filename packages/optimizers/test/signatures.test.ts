@@ -40,6 +40,7 @@ const CALLS: Record<string, (o: Bad) => unknown> = {
   AdamW: (o) => new X.AdamW([w()], o),
   RMSprop: (o) => new X.RMSprop([w()], o),
   Adagrad: (o) => new X.Adagrad([w()], o),
+  LBFGS: (o) => new X.LBFGS([w()], o),
   LRScheduler: (o) => new Constant(sgd(), o),
   StepLR: (o) => new X.StepLR(sgd(), { stepSize: 2, ...o }),
   MultiStepLR: (o) => new X.MultiStepLR(sgd(), { milestones: [2], ...o }),

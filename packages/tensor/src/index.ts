@@ -110,6 +110,12 @@ export * from './ops/maximum.js';
 export * from './ops/minimum.js';
 export * from './ops/norm.js';
 export * from './ops/max-unpool2d.js';
+// vision layers' functional forms (compositions of the ops above)
+export * from './ops/instance-norm.js';
+export * from './ops/group-norm.js';
+export * from './ops/pixel-shuffle.js';
+export * from './ops/pixel-unshuffle.js';
+export * from './ops/dropout2d.js';
 export * from './pytorch-spellings.js';
 export * from './creation/tensor.js';
 export * from './creation/zeros.js';

@@ -248,7 +248,8 @@ describe('pad', () => {
   });
   it('explains errors', () => {
     const x = zeros([2, 2]);
-    expect(() => pad(x, [1, 1], { mode: 'reflect' })).toThrow(/pad: mode 'reflect' is not supported yet/);
+    expect(() => pad(x, [1, 1, 1, 1], { mode: 'reflect' })).toThrow(/pad: mode 'reflect' pads the last 1, 2 or 3 dims of a 2-D\/3-D, 3-D\/4-D or 4-D\/5-D input/);
+    expect(() => pad(x, [2, 0], { mode: 'reflect' })).toThrow(/reflect padding must be smaller than the padded dim/);
     expect(() => pad(x, [1])).toThrow(/pad: padding length must be divisible by 2/);
     expect(() => pad(x, [1, 1, 1, 1, 1, 1])).toThrow(/pad: padding length 6 is too large for a 2-d tensor/);
     expect(() => pad(x, [-2, -1])).toThrow(/negative size/);

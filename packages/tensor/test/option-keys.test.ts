@@ -34,6 +34,9 @@ const OPS: Readonly<Record<string, Args>> = {
   maxPool2d: () => [img(), 2], avgPool2d: () => [img(), 2], avgPool2dBackward: () => [ones([1, 1, 2, 2]), [1, 1, 4, 4], 2],
   adaptiveAvgPool2d: () => [img(), 1], adaptiveAvgPool2dBackward: () => [ones([1, 1, 1, 1]), [1, 1, 4, 4]],
   batchNorm: () => [img(), zeros([1]), ones([1])], layerNorm: () => [x(), [3]], dropout: () => [x()], interpolate: () => [img(), { size: 2 }],
+  // vision layers' functional forms
+  instanceNorm: () => [img().add(tensor([[[[0, 1, 2, 3]]]]))], groupNorm: () => [img(), 1], pixelShuffle: () => [ones([1, 4, 2, 2]), 2],
+  pixelUnshuffle: () => [img(), 2], dropout2d: () => [img()],
   tensor: () => [[1, 2]], zeros: () => [[2]], ones: () => [[2]], full: () => [[2], 1], empty: () => [[2]],
   zerosLike: () => [x()], onesLike: () => [x()], fullLike: () => [x(), 1], randLike: () => [x()], randnLike: () => [x()],
   arange: () => [3], linspace: () => [0, 1, 3], eye: () => [2], rand: () => [[2]], randn: () => [[2]], randint: () => [5, [2]], randperm: () => [4],
