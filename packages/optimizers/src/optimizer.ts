@@ -108,7 +108,8 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     params.forEach((p, i) => {
       if (!(p instanceof Tensor)) throw new TypeError(`${this.name}: params[${i}] of a parameter group is not a Tensor (got ${typeof p}); pass tensors, e.g. model.parameters()`);
       if (p.isDisposed) throw new Error(`${this.name}: params[${i}] was disposed; pass live parameters`);
-      if (!p.requiresGrad) throw new Error(`${this.name}: can't optimize a tensor that does not require grad (params[${i}], shape ${formatShape(p.shape)}); create it with { requiresGrad: true }`);
+      // a frozen parameter (requiresGrad false) is accepted and skipped while its .grad is null, as
+      // PyTorch does: the book passes model.parameters() after freezing the backbone
       if (!p.isLeaf) throw new Error(`${this.name}: can't optimize a non-leaf tensor (params[${i}]); optimize the leaf parameters instead`);
     });
     const seen = new Set<Tensor>();

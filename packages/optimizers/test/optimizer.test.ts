@@ -95,13 +95,25 @@ describe('Optimizer', () => {
     for (const p of [...two.paramGroups[1]!.params, a, b]) p.dispose();
   });
 
+  it("accepts frozen parameters (requiresGrad false) and leaves them alone, as PyTorch does", async () => {
+    // PyTorch 1.13: Adam([p_frozen, q]) steps q only; p keeps its value (its .grad stays None)
+    const frozen = tensor([0, 0]);
+    const q = tensor([1, 1], { requiresGrad: true });
+    const opt = new Adam([frozen, q], { lr: 0.1 });
+    q.mul(2).sum().backward();
+    opt.step();
+    expect(Array.from(await frozen.data())).toEqual([0, 0]);
+    const got = Array.from(await q.data());
+    for (const v of got) expect(v).toBeCloseTo(0.9, 6);
+    for (const t of [frozen, q]) t.dispose();
+  });
+
   it('gives clear errors for bad arguments', () => {
     const a = tensor([1], { requiresGrad: true });
     expect(() => new SGD([a], {} as never)).toThrow(/learning rate is required/);
     expect(() => new SGD([a], { lr: -1 })).toThrow(/invalid learning rate -1/);
     expect(() => new SGD([], { lr: 1 })).toThrow(/empty parameter list/);
     expect(() => new SGD(a as never, { lr: 1 })).toThrow(/single Tensor/);
-    expect(() => new SGD([tensor([1])], { lr: 1 })).toThrow(/does not require grad/);
     expect(() => new SGD([a, a], { lr: 1 }).addParamGroup({ params: [a] })).toThrow(/more than one parameter group/);
     expect(() => new SGD([a], { lr: 1, nesterov: true })).toThrow(/Nesterov/);
     expect(() => new Adam([a], { betas: [1.5, 0.9] })).toThrow(/beta parameter at index 0/);
