@@ -48,7 +48,7 @@ export const USAGE = `usage: node examples/dist/experiments.js [name ...|all] [-
 experiments (the book's epochs per variant in brackets):
 ${RUNNABLE.map((e) => `  ${e.name.padEnd(15)} [${e.bookEpochs}] ${e.notebook}`).join('\n')}
 
---epochs N       epochs per variant instead of the book's
+--epochs N       epochs per variant instead of the book's (transfer: the fine-tuning epochs; its pretraining takes 3)
 --limit N        train on the first N of the 60,000 training images
 --test-limit N   validate on the first N of the 10,000 test images
 --seed N         seed of the weight initialisation and the batch order (default 0)
