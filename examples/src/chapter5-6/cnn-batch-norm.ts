@@ -28,7 +28,7 @@ function variant(name: string, batchNorm: boolean): VariantSpec {
  * ```ts
  * import { ImageSplits } from '../chapter3/data.js';
  * import { runCnnBatchNorm } from './cnn-batch-norm.js';
- * const data = ImageSplits.synthetic({ train: 32, val: 16 });
+ * const data = ImageSplits.synthetic({ train: 8, val: 4 });
  * const result = await runCnnBatchNorm({ data, epochs: 1 });
  * result.variants.map((v) => v.name); // ['CNN', 'CNN + BatchNorm2d']
  * data.dispose();
