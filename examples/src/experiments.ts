@@ -45,7 +45,7 @@ export interface ExperimentArgs {
 /** The usage text printed by `--help` and after a bad argument. */
 export const USAGE = `usage: node examples/dist/experiments.js [name ...|all] [--epochs N] [--limit N] [--test-limit N] [--seed N] [--json FILE] [--quiet]
 
-experiments (the book's epochs per variant in brackets):
+experiments (epochs per variant by default in brackets; for chapter 3 the book's):
 ${RUNNABLE.map((e) => `  ${e.name.padEnd(15)} [${e.bookEpochs}] ${e.notebook}`).join('\n')}
 
 --epochs N       epochs per variant instead of the book's (transfer: the fine-tuning epochs; its pretraining takes 3)
