@@ -90,6 +90,13 @@ describe('transfer learning', () => {
     expect(frozen!.stateBytes).toBeLessThan(fineTune!.stateBytes);
   });
 
+  it('is reproducible: the same seed gives the same pretraining and the same runs', async () => {
+    const again = await runTransfer({ data: fashion, epochs: 1, pretrainEpochs: 1, sizes: [20], channels: [4, 8] });
+    const strip = (r: TransferResult['runs'][number]) => ({ ...r, secondsPerEpoch: 0, peakBytes: 0, stateBytes: 0 });
+    expect(again.pretrain.testAccuracy).toBe(result.pretrain.testAccuracy);
+    expect(again.runs.map(strip)).toEqual(result.runs.slice(0, 3).map(strip));
+  });
+
   it('saves the pretrained backbone as safetensors with its batch-norm statistics', async () => {
     const { tensors, metadata } = await loadSafetensors(weightsPath);
     // Sequential indices: 0 AsImages, 1 Conv2d, 2 BatchNorm2d, 3 ReLU, 4 MaxPool2d, 5 Conv2d, 6 BatchNorm2d, …
