@@ -42,11 +42,14 @@ export type TransferVariant = 'frozen backbone' | 'fine-tune all' | 'from scratc
 /** The transfer variants, in the order they run. */
 export const TRANSFER_VARIANTS: readonly TransferVariant[] = ['frozen backbone', 'fine-tune all', 'from scratch'];
 
-/** Memory of the backend, in bytes, measured around a run. */
+/**
+ * The backend's memory during a run, in bytes, counted from what was live when training began
+ * (the data and the model's own parameters and buffers are not included).
+ */
 export interface MemoryUse {
-  /** Largest `memory().numBytes` seen at the end of a training forward pass, minus the bytes live before the model was built. */
+  /** Largest `memory().numBytes` seen at the end of a training forward pass (activations kept for backward, gradients, optimizer state). */
   peakBytes: number;
-  /** Bytes the model and its optimizer hold after training (parameters, gradients, optimizer state, buffers). */
+  /** Bytes still held after the last step: the optimizer's state (Adam: two values per trainable parameter value; the gradients were freed by `zeroGrad`). */
   stateBytes: number;
 }
 
@@ -255,11 +258,11 @@ export async function runTransfer(options: TransferOptions = {}): Promise<Transf
 }
 
 const pct = (v: number): string => `${(v * 100).toFixed(2)}%`;
-const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const mib = (bytes: number): string => (bytes < 2 ** 20 ? `${(bytes / 2 ** 10).toFixed(1)} KiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
 
 /**
  * The transfer results as text: the pretraining line, then one row per run with the test
- * accuracy, seconds per epoch, trainable / total parameters and memory.
+ * accuracy, seconds per epoch, trainable / total parameter values and memory (see {@link MemoryUse}).
  *
  * @example
  * ```ts
@@ -271,11 +274,12 @@ const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
  *     secondsPerEpoch: 0.5, trainable: 10, total: 1010, peakBytes: 2 ** 20, stateBytes: 2 ** 19 }],
  * });
  * text.includes('75.00%'); // true
+ * text.includes('| 1.0 MiB | 512.0 KiB |'); // true
  * ```
  */
 export function formatTransfer(result: TransferResult): string {
   const p = result.pretrain;
-  const header = ['images', 'variant', 'test acc', 's/epoch', 'trainable', 'total', 'peak memory', 'model+optimizer'];
+  const header = ['images', 'variant', 'test acc', 's/epoch', 'trainable', 'total', 'peak memory', 'optimizer state'];
   const rows = result.runs.map((r) => [
     String(r.size),
     r.variant,
