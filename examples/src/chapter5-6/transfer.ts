@@ -274,7 +274,7 @@ const mib = (bytes: number): string => (bytes < 2 ** 20 ? `${(bytes / 2 ** 10).t
  *     secondsPerEpoch: 0.5, trainable: 10, total: 1010, peakBytes: 2 ** 20, stateBytes: 2 ** 19 }],
  * });
  * text.includes('75.00%'); // true
- * text.includes('| 1.0 MiB | 512.0 KiB |'); // true
+ * [text.includes('1.0 MiB'), text.includes('512.0 KiB')]; // [true, true]
  * ```
  */
 export function formatTransfer(result: TransferResult): string {
