@@ -191,7 +191,9 @@ function hoist(examples) {
 
 // ---- result comments -> assertions -------------------------------------------------------------
 
-const literalRe = /^(?:[-+]?(?:\d+\.?\d*(?:e[-+]?\d+)?|\.\d+(?:e[-+]?\d+)?|NaN|Infinity)|true|false|null|'[^'\\]*'|"[^"\\]*"|[\[\],\s])+$/i;
+// a number must take its whole run of digits ((?![\d.])): otherwise `\d+\.?\d*` inside `(…)+` can
+// split a digit run in exponentially many ways and a near-literal comment hangs the extraction
+const literalRe = /^(?:[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?(?![\d.])|NaN|Infinity)|true|false|null|'[^'\\]*'|"[^"\\]*"|[\[\],\s])+$/i;
 
 function isLiteral(s) {
   if (!literalRe.test(s)) return false;

@@ -46,9 +46,9 @@ export interface PredictOptions {
   checkpoint: string;
   /** Classify this image of the test set. */
   index: number | null;
-  /** Classify this PNG file. */
+  /** Classify this PNG or JPEG file. */
   image: string | null;
-  /** Invert the PNG's grey levels first (for dark garments on a light background). */
+  /** Invert the image's grey levels first (for dark garments on a light background). */
   invert: boolean;
   /** Architecture, used when the file does not say (default `'cnn'`). */
   model: ModelKind;
@@ -119,7 +119,7 @@ train (the default command):
 
 predict:
   --index I              classify test image I (0-9999) and show its true label
-  --image FILE.png       classify a PNG (8-bit grey, grey+alpha, RGB, RGBA or palette; resized
+  --image FILE.png       classify a PNG or JPEG (grey, grey+alpha, RGB, RGBA or palette; resized
                          to 28x28). Fashion-MNIST shows light garments on a black background:
   --invert               invert the grey levels first, for dark-on-light photos
   --checkpoint FILE      checkpoint.safetensors or model.safetensors (default

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { FashionMNIST, loadCheckpoint, loadSafetensors, noGrad, setBackend, softmax, tidy, Tensor } from 'tensorgrad';
+import { decodeImage } from '@tensorgrad/vision';
 import { UsageError, type ModelKind, type PredictOptions } from './args.js';
 import { loadFashionData, type EnsureDeps } from './dataset.js';
+import { imageToInput } from './image-input.js';
 import { buildModel, inferModelKind, modelInputShape } from './models.js';
-import { decodePng, pngToInput } from './png.js';
 import { MODEL_METADATA_KEY, type CliIO } from './run-train.js';
 
 /** One of the top classes {@link runPredict} reports. */
@@ -154,14 +155,18 @@ export async function runPredict(options: PredictOptions, io: CliIO, deps: Ensur
       } catch (e) {
         throw new Error(`--image: cannot read ${path}: ${(e as Error).message}`);
       }
-      let png;
+      let image: Tensor;
       try {
-        png = decodePng(bytes);
+        image = await decodeImage(bytes, { mode: 'gray_alpha' });
       } catch (e) {
         throw new Error(`--image ${path}: ${(e as Error).message}`);
       }
-      input = pngToInput(png, { invert: options.invert });
-      what = `${path} (${png.width}x${png.height}${options.invert ? ', inverted' : ''})`;
+      try {
+        input = imageToInput(image, { invert: options.invert });
+      } finally {
+        image.dispose();
+      }
+      what = `${path} (${image.shape[2]}x${image.shape[1]}${options.invert ? ', inverted' : ''})`;
     }
     const probs = tidy(() =>
       noGrad(() => {

@@ -1,14 +1,14 @@
 // End to end on the real dataset (/usr/share/datasets/fashion-mnist), kept small: the CLI's train
 // and predict commands, resuming, and safetensors round trips of trained models.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadCheckpoint, memory } from 'tensorgrad';
+import { fromTypedArray, loadCheckpoint, memory } from 'tensorgrad';
+import { writePng } from '@tensorgrad/vision';
 import { loadFashionData, parseArgs, runPredict, type PredictOptions } from '@tensorgrad/fashion-mnist';
 import { NO_DATA } from './with-data.js';
 import { capture, cli, metricsOf } from './cli-harness.js';
-import { encodePng, rowsOf } from './png-encoder.js';
 import { all, parseXml } from './xml.js';
 
 const root = mkdtempSync(join(tmpdir(), 'fashion-mnist-e2e-'));
@@ -81,10 +81,11 @@ describe.skipIf(NO_DATA).each([
 
     // test image 0 as an 8-bit greyscale PNG: same pixels / 255, so exactly the same probabilities
     const test = await loadFashionData({ train: false, limit: 1, install: false });
-    const pixels = Uint8Array.from((await test.images.data()) as Float32Array, (v) => Math.round(v * 255));
+    const pixels = fromTypedArray(Int32Array.from((await test.images.data()) as Float32Array, (v) => Math.round(v * 255)), [1, 28, 28]);
     test.dispose();
     const png = join(root, `test0-${model}.png`);
-    writeFileSync(png, encodePng({ width: 28, height: 28, colorType: 0, depth: 8, rows: rowsOf(pixels, 28) }));
+    await writePng(pixels, png);
+    pixels.dispose();
     const quiet = capture().io;
     const fromIndex = await runPredict(predictOptions(['--out', out, '--index', '0']), quiet);
     const fromPng = await runPredict(predictOptions(['--out', out, '--image', png]), quiet);

@@ -1,4 +1,4 @@
-import { Tensor, add, allocArray, formatShape, noGrad, shapesEqual, tidy, type BackwardOptions } from '@tensorgrad/tensor';
+import { Tensor, add, allocArray, formatShape, noGrad, shapesEqual, tidy, type BackwardOptions, type TensorHook } from '@tensorgrad/tensor';
 import { GradNode, assertTensor, castUntracked, cloneUntracked, fromArray, type RecordedOpName } from '@tensorgrad/tensor/backend';
 import { rules } from './rules/index.js';
 import { NON_DIFFERENTIABLE, type GradRule, type RuleContext } from './rule.js';
@@ -19,6 +19,36 @@ function accumulateIntoGrad(leaf: Tensor, g: Tensor): void {
   const s = noGrad(() => add(leaf.grad!, g));
   g.dispose();
   leaf.grad = s;
+}
+
+/**
+ * Runs the gradient hooks of one tensor (`registerHook`) on its gradient `g` (owned by the
+ * engine), in registration order: a hook's tensor result replaces the gradient (an own copy, so
+ * the hook's tensor stays the caller's), `undefined` keeps it.
+ */
+function applyHooks(hooks: ReadonlyMap<number, TensorHook> | null, g: Tensor): Tensor {
+  if (!hooks || hooks.size === 0) return g;
+  let cur = g;
+  for (const hook of [...hooks.values()]) {
+    const next = noGrad(() =>
+      tidy(() => {
+        const r: unknown = hook(cur);
+        if (r === undefined || r === null) return undefined;
+        if (!(r instanceof Tensor)) throw new TypeError(`backward: a gradient hook (registerHook) must return a Tensor or nothing, got ${typeof r}`);
+        if (!shapesEqual(r.shape, cur.shape) || r.dtype !== cur.dtype) {
+          throw new RangeError(
+            `backward: a gradient hook (registerHook) returned shape ${formatShape(r.shape)} and dtype ${r.dtype}, expected the gradient's shape ${formatShape(cur.shape)} and dtype ${cur.dtype}`,
+          );
+        }
+        return r === cur ? undefined : cloneUntracked(r);
+      }),
+    );
+    if (next !== undefined) {
+      cur.dispose();
+      cur = next;
+    }
+  }
+  return cur;
 }
 
 function ownCopy(g: Tensor): Tensor {
@@ -80,7 +110,7 @@ function topoOrder(root: GradNode): GradNode[] {
  * Runs reverse-mode differentiation from `root`, sending leaf gradients to `sink`.
  * @internal
  */
-export function runBackward(root: Tensor, gradient: Tensor | undefined, options: BackwardOptions, sink: LeafSink): void {
+export function runBackward(root: Tensor, gradient: Tensor | undefined, options: BackwardOptions, sink: LeafSink, retain = false): void {
   root._check('backward');
   if (!root.requiresGrad) {
     throw new Error(
@@ -90,23 +120,27 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
   }
   const seed = seedGradient(root, gradient);
   if (root.isLeaf) {
-    sink(root, seed);
+    sink(root, applyHooks(root._hooks, seed));
     return;
   }
   const order = topoOrder(root.gradFn!);
   const pending = new Map<GradNode, Tensor>([[root.gradFn!, seed]]);
   try {
     for (const node of order) {
-      const g = pending.get(node);
-      if (!g) continue;
+      const incoming = pending.get(node);
+      if (!incoming) continue;
       pending.delete(node);
       if (node.released) {
-        g.dispose();
+        incoming.dispose();
         throw new Error(
           `backward: trying to backward through the graph a second time (through ${node.displayName}), but its saved tensors were freed; ` +
             'pass { retainGraph: true } to the first backward() call',
         );
       }
+      // the gradient of the tensor this node produced: its hooks, then retainGrad()
+      const g = applyHooks(node.tensorHooks, incoming);
+      const owner = node.retainedBy;
+      if (retain && owner && !owner.isDisposed) accumulateIntoGrad(owner, cloneUntracked(g));
       const entry = rules[node.name as RecordedOpName];
       if (entry === NON_DIFFERENTIABLE) throw new Error(`backward: ${node.name} is not differentiable`);
       const rule = entry as GradRule<RecordedOpName>;
@@ -148,7 +182,7 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
           } else pending.set(next, mine);
         } else {
           const leaf = node.leaves[i];
-          if (leaf) sink(leaf, mine);
+          if (leaf) sink(leaf, applyHooks(leaf._hooks, mine));
           else mine.dispose();
         }
       });
@@ -162,7 +196,7 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
 
 /** @internal The `backward()` installed into `Tensor`. */
 export function backwardIntoGrad(root: Tensor, gradient: Tensor | undefined, options: BackwardOptions): void {
-  runBackward(root, gradient, options, accumulateIntoGrad);
+  runBackward(root, gradient, options, accumulateIntoGrad, true);
 }
 
 /** What each op's rule saves (`null` for non-differentiable ops). */

@@ -57,6 +57,9 @@ import { avgPool2d } from './kernels/avg-pool2d.js';
 import { avgPool2dBackward } from './kernels/avg-pool2d-backward.js';
 import { adaptiveAvgPool2d } from './kernels/adaptive-avg-pool2d.js';
 import { adaptiveAvgPool2dBackward } from './kernels/adaptive-avg-pool2d-backward.js';
+// sorting and scans (Vision I)
+import { sort } from './kernels/sort.js';
+import { cumsum } from './kernels/cumsum.js';
 
 /** The CPU kernels (all of `KernelMap`: the compiler checks none is missing). */
 export const kernels: KernelMap<CpuBackend> = {
@@ -116,4 +119,7 @@ export const kernels: KernelMap<CpuBackend> = {
   avgPool2dBackward,
   adaptiveAvgPool2d,
   adaptiveAvgPool2dBackward,
+  // sorting and scans (Vision I)
+  sort,
+  cumsum,
 };

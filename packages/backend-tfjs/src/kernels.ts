@@ -61,6 +61,9 @@ import { avgPool2d } from './kernels/avg-pool2d.js';
 import { avgPool2dBackward } from './kernels/avg-pool2d-backward.js';
 import { adaptiveAvgPool2d } from './kernels/adaptive-avg-pool2d.js';
 import { adaptiveAvgPool2dBackward } from './kernels/adaptive-avg-pool2d-backward.js';
+// sorting and scans (Vision I)
+import { sort } from './kernels/sort.js';
+import { cumsum } from './kernels/cumsum.js';
 
 /** The tfjs backend's kernels (all of them). */
 export const kernels: KernelMap<TfjsBackend> = {
@@ -120,4 +123,7 @@ export const kernels: KernelMap<TfjsBackend> = {
   avgPool2dBackward,
   adaptiveAvgPool2d,
   adaptiveAvgPool2dBackward,
+  // sorting and scans (Vision I)
+  sort,
+  cumsum,
 };

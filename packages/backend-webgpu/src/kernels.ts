@@ -51,6 +51,9 @@ import { avgPool2d } from './kernels/avg-pool2d.js';
 import { avgPool2dBackward } from './kernels/avg-pool2d-backward.js';
 import { adaptiveAvgPool2d } from './kernels/adaptive-avg-pool2d.js';
 import { adaptiveAvgPool2dBackward } from './kernels/adaptive-avg-pool2d-backward.js';
+// sorting and scans (Vision I)
+import { sort } from './kernels/sort.js';
+import { cumsum } from './kernels/cumsum.js';
 import { softmax } from './kernels/softmax.js';
 import { logSoftmax } from './kernels/log-softmax.js';
 import { gather } from './kernels/gather.js';
@@ -110,6 +113,9 @@ export const kernels: KernelMap<WebGPUBackend> = {
   avgPool2dBackward,
   adaptiveAvgPool2d,
   adaptiveAvgPool2dBackward,
+  // sorting and scans (Vision I)
+  sort,
+  cumsum,
   softmax,
   logSoftmax,
   gather,

@@ -32,6 +32,27 @@ export interface RandomStreamCase extends GeneratedCase {
 }
 
 /**
+ * A case of `transforms.json` (torchvision's tensor transforms): either an input image
+ * (`image/<name>`, the tensor under `image`), or a transform applied to the image named by
+ * `input` — a functional (`fn`, with `args` and camelCase `kwargs`) or a class (`cls`, with
+ * `args`, `kwargs`, and `seed` for `torch.manual_seed`; `params` = its `get_params` for that
+ * seed, `repr` = torchvision's repr) — with torchvision's `output`.
+ */
+export interface TransformCase extends GeneratedCase {
+  image?: GoldenTensor;
+  fn?: string;
+  cls?: string;
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+  seed?: number;
+  code?: string;
+  repr?: string;
+  input?: string;
+  output?: GoldenTensor;
+  params?: unknown;
+}
+
+/**
  * Loads (and caches) a file of `fixtures/generated/` by name, with or without `.json`: the values
  * `scripts/fixtures/generate.sh` computed with PyTorch (decode tensors with `goldenData` or
  * `goldenToTensor`).

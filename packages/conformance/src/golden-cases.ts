@@ -31,6 +31,8 @@ export const REDUCTION_OPS: ReadonlySet<string> = new Set([
   'batchNorm',
   'layerNorm',
   'interpolate',
+  // a running sum (Vision I)
+  'cumsum',
 ]);
 
 function isValuesIndices(o: GoldenCase['output']): o is GoldenValuesIndices {

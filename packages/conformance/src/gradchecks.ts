@@ -177,6 +177,27 @@ const gradDefs: GradDef[] = [
       return (x) => (ctx.ops.index as (a: Tensor, ...s: unknown[]) => Tensor)(x!, '1:', index);
     },
   },
+  // Vision I (ops-max): random inputs almost never tie (maximum/minimum, norm Infinity)
+  { op: 'maximum', variant: 'broadcast', inputs: [{ shape: [2, 3] }, { shape: [3] }], fn: direct('maximum') },
+  { op: 'minimum', variant: 'broadcast', inputs: [{ shape: [2, 1] }, { shape: [2, 3] }], fn: direct('minimum') },
+  { op: 'norm', variant: 'p2-all', inputs: [{ shape: [2, 3] }], fn: direct('norm') },
+  { op: 'norm', variant: 'p1-dim1', inputs: [{ shape: [2, 3], gen: nz }], fn: direct('norm', { p: 1, dim: 1 }) },
+  { op: 'norm', variant: 'pinf-dim0-keepdim', inputs: [{ shape: [2, 3], gen: nz }], fn: direct('norm', { p: Infinity, dim: 0, keepdim: true }) },
+  { op: 'norm', variant: 'p3-dims', inputs: [{ shape: [2, 3, 2], gen: nz }], fn: direct('norm', { p: 3, dim: [0, 2] }) },
+  { op: 'norm', variant: 'p0.5', inputs: [{ shape: [2, 3], gen: nz }], fn: direct('norm', { p: 0.5, dim: 1 }) },
+  {
+    op: 'maxUnpool2d',
+    variant: 'k2',
+    inputs: [{ shape: [1, 2, 2, 2] }],
+    fn: (ctx) => {
+      const indices = ctx.fromNd({ shape: [1, 2, 2, 2], data: Float64Array.of(0, 3, 9, 14, 5, 2, 13, 15) }, 'int32');
+      return (x) => (ctx.ops.maxUnpool2d as (a: Tensor, i: Tensor, o: object) => Tensor)(x!, indices, { kernelSize: 2 });
+    },
+  },
+  // sorting and scans (Vision I): random inputs have no ties
+  { op: 'sort', variant: 'dim0-desc', inputs: [{ shape: [3, 4] }], fn: (ctx) => (x) => (ctx.ops.sort as (x: Tensor, o: object) => { values: Tensor }).call(null, x!, { dim: 0, descending: true }).values },
+  { op: 'topk', variant: 'k2-smallest', inputs: [{ shape: [2, 5] }], fn: (ctx) => (x) => (ctx.ops.topk as (x: Tensor, k: number, o: object) => { values: Tensor }).call(null, x!, 2, { largest: false }).values },
+  { op: 'cumsum', variant: 'dim1', inputs: [{ shape: [2, 3, 4] }], fn: direct('cumsum', { dim: 1 }) },
 ];
 
 /**

@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import * as tg from '@tensorgrad/tensor';
+import * as vision from '@tensorgrad/vision';
 import { findBackendSync, getBackend, setBackend, type Backend, type DType } from '@tensorgrad/tensor';
 import { loadGolden } from './golden.js';
 import { runGoldenCase, type ToleranceOverride } from './golden-cases.js';
@@ -96,6 +97,9 @@ export function runConformance(backendName: string, options: ConformanceOptions 
   const skip = options.skip ?? {};
   const dtypes = new Set(options.dtypes ?? backend.dtypes);
   const ops = tg as unknown as Readonly<Record<string, unknown>>;
+  // vision.json: torchvision's utils and ops (makeGrid, normalize, …) are looked up in
+  // @tensorgrad/vision, the tensor ops in @tensorgrad/tensor (which wins on a shared name)
+  const visionOps: Readonly<Record<string, unknown>> = { ...(vision as unknown as Record<string, unknown>), ...ops };
   const tallies: Record<Group, Tally> = {
     golden: { run: 0, passed: 0, skipped: 0, reasons: new Map() },
     vision: { run: 0, passed: 0, skipped: 0, reasons: new Map() },
@@ -113,7 +117,7 @@ export function runConformance(backendName: string, options: ConformanceOptions 
   // (PENDING_VISION_OPS). planCheck decides; an unknown op is a failing test, never a skip.
   function register(group: Group, id: string, op: string, dtype: DType, extraReason: string | undefined, body: () => Promise<void>, missing?: string | null): void {
     const tally = tallies[group];
-    const plan = planCheck({ id, op, dtype, missing, extraReason }, { backend, ops, skip, dtypes });
+    const plan = planCheck({ id, op, dtype, missing, extraReason }, { backend, ops: group === 'vision' ? visionOps : ops, skip, dtypes });
     if (plan.action === 'fail') {
       tally.run++;
       it(id, () => {
@@ -173,7 +177,7 @@ export function runConformance(backendName: string, options: ConformanceOptions 
     describe('golden (PyTorch, vision.json)', () => {
       for (const c of loadGolden('vision.json').cases) {
         register('vision', c.id, c.op, c.dtype, undefined, () =>
-          runChecked(backend, c.dtype, seededRng(c.id), ops, (ctx) => runGoldenCase(ctx, c, options.tolerance)),
+          runChecked(backend, c.dtype, seededRng(c.id), visionOps, (ctx) => runGoldenCase(ctx, c, options.tolerance)),
         );
       }
     });

@@ -10,8 +10,8 @@ import { fromArray } from '@tensorgrad/tensor/backend';
  * The ops of `vision.json` that are planned but not implemented yet (the Vision I/II work), each
  * with the package that will export it. While such an op is not available its cases are counted
  * and listed as skipped with the reason `not yet implemented: <op>, Vision I/II`; as soon as it is
- * available (exported by `@tensorgrad/tensor`; for `maxPool2dWithIndices`, `maxPool2d` honouring
- * `returnIndices: true`) its cases run. Remove an entry once its op has landed.
+ * available (exported by `@tensorgrad/tensor`, or for `vision.json` by `@tensorgrad/vision`; for
+ * `maxPool2dWithIndices`, `maxPool2d` honouring `returnIndices: true`) its cases run. Remove an entry once its op has landed.
  *
  * @example
  * ```ts
@@ -21,16 +21,6 @@ import { fromArray } from '@tensorgrad/tensor/backend';
  * ```
  */
 export const PENDING_VISION_OPS: ReadonlyMap<string, string> = new Map([
-  // tensor ops the later chapters use (ARCHITECTURE.md)
-  ['sort', '@tensorgrad/tensor'],
-  ['argsort', '@tensorgrad/tensor'],
-  ['topk', '@tensorgrad/tensor'],
-  ['cumsum', '@tensorgrad/tensor'],
-  ['maximum', '@tensorgrad/tensor'],
-  ['minimum', '@tensorgrad/tensor'],
-  ['norm', '@tensorgrad/tensor'],
-  ['maxPool2dWithIndices', '@tensorgrad/tensor'],
-  ['maxUnpool2d', '@tensorgrad/tensor'],
   // torchvision's ops and utils (the Vision issues)
   ['boxArea', '@tensorgrad/vision'],
   ['boxIou', '@tensorgrad/vision'],
@@ -42,8 +32,6 @@ export const PENDING_VISION_OPS: ReadonlyMap<string, string> = new Map([
   ['roiAlign', '@tensorgrad/vision'],
   ['roiPool', '@tensorgrad/vision'],
   ['sigmoidFocalLoss', '@tensorgrad/vision'],
-  ['makeGrid', '@tensorgrad/vision'],
-  ['normalize', '@tensorgrad/vision'],
 ]);
 
 /** What the runner does with a golden case's op: run it, skip it as pending, or fail it as unknown. */
@@ -68,7 +56,8 @@ function maxPoolReturnsIndices(ops: Readonly<Record<string, unknown>>, backend: 
 }
 
 /**
- * Whether the runner can call golden op `op` from `ops` (the `@tensorgrad/tensor` namespace):
+ * Whether the runner can call golden op `op` from `ops` (the `@tensorgrad/tensor` namespace; for
+ * `vision.json`, with `@tensorgrad/vision`'s exports added):
  * `run` when it can; `pending` (with the skip reason) when it cannot and the op is in
  * {@link PENDING_VISION_OPS}; otherwise `unknown`, with an error saying how to fix it. `backend`
  * is needed only to probe `maxPool2dWithIndices` (which calls `maxPool2d` with `returnIndices`).
@@ -90,6 +79,7 @@ export function goldenOpStatus(op: string, ops: Readonly<Record<string, unknown>
     status: 'unknown',
     error:
       `golden op '${op}' is unknown to the conformance runner: expected a function exported by @tensorgrad/tensor ` +
+      `(for vision.json: or by @tensorgrad/vision) ` +
       `or an op listed in PENDING_VISION_OPS (packages/conformance/src/pending.ts), got neither. Fix the op name ` +
       `in the fixture, export the op, or — for planned work only — add it to PENDING_VISION_OPS`,
   };

@@ -2,7 +2,7 @@
 // structure their generator module documents. The values are PyTorch's; matching them is the
 // job of the tests of whatever implements the feature (here: tensorgrad's random generator).
 import { describe, expect, it } from 'vitest';
-import { goldenData, loadGenerated, loadGolden, type GoldenTensor, type RandomStreamCase } from '@tensorgrad/conformance';
+import { goldenData, loadGenerated, loadGolden, type GoldenTensor, type RandomStreamCase, type TransformCase } from '@tensorgrad/conformance';
 
 const DTYPES = ['float32', 'float64', 'int32', 'bool'];
 
@@ -79,5 +79,35 @@ describe('random.json (PyTorch CPU random streams)', () => {
 
   it('a missing generated file fails with how to make it', () => {
     expect(() => loadGenerated('no-such-file')).toThrow(/cannot read fixture 'no-such-file.json'.*expected a file written by `bash scripts\/fixtures\/generate.sh`/);
+  });
+});
+
+// vision transforms (torchvision.transforms): transforms.json's structure
+describe('transforms.json (torchvision 0.14.1 tensor transforms)', () => {
+  const file = loadGenerated<TransformCase>('transforms');
+
+  it('records the generator and its versions', () => {
+    expect(file.generator).toMatch(/^tensorgrad scripts\/fixtures \(tgfixtures\.transforms\); PyTorch .*1\.13\.1.* CPU, torchvision .*0\.14\.1.*single-threaded$/);
+  });
+
+  it('has named input images, then functional and seeded class cases on them', () => {
+    const images = new Set(file.cases.filter((c) => c.image).map((c) => c.id.slice('image/'.length)));
+    expect([...images]).toEqual(['img', 'tall', 'batch', 'big', 'gray']);
+    expect(new Set(file.cases.map((c) => c.id)).size).toBe(file.cases.length);
+    for (const c of file.cases) {
+      if (c.image) {
+        expectWellFormed(c.image, c.id);
+        for (const v of goldenData(c.image)) expect(v >= 0 && v < 1).toBe(true);
+        continue;
+      }
+      expect(images.has(c.input!), `${c.id} input`).toBe(true);
+      expect((c.fn === undefined) !== (c.cls === undefined), `${c.id}: fn or cls`).toBe(true);
+      if (c.cls) expect(Number.isInteger(c.seed), `${c.id} seed`).toBe(true);
+      expectWellFormed(c.output!, `${c.id} output`);
+    }
+    const fns = new Set(file.cases.map((c) => c.fn).filter(Boolean));
+    for (const f of ['resize', 'crop', 'centerCrop', 'resizedCrop', 'hflip', 'vflip', 'pad', 'rotate', 'affine', 'adjustBrightness', 'adjustContrast', 'adjustSaturation', 'adjustHue', 'rgbToGrayscale']) {
+      expect(fns.has(f), f).toBe(true);
+    }
   });
 });

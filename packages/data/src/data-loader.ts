@@ -1,4 +1,4 @@
-import { Generator, defaultGenerator, tidy } from '@tensorgrad/tensor';
+import { Generator, adopt, defaultGenerator, keep, tidy, Tensor } from '@tensorgrad/tensor';
 import { defaultCollate, type Collated } from './collate.js';
 import { bindWithDataset, parseArgs, refuseUnsupported, signature } from './args.js';
 import { checkDataset, type DatasetLike } from './dataset.js';
@@ -63,7 +63,7 @@ export function epochPermutation(...args: unknown[]): number[] {
 }
 
 /** Options of {@link DataLoader} (PyTorch's keyword arguments, camelCase). */
-export interface DataLoaderOptions<T, B = Collated<T>> {
+export interface DataLoaderOptions<T, B = Collated<Awaited<T>>> {
   /** Samples per batch (default 1). */
   batchSize?: number;
   /** Reshuffle the sample order at the start of every epoch (default false). */
@@ -84,7 +84,7 @@ export interface DataLoaderOptions<T, B = Collated<T>> {
   /** Drop the last batch when it is smaller than `batchSize` (default false). */
   dropLast?: boolean;
   /** Merges a list of samples into a batch (default {@link defaultCollate}). */
-  collateFn?: (samples: T[]) => B;
+  collateFn?: (samples: Awaited<T>[]) => B;
   /** PyTorch's `sampler`: only `null` is accepted (use `shuffle`, `generator`/`seed`, or a `Subset`). */
   sampler?: null;
   /** PyTorch's `batch_sampler`: only `null` is accepted. */
@@ -99,7 +99,11 @@ export interface DataLoaderOptions<T, B = Collated<T>> {
   workerInitFn?: null;
   /** PyTorch's `multiprocessing_context`: only `null` is accepted. */
   multiprocessingContext?: null;
-  /** PyTorch's `prefetch_factor` (keyword-only): only `null` or 2 is accepted (there are no workers). */
+  /**
+   * PyTorch's `prefetch_factor` (keyword-only): how many batches are loaded ahead of the one the
+   * loop is working on when the dataset's `get` returns promises (default 2; `null` is the
+   * default). A synchronous dataset is read batch by batch as the loop asks, whatever this is.
+   */
   prefetchFactor?: number | null;
   /** PyTorch's `persistent_workers` (keyword-only): only `false` is accepted. */
   persistentWorkers?: false;
@@ -126,6 +130,14 @@ export interface DataLoaderOptions<T, B = Collated<T>> {
  * tensors inside tensors, arrays, plain objects or Maps (or `keep()` them): any other tensor it
  * creates is freed.
  *
+ * **Asynchronous datasets.** A dataset's `get(i)` may return a Promise (a dataset that decodes
+ * image files, `Dataset<Promise<[Tensor, number]>>`): iterate with `for await`, which loads
+ * `prefetchFactor` batches (default 2) ahead of the one the loop is working on, so reading and
+ * decoding overlap training. Such a dataset's samples belong to the loader once they arrive and
+ * are freed once collated: return fresh tensors from `get` (clone a cached one). A sample whose
+ * promise rejects makes the loop throw at its batch, naming the sample's index; leaving the loop
+ * early starts no further reads and frees what was loaded ahead.
+ *
  * @example
  * ```ts
  * import { arange, tensor } from '@tensorgrad/tensor';
@@ -146,7 +158,7 @@ export interface DataLoaderOptions<T, B = Collated<T>> {
  * new DataLoader(new TensorDataset(x, y), 2, true).batchSize; // 2
  * ```
  */
-export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B>, Iterable<B> {
+export class DataLoader<T, B = Collated<Awaited<T>>> implements AsyncIterable<B>, Iterable<B> {
   /** The dataset batches are drawn from. */
   readonly dataset: DatasetLike<T>;
   /** Samples per batch. */
@@ -161,7 +173,11 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B>, Iterabl
   readonly shuffleSeed: bigint;
   #epoch: number;
   /** The collate function, or `undefined` for the default one. */
-  readonly collateFn: ((samples: T[]) => B) | undefined;
+  readonly collateFn: ((samples: Awaited<T>[]) => B) | undefined;
+  /** Batches loaded ahead of the one being used, for a dataset whose `get` returns promises. */
+  readonly prefetchFactor: number;
+  /** Whether the dataset's get has answered with promises (or is an async function). */
+  #async = false;
 
   /** Creates a loader over `dataset`, PyTorch's keyword arguments by name… */
   constructor(dataset: DatasetLike<T>, options?: DataLoaderOptions<T, B>);
@@ -178,7 +194,7 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B>, Iterabl
     sampler?: null,
     batchSampler?: null,
     numWorkers?: 0,
-    collateFn?: ((samples: T[]) => B) | null,
+    collateFn?: ((samples: Awaited<T>[]) => B) | null,
     pinMemory?: false,
     dropLast?: boolean,
     timeout?: 0,
@@ -199,7 +215,6 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B>, Iterabl
     no('timeout', [0], 'there are no workers to wait for; drop timeout');
     no('workerInitFn', [null], 'there are no workers; drop workerInitFn');
     no('multiprocessingContext', [null], 'there are no workers; drop multiprocessingContext');
-    no('prefetchFactor', [null, 2], 'there are no workers; drop prefetchFactor');
     no('persistentWorkers', [false], 'there are no workers; drop persistentWorkers');
     no('pinMemoryDevice', [''], 'there is no pinned host memory; drop pinMemoryDevice');
     const opt = <V>(k: keyof typeof a): V | undefined => (a[k] === null ? undefined : (a[k] as V | undefined));
@@ -208,8 +223,12 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B>, Iterabl
     const generator = opt<Generator>('generator');
     const seed = opt<number | bigint>('seed');
     const dropLast = opt<boolean>('dropLast') ?? false;
-    const collateFn = opt<(samples: T[]) => B>('collateFn');
+    const collateFn = opt<(samples: Awaited<T>[]) => B>('collateFn');
     const epoch = opt<number>('epoch') ?? 0;
+    const prefetchFactor = opt<number>('prefetchFactor') ?? 2;
+    if (typeof prefetchFactor !== 'number' || !Number.isInteger(prefetchFactor) || prefetchFactor < 1) {
+      throw new RangeError(`DataLoader: prefetchFactor should be a positive integer (batches loaded ahead for a dataset whose get returns promises), got ${String(prefetchFactor)}`);
+    }
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
       throw new RangeError(`DataLoader: batchSize should be a positive integer, got ${String(batchSize)}`);
     }
@@ -241,6 +260,7 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B>, Iterabl
     this.shuffleSeed = shuffle ? BigInt(this.generator.integer(0, 2 ** 32)) * 2n ** 21n + BigInt(this.generator.integer(0, 2 ** 21)) : 0n;
     this.#epoch = epoch;
     this.collateFn = collateFn;
+    this.prefetchFactor = prefetchFactor;
   }
 
   /** The epoch the next iteration runs (0 at first unless the `epoch` option said otherwise). */
@@ -302,17 +322,79 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B>, Iterabl
     return out;
   }
 
-  /** Builds the batch of the samples at `indices`. */
-  private fetch(indices: number[]): B {
+  /**
+   * Builds the batch of the samples at `indices`, or, when the dataset answers with promises, a
+   * promise of it (an asynchronous dataset's samples are awaited, then collated).
+   */
+  private fetch(indices: number[]): B | Promise<B> {
     const ds = this.dataset;
-    if (this.collateFn === undefined && typeof ds.getBatch === 'function') return ds.getBatch(indices) as B;
-    const collate = this.collateFn ?? (defaultCollate as unknown as (samples: T[]) => B);
-    // the samples made by get() are freed once collated; the batch is returned to the caller
-    return tidy(() => collate(indices.map((i) => ds.get(i))));
+    if (this.collateFn === undefined && typeof ds.getBatch === 'function') {
+      const b = ds.getBatch(indices);
+      return isThenable(b) ? Promise.resolve(b).then((v) => keepAll(v) as B) : (b as B);
+    }
+    const collate = this.collate();
+    if (!this.#async && !isAsyncFunction(ds.get)) {
+      let answeredWithPromises = false;
+      // the samples made by get() are freed once collated; the batch is returned to the caller
+      const batch = tidy(() => {
+        const samples = indices.map((i) => ds.get(i) as unknown);
+        if (!samples.some(isThenable)) return collate(samples as Awaited<T>[]);
+        // a get() that returns promises without being an async function: tensors it made before
+        // returning were in this scope, so this attempt is dropped (its samples freed when they
+        // arrive) and the batch is read again as an asynchronous dataset's
+        answeredWithPromises = true;
+        for (const s of samples) if (isThenable(s)) Promise.resolve(s).then(disposeAll, () => {});
+        return null;
+      });
+      if (!answeredWithPromises) return batch as B;
+      this.#async = true;
+    }
+    const samples = indices.map((i) => {
+      try {
+        return ds.get(i) as unknown;
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    });
+    return this.#collateAsync(samples, indices, collate);
+  }
+
+  private collate(): (samples: Awaited<T>[]) => B {
+    return this.collateFn ?? (defaultCollate as unknown as (samples: Awaited<T>[]) => B);
   }
 
   /**
-   * Iterates over one epoch synchronously: `for (const [x, y] of loader)`.
+   * Waits for every sample, then collates them. The samples' tensors belong to the loader from the
+   * moment they arrive (kept out of any `tidy` the loop has open meanwhile) and are freed once the
+   * batch is built (so an asynchronous dataset returns fresh tensors: clone a cached one); the batch is kept until it is handed to the loop. A sample that fails rejects
+   * with its index, after the other samples of the batch were freed.
+   */
+  async #collateAsync(samples: unknown[], indices: number[], collate: (samples: Awaited<T>[]) => B): Promise<B> {
+    const settled = await Promise.allSettled(samples.map((s) => (isThenable(s) ? Promise.resolve(s).then(keepAll) : s)));
+    const failed = settled.findIndex((r) => r.status === 'rejected');
+    const values = settled.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
+    if (failed >= 0) {
+      for (const v of values) disposeAll(v);
+      const err = (settled[failed] as PromiseRejectedResult).reason as unknown;
+      const why = err instanceof Error ? err.message : String(err);
+      throw new Error(`DataLoader: dataset.get(${indices[failed]}) failed (sample ${failed} of the batch): ${why}`, { cause: err });
+    }
+    let batch: B;
+    try {
+      batch = keepAll(tidy(() => collate(values as Awaited<T>[])));
+    } catch (e) {
+      for (const v of values) disposeAll(v);
+      throw e;
+    }
+    const inBatch = new Set<Tensor>();
+    collectTensors(batch, inBatch);
+    for (const v of values) disposeAll(v, inBatch);
+    return batch;
+  }
+
+  /**
+   * Iterates over one epoch synchronously: `for (const [x, y] of loader)`. A dataset whose `get`
+   * returns promises needs `for await` instead.
    *
    * @example
    * ```ts
@@ -329,11 +411,28 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B>, Iterabl
    * ```
    */
   *[Symbol.iterator](): Iterator<B> {
-    for (const indices of this.batchIndices(this.#epoch++)) yield this.fetch(indices);
+    for (const indices of this.batchIndices(this.#epoch++)) {
+      const batch = this.fetch(indices);
+      if (isThenable(batch)) {
+        // the samples arrive later: free them then, and say how to iterate instead
+        batch.then(disposeAll, () => {});
+        throw new TypeError(
+          `DataLoader: the dataset's get(i) returned a Promise (an asynchronous dataset, e.g. one that decodes image files), which a synchronous for…of loop cannot wait for; iterate with for await (const batch of loader) inside an async function`,
+        );
+      }
+      yield batch;
+    }
   }
 
   /**
-   * Iterates over one epoch: `for await (const [x, y] of loader)`.
+   * Iterates over one epoch: `for await (const [x, y] of loader)`. When the dataset's `get` returns
+   * promises (files decoded asynchronously), up to `prefetchFactor` batches are loaded ahead of
+   * the one the loop is working on, so decoding overlaps training: a batch's gets all start
+   * together, at most `prefetchFactor + 1` batches are in flight, and batches arrive in order. A
+   * sample that fails makes the loop throw, at its batch, an error naming the sample's index.
+   * Leaving the loop early (`break`, an exception) starts no further gets and frees the batches
+   * loaded ahead once their gets have settled. A synchronous dataset is read one batch at a time,
+   * when the loop asks for it.
    *
    * @example
    * ```ts
@@ -346,8 +445,95 @@ export class DataLoader<T, B = Collated<T>> implements AsyncIterable<B>, Iterabl
    *   x.dispose();
    * }
    * ```
+   *
+   * @example
+   * An asynchronous dataset: `get` returns a promise (here after a delay, as a file read would).
+   * ```ts
+   * import { tensor } from '@tensorgrad/tensor';
+   * import { DataLoader, Dataset } from '@tensorgrad/data';
+   * import '@tensorgrad/backend-cpu';
+   * class Slow extends Dataset<Promise<number>> {
+   *   get length() { return 5; }
+   *   async get(i: number): Promise<number> {
+   *     await new Promise((r) => setTimeout(r, 5));
+   *     return i * 10;
+   *   }
+   * }
+   * const seen = [];
+   * for await (const x of new DataLoader(new Slow(), { batchSize: 2, prefetchFactor: 2 })) {
+   *   seen.push(await x.array());
+   *   x.dispose();
+   * }
+   * seen; // [[0, 10], [20, 30], [40]]
+   * ```
    */
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
-    for (const indices of this.batchIndices(this.#epoch++)) yield this.fetch(indices);
+    const batches = this.batchIndices(this.#epoch++);
+    const queue: Promise<B>[] = [];
+    let next = 0;
+    try {
+      // a synchronous dataset is read on demand, as by the synchronous iterator
+      while (next < batches.length) {
+        const batch = this.fetch(batches[next++]!);
+        if (isThenable(batch)) {
+          queue.push(handled(batch));
+          break;
+        }
+        yield batch;
+      }
+      // the dataset answers with promises: keep prefetchFactor batches loading ahead
+      while (queue.length > 0) {
+        while (queue.length <= this.prefetchFactor && next < batches.length) queue.push(handled(Promise.resolve(this.fetch(batches[next++]!))));
+        const batch = await queue.shift()!;
+        // the batch goes to the scope the loop is in, as a batch built on demand would
+        yield adoptAll(batch);
+      }
+    } finally {
+      // left early: no further gets; what is still loading is freed once it arrives
+      await Promise.allSettled(queue.splice(0).map((p) => p.then(disposeAll)));
+    }
   }
+}
+
+function isAsyncFunction(f: unknown): boolean {
+  return typeof f === 'function' && f.constructor?.name === 'AsyncFunction';
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+// a promise whose rejection is reported where it is awaited, not as unhandled while it waits in the queue
+function handled<V>(p: Promise<V>): Promise<V> {
+  p.catch(() => {});
+  return p;
+}
+
+function collectTensors(v: unknown, out: Set<Tensor>, seen = new Set<unknown>()): void {
+  if (v === null || typeof v !== 'object' || seen.has(v)) return;
+  seen.add(v);
+  if (v instanceof Tensor) out.add(v);
+  else if (Array.isArray(v)) for (const x of v) collectTensors(x, out, seen);
+  else if (v instanceof Map) for (const x of v.values()) collectTensors(x, out, seen);
+  else if (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) for (const x of Object.values(v)) collectTensors(x, out, seen);
+}
+
+function tensorsOf(v: unknown): Set<Tensor> {
+  const out = new Set<Tensor>();
+  collectTensors(v, out);
+  return out;
+}
+
+function keepAll<V>(v: V): V {
+  for (const t of tensorsOf(v)) keep(t);
+  return v;
+}
+
+function adoptAll<V>(v: V): V {
+  for (const t of tensorsOf(v)) adopt(t);
+  return v;
+}
+
+function disposeAll(v: unknown, except?: ReadonlySet<Tensor>): void {
+  for (const t of tensorsOf(v)) if (!except?.has(t) && !t.isDisposed) t.dispose();
 }

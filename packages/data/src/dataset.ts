@@ -37,6 +37,10 @@ export function checkIndex(...args: unknown[]): number {
  * DataLoader then uses it instead of `get` + `defaultCollate` when no `collateFn` is given.
  * {@link TensorDataset} does so with one `indexSelect` per tensor.
  *
+ * `get` may also return a Promise (an asynchronous dataset, e.g. one that decodes image files:
+ * `class Images extends Dataset<Promise<[Tensor, number]>>` with an `async get(i)`); a
+ * {@link DataLoader} iterated with `for await` then awaits the samples and loads batches ahead.
+ *
  * @example
  * ```ts
  * import { tensor } from '@tensorgrad/tensor';
@@ -58,7 +62,7 @@ export abstract class Dataset<T> {
   }
   /** The number of samples. */
   abstract get length(): number;
-  /** The sample at `index` (`0 <= index < length`). */
+  /** The sample at `index` (`0 <= index < length`); a Promise of it for an asynchronous dataset (`T = Promise<…>`). */
   abstract get(index: number): T;
   /** Optional fast path: the collated batch of the samples at `indices` (see the class docs). */
   getBatch?(indices: readonly number[]): unknown;

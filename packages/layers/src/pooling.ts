@@ -2,6 +2,9 @@ import {
   adaptiveAvgPool2d,
   avgPool2d,
   maxPool2d,
+  maxUnpool2d,
+  type MaxUnpool2dOptions,
+  type ValuesIndices,
   type AdaptiveAvgPool2dOptions,
   type AvgPool2dOptions,
   type IntPair,
@@ -16,10 +19,17 @@ const AVG_POOL2D = signature('new AvgPool2d', ['kernelSize', 'stride', 'padding'
 const ADAPTIVE_AVG_POOL2D = signature('new AdaptiveAvgPool2d', ['outputSize'], { required: 1 });
 
 /** Options of {@link MaxPool2d} (PyTorch's keywords). */
-export interface MaxPool2dLayerOptions extends Omit<MaxPool2dOptions, 'kernelSize'> {
-  /** PyTorch's `return_indices`: only `false` (the default) is supported by the layer. */
-  returnIndices?: false;
+export interface MaxPool2dLayerOptions<R extends boolean = boolean> extends Omit<MaxPool2dOptions, 'kernelSize' | 'returnIndices'> {
+  /**
+   * PyTorch's `return_indices`: with `true` the layer returns `{ values, indices }` (a
+   * `ValuesIndices` pair, as `maxPool2d(x, { returnIndices: true })`), for {@link MaxUnpool2d}.
+   * Default false.
+   */
+  returnIndices?: R;
 }
+
+/** What {@link MaxPool2d} returns: the pooled values, or `{ values, indices }` with `returnIndices`. */
+export type MaxPool2dOutput<R extends boolean> = R extends true ? ValuesIndices : Tensor;
 
 // the options that are given, without the absent ones (null stride means "the kernel size")
 function given<T extends object>(o: T): T {
@@ -39,36 +49,88 @@ function given<T extends object>(o: T): T {
  * // PyTorch's positional form: MaxPool2d(3, 1) is a 3×3 window with stride 1
  * new MaxPool2d(3, 1).call(zeros([1, 3, 8, 8])).shape; // [1, 3, 6, 6]
  * new MaxPool2d(3, { stride: 1, padding: 1 }).call(zeros([1, 3, 8, 8])).shape; // [1, 3, 8, 8]
+ * // returnIndices: { values, indices } for MaxUnpool2d
+ * const { values, indices } = new MaxPool2d(2, { returnIndices: true }).call(zeros([1, 3, 8, 8]));
+ * [values.shape, indices.dtype]; // [[1, 3, 4, 4], 'int32']
  * ```
  */
-export class MaxPool2d extends Module {
+export class MaxPool2d<R extends boolean = false> extends Module<[Tensor], MaxPool2dOutput<R>> {
   /** Window size. */
   readonly kernelSize: IntPair;
   /** The other options of `maxPool2d`. */
-  readonly options: Readonly<Omit<MaxPool2dOptions, 'kernelSize'>>;
+  readonly options: Readonly<Omit<MaxPool2dOptions, 'kernelSize' | 'returnIndices'>>;
+  /** Whether the layer returns `{ values, indices }`. */
+  readonly returnIndices: R;
   /** The window size positionally, the other options by name… */
-  constructor(kernelSize: IntPair, options?: MaxPool2dLayerOptions);
+  constructor(kernelSize: IntPair, options?: MaxPool2dLayerOptions<R>);
   /** …or positionally in PyTorch's order (`new MaxPool2d(3, 1)`: stride 1)… */
   constructor(
     kernelSize: IntPair,
     stride?: IntPair | null,
     padding?: IntPair,
     dilation?: IntPair,
-    returnIndices?: false,
+    returnIndices?: R,
     ceilMode?: boolean,
-    options?: MaxPool2dLayerOptions,
+    options?: MaxPool2dLayerOptions<R>,
   );
   /** …or everything by name. */
-  constructor(options: MaxPool2dLayerOptions & { kernelSize: IntPair });
+  constructor(options: MaxPool2dLayerOptions<R> & { kernelSize: IntPair });
   constructor(...args: unknown[]) {
     super();
     const a = parseArgs(MAX_POOL2D, args);
-    refuseUnsupported('MaxPool2d', 'returnIndices', a.returnIndices, [false], 'the layer returns the pooled values only; call maxPool2d(x, …) for the indices once it supports them');
+    const returnIndices = a.returnIndices ?? false;
+    if (typeof returnIndices !== 'boolean') throw new TypeError(`new MaxPool2d: expected returnIndices to be a boolean, got ${String(returnIndices)}`);
     this.kernelSize = a.kernelSize as IntPair;
+    this.returnIndices = returnIndices as R;
     this.options = given({ stride: a.stride, padding: a.padding, dilation: a.dilation, ceilMode: a.ceilMode } as MaxPool2dOptions);
   }
-  override forward(input: Tensor): Tensor {
-    return maxPool2d(input, this.kernelSize, this.options);
+  override forward(input: Tensor): MaxPool2dOutput<R> {
+    if (this.returnIndices) return maxPool2d(input, this.kernelSize, { ...this.options, returnIndices: true }) as MaxPool2dOutput<R>;
+    return maxPool2d(input, this.kernelSize, this.options) as MaxPool2dOutput<R>;
+  }
+}
+
+const MAX_UNPOOL2D = signature('new MaxUnpool2d', ['kernelSize', 'stride', 'padding'], { required: 1 });
+const MAX_UNPOOL2D_FORWARD = signature('MaxUnpool2d.forward', ['outputSize']);
+
+/**
+ * The partial inverse of {@link MaxPool2d} (PyTorch's `nn.MaxUnpool2d(kernel_size, stride=None,
+ * padding=0)`): `call(input, indices, outputSize?)` writes each value at its index of a zero
+ * output (see `maxUnpool2d`); `stride` defaults to `kernelSize`.
+ *
+ * @example
+ * ```ts
+ * import { MaxPool2d, MaxUnpool2d } from '@tensorgrad/layers';
+ * import { tensor } from '@tensorgrad/tensor';
+ * import '@tensorgrad/backend-cpu';
+ * const x = tensor([[[[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]]]);
+ * const { values, indices } = new MaxPool2d(2, { returnIndices: true }).call(x);
+ * const unpool = new MaxUnpool2d(2);
+ * await unpool.call(values, indices).array(); // [[[[0, 0, 0, 0], [0, 6, 0, 8], [0, 0, 0, 0], [0, 14, 0, 16]]]]
+ * unpool.call(values, indices, [5, 5]).shape; // [1, 1, 5, 5]
+ * ```
+ */
+export class MaxUnpool2d extends Module<[Tensor, Tensor, (readonly number[] | null)?], Tensor> {
+  /** Window size of the pooling being undone. */
+  readonly kernelSize: IntPair;
+  /** Its stride and padding. */
+  readonly options: Readonly<Pick<MaxUnpool2dOptions, 'stride' | 'padding'>>;
+  /** The window size positionally, the other options by name… */
+  constructor(kernelSize: IntPair, options?: Pick<MaxUnpool2dOptions, 'stride' | 'padding'>);
+  /** …or positionally in PyTorch's order… */
+  constructor(kernelSize: IntPair, stride?: IntPair | null, padding?: IntPair, options?: Pick<MaxUnpool2dOptions, 'stride' | 'padding'>);
+  /** …or everything by name. */
+  constructor(options: Pick<MaxUnpool2dOptions, 'stride' | 'padding'> & { kernelSize: IntPair });
+  constructor(...args: unknown[]) {
+    super();
+    const a = parseArgs(MAX_UNPOOL2D, args);
+    this.kernelSize = a.kernelSize as IntPair;
+    this.options = given({ stride: a.stride, padding: a.padding } as MaxUnpool2dOptions);
+  }
+  /** `input` and `indices` from a {@link MaxPool2d} with `returnIndices`; `outputSize` as in `maxUnpool2d` (positionally or `{ outputSize }`). */
+  override forward(input: Tensor, indices: Tensor, ...rest: unknown[]): Tensor {
+    const { outputSize } = parseArgs(MAX_UNPOOL2D_FORWARD, rest) as { outputSize?: readonly number[] | null };
+    return maxUnpool2d(input, indices, this.kernelSize, { ...this.options, outputSize });
   }
 }
 

@@ -40,6 +40,7 @@ const CALLS: Record<string, (o: Bad) => unknown> = {
   Conv2d: (o) => new C.Conv2d!(1, 1, 3, o),
   ConvTranspose2d: (o) => new C.ConvTranspose2d!(1, 1, 3, o),
   MaxPool2d: (o) => new C.MaxPool2d!(2, o),
+  MaxUnpool2d: (o) => new C.MaxUnpool2d!(2, o),
   AvgPool2d: (o) => new C.AvgPool2d!(2, o),
   AdaptiveAvgPool2d: (o) => new C.AdaptiveAvgPool2d!({ outputSize: 1, ...o }),
   BatchNorm1d: (o) => new C.BatchNorm1d!(2, o),
@@ -174,7 +175,7 @@ describe('refused instead of silently ignored', () => {
     expect(message(() => new LeakyReLU(0.1, true as Any))).toMatch(/inplace = true is not supported/);
     expect(message(() => new Linear(2, 2, { device: 'cuda' }))).toMatch(/device = 'cuda' is not supported/);
     expect(() => new Linear(2, 2, { device: 'cpu' })).not.toThrow();
-    expect(message(() => new MaxPool2d(2, { returnIndices: true as Any }))).toMatch(/returnIndices = true is not supported/);
+    expect(message(() => new MaxPool2d(2, { returnIndices: 1 as Any }))).toMatch(/expected returnIndices to be a boolean, got 1/);
     expect(message(() => new Embedding(3, 2, { sparse: true as Any }))).toMatch(/sparse = true is not supported/);
     expect(message(() => new Upsample({ scaleFactor: 2, recomputeScaleFactor: true as Any }))).toMatch(/recomputeScaleFactor = true is not supported/);
   });

@@ -110,6 +110,14 @@ export class GradNode<N extends RecordedOpName = RecordedOpName> {
   refs = 0;
   /** Set once the saved tensors were released (after a backward without `retainGraph`). */
   released = false;
+  /**
+   * Hooks registered with `registerHook()` on the tensor this node produced, run in order on
+   * that tensor's gradient before it flows further (by id; see {@link TensorHook}); `null` until
+   * the first one (most nodes never get one).
+   */
+  tensorHooks: Map<number, TensorHook> | null = null;
+  /** The tensor this node produced when it called `retainGrad()`: backward stores its gradient in its `.grad`. */
+  retainedBy: Tensor | null = null;
   constructor(
     /** The op's name (as in the op registry). */
     readonly name: N,
@@ -149,6 +157,19 @@ export class GradNode<N extends RecordedOpName = RecordedOpName> {
     this.releaseSaved();
     for (const n of this.next) n?.decRef();
   }
+}
+
+/**
+ * A gradient hook (PyTorch's `Tensor.register_hook`): called with the gradient of the tensor it
+ * was registered on during backward; returning a tensor (same shape) replaces that gradient,
+ * returning nothing keeps it.
+ */
+export type TensorHook = (grad: Tensor) => Tensor | void | undefined;
+
+/** Handle returned by `Tensor.registerHook()`: `remove()` unregisters the hook (idempotent). */
+export interface HookHandle {
+  /** Unregisters the hook. */
+  remove(): void;
 }
 
 /** What a gradient rule needs saved: which inputs (all, none or by index) and whether the outputs. */

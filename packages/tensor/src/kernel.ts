@@ -143,7 +143,14 @@ type T = KernelTensor;
  * - `maxPool2d`: `[values, indices]`, indices int32 into each `H·W` plane (PyTorch's
  *   `return_indices`); padding never wins, NaN propagates, the first maximum wins ties;
  * - `avgPool2d`/`avgPool2dBackward`: PyTorch's window clipping and divisor rules
- *   ({@link avgPoolWindow}); `adaptiveAvgPool2d(Backward)`: PyTorch's adaptive windows.
+ *   ({@link avgPoolWindow}); `adaptiveAvgPool2d(Backward)`: PyTorch's adaptive windows;
+ * - `sort`: `[values, indices]` of `x`'s shape (contiguous), each lane along `attrs.dim` sorted
+ *   ascending (`descending`: descending), indices int32 positions along `dim`; always stable
+ *   (ties keep their input order, whatever `attrs.stable` says), NaN sorts as the largest value
+ *   (last ascending, first descending; NaNs keep their order), `-0` equals `0`. A 0-d `x` (dim 0)
+ *   is one lane of length 1;
+ * - `cumsum`: the running sum along `attrs.dim` in `x`'s dtype (`ctx.dtype`; the front-end has
+ *   converted bool/int inputs to int32, which wraps), of `x`'s shape (contiguous); 0-d as for `sort`.
  */
 export interface KernelInputs {
   add: [a: T, b: T];
@@ -202,6 +209,9 @@ export interface KernelInputs {
   avgPool2dBackward: [g: T];
   adaptiveAvgPool2d: [x: T];
   adaptiveAvgPool2dBackward: [g: T];
+  // sorting and scans (Vision I)
+  sort: [x: T];
+  cumsum: [x: T];
 }
 
 /** Kernel names: op names that have kernels, plus the in-place kernels `copy_` and `adamUpdate_`. */
@@ -212,6 +222,7 @@ export interface KernelOutputs {
   max: [values: KernelResult, indices: KernelResult];
   min: [values: KernelResult, indices: KernelResult];
   maxPool2d: [values: KernelResult, indices: KernelResult];
+  sort: [values: KernelResult, indices: KernelResult];
   copy_: void;
   adamUpdate_: void;
 }

@@ -78,6 +78,10 @@ export interface OpAttrs {
   softmax: { dim: number };
   logSoftmax: { dim: number };
   pad: { pad: number[]; mode: 'constant'; value: number };
+  // sorting and scans (Vision I): `dim` normalised; `topk` is `sort` + `narrow`
+  sort: { dim: number; descending: boolean; stable: boolean };
+  topk: { k: number; dim: number; largest: boolean; sorted: boolean };
+  cumsum: { dim: number };
   // neural-network ops: convolution and pooling
   conv2d: { stride: [number, number]; padding: [number, number, number, number]; dilation: [number, number]; groups: number };
   conv2dInputGrad: { inputSize: [number, number]; stride: [number, number]; padding: [number, number, number, number]; dilation: [number, number]; groups: number };
@@ -93,6 +97,13 @@ export interface OpAttrs {
   layerNorm: { normalizedShape: number[]; eps: number };
   dropout: { p: number };
   interpolate: { size: number[]; mode: 'nearest' | 'linear' | 'bilinear'; alignCorners: boolean };
+  // Vision I (ops-max): decompositions recorded as one op each
+  maximum: NoAttrs;
+  minimum: NoAttrs;
+  /** `p` is a number (`±Infinity` included; `'fro'` normalised to 2); `dim` sorted, all dims when absent. */
+  norm: { p: number; dim: number[]; keepdim: boolean };
+  /** `outputSize` is the spatial `[oh, ow]` of the output. */
+  maxUnpool2d: { outputSize: [number, number] };
   // in-place ops (never recorded on the tape; kernels of the same name)
   copy_: NoAttrs;
   adamUpdate_: AdamUpdateOptions;

@@ -1,12 +1,14 @@
 import type { Backend } from './backend.js';
 import type { DType, TypedArray } from './dtype.js';
 import { isFloating } from './dtype.js';
-import { autogradHooks, type BackwardOptions, type GradNode } from './autograd-core.js';
+import { autogradHooks, type BackwardOptions, type GradNode, type HookHandle, type TensorHook } from './autograd-core.js';
 import { contiguousStrides, formatShape, isContiguousLayout, shapeSize, type Shape } from './shape.js';
 import { disposalHint, keep, trackTensor, untrackTensor } from './scope.js';
 import { Storage } from './storage.js';
 import { formatTensor } from './format.js';
 import { NotSupportedError } from './not-supported.js';
+
+let nextHookId = 0;
 
 /** Nested JavaScript arrays of numbers or booleans, as returned by `array()`. */
 export type NestedArray = number | boolean | NestedArray[];
@@ -40,6 +42,8 @@ export class Tensor {
   /** @internal */ readonly _offset: number;
   /** @internal */ _disposed = false;
   /** @internal */ _grad: Tensor | null = null;
+  /** @internal Gradient hooks of a leaf (a non-leaf keeps them on its `gradFn`). */
+  _hooks: Map<number, TensorHook> | null = null;
   /** Whether gradients are computed for this tensor by `backward()`. */
   requiresGrad = false;
   /** The tape node that produced this tensor (`null` for leaves and untracked results). */
@@ -383,6 +387,71 @@ export class Tensor {
     }
     this.requiresGrad = requiresGrad;
     return this;
+  }
+
+  /**
+   * Makes `backward()` store this non-leaf tensor's gradient in its `.grad` (PyTorch's
+   * `retain_grad()`; by default only leaves get one). Accumulates over several backward calls like
+   * a leaf's. A no-op on a leaf. Returns `this`.
+   *
+   * @example
+   * ```ts
+   * import { tensor } from '@tensorgrad/tensor';
+   * import '@tensorgrad/backend-cpu';
+   * import '@tensorgrad/autodiff';
+   * const x = tensor([1, 2, 3], { requiresGrad: true });
+   * const y = x.mul(2).retainGrad();
+   * y.retainsGrad; // true
+   * y.pow(2).sum().backward();
+   * await y.grad!.array(); // [4, 8, 12]
+   * ```
+   */
+  retainGrad(): this {
+    this._check('retainGrad');
+    if (!this.requiresGrad) {
+      throw new Error("retainGrad: can't retain the gradient of a tensor that does not require grad; compute it from tensors with { requiresGrad: true } (outside noGrad())");
+    }
+    if (this.gradFn) this.gradFn.retainedBy = this;
+    return this;
+  }
+
+  /** Whether `backward()` stores this non-leaf tensor's gradient in `.grad` ({@link Tensor.retainGrad} was called); false for leaves, as in PyTorch. */
+  get retainsGrad(): boolean {
+    return this.gradFn !== null && this.gradFn.retainedBy === this;
+  }
+
+  /**
+   * Registers `hook(grad)`, called during every backward pass with this tensor's gradient
+   * (PyTorch's `register_hook`): returning a tensor of the same shape replaces the gradient
+   * (for what flows further and what is accumulated into `.grad`), returning nothing keeps it.
+   * Hooks run in registration order, before a leaf's gradient is accumulated. Returns a handle
+   * whose `remove()` unregisters the hook.
+   *
+   * @example
+   * ```ts
+   * import { tensor } from '@tensorgrad/tensor';
+   * import '@tensorgrad/backend-cpu';
+   * import '@tensorgrad/autodiff';
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * const y = x.mul(3);
+   * const seen: number[][] = [];
+   * const handle = y.registerHook((g) => { seen.push([...g.dataSync()]); return g.mul(10); });
+   * y.sum().backward();
+   * seen; // [[1, 1]]
+   * await x.grad!.array(); // [30, 30]
+   * handle.remove();
+   * ```
+   */
+  registerHook(hook: TensorHook): HookHandle {
+    this._check('registerHook');
+    if (typeof hook !== 'function') throw new TypeError(`registerHook: expected a function (grad) => Tensor | undefined, got ${hook === null ? 'null' : typeof hook}`);
+    if (!this.requiresGrad) {
+      throw new Error("registerHook: can't register a hook on a tensor that does not require grad; create it with { requiresGrad: true } or compute it from such tensors");
+    }
+    const hooks = this.gradFn ? (this.gradFn.tensorHooks ??= new Map()) : (this._hooks ??= new Map());
+    const id = nextHookId++;
+    hooks.set(id, hook);
+    return { remove: () => void hooks.delete(id) };
   }
 
   /**

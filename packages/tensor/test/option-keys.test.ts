@@ -40,6 +40,11 @@ const OPS: Readonly<Record<string, Args>> = {
   fromTypedArray: () => [new Float32Array([1, 2])],
   nonzero: () => [x()], nonzeroStatic: () => [x(), 2], maskedSelect: () => [x(), mask()],
   indexPut: () => [x(), [tensor([0], { dtype: 'int32' })], 0], index: () => [x(), 0], indexAssign_: () => [x(), [0], 0],
+  // Vision I (ops-max)
+  maximum: () => [x(), x()], minimum: () => [x(), x()], norm: () => [x().float()],
+  maxUnpool2d: () => [img(), zeros([1, 1, 4, 4], { dtype: 'int32' }), 1],
+  // sorting, scans and unique (Vision I)
+  sort: () => [x()], argsort: () => [x()], topk: () => [x(), 2], cumsum: () => [x(), 1], unique: () => [x()],
   adamUpdate_: () => {
     const p = ones([2]);
     return [p, ones([2]), zeros([2]), zeros([2]), null, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1, maximize: false }];
@@ -48,6 +53,8 @@ const OPS: Readonly<Record<string, Args>> = {
 const ASYNC_OPS: Readonly<Record<string, Args>> = {
   toAsync: () => [x(), 'float64'], nonzeroAsync: () => [x()], maskedSelectAsync: () => [x(), mask()], indexAsync: () => [x(), 0],
   indexAssignAsync_: () => [x(), [0], 0],
+  // unique (Vision I)
+  uniqueAsync: () => [x()],
 };
 
 /** Exported functions that are not ops: helpers, registry and memory functions (no options to misspell). */

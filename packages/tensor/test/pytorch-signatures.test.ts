@@ -37,7 +37,7 @@ describe('refused spellings name the key and the nearest valid one', () => {
     ['sum(x, { dtype })', () => sum(y, { dtype: 'float64' } as never), /sum: PyTorch's argument 'dtype' .*is not supported by tensorgrad; cast the input first/],
     ['tensor(data, { device })', () => tensor([1], { device: 'cuda' } as never), /tensor: PyTorch's argument 'device' .*not supported.*backend/],
     ['x.to({ device })', () => y.to({ device: 'cpu' } as never), /to: unknown option 'device'; did you mean 'backend'\?/],
-    ['maxPool2d returnIndices', () => maxPool2d(ones([1, 1, 2, 2]), { kernelSize: 2, returnIndices: true } as never), /return_indices.*not supported/],
+    ['maxPool2d({ return_indices })', () => maxPool2d(ones([1, 1, 2, 2]), { kernelSize: 2, return_indices: true } as never), /maxPool2d: unknown option 'return_indices'; did you mean 'returnIndices'\?/],
     ['relu(x, { inplace: true })', () => (y.relu as (...a: unknown[]) => Tensor)({ inplace: true }), /relu: PyTorch's argument 'inplace'/],
     ['x.view(2, 2, { shap: 1 })', () => (y.view as (...a: unknown[]) => Tensor)({ shap: [4] }), /view: unknown option 'shap'; did you mean 'shape'\?/],
   ])('%s', (_, fn, re) => {

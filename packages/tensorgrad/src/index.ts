@@ -19,6 +19,9 @@ export * from '@tensorgrad/io';
 export * from '@tensorgrad/vision';
 // layers and optimizers both define this (identical) options type; `export *` would drop it
 export type { ZeroGradOptions } from '@tensorgrad/layers';
+// tensor's pad is torch.nn.functional.pad; vision's image pad (transforms.functional.pad) stays
+// reachable as functional.pad and from @tensorgrad/vision
+export { pad } from '@tensorgrad/tensor';
 
 // the CPU backend is the default everywhere: highest priority among the built-in backends
 registerBackend('cpu', () => new CpuBackend('cpu'), { priority: 100 });

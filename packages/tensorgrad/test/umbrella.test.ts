@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getBackend, tensor, grad, gradcheck, matmul, type Tensor } from 'tensorgrad';
+import { getBackend, tensor, grad, gradcheck, matmul, pad, functional, Resize, type Tensor } from 'tensorgrad';
 
 describe('tensorgrad umbrella', () => {
   it('makes cpu the default backend and loads autodiff', () => {
@@ -22,5 +22,14 @@ describe('tensorgrad umbrella', () => {
     expect(gradcheck((t: Tensor) => t.exp().sum(), [x])).toBe(true);
     g!.dispose();
     x.dispose();
+  });
+
+  // vision transforms: the top-level pad is torch.nn.functional.pad (last dim first); the image
+  // pad of torchvision.transforms.functional is functional.pad
+  it("keeps tensor's pad at the top level and vision's as functional.pad", () => {
+    const x = tensor([[[1, 2]]]);
+    expect(pad(x, [1, 0]).arraySync()).toEqual([[[0, 1, 2]]]);
+    expect(functional.pad(x, [1, 0]).arraySync()).toEqual([[[0, 1, 2, 0]]]);
+    expect(new Resize([1, 4])(x).shape).toEqual([1, 1, 4]);
   });
 });

@@ -5,3 +5,81 @@
  * @packageDocumentation
  */
 export { normalize, type NormalizeOptions } from './transforms/normalize.js';
+// transforms (torchvision.transforms): functionals and classes
+export { InterpolationMode, type Interpolation } from './transforms/common.js';
+export { toTensor, type ImageDataLike } from './transforms/to-tensor.js';
+export { resize, type ResizeOptions } from './transforms/resize.js';
+export { crop, centerCrop, resizedCrop, type CropOptions, type ResizedCropOptions } from './transforms/crop.js';
+export { hflip, vflip } from './transforms/flip.js';
+export { pad, type PadImageOptions, type PaddingMode } from './transforms/pad.js';
+export { rotate, affine, type RotateOptions, type AffineOptions, type GridInterpolation } from './transforms/affine.js';
+export { adjustBrightness, adjustContrast, adjustSaturation, adjustHue, rgbToGrayscale } from './transforms/color.js';
+export { Transform } from './transforms/transform.js';
+export * as functional from './transforms/functional.js';
+export {
+  Compose,
+  ToTensor,
+  Normalize,
+  Resize,
+  CenterCrop,
+  Pad,
+  RandomCrop,
+  RandomResizedCrop,
+  RandomHorizontalFlip,
+  RandomVerticalFlip,
+  RandomRotation,
+  RandomAffine,
+  ColorJitter,
+  Grayscale,
+  RandomApply,
+  Lambda,
+  type TransformLike,
+  type RandomTransformOptions,
+  type RandomResizedCropOptions,
+  type RandomAffineOptions,
+  type ColorJitterOptions,
+} from './transforms/classes.js';
+// image IO (torchvision.io)
+export { decodeImage, readImage, type DecodeImageOptions, type ImageReadMode } from './io/decode-image.js';
+export { encodePng, writePng, encodeJpeg, writeJpeg, type EncodePngOptions, type EncodeJpegOptions } from './io/encode-image.js';
+// utils (torchvision.utils)
+export { makeGrid, type MakeGridOptions } from './utils/make-grid.js';
+export { saveImage, type SaveImageOptions } from './utils/save-image.js';
+export { drawBoundingBoxes, type DrawBoundingBoxesOptions, type Color } from './utils/draw-bounding-boxes.js';
+// datasets (torchvision.datasets)
+export { ImageFolder, IMG_EXTENSIONS, type ImageFolderOptions } from './datasets/image-folder.js';
+// models (torchvision.models)
+export {
+  VGG,
+  makeLayers,
+  vggConfigs,
+  vgg11,
+  vgg11Bn,
+  vgg13,
+  vgg13Bn,
+  vgg16,
+  vgg16Bn,
+  vgg19,
+  vgg19Bn,
+  type VGGConfigEntry,
+  type VGGOptions,
+  type VGGBuilderOptions,
+  type MakeLayersOptions,
+} from './models/vgg.js';
+export {
+  ResNet,
+  BasicBlock,
+  Bottleneck,
+  resnet18,
+  resnet34,
+  resnet50,
+  resnet101,
+  resnet152,
+  type BlockOptions,
+  type NormLayer,
+  type ResNetBlock,
+  type ResNetOptions,
+  type ResNetBuilderOptions,
+} from './models/resnet.js';
+// utils: Grad-CAM / CAM (torchvision has none; the book's chapter 6 and pytorch-grad-cam)
+export { gradCam, cam, type CamOptions, type CamModel } from './utils/grad-cam.js';

@@ -1,5 +1,10 @@
 /** The gradient rule of every op (a missing one is a compile error: see `RuleTable`). */
 import { NON_DIFFERENTIABLE, type RuleTable } from '../rule.js';
+// Vision I (ops-max)
+import { maximum } from './maximum.js';
+import { minimum } from './minimum.js';
+import { norm } from './norm.js';
+import { maxUnpool2d } from './max-unpool2d.js';
 import { add } from './add.js';
 import { sub } from './sub.js';
 import { mul } from './mul.js';
@@ -68,6 +73,10 @@ import { batchNorm } from './batch-norm.js';
 import { layerNorm } from './layer-norm.js';
 import { dropout } from './dropout.js';
 import { interpolate } from './interpolate.js';
+// sorting and scans (Vision I)
+import { sort } from './sort.js';
+import { topk } from './topk.js';
+import { cumsum } from './cumsum.js';
 
 /**
  * Gradient rules by op name.
@@ -157,4 +166,13 @@ export const rules: RuleTable = {
   layerNorm,
   dropout,
   interpolate,
+  // Vision I (ops-max)
+  maximum,
+  minimum,
+  norm,
+  maxUnpool2d,
+  // sorting and scans (Vision I)
+  sort,
+  topk,
+  cumsum,
 };

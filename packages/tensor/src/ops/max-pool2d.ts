@@ -1,6 +1,7 @@
 import { assertTensor, kernelTensor, record, runKernel, wrapResult } from '../engine.js';
 import { parseArgs, signature } from '../signature.js';
 import { Tensor } from '../tensor.js';
+import { valuesIndices, type ValuesIndices } from '../values-indices.js';
 import { checkFloat, poolAttrs, spatialInput, withBatch, poolGeometry, type IntPair } from './conv-args.js';
 
 /** Options of {@link maxPool2d} (PyTorch's `torch.nn.functional.max_pool2d` keywords). */
@@ -15,6 +16,12 @@ export interface MaxPool2dOptions {
   dilation?: IntPair;
   /** Use `ceil` instead of `floor` for the output size. Default false. */
   ceilMode?: boolean;
+  /**
+   * Also return where each maximum came from: the result is then `{ values, indices }` (a
+   * {@link ValuesIndices} pair), the int32 indices pointing into each channel's flattened `H×W`
+   * input plane, as PyTorch's (what {@link maxUnpool2d} takes). Default false.
+   */
+  returnIndices?: boolean;
 }
 
 /** `F.max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`. */
@@ -24,8 +31,10 @@ const MAX_POOL2D = signature('maxPool2d', ['kernelSize', 'stride', 'padding', 'd
  * 2-D max pooling of `input` `[N, C, H, W]` (or `[C, H, W]`), like PyTorch's
  * `torch.nn.functional.max_pool2d`: each output is the maximum of its window (NaN propagates).
  * The gradient flows to the position of each window's maximum (the first one on ties). Arguments
- * follow PyTorch's order — `maxPool2d(x, kernelSize, stride, padding, dilation, ceilMode)` — or go
- * in the options object. `returnIndices: true` is not supported yet and throws.
+ * follow PyTorch's order — `maxPool2d(x, kernelSize, stride, padding, dilation, ceilMode,
+ * returnIndices)` — or go in the options object. With `returnIndices: true` the result is
+ * `{ values, indices }` (also destructurable as `[values, indices]`): int32 positions of each
+ * maximum in its channel's flattened `H×W` plane, as PyTorch's.
  *
  * @example
  * ```ts
@@ -37,10 +46,15 @@ const MAX_POOL2D = signature('maxPool2d', ['kernelSize', 'stride', 'padding', 'd
  * x.maxPool2d(2, { stride: 1 }).shape; // [1, 1, 3, 3]
  * await maxPool2d(x, 3, 1).array(); // [[[[11, 12], [15, 16]]]]
  * maxPool2d(x, 3, 2, 1, 1, true).shape; // [1, 1, 3, 3]
+ * const { values, indices } = maxPool2d(x, { kernelSize: 2, returnIndices: true });
+ * await values.array(); // [[[[6, 8], [14, 16]]]]
+ * await indices.array(); // [[[[5, 7], [13, 15]]]]
  * ```
  */
-export function maxPool2d(input: Tensor, options: MaxPool2dOptions & { kernelSize: IntPair }): Tensor;
-export function maxPool2d(input: Tensor, kernelSize: IntPair, options?: MaxPool2dOptions): Tensor;
+export function maxPool2d(input: Tensor, options: MaxPool2dOptions & { kernelSize: IntPair; returnIndices: true }): ValuesIndices;
+export function maxPool2d(input: Tensor, kernelSize: IntPair, options: MaxPool2dOptions & { returnIndices: true }): ValuesIndices;
+export function maxPool2d(input: Tensor, options: MaxPool2dOptions & { kernelSize: IntPair; returnIndices?: false }): Tensor;
+export function maxPool2d(input: Tensor, kernelSize: IntPair, options?: MaxPool2dOptions & { returnIndices?: false }): Tensor;
 export function maxPool2d(
   input: Tensor,
   kernelSize: IntPair,
@@ -50,18 +64,25 @@ export function maxPool2d(
   ceilMode?: boolean,
   returnIndices?: false,
 ): Tensor;
-export function maxPool2d(input: Tensor, ...args: unknown[]): Tensor {
-  const { returnIndices, ...o } = parseArgs(MAX_POOL2D, args) as MaxPool2dOptions & { returnIndices?: unknown };
-  if (returnIndices !== undefined && returnIndices !== false) {
-    throw new TypeError(
-      `maxPool2d: PyTorch's argument 'return_indices' ('returnIndices') is not supported by tensorgrad yet (got ${String(returnIndices)}); ` +
-        'call maxPool2d without it (values only)',
-    );
+export function maxPool2d(
+  input: Tensor,
+  kernelSize: IntPair,
+  stride: IntPair | null | undefined,
+  padding: IntPair | undefined,
+  dilation: IntPair | undefined,
+  ceilMode: boolean | undefined,
+  returnIndices: true,
+): ValuesIndices;
+export function maxPool2d(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
+  const { returnIndices = false, ...o } = parseArgs(MAX_POOL2D, args) as MaxPool2dOptions & { returnIndices?: unknown };
+  if (typeof returnIndices !== 'boolean') {
+    throw new TypeError(`maxPool2d: expected returnIndices to be a boolean, got ${String(returnIndices)}`);
   }
   assertTensor('maxPool2d', input);
   checkFloat('maxPool2d', [input], ['input']);
   const unbatched = spatialInput('maxPool2d', input);
-  return withBatch(input, unbatched, (x) => {
+  let keptIndices: Tensor | null = null;
+  const values = withBatch(input, unbatched, (x) => {
     const { outputSize: [oh, ow], ...attrs } = poolAttrs('maxPool2d', x, o);
     const backend = x.backendInstance;
     const geometry = poolGeometry(x.shape, attrs, oh, ow);
@@ -70,16 +91,20 @@ export function maxPool2d(input: Tensor, ...args: unknown[]): Tensor {
     const values = wrapResult(backend, v);
     const indices = wrapResult(backend, i);
     record('maxPool2d', [x], attrs, [values, indices]);
-    indices.dispose();
+    if (returnIndices) keptIndices = unbatched ? indices.reshape(indices.shape.slice(1)) : indices;
+    if (keptIndices !== indices) indices.dispose();
     return values;
   });
+  return keptIndices === null ? values : valuesIndices(values, keptIndices);
 }
 
 declare module '../tensor.js' {
   interface Tensor {
     /** Method form of {@link maxPool2d}. */
-    maxPool2d(options: MaxPool2dOptions & { kernelSize: IntPair }): Tensor;
-    maxPool2d(kernelSize: IntPair, options?: MaxPool2dOptions): Tensor;
+    maxPool2d(options: MaxPool2dOptions & { kernelSize: IntPair; returnIndices: true }): ValuesIndices;
+    maxPool2d(kernelSize: IntPair, options: MaxPool2dOptions & { returnIndices: true }): ValuesIndices;
+    maxPool2d(options: MaxPool2dOptions & { kernelSize: IntPair; returnIndices?: false }): Tensor;
+    maxPool2d(kernelSize: IntPair, options?: MaxPool2dOptions & { returnIndices?: false }): Tensor;
     maxPool2d(kernelSize: IntPair, stride: IntPair | null | undefined, padding?: IntPair, dilation?: IntPair, ceilMode?: boolean, returnIndices?: false): Tensor;
   }
 }

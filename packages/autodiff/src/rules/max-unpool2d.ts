@@ -1,0 +1,12 @@
+import { gather } from '@tensorgrad/tensor';
+import type { GradRule } from '../rule.js';
+
+// each input value was written at its index of the output plane: its gradient is read back there
+export const maxUnpool2d: GradRule<'maxUnpool2d'> = {
+  save: { inputs: [1], outputs: false },
+  backward: ({ saved: [, indices], inputs }, g) => {
+    const [n, c, h, w] = inputs[0]!.shape as [number, number, number, number];
+    const flatI = indices!.reshape([n, c, h * w]);
+    return [gather(g.reshape([n, c, -1]), flatI, { dim: 2 }).reshape([n, c, h, w]), null];
+  },
+};
