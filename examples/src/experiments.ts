@@ -1,6 +1,8 @@
 /**
- * Runs the book's chapter 3 experiments on Fashion-MNIST and prints, per experiment, a table of
- * each variant's final training and validation accuracy and loss:
+ * Runs the book's chapter 3 experiments and the chapter 4–6 ones (transfer learning, translation
+ * augmentation, batch normalisation in the CNN) on Fashion-MNIST and prints, per experiment, a
+ * table of its results (for chapter 3: each variant's final training and validation accuracy and
+ * loss):
  *
  *     node examples/dist/experiments.js [name ...|all] [--epochs N] [--limit N] [--test-limit N]
  *                                       [--seed N] [--json FILE] [--quiet]
@@ -11,7 +13,14 @@
 import { writeFileSync } from 'node:fs';
 import { memory } from 'tensorgrad';
 import { EXPERIMENTS, formatResult, ImageSplits, type ExperimentResult } from './chapter3/index.js';
+import { CHAPTER5_6_EXPERIMENTS, type BookExperiment, type BookResult } from './chapter5-6/index.js';
 import { isMain } from './run-main.js';
+
+/** Every experiment the runner knows: chapter 3's, then chapters 4–6's. */
+export const RUNNABLE: readonly BookExperiment[] = [
+  ...EXPERIMENTS.map((e) => ({ ...e, format: (result: BookResult) => formatResult(result as ExperimentResult) })),
+  ...CHAPTER5_6_EXPERIMENTS,
+];
 
 /** What the command line asked for. */
 export interface ExperimentArgs {
@@ -36,10 +45,10 @@ export interface ExperimentArgs {
 /** The usage text printed by `--help` and after a bad argument. */
 export const USAGE = `usage: node examples/dist/experiments.js [name ...|all] [--epochs N] [--limit N] [--test-limit N] [--seed N] [--json FILE] [--quiet]
 
-experiments (the book's epochs per variant in brackets):
-${EXPERIMENTS.map((e) => `  ${e.name.padEnd(15)} [${e.bookEpochs}] ${e.notebook}`).join('\n')}
+experiments (epochs per variant by default in brackets; for chapter 3 the book's):
+${RUNNABLE.map((e) => `  ${e.name.padEnd(15)} [${e.bookEpochs}] ${e.notebook}`).join('\n')}
 
---epochs N       epochs per variant instead of the book's
+--epochs N       epochs per variant instead of the book's (transfer: the fine-tuning epochs; its pretraining takes 3)
 --limit N        train on the first N of the 60,000 training images
 --test-limit N   validate on the first N of the 10,000 test images
 --seed N         seed of the weight initialisation and the batch order (default 0)
@@ -65,12 +74,12 @@ function whole(flag: string, value: string | undefined, min: number): number {
  * args.names; // ['scaling']
  * args.epochs; // 1
  * args.limit; // 2000
- * parseExperimentArgs([]).names.length; // 9
+ * parseExperimentArgs([]).names.length; // 12
  * ```
  */
 export function parseExperimentArgs(argv: readonly string[]): ExperimentArgs {
   const args: ExperimentArgs = { names: [], quiet: false, help: false };
-  const known = new Map(EXPERIMENTS.map((e) => [e.name, e]));
+  const known = new Map(RUNNABLE.map((e) => [e.name, e]));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf('=');
@@ -104,12 +113,12 @@ export function parseExperimentArgs(argv: readonly string[]): ExperimentArgs {
         break;
       default:
         if (arg.startsWith('-')) throw new RangeError(`unknown option '${arg}'; the options are --epochs, --limit, --test-limit, --seed, --json, --quiet, --help`);
-        if (arg === 'all') args.names.push(...EXPERIMENTS.map((e) => e.name));
+        if (arg === 'all') args.names.push(...RUNNABLE.map((e) => e.name));
         else if (known.has(arg)) args.names.push(arg);
-        else throw new RangeError(`unknown experiment '${arg}'; choose from ${EXPERIMENTS.map((e) => e.name).join(', ')} or all`);
+        else throw new RangeError(`unknown experiment '${arg}'; choose from ${RUNNABLE.map((e) => e.name).join(', ')} or all`);
     }
   }
-  if (args.names.length === 0) args.names = EXPERIMENTS.map((e) => e.name);
+  if (args.names.length === 0) args.names = RUNNABLE.map((e) => e.name);
   args.names = [...new Set(args.names)];
   return args;
 }
@@ -120,23 +129,23 @@ export function parseExperimentArgs(argv: readonly string[]): ExperimentArgs {
  *
  * @example
  * ```ts
- * import { ImageSplits } from './chapter3/index.js';
+ * import { ImageSplits, type ExperimentResult } from './chapter3/index.js';
  * import { runExperiments } from './experiments.js';
  * const data = ImageSplits.synthetic({ train: 32, val: 16 });
  * const lines: string[] = [];
  * const [result] = await runExperiments({ names: ['scaling'], epochs: 1, quiet: true, help: false }, (l) => lines.push(l), data);
- * result!.variants.length; // 2
+ * (result as ExperimentResult).variants.length; // 2
  * lines[0]!.startsWith('scaling:'); // true
  * data.dispose();
  * ```
  */
-export async function runExperiments(args: ExperimentArgs, print: (line: string) => void = console.log, data?: ImageSplits): Promise<ExperimentResult[]> {
+export async function runExperiments(args: ExperimentArgs, print: (line: string) => void = console.log, data?: ImageSplits): Promise<BookResult[]> {
   const shared = data ?? (await ImageSplits.loadFashionMnist({ limit: args.limit, testLimit: args.testLimit }));
-  const results: ExperimentResult[] = [];
+  const results: BookResult[] = [];
   try {
     for (const name of args.names) {
-      const entry = EXPERIMENTS.find((e) => e.name === name);
-      if (!entry) throw new RangeError(`unknown experiment '${name}'; choose from ${EXPERIMENTS.map((e) => e.name).join(', ')}`);
+      const entry = RUNNABLE.find((e) => e.name === name);
+      if (!entry) throw new RangeError(`unknown experiment '${name}'; choose from ${RUNNABLE.map((e) => e.name).join(', ')}`);
       const result = await entry.run({
         data: shared,
         limit: args.limit,
@@ -146,7 +155,7 @@ export async function runExperiments(args: ExperimentArgs, print: (line: string)
         ...(args.quiet ? {} : { log: print }),
       });
       results.push(result);
-      print(formatResult(result));
+      print(entry.format(result));
       print('');
     }
   } finally {
@@ -170,7 +179,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const started = performance.now();
   console.log(
-    `tensorgrad: Modern Computer Vision with PyTorch, chapter 3 experiments on Fashion-MNIST (${args.names.join(', ')})` +
+    `tensorgrad: Modern Computer Vision with PyTorch, chapter 3-6 experiments on Fashion-MNIST (${args.names.join(', ')})` +
       `; epochs: ${args.epochs ?? "the book's"}, training images: ${args.limit ?? 60000}, validation images: ${args.testLimit ?? 10000}, seed ${args.seed ?? 0}\n`,
   );
   const results = await runExperiments(args);

@@ -16,6 +16,7 @@ import {
   type ValidationScheduler,
 } from '../src/chapter3/index.js';
 import { parseExperimentArgs, runExperiments } from '../src/experiments.js';
+import { CHAPTER5_6_EXPERIMENTS } from '../src/chapter5-6/index.js';
 
 /** Row-major rows of a 2-D float tensor. */
 function rows(data: Float32Array | ArrayLike<number>, cols: number): number[][] {
@@ -176,7 +177,8 @@ describe('experiments on synthetic data', () => {
 
 describe('experiments.js arguments', () => {
   it('parses names, all, and the numeric options', () => {
-    expect(parseExperimentArgs(['all']).names).toEqual(EXPERIMENTS.map((e) => e.name));
+    // all = chapter 3's experiments, then the chapter 4-6 ones
+    expect(parseExperimentArgs(['all']).names).toEqual([...EXPERIMENTS, ...CHAPTER5_6_EXPERIMENTS].map((e) => e.name));
     const a = parseExperimentArgs(['dropout', 'scaling', '--epochs=2', '--test-limit', '500', '--seed', '0', '--quiet']);
     expect(a).toMatchObject({ names: ['dropout', 'scaling'], epochs: 2, testLimit: 500, seed: 0, quiet: true });
     expect(() => parseExperimentArgs(['scalling'])).toThrow(/unknown experiment 'scalling'; choose from scaling, batch-size/);
