@@ -50,7 +50,7 @@ export function optimizerTolerance(dtype: DType): Tolerance {
  * ```ts
  * import { optimizerMissing } from '@tensorgrad/conformance';
  * optimizerMissing('Adam'); // undefined
- * optimizerMissing('LBFGS'); // "'LBFGS' is not exported by @tensorgrad/optimizers yet"
+ * optimizerMissing('Adadelta'); // "'Adadelta' is not exported by @tensorgrad/optimizers yet"
  * ```
  */
 export function optimizerMissing(name: string): string | undefined {
