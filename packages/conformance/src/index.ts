@@ -34,6 +34,7 @@ export * from './golden-suites.js';
 export * from './property.js';
 export * from './gradchecks.js';
 export * from './pending.js';
+export * from './sorting-suite.js';
 
 /** Options of {@link runConformance}. */
 export interface ConformanceOptions {
