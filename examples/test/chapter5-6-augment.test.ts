@@ -1,7 +1,7 @@
 // The translation helpers of the chapter 5-6 experiments against a direct pixel-by-pixel
 // computation in plain JavaScript, and the class split against the labels it was given.
 import { describe, expect, it } from 'vitest';
-import { Generator, memory, rand, tensor, tidy } from 'tensorgrad';
+import { affine, Generator, memory, rand, RandomAffine, RandomCrop, tensor, tidy } from 'tensorgrad';
 import { ImageSplits } from '../src/chapter3/data.js';
 import { augmentSplits, randomTranslate, translate, translateEach } from '../src/chapter5-6/augment.js';
 import { selectClasses } from '../src/chapter5-6/data.js';
@@ -86,6 +86,54 @@ describe('translate / translateEach / randomTranslate', () => {
     augmented.dispose();
     splits.dispose();
     expect(memory().numTensors).toBe(live);
+  });
+});
+
+describe("@tensorgrad/vision's torchvision-style translations against translate", () => {
+  const x = rand([5, 2, 7, 9], { generator: new Generator(12) });
+  const data = x.dataSync() as Float32Array;
+  const one = tidy(() => x.select(0, 0).clone()); // [2, 7, 9]
+  const oneData = Array.from(one.dataSync() as Float32Array);
+  /** The shifts (dx, dy) in ±kx, ±ky for which the hand computation gives `image`. */
+  const matchingShifts = (image: number[], kx: number, ky: number): string[] => {
+    const found: string[] = [];
+    for (let dx = -kx; dx <= kx; dx++)
+      for (let dy = -ky; dy <= ky; dy++) {
+        if (JSON.stringify(shiftedByHand(Float32Array.from(oneData), [1, 2, 7, 9], [dx], [dy])) === JSON.stringify(image)) found.push(`${dx},${dy}`);
+      }
+    return found;
+  };
+
+  it('affine with angle 0, scale 1, no shear moves every pixel by whole pixels exactly as translate does', () => {
+    for (const [dx, dy] of [[3, 0], [-2, 1], [0, -4], [5, 2], [-8, -6]] as const) {
+      const got = tidy(() => Array.from(affine(x, { angle: 0, translate: [dx, dy], scale: 1, shear: [0, 0] }).dataSync() as Float32Array));
+      expect(got).toEqual(shiftedByHand(data, [5, 2, 7, 9], Array(5).fill(dx), Array(5).fill(dy)));
+      expect(got).toEqual(tidy(() => Array.from(translate(x, dx, dy).dataSync() as Float32Array)));
+    }
+  });
+
+  it('RandomAffine(0, { translate: [a, b] }) shifts by a whole number of pixels within ±a·W, ±b·H, like randomTranslate', () => {
+    const t = new RandomAffine(0, { translate: [3 / 9, 2 / 7], generator: new Generator(0) });
+    const seen = new Set<string>();
+    for (let draw = 0; draw < 30; draw++) {
+      const image = tidy(() => Array.from(t(one).dataSync() as Float32Array));
+      const matches = matchingShifts(image, 3, 2);
+      expect(matches).toHaveLength(1);
+      seen.add(matches[0]!);
+    }
+    expect(seen.size).toBeGreaterThan(8); // 30 draws from 7 × 5 shifts
+  });
+
+  it('RandomCrop(size, { padding: k }) also moves by whole pixels within ±k', () => {
+    const t = new RandomCrop([7, 9], { padding: 2, generator: new Generator(1) });
+    const seen = new Set<string>();
+    for (let draw = 0; draw < 30; draw++) {
+      const image = tidy(() => Array.from(t(one).dataSync() as Float32Array));
+      const matches = matchingShifts(image, 2, 2);
+      expect(matches).toHaveLength(1);
+      seen.add(matches[0]!);
+    }
+    expect(seen.size).toBeGreaterThan(8);
   });
 });
 
