@@ -1,9 +1,9 @@
 // The translation helpers of the chapter 5-6 experiments against a direct pixel-by-pixel
 // computation in plain JavaScript, and the class split against the labels it was given.
 import { describe, expect, it } from 'vitest';
-import { affine, Generator, memory, rand, RandomAffine, RandomCrop, tensor, tidy } from 'tensorgrad';
+import { affine, Generator, memory, rand, RandomAffine, RandomCrop, stack, tensor, tidy } from 'tensorgrad';
 import { ImageSplits } from '../src/chapter3/data.js';
-import { augmentSplits, randomTranslate, translate, translateEach } from '../src/chapter5-6/augment.js';
+import { augmentSplits, randomTranslate, translate, translateEach, type BatchTransform } from '../src/chapter5-6/augment.js';
 import { selectClasses } from '../src/chapter5-6/data.js';
 
 /** out[n, c, i, j] = x[n, c, i - dy[n], j - dx[n]] or 0 outside, computed on plain arrays. */
@@ -122,6 +122,25 @@ describe("@tensorgrad/vision's torchvision-style translations against translate"
       seen.add(matches[0]!);
     }
     expect(seen.size).toBeGreaterThan(8); // 30 draws from 7 × 5 shifts
+  });
+
+  it("the guide's batch transform: RandomAffine per image in place of randomTranslate, ±10 px horizontally", () => {
+    const live = memory().numTensors;
+    const splits = ImageSplits.synthetic({ train: 6, val: 2, seed: 4 });
+    const shift = new RandomAffine(0, { translate: [10 / 28, 0], generator: new Generator(2) });
+    const transform: BatchTransform = (images) => stack(Array.from({ length: images.shape[0]! }, (_, i) => shift(images.select(0, i))));
+    const epoch = augmentSplits(splits, transform);
+    const before = splits.trainX.dataSync() as Float32Array;
+    const after = epoch.trainX.dataSync() as Float32Array;
+    for (let b = 0; b < 6; b++) {
+      const image = JSON.stringify(Array.from(after.slice(b * 784, (b + 1) * 784)));
+      const shifts = [];
+      for (let dx = -10; dx <= 10; dx++) if (JSON.stringify(shiftedByHand(before.slice(b * 784, (b + 1) * 784), [1, 1, 28, 28], [dx], [0])) === image) shifts.push(dx);
+      expect(shifts.length).toBeGreaterThan(0);
+    }
+    epoch.dispose();
+    splits.dispose();
+    expect(memory().numTensors).toBe(live);
   });
 
   it('RandomCrop(size, { padding: k }) also moves by whole pixels within ±k', () => {
