@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage, Generator, memory, rand, tensor, tidy } from 'tensorgrad';
 import { ImageSplits } from '../src/chapter3/data.js';
-import { formatCam, jetColormap, overlayHeatmap, runCam, type CamResult } from '../src/chapter5-6/cam.js';
+import { formatCam, insideOutside, jetColormap, overlayHeatmap, runCam, type CamResult } from '../src/chapter5-6/cam.js';
 import { parseExperimentArgs } from '../src/experiments.js';
 
 /** The colour map written out by hand: piecewise linear 'jet', clamped to [0, 1]. */
@@ -44,6 +44,27 @@ describe('jetColormap / overlayHeatmap', () => {
   }));
 });
 
+
+describe('insideOutside', () => {
+  it('averages the heat over the object, the background, the outline within the margin and the rest, like a hand count', () => tidy(() => {
+    // a 5×5 image whose object is the centre pixel; heat = row·5 + column, scaled by 1/24
+    const image = tensor([[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]);
+    const heat = tensor(Array.from({ length: 25 }, (_, k) => k / 24)).reshape([1, 5, 5]);
+    const [r] = insideOutside(image, heat, 0.1, 1);
+    // outline: the 8 neighbours 6, 7, 8, 11, 13, 16, 17, 18; far: the 16 border pixels
+    const ring = [6, 7, 8, 11, 13, 16, 17, 18];
+    const border = Array.from({ length: 25 }, (_, k) => k).filter((k) => k !== 12 && !ring.includes(k));
+    const mean = (ks: number[]): number => ks.reduce((a, k) => a + k / 24, 0) / ks.length;
+    expect(r!.inside).toBeCloseTo(12 / 24, 6);
+    expect(r!.outline).toBeCloseTo(mean(ring), 6);
+    expect(r!.far).toBeCloseTo(mean(border), 6);
+    expect(r!.outside).toBeCloseTo(mean([...ring, ...border]), 6);
+    // with margin 2 the whole background is outline
+    const [wide] = insideOutside(image, heat, 0.1, 2);
+    expect(Number.isNaN(wide!.far)).toBe(true);
+    expect(() => insideOutside(image, heat.reshape([1, 25]))).toThrow(/expected heatmaps \[N, H, W\]/);
+  }));
+});
 
 describe('the cam experiment on real Fashion-MNIST', () => {
   let fashion: ImageSplits;
@@ -123,13 +144,17 @@ describe('the cam experiment on real Fashion-MNIST', () => {
     expect(result.accuracy).toBeGreaterThan(0.3);
   });
 
-  it('measures the heat on the object against the background, trained and untrained', () => {
+  it('measures the heat on the object, its outline and the far background, trained and untrained', () => {
     expect(result.trained.images).toBe(100);
     expect(result.untrained.images).toBe(100);
     for (const s of [result.trained, result.untrained]) {
-      for (const v of [s.inside, s.outside, s.insideHigher]) expect(v >= 0 && v <= 1).toBe(true);
+      for (const v of [s.inside, s.outside, s.outline, s.far, s.insideHigher]) expect(v >= 0 && v <= 1).toBe(true);
     }
-    expect(result.trained.inside).toBeGreaterThan(result.trained.outside);
+    for (const e of result.examples) {
+      // an image's background is its outline and its far background together: its mean lies between theirs
+      expect(e.outside).toBeGreaterThanOrEqual(Math.min(e.outline, e.far) - 1e-6);
+      expect(e.outside).toBeLessThanOrEqual(Math.max(e.outline, e.far) + 1e-6);
+    }
     const text = formatCam(result);
     expect(text).toMatch(/^cam: Grad-CAM/);
     expect(text).toContain(`wrote ${join(out, 'cam.png')}`);

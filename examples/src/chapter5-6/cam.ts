@@ -50,14 +50,18 @@ export interface CamExperimentOptions extends ExperimentOptions {
 export interface CamExample {
   /** Its position among the test images used. */
   index: number;
-  /** Its class, and the class the network predicted (whose heatmap is drawn), as Fashion-MNIST names. */
+  /** Its class's Fashion-MNIST name. */
   label: string;
-  /** The predicted class's name. */
+  /** The name of the class the network predicted, whose heatmap is drawn. */
   predicted: string;
-  /** Mean heatmap value over the object's pixels (image > 0.1) and over the background. */
+  /** Mean heatmap value over the object's pixels (image > 0.1). */
   inside: number;
   /** Mean heatmap value over the background pixels (image ≤ 0.1). */
   outside: number;
+  /** Mean heatmap value over the background pixels within 2 pixels of the object: its outline. */
+  outline: number;
+  /** Mean heatmap value over the background pixels further than 2 pixels from the object. */
+  far: number;
 }
 
 /** Inside/outside means of the heatmaps over many test images. */
@@ -68,6 +72,10 @@ export interface CamStats {
   inside: number;
   /** Mean over the images of the mean heatmap value on the background (image ≤ 0.1). */
   outside: number;
+  /** The same on the background within 2 pixels of the object (its outline). */
+  outline: number;
+  /** The same on the background further than 2 pixels from the object. */
+  far: number;
   /** Fraction of the images whose object gets a higher mean than their background. */
   insideHigher: number;
 }
@@ -141,42 +149,86 @@ export function overlayHeatmap(images: Tensor, heatmap: Tensor, alpha = 0.5): Te
   return tidy(() => images.mul(alpha).add(jetColormap(heatmap).mul(1 - alpha)));
 }
 
+/** Mean heat per region of one image: see {@link insideOutside}. */
+export interface HeatByRegion {
+  /** On the object's pixels (image > threshold). */
+  inside: number;
+  /** On the rest, the background. */
+  outside: number;
+  /** On the background pixels within `margin` pixels of the object (its outline). */
+  outline: number;
+  /** On the background pixels further than `margin` pixels from the object. */
+  far: number;
+}
+
 /**
- * Per image, the mean of `heatmap` over the object's pixels (`image > threshold`) and over the
- * rest, on plain arrays. Images `[N, H·W]` or `[N, 1, H, W]`, heatmaps `[N, H, W]`. An image
- * without object or without background pixels gets `NaN` on that side.
+ * Per image, the mean of `heatmap` over the object's pixels (`image > threshold`), over the rest
+ * (the background), and over the background split into the object's outline (pixels within
+ * `margin` pixels of an object pixel, horizontally and vertically: a (2·margin + 1)² square) and
+ * the far background, on plain arrays. Images `[N, H·W]` or `[N, 1, H, W]`, heatmaps `[N, H, W]`.
+ * A region without pixels gets `NaN`.
  *
  * @example
  * ```ts
  * import { tensor } from 'tensorgrad';
  * import { insideOutside } from './cam.js';
- * insideOutside(tensor([[0, 1, 1, 0]]), tensor([[[0.2, 0.8], [0.6, 0]]])); // [{ inside: 0.7, outside: 0.1 }]
+ * const image = tensor([[0, 1, 0, 0]]); // one row of 4 pixels, the object at column 1
+ * insideOutside(image, tensor([[[0.2, 0.8, 0.6, 0]]]), 0.1, 1); // [{ inside: 0.8, outside: 0.26666666666666666, outline: 0.4, far: 0 }]
  * ```
  */
-export function insideOutside(images: Tensor, heatmap: Tensor, threshold = 0.1): { inside: number; outside: number }[] {
-  const n = heatmap.shape[0]!;
-  if (images.numel() !== heatmap.numel() || images.shape[0] !== n) {
-    throw new RangeError(`insideOutside: expected one heatmap pixel per image pixel, got images [${images.shape.join(', ')}] and heatmaps [${heatmap.shape.join(', ')}]`);
+export function insideOutside(images: Tensor, heatmap: Tensor, threshold = 0.1, margin = 2): HeatByRegion[] {
+  if (heatmap.ndim !== 3 || images.numel() !== heatmap.numel() || images.shape[0] !== heatmap.shape[0]) {
+    throw new RangeError(`insideOutside: expected heatmaps [N, H, W] and one heatmap pixel per image pixel, got images [${images.shape.join(', ')}] and heatmaps [${heatmap.shape.join(', ')}]`);
   }
+  const [n, h, w] = heatmap.shape as [number, number, number];
   const x = images.dataSync() as Float32Array;
-  const h = heatmap.dataSync() as Float32Array;
-  const size = h.length / n;
-  const out: { inside: number; outside: number }[] = [];
+  const heat = heatmap.dataSync() as Float32Array;
+  const out: HeatByRegion[] = [];
   for (let b = 0; b < n; b++) {
-    let [si, ni, so, no] = [0, 0, 0, 0];
-    for (let i = b * size; i < (b + 1) * size; i++) {
-      if (x[i]! > threshold) [si, ni] = [si + h[i]!, ni + 1];
-      else [so, no] = [so + h[i]!, no + 1];
-    }
-    out.push({ inside: ni === 0 ? NaN : si / ni, outside: no === 0 ? NaN : so / no });
+    const base = b * h * w;
+    const object = (i: number, j: number): boolean => x[base + i * w + j]! > threshold;
+    const sums = { inside: [0, 0], outside: [0, 0], outline: [0, 0], far: [0, 0] };
+    const add = (k: keyof typeof sums, v: number): void => {
+      sums[k][0]! += v;
+      sums[k][1]! += 1;
+    };
+    for (let i = 0; i < h; i++)
+      for (let j = 0; j < w; j++) {
+        const v = heat[base + i * w + j]!;
+        if (object(i, j)) {
+          add('inside', v);
+          continue;
+        }
+        add('outside', v);
+        let near = false;
+        for (let di = -margin; di <= margin && !near; di++)
+          for (let dj = -margin; dj <= margin && !near; dj++) {
+            const [ii, jj] = [i + di, j + dj];
+            near = ii >= 0 && ii < h && jj >= 0 && jj < w && object(ii, jj);
+          }
+        add(near ? 'outline' : 'far', v);
+      }
+    const mean = (k: keyof typeof sums): number => (sums[k][1] === 0 ? NaN : sums[k][0]! / sums[k][1]!);
+    out.push({ inside: mean('inside'), outside: mean('outside'), outline: mean('outline'), far: mean('far') });
   }
   return out;
 }
 
-function summarise(pairs: { inside: number; outside: number }[]): CamStats {
-  const valid = pairs.filter((p) => !Number.isNaN(p.inside) && !Number.isNaN(p.outside));
-  const mean = (f: (p: { inside: number; outside: number }) => number): number => valid.reduce((s, p) => s + f(p), 0) / Math.max(valid.length, 1);
-  return { images: valid.length, inside: mean((p) => p.inside), outside: mean((p) => p.outside), insideHigher: mean((p) => (p.inside > p.outside ? 1 : 0)) };
+/** Means over the images that have both object and background pixels (outline/far over those that have them). */
+function summarise(regions: HeatByRegion[]): CamStats {
+  const valid = regions.filter((p) => !Number.isNaN(p.inside) && !Number.isNaN(p.outside));
+  const mean = (f: (p: HeatByRegion) => number): number => {
+    const values = valid.map(f).filter((v) => !Number.isNaN(v));
+    return values.reduce((s, v) => s + v, 0) / Math.max(values.length, 1);
+  };
+  return {
+    images: valid.length,
+    inside: mean((p) => p.inside),
+    outside: mean((p) => p.outside),
+    outline: mean((p) => p.outline),
+    far: mean((p) => p.far),
+    insideHigher: mean((p) => (p.inside > p.outside ? 1 : 0)),
+  };
 }
 
 /** The last `Conv2d` of the CNN: the layer whose feature map Grad-CAM weights. */
@@ -218,8 +270,9 @@ function pickExamples(predicted: Int32Array, labels: Int32Array, count: number):
 /**
  * Trains the chapter 4 CNN on Fashion-MNIST (Adam, learning rate 0.001, batch 32, `epochs`
  * epochs, after `manualSeed(seed)`), computes Grad-CAM on its last convolution for each test
- * image's predicted class, and measures how much more heat the object (pixels > 0.1) gets than
- * the background, against the same measure for the untrained network. For `count` test images,
+ * image's predicted class, and measures the mean heat on the object (pixels > 0.1), on its
+ * outline (background within 2 pixels) and on the far background ({@link insideOutside}), against
+ * the same measure for the untrained network. For `count` test images,
  * half classified right and half wrong, it writes to `out`: `images.png`, `heatmaps.png` (the
  * {@link jetColormap} colours), `overlays.png` ({@link overlayHeatmap}) with `saveImage`, and
  * `cam.png` (one row per image: image, heatmap, overlay) with `makeGrid` and `writePng`, each
@@ -265,7 +318,7 @@ export async function runCam(options: CamExperimentOptions = {}): Promise<CamRes
       }
     };
     const untrained = measure();
-    log?.(`cam: untrained CNN, mean heatmap on the object ${untrained.inside.toFixed(3)}, on the background ${untrained.outside.toFixed(3)}`);
+    log?.(`cam: untrained CNN, mean heatmap on the object ${untrained.inside.toFixed(3)}, on its outline ${untrained.outline.toFixed(3)}, on the far background ${untrained.far.toFixed(3)}`);
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const started = performance.now();
       const { loss } = trainEpoch(model, optimizer, data.trainX, data.trainY, { seed, epoch });
@@ -273,7 +326,7 @@ export async function runCam(options: CamExperimentOptions = {}): Promise<CamRes
     }
     const accuracy = evaluate(model, data.valX, data.valY).accuracy;
     const trained = measure();
-    log?.(`cam: trained CNN (test accuracy ${(accuracy * 100).toFixed(2)}%), mean heatmap on the object ${trained.inside.toFixed(3)}, on the background ${trained.outside.toFixed(3)}`);
+    log?.(`cam: trained CNN (test accuracy ${(accuracy * 100).toFixed(2)}%), mean heatmap on the object ${trained.inside.toFixed(3)}, on its outline ${trained.outline.toFixed(3)}, on the far background ${trained.far.toFixed(3)}`);
 
     // the shown images: predictions, then Grad-CAM of the predicted class, coloured and overlaid
     model.eval();
@@ -349,25 +402,25 @@ export async function runCam(options: CamExperimentOptions = {}): Promise<CamRes
  * @example
  * ```ts
  * import { formatCam } from './cam.js';
- * const stats = { images: 10, inside: 0.5, outside: 0.25, insideHigher: 0.9 };
+ * const stats = { images: 10, inside: 0.5, outside: 0.25, outline: 0.4, far: 0.1, insideHigher: 0.9 };
  * const text = formatCam({ name: 'cam', title: 'demo', trainSize: 10, valSize: 10, epochs: 1, accuracy: 0.8, untrained: stats, trained: stats,
- *   examples: [{ index: 3, label: 'Bag', predicted: 'Sandal', inside: 0.6, outside: 0.2 }], files: ['/tmp/cam.png'] });
+ *   examples: [{ index: 3, label: 'Bag', predicted: 'Sandal', inside: 0.6, outside: 0.2, outline: 0.3, far: 0.1 }], files: ['/tmp/cam.png'] });
  * text.includes('#3: Bag, predicted Sandal (wrong)'); // true
  * ```
  */
 export function formatCam(result: CamResult): string {
   const row = (name: string, s: CamStats): string =>
-    `| ${name.padEnd(13)} | ${s.inside.toFixed(3).padStart(6)} | ${s.outside.toFixed(3).padStart(10)} | ${(s.inside / s.outside).toFixed(2).padStart(5)} | ${`${(s.insideHigher * 100).toFixed(1)}%`.padStart(14)} |`;
+    `| ${name.padEnd(14)} | ${s.inside.toFixed(3).padStart(6)} | ${s.outside.toFixed(3).padStart(10)} | ${s.outline.toFixed(3).padStart(17)} | ${s.far.toFixed(3).padStart(14)} | ${`${(s.insideHigher * 100).toFixed(1)}%`.padStart(13)} |`;
   return [
     `${result.name}: ${result.title}`,
-    `(${result.trainSize} training images, ${result.valSize} test images; test accuracy ${(result.accuracy * 100).toFixed(2)}%; mean Grad-CAM heat of the predicted class on the object's pixels (> 0.1) vs the background)`,
-    '| CNN           | object | background | ratio | object hotter |',
-    '|---------------|-------:|-----------:|------:|--------------:|',
+    `(${result.trainSize} training images, ${result.valSize} test images; test accuracy ${(result.accuracy * 100).toFixed(2)}%; mean Grad-CAM heat of the predicted class per image on the object's pixels (> 0.1), the background, its part within 2 px of the object and the rest; then the share of images whose object is hotter than their background)`,
+    '| CNN            | object | background | outline (≤ 2 px) | far background | object hotter |',
+    '|----------------|-------:|-----------:|-----------------:|---------------:|--------------:|',
     row('untrained', result.untrained),
     row(`trained (${result.epochs} ep)`, result.trained),
     ...result.examples.map(
       (e) =>
-        `#${e.index}: ${e.label}, predicted ${e.predicted} (${e.label === e.predicted ? 'right' : 'wrong'}); heat on the object ${e.inside.toFixed(3)}, background ${e.outside.toFixed(3)}`,
+        `#${e.index}: ${e.label}, predicted ${e.predicted} (${e.label === e.predicted ? 'right' : 'wrong'}); heat on the object ${e.inside.toFixed(3)}, outline ${e.outline.toFixed(3)}, far background ${e.far.toFixed(3)}`,
     ),
     ...result.files.map((f) => `wrote ${f}`),
   ].join('\n');
