@@ -410,7 +410,7 @@ export async function runCam(options: CamExperimentOptions = {}): Promise<CamRes
  */
 export function formatCam(result: CamResult): string {
   const row = (name: string, s: CamStats): string =>
-    `| ${name.padEnd(14)} | ${s.inside.toFixed(3).padStart(6)} | ${s.outside.toFixed(3).padStart(10)} | ${s.outline.toFixed(3).padStart(17)} | ${s.far.toFixed(3).padStart(14)} | ${`${(s.insideHigher * 100).toFixed(1)}%`.padStart(13)} |`;
+    `| ${name.padEnd(14)} | ${s.inside.toFixed(3).padStart(6)} | ${s.outside.toFixed(3).padStart(10)} | ${s.outline.toFixed(3).padStart(16)} | ${s.far.toFixed(3).padStart(14)} | ${`${(s.insideHigher * 100).toFixed(1)}%`.padStart(13)} |`;
   return [
     `${result.name}: ${result.title}`,
     `(${result.trainSize} training images, ${result.valSize} test images; test accuracy ${(result.accuracy * 100).toFixed(2)}%; mean Grad-CAM heat of the predicted class per image on the object's pixels (> 0.1), the background, its part within 2 px of the object and the rest; then the share of images whose object is hotter than their background)`,
