@@ -1,11 +1,11 @@
 /**
  * Runs the book's chapter 3 experiments and the chapter 4–6 ones (transfer learning, translation
- * augmentation, batch normalisation in the CNN) on Fashion-MNIST and prints, per experiment, a
+ * augmentation, batch normalisation in the CNN, Grad-CAM heatmaps as PNGs) on Fashion-MNIST and prints, per experiment, a
  * table of its results (for chapter 3: each variant's final training and validation accuracy and
  * loss):
  *
  *     node examples/dist/experiments.js [name ...|all] [--epochs N] [--limit N] [--test-limit N]
- *                                       [--seed N] [--json FILE] [--quiet]
+ *                                       [--seed N] [--json FILE] [--out DIR] [--quiet]
  *
  * `pnpm --filter @tensorgrad/examples experiments -- scaling --epochs 1` does the same after a
  * build.
@@ -36,6 +36,8 @@ export interface ExperimentArgs {
   seed?: number;
   /** Also write the results, per-epoch history included, as JSON to this file. */
   json?: string;
+  /** Folder for the files experiments write (`cam`'s PNGs; default `examples/.generated/cam/`). */
+  out?: string;
   /** Print the tables only, no per-epoch progress. */
   quiet: boolean;
   /** Print the usage and exit. */
@@ -43,7 +45,7 @@ export interface ExperimentArgs {
 }
 
 /** The usage text printed by `--help` and after a bad argument. */
-export const USAGE = `usage: node examples/dist/experiments.js [name ...|all] [--epochs N] [--limit N] [--test-limit N] [--seed N] [--json FILE] [--quiet]
+export const USAGE = `usage: node examples/dist/experiments.js [name ...|all] [--epochs N] [--limit N] [--test-limit N] [--seed N] [--json FILE] [--out DIR] [--quiet]
 
 experiments (epochs per variant by default in brackets; for chapter 3 the book's):
 ${RUNNABLE.map((e) => `  ${e.name.padEnd(15)} [${e.bookEpochs}] ${e.notebook}`).join('\n')}
@@ -53,6 +55,7 @@ ${RUNNABLE.map((e) => `  ${e.name.padEnd(15)} [${e.bookEpochs}] ${e.notebook}`).
 --test-limit N   validate on the first N of the 10,000 test images
 --seed N         seed of the weight initialisation and the batch order (default 0)
 --json FILE      also write every result (with per-epoch history) to FILE
+--out DIR        where cam writes its PNGs (default examples/.generated/cam/)
 --quiet          no per-epoch progress lines`;
 
 function whole(flag: string, value: string | undefined, min: number): number {
@@ -74,7 +77,8 @@ function whole(flag: string, value: string | undefined, min: number): number {
  * args.names; // ['scaling']
  * args.epochs; // 1
  * args.limit; // 2000
- * parseExperimentArgs([]).names.length; // 12
+ * parseExperimentArgs([]).names.length; // 13
+ * parseExperimentArgs(['cam', '--out', 'pngs']).out; // 'pngs'
  * ```
  */
 export function parseExperimentArgs(argv: readonly string[]): ExperimentArgs {
@@ -104,6 +108,12 @@ export function parseExperimentArgs(argv: readonly string[]): ExperimentArgs {
         args.json = file;
         break;
       }
+      case '--out': {
+        const dir = value();
+        if (!dir) throw new RangeError('--out: expected a folder name');
+        args.out = dir;
+        break;
+      }
       case '--quiet':
         args.quiet = true;
         break;
@@ -112,7 +122,7 @@ export function parseExperimentArgs(argv: readonly string[]): ExperimentArgs {
         args.help = true;
         break;
       default:
-        if (arg.startsWith('-')) throw new RangeError(`unknown option '${arg}'; the options are --epochs, --limit, --test-limit, --seed, --json, --quiet, --help`);
+        if (arg.startsWith('-')) throw new RangeError(`unknown option '${arg}'; the options are --epochs, --limit, --test-limit, --seed, --json, --out, --quiet, --help`);
         if (arg === 'all') args.names.push(...RUNNABLE.map((e) => e.name));
         else if (known.has(arg)) args.names.push(arg);
         else throw new RangeError(`unknown experiment '${arg}'; choose from ${RUNNABLE.map((e) => e.name).join(', ')} or all`);
@@ -152,6 +162,7 @@ export async function runExperiments(args: ExperimentArgs, print: (line: string)
         testLimit: args.testLimit,
         epochs: args.epochs,
         seed: args.seed,
+        ...(args.out === undefined ? {} : { out: args.out }),
         ...(args.quiet ? {} : { log: print }),
       });
       results.push(result);

@@ -1,9 +1,9 @@
 // The translation helpers of the chapter 5-6 experiments against a direct pixel-by-pixel
 // computation in plain JavaScript, and the class split against the labels it was given.
 import { describe, expect, it } from 'vitest';
-import { Generator, memory, rand, tensor, tidy } from 'tensorgrad';
+import { affine, Generator, memory, rand, RandomAffine, RandomCrop, stack, tensor, tidy } from 'tensorgrad';
 import { ImageSplits } from '../src/chapter3/data.js';
-import { augmentSplits, randomTranslate, translate, translateEach } from '../src/chapter5-6/augment.js';
+import { augmentSplits, randomTranslate, translate, translateEach, type BatchTransform } from '../src/chapter5-6/augment.js';
 import { selectClasses } from '../src/chapter5-6/data.js';
 
 /** out[n, c, i, j] = x[n, c, i - dy[n], j - dx[n]] or 0 outside, computed on plain arrays. */
@@ -86,6 +86,73 @@ describe('translate / translateEach / randomTranslate', () => {
     augmented.dispose();
     splits.dispose();
     expect(memory().numTensors).toBe(live);
+  });
+});
+
+describe("@tensorgrad/vision's torchvision-style translations against translate", () => {
+  const x = rand([5, 2, 7, 9], { generator: new Generator(12) });
+  const data = x.dataSync() as Float32Array;
+  const one = tidy(() => x.select(0, 0).clone()); // [2, 7, 9]
+  const oneData = Array.from(one.dataSync() as Float32Array);
+  /** The shifts (dx, dy) in ±kx, ±ky for which the hand computation gives `image`. */
+  const matchingShifts = (image: number[], kx: number, ky: number): string[] => {
+    const found: string[] = [];
+    for (let dx = -kx; dx <= kx; dx++)
+      for (let dy = -ky; dy <= ky; dy++) {
+        if (JSON.stringify(shiftedByHand(Float32Array.from(oneData), [1, 2, 7, 9], [dx], [dy])) === JSON.stringify(image)) found.push(`${dx},${dy}`);
+      }
+    return found;
+  };
+
+  it('affine with angle 0, scale 1, no shear moves every pixel by whole pixels exactly as translate does', () => {
+    for (const [dx, dy] of [[3, 0], [-2, 1], [0, -4], [5, 2], [-8, -6]] as const) {
+      const got = tidy(() => Array.from(affine(x, { angle: 0, translate: [dx, dy], scale: 1, shear: [0, 0] }).dataSync() as Float32Array));
+      expect(got).toEqual(shiftedByHand(data, [5, 2, 7, 9], Array(5).fill(dx), Array(5).fill(dy)));
+      expect(got).toEqual(tidy(() => Array.from(translate(x, dx, dy).dataSync() as Float32Array)));
+    }
+  });
+
+  it('RandomAffine(0, { translate: [a, b] }) shifts by a whole number of pixels within ±a·W, ±b·H, like randomTranslate', () => {
+    const t = new RandomAffine(0, { translate: [3 / 9, 2 / 7], generator: new Generator(0) });
+    const seen = new Set<string>();
+    for (let draw = 0; draw < 30; draw++) {
+      const image = tidy(() => Array.from(t(one).dataSync() as Float32Array));
+      const matches = matchingShifts(image, 3, 2);
+      expect(matches).toHaveLength(1);
+      seen.add(matches[0]!);
+    }
+    expect(seen.size).toBeGreaterThan(8); // 30 draws from 7 × 5 shifts
+  });
+
+  it("the guide's batch transform: RandomAffine per image in place of randomTranslate, ±10 px horizontally", () => {
+    const live = memory().numTensors;
+    const splits = ImageSplits.synthetic({ train: 6, val: 2, seed: 4 });
+    const shift = new RandomAffine(0, { translate: [10 / 28, 0], generator: new Generator(2) });
+    const transform: BatchTransform = (images) => stack(Array.from({ length: images.shape[0]! }, (_, i) => shift(images.select(0, i))));
+    const epoch = augmentSplits(splits, transform);
+    const before = splits.trainX.dataSync() as Float32Array;
+    const after = epoch.trainX.dataSync() as Float32Array;
+    for (let b = 0; b < 6; b++) {
+      const image = JSON.stringify(Array.from(after.slice(b * 784, (b + 1) * 784)));
+      const shifts = [];
+      for (let dx = -10; dx <= 10; dx++) if (JSON.stringify(shiftedByHand(before.slice(b * 784, (b + 1) * 784), [1, 1, 28, 28], [dx], [0])) === image) shifts.push(dx);
+      expect(shifts.length).toBeGreaterThan(0);
+    }
+    epoch.dispose();
+    splits.dispose();
+    expect(memory().numTensors).toBe(live);
+  });
+
+  it('RandomCrop(size, { padding: k }) also moves by whole pixels within ±k', () => {
+    const t = new RandomCrop([7, 9], { padding: 2, generator: new Generator(1) });
+    const seen = new Set<string>();
+    for (let draw = 0; draw < 30; draw++) {
+      const image = tidy(() => Array.from(t(one).dataSync() as Float32Array));
+      const matches = matchingShifts(image, 2, 2);
+      expect(matches).toHaveLength(1);
+      seen.add(matches[0]!);
+    }
+    expect(seen.size).toBeGreaterThan(8);
   });
 });
 

@@ -6,11 +6,13 @@
 import type { ExperimentOptions, ExperimentResult } from '../chapter3/experiment.js';
 import { formatResult } from '../chapter3/experiment.js';
 import { formatAugmentation, runAugmentation } from './augmentation.js';
+import { formatCam, runCam, type CamExperimentOptions } from './cam.js';
 import { formatEpochs, runCnnBatchNorm } from './cnn-batch-norm.js';
 import { formatTransfer, runTransfer } from './transfer.js';
 
 export * from './augment.js';
 export * from './augmentation.js';
+export * from './cam.js';
 export * from './cnn-batch-norm.js';
 export * from './data.js';
 export * from './models.js';
@@ -24,6 +26,12 @@ export interface BookResult {
   title: string;
 }
 
+/** What the runner passes to every experiment: the common options, and the folder for output files. */
+export interface BookRunOptions extends ExperimentOptions {
+  /** Folder for the files an experiment writes (only `cam` writes any: its PNGs). */
+  out?: string;
+}
+
 /** An experiment the runner knows by name, with the function that prints its result. */
 export interface BookExperiment {
   /** The runner's name for it (`node dist/experiments.js <name>`). */
@@ -32,13 +40,13 @@ export interface BookExperiment {
   notebook: string;
   /** Epochs per variant by default, e.g. `'5'`. */
   bookEpochs: string;
-  /** Runs it. */
-  run: (options?: ExperimentOptions) => Promise<BookResult>;
+  /** Runs it (`out`: the folder for experiments that write files, such as `cam`'s PNGs; the others ignore it). */
+  run: (options?: BookRunOptions) => Promise<BookResult>;
   /** The result as text. */
   format: (result: BookResult) => string;
 }
 
-function entry<R extends BookResult>(e: { name: string; notebook: string; bookEpochs: string; run: (options?: ExperimentOptions) => Promise<R>; format: (result: R) => string }): BookExperiment {
+function entry<R extends BookResult>(e: { name: string; notebook: string; bookEpochs: string; run: (options?: BookRunOptions) => Promise<R>; format: (result: R) => string }): BookExperiment {
   return { ...e, format: (result) => e.format(result as R) };
 }
 
@@ -48,7 +56,7 @@ function entry<R extends BookResult>(e: { name: string; notebook: string; bookEp
  * @example
  * ```ts
  * import { CHAPTER5_6_EXPERIMENTS } from './index.js';
- * CHAPTER5_6_EXPERIMENTS.map((e) => e.name); // ['transfer', 'augmentation', 'cnn-batch-norm']
+ * CHAPTER5_6_EXPERIMENTS.map((e) => e.name); // ['transfer', 'augmentation', 'cnn-batch-norm', 'cam']
  * ```
  */
 export const CHAPTER5_6_EXPERIMENTS: readonly BookExperiment[] = [
@@ -66,5 +74,12 @@ export const CHAPTER5_6_EXPERIMENTS: readonly BookExperiment[] = [
     bookEpochs: '5',
     run: runCnnBatchNorm,
     format: (result: ExperimentResult) => `${formatResult(result)}\n${formatEpochs(result)}`,
+  }),
+  entry({
+    name: 'cam',
+    notebook: 'Chapter06/Class_activation_maps.ipynb (Grad-CAM; on Fashion-MNIST, PNGs in --out)',
+    bookEpochs: '2',
+    run: (options?: CamExperimentOptions) => runCam(options),
+    format: formatCam,
   }),
 ];
