@@ -49,8 +49,11 @@ for (const k of Object.keys(env)) if (k.startsWith('npm_') && k !== 'npm_config_
 delete env.PNPM_HOME;
 
 function sh(command: string): { code: number | null; out: string } {
-  const r = spawnSync('bash', ['-c', command], { cwd: root, env, encoding: 'utf8', timeout: 170_000 });
-  return { code: r.status, out: `${r.stdout}\n${r.stderr}` };
+  // maxBuffer: turbo's --dry=json lists every input file's hash (megabytes in this repo); spawnSync's
+  // 1 MiB default would kill the command and report a null exit code
+  const r = spawnSync('bash', ['-c', command], { cwd: root, env, encoding: 'utf8', timeout: 170_000, maxBuffer: 256 * 1024 * 1024 });
+  const why = r.error ? `\n(${r.error.message})` : r.signal ? `\n(killed by ${r.signal})` : '';
+  return { code: r.status, out: `${r.stdout}\n${r.stderr}${why}` };
 }
 
 const LOOKUP_FAILURE = 'Unable to find package manager binary';
