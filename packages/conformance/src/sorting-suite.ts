@@ -5,7 +5,7 @@
  * float32 backends' test files call it inside their own `describe`.
  */
 import { expect, it } from 'vitest';
-import { Tensor, argsort, cumsum, fromTypedArray, sort, topk, uniqueAsync } from '@tensorgrad/tensor';
+import { Tensor, argsort, cumsum, fromTypedArray, sort, topk, unique, uniqueAsync } from '@tensorgrad/tensor';
 import { goldenData, goldenToTensor, type GoldenTensor } from './golden.js';
 import { loadGenerated, type GeneratedCase } from './generated.js';
 
@@ -25,7 +25,7 @@ function viewOf(c: SortingCase, x: Tensor): Tensor {
   return c.view === 't' ? x.transpose(0, 1) : x;
 }
 
-async function run(c: SortingCase, input: Tensor): Promise<Record<string, Tensor>> {
+async function run(c: SortingCase, input: Tensor, syncUnique: boolean): Promise<Record<string, Tensor>> {
   const a = c.attrs as never;
   switch (c.op) {
     case 'sort': {
@@ -41,7 +41,7 @@ async function run(c: SortingCase, input: Tensor): Promise<Record<string, Tensor
     case 'cumsum':
       return { out: cumsum(input, a) };
     case 'unique': {
-      const r = await uniqueAsync(input, a);
+      const r = syncUnique ? unique(input, a) : await uniqueAsync(input, a);
       const parts = r instanceof Tensor ? [r] : [...r];
       const names = ['values', ...(c.attrs.returnInverse ? ['inverse'] : []), ...(c.attrs.returnCounts ? ['counts'] : [])];
       return Object.fromEntries(names.map((n, i) => [n, parts[i]!]));
@@ -73,16 +73,17 @@ async function expectSelects(x: Tensor, indices: Tensor, values: Tensor, dim = -
   for (const row of rows) expect(new Set(row).size).toBe(row.length);
 }
 
-function replay(backend: string): void {
+function replay(backend: string, o: Required<SortingSuiteOptions>): void {
   for (const c of file.cases) {
-    const skip = [c.inputs[0], ...Object.values(c.outputs)].some((t) => t.dtype === 'float64');
+    const skip = !o.float64 && [c.inputs[0], ...Object.values(c.outputs)].some((t) => t.dtype === 'float64');
     it.skipIf(skip)(`${c.id}: ${c.code}`, async () => {
+      expect(c.code).toContain(`torch.${c.op}(`);
       const x = viewOf(c, goldenToTensor(c.inputs[0], backend));
-      const got = await run(c, x);
+      const got = await run(c, x, o.syncUnique);
       expect(Object.keys(got).sort()).toEqual(Object.keys(c.outputs).sort());
       for (const [name, want] of Object.entries(c.outputs)) {
         if (c.op === 'topk' && name === 'indices') await expectSelects(x, got.indices!, got.values!, c.attrs.dim as number | undefined);
-        else await expectMatches(got[name]!, want, `${c.id} ${name}`, c.op !== 'cumsum');
+        else await expectMatches(got[name]!, want, `${c.id} ${name}`, o.exactCumsum || c.op !== 'cumsum');
       }
     });
   }
@@ -105,10 +106,21 @@ async function expectSortLikeCpu(backend: string): Promise<void> {
   }
 }
 
+/** Options of {@link sortingSuite}. */
+export interface SortingSuiteOptions {
+  /** Also replay the float64 cases (default false: the float32 backends skip them, counted). */
+  float64?: boolean;
+  /** Call `unique` rather than `uniqueAsync` (default false; needs a backend that reads synchronously). */
+  syncUnique?: boolean;
+  /** Compare `cumsum` exactly instead of at the float32 reduction tolerance (default false). */
+  exactCumsum?: boolean;
+}
+
 /**
- * Registers, for `backend`, one vitest case per float32/int32/bool case of `sorting.json` (float64
- * cases are skipped and counted) plus a many-ties comparison with the CPU kernels. Call it inside
- * a `describe` of a backend's test file; the CPU backend must be registered too.
+ * Registers, for `backend`, one vitest case per case of `sorting.json` (float64 cases only with
+ * `float64: true`, otherwise skipped and counted), plus — on a backend other than `cpu` — a
+ * many-ties comparison with the CPU kernels. Call it inside a `describe` of a backend's test
+ * file; the CPU backend must be registered too.
  *
  * @example
  * ```ts
@@ -117,7 +129,7 @@ async function expectSortLikeCpu(backend: string): Promise<void> {
  * // in a test file:  describe('sorting on tfjs', () => sortingSuite('tfjs'));
  * ```
  */
-export function sortingSuite(backend: string): void {
-  replay(backend);
-  it('sorts a tensor with many ties and a NaN like the CPU kernel', () => expectSortLikeCpu(backend));
+export function sortingSuite(backend: string, options: SortingSuiteOptions = {}): void {
+  replay(backend, { float64: false, syncUnique: false, exactCumsum: false, ...options });
+  if (backend !== 'cpu') it('sorts a tensor with many ties and a NaN like the CPU kernel', () => expectSortLikeCpu(backend));
 }

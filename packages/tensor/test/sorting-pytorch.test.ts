@@ -4,97 +4,20 @@
 // cumsum's dtype; then what the fixture cannot hold (unique with NaN, where PyTorch 1.13 is
 // wrong), gradients, argument forms and errors.
 import { describe, expect, it } from 'vitest';
-import { goldenData, goldenToTensor, loadGenerated, type GeneratedCase, type GoldenTensor } from '@tensorgrad/conformance';
+import { loadGenerated, sortingSuite, type SortingCase } from '@tensorgrad/conformance';
 import { NotSupportedError, Tensor, argsort, cumsum, sort, tensor, topk, unique, uniqueAsync } from '@tensorgrad/tensor';
 import type { Backend } from '@tensorgrad/tensor';
 import '@tensorgrad/backend-cpu';
 import '@tensorgrad/autodiff';
 
-interface SortingCase extends GeneratedCase {
-  op: 'sort' | 'argsort' | 'topk' | 'cumsum' | 'unique';
-  code: string;
-  inputs: [GoldenTensor];
-  view?: 't';
-  attrs: Record<string, unknown>;
-  outputs: Record<string, GoldenTensor>;
-}
-
 const file = loadGenerated<SortingCase>('sorting');
-
-function input(c: SortingCase, x: Tensor): Tensor {
-  return c.view === 't' ? x.transpose(0, 1) : x;
-}
-
-/** `indices` are distinct positions along `dim` and pick exactly `values` out of `x`. */
-function expectSelects(x: Tensor, indices: Tensor, values: Tensor, dim = -1): void {
-  expect(indices.shape).toEqual(values.shape);
-  if (indices.numel() === 0) return;
-  const picked = Array.from(x.gather(indices, dim).dataSync() as ArrayLike<number>, Number);
-  expect(picked).toEqual(Array.from(values.dataSync() as ArrayLike<number>, Number));
-  const d = dim < 0 ? dim + x.ndim : dim;
-  const rows = indices.transpose(d, x.ndim - 1).contiguous().reshape([-1, indices.shape[d]!]).arraySync() as number[][];
-  for (const row of rows) expect(new Set(row).size).toBe(row.length);
-}
-
-async function run(c: SortingCase, x: Tensor, async: boolean): Promise<Record<string, Tensor>> {
-  const input = c.view === 't' ? x.transpose(0, 1) : x;
-  const a = c.attrs as never;
-  switch (c.op) {
-    case 'sort': {
-      const r = sort(input, a);
-      return { values: r.values, indices: r.indices };
-    }
-    case 'argsort':
-      return { out: argsort(input, a) };
-    case 'topk': {
-      const r = topk(input, a);
-      return { values: r.values, indices: r.indices };
-    }
-    case 'cumsum':
-      return { out: cumsum(input, a) };
-    case 'unique': {
-      const r = async ? await uniqueAsync(input, a) : unique(input, a);
-      const parts = r instanceof Tensor ? [r] : [...r];
-      const names = ['values', ...(c.attrs.returnInverse ? ['inverse'] : []), ...(c.attrs.returnCounts ? ['counts'] : [])];
-      return Object.fromEntries(names.map((n, i) => [n, parts[i]!]));
-    }
-  }
-}
-
-/** Exact, except float32 running sums off the CPU (the reduction tolerance of ARCHITECTURE.md). */
-function expectMatches(got: Tensor, want: GoldenTensor, what: string, exact: boolean): void {
-  expect(got.shape, `${what} shape`).toEqual(want.shape);
-  expect(got.dtype, `${what} dtype`).toBe(want.dtype);
-  const g = Array.from(got.dataSync() as ArrayLike<number>, Number);
-  const w = Array.from(goldenData(want) as ArrayLike<number>, Number);
-  const i = g.findIndex((v, k) => (exact ? !(Object.is(v, w[k]) || v === w[k]) : !(Object.is(v, w[k]) || Math.abs(v - w[k]!) <= 1e-5 + 1e-4 * Math.abs(w[k]!))));
-  expect(i === -1 ? 'all equal' : `element ${i}: got ${g[i]}, PyTorch ${w[i]}`, what).toBe('all equal');
-}
-
-/** Replays every case of sorting.json on `backend` (exported for nothing: the backends' tests have their own copy). */
-function replay(backend: string, opts: { async: boolean; exact: boolean; dtypes: readonly string[] }): void {
-  for (const c of file.cases) {
-    const skip = !opts.dtypes.includes(c.inputs[0].dtype) || Object.values(c.outputs).some((t) => !opts.dtypes.includes(t.dtype));
-    it.skipIf(skip)(`${c.id}: ${c.code}`, async () => {
-      const x = goldenToTensor(c.inputs[0], backend);
-      expect(c.code).toContain(`torch.${c.op}(`);
-      const got = await run(c, x, opts.async);
-      expect(Object.keys(got).sort()).toEqual(Object.keys(c.outputs).sort());
-      for (const [name, want] of Object.entries(c.outputs)) {
-        // PyTorch's topk orders equal values as its selection happens to leave them (not by
-        // position), so its indices are checked by what they select instead
-        if (c.op === 'topk' && name === 'indices') expectSelects(input(c, x), got.indices!, got.values!, c.attrs.dim as number | undefined);
-        else expectMatches(got[name]!, want, `${c.id} ${name}`, opts.exact || c.op !== 'cumsum');
-      }
-    });
-  }
-}
 
 describe('sorting.json (PyTorch 1.13.1) on cpu', () => {
   it('has cases for every op', () => {
     expect(new Set(file.cases.map((c) => c.op))).toEqual(new Set(['sort', 'argsort', 'topk', 'cumsum', 'unique']));
   });
-  replay('cpu', { async: false, exact: true, dtypes: ['float32', 'float64', 'int32', 'bool'] });
+  // every dtype, the synchronous unique, cumsum exact (the CPU adds in double precision)
+  sortingSuite('cpu', { float64: true, syncUnique: true, exactCumsum: true });
 });
 
 describe('unique', () => {
