@@ -13,6 +13,7 @@
  */
 import { AdaptiveAvgPool2d, Dropout, Flatten, Linear, ReLU, Sequential, Sigmoid, summary, vgg16, resnet18, zeros, type ModelSummary, type ResNet, type VGG } from 'tensorgrad';
 import { isMain } from './run-main.js';
+import { freeze, parameterCounts } from './chapter5-6/models.js';
 
 /** The book's head: `Flatten, Linear(512, 128), ReLU, Dropout(0.2), Linear(128, 1), Sigmoid`. */
 function bookHead(): Sequential {
@@ -20,34 +21,7 @@ function bookHead(): Sequential {
 }
 
 /** Parameter counts of a model: all of them and those with `requiresGrad`. */
-export interface ParameterCounts {
-  /** Every parameter element. */
-  total: number;
-  /** The elements of the parameters that require gradients. */
-  trainable: number;
-}
-
-/**
- * Counts a model's parameter elements, all and trainable.
- *
- * @example
- * ```ts
- * import { Linear } from 'tensorgrad';
- * import { countParameters } from './ch5-architectures.js';
- * const fc = new Linear(3, 2);
- * fc.bias!.requiresGrad_(false);
- * countParameters(fc); // { total: 8, trainable: 6 }
- * ```
- */
-export function countParameters(model: { parameters(): { numel(): number; requiresGrad: boolean }[] }): ParameterCounts {
-  let total = 0;
-  let trainable = 0;
-  for (const p of model.parameters()) {
-    total += p.numel();
-    if (p.requiresGrad) trainable += p.numel();
-  }
-  return { total, trainable };
-}
+export type ParameterCounts = ReturnType<typeof parameterCounts>;
 
 /** A model as the book builds it, with the counts before the head was replaced. */
 export interface BookModel<M> {
@@ -70,8 +44,8 @@ export interface BookModel<M> {
  */
 export function bookVgg16(): BookModel<VGG> {
   const model = vgg16();
-  const torchvision = countParameters(model);
-  for (const p of model.parameters()) p.requiresGrad_(false);
+  const torchvision = parameterCounts(model);
+  freeze(model);
   // the old classifier (123.6 M parameters) is freed, not just forgotten
   const old = model.classifier;
   model.avgpool = new AdaptiveAvgPool2d(1);
@@ -87,17 +61,17 @@ export function bookVgg16(): BookModel<VGG> {
  * @example
  * ```ts
  * import { bookResnet18 } from './ch5-architectures.js';
- * import { countParameters } from './ch5-architectures.js';
+ * import { parameterCounts } from './chapter5-6/models.js';
  * const { model, torchvision } = bookResnet18();
  * torchvision.total; // 11689512
- * countParameters(model); // { total: 11242305, trainable: 65793 }
+ * parameterCounts(model); // { trainable: 65793, total: 11242305 }
  * model.dispose();
  * ```
  */
 export function bookResnet18(): BookModel<ResNet> {
   const model = resnet18();
-  const torchvision = countParameters(model);
-  for (const p of model.parameters()) p.requiresGrad_(false);
+  const torchvision = parameterCounts(model);
+  freeze(model);
   const old = model.fc;
   model.avgpool = new AdaptiveAvgPool2d(1);
   model.fc = bookHead();

@@ -248,7 +248,8 @@ function heatmaps(model: Sequential, rows: Tensor, chunk = 250): Tensor {
     for (let start = 0; start < n; start += chunk) {
       parts.push(tidy(() => gradCam(asImages, layer, rows.slice(0, start, Math.min(n, start + chunk)).reshape([-1, 1, 28, 28]))));
     }
-    return tidy(() => (parts.length === 1 ? parts[0]!.clone() : cat(parts, 0)));
+    if (parts.length === 1) return parts.pop()!;
+    return tidy(() => cat(parts, 0));
   } finally {
     for (const p of parts) p.dispose();
   }
@@ -330,7 +331,12 @@ export async function runCam(options: CamExperimentOptions = {}): Promise<CamRes
 
     // the shown images: predictions, then Grad-CAM of the predicted class, coloured and overlaid
     model.eval();
-    const predicted = tidy(() => noGrad(() => (model.call(data.valX) as Tensor).argmax(1).dataSync() as Int32Array));
+    // in chunks, like evaluate(): one forward pass over 10,000 images would hold gigabytes of activations
+    const predicted = new Int32Array(data.valX.shape[0]!);
+    for (let start = 0; start < predicted.length; start += 1000) {
+      const end = Math.min(predicted.length, start + 1000);
+      predicted.set(tidy(() => noGrad(() => (model.call(data.valX.slice(0, start, end)) as Tensor).argmax(1).dataSync() as Int32Array)), start);
+    }
     const labels = data.valY.dataSync() as Int32Array;
     const picked = pickExamples(predicted, labels, count);
     const classes = FashionMNIST.classes;

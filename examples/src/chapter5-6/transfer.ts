@@ -121,9 +121,8 @@ function train(model: Classifier, x: ImageSplits['trainX'], y: ImageSplits['trai
   const hook = model.registerForwardHook(() => {
     if (model.training) peak = Math.max(peak, memory().numBytes - base);
   });
-  // the trainable parameters only (PyTorch's `filter(lambda p: p.requires_grad, model.parameters())`):
-  // tensorgrad's optimizers refuse parameters that do not require gradients
-  const optimizer = new Adam(model.parameters().filter((p) => p.requiresGrad), { lr: 1e-3 });
+  // every parameter, as the book does: the frozen ones are accepted and skipped (their .grad stays null)
+  const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
   let steps = 0;
   let trainLoss = NaN;
   let seconds = 0;
