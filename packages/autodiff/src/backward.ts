@@ -125,6 +125,9 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
   }
   const order = topoOrder(root.gradFn!);
   const pending = new Map<GradNode, Tensor>([[root.gradFn!, seed]]);
+  // leaves with hooks: their gradients are summed first and the hooks run once on the sum, as
+  // PyTorch runs a leaf's hooks before its AccumulateGrad (leaves without hooks sink directly)
+  const hooked = new Map<Tensor, Tensor>();
   try {
     for (const node of order) {
       const incoming = pending.get(node);
@@ -182,15 +185,28 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
           } else pending.set(next, mine);
         } else {
           const leaf = node.leaves[i];
-          if (leaf) sink(leaf, applyHooks(leaf._hooks, mine));
-          else mine.dispose();
+          if (!leaf) mine.dispose();
+          else if (!leaf._hooks || leaf._hooks.size === 0) sink(leaf, mine);
+          else {
+            const prev = hooked.get(leaf);
+            if (prev) {
+              hooked.set(leaf, noGrad(() => add(prev, mine)));
+              prev.dispose();
+              mine.dispose();
+            } else hooked.set(leaf, mine);
+          }
         }
       });
       for (const t of owned) t.dispose();
       if (!options.retainGraph) node.releaseSaved();
     }
+    for (const [leaf, g] of hooked) {
+      hooked.delete(leaf);
+      sink(leaf, applyHooks(leaf._hooks, g));
+    }
   } finally {
     for (const t of pending.values()) t.dispose();
+    for (const t of hooked.values()) t.dispose();
   }
 }
 

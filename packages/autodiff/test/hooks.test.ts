@@ -56,6 +56,19 @@ describe('retainGrad', () => {
 });
 
 describe('registerHook', () => {
+  it('runs a leaf\'s hook once, on the gradient summed over every use of the leaf (PyTorch 1.13: [[5, 5]], grad [4, 4])', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const seen: number[][] = [];
+    x.registerHook((g) => {
+      seen.push(values(g));
+      return g.clamp({ max: 4 });
+    });
+    x.mul(2).add(x.mul(3)).sum().backward();
+    expect(seen).toEqual([[5, 5]]);
+    expect(values(x.grad!)).toEqual([4, 4]);
+    x.dispose();
+  });
+
   it('sees the gradient of a non-leaf and may replace it for everything upstream', () => {
     const x = tensor([1, 2, 3], { requiresGrad: true });
     const y = x.mul(x).retainGrad();
