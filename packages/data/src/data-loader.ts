@@ -370,7 +370,8 @@ export class DataLoader<T, B = Collated<Awaited<T>>> implements AsyncIterable<B>
    * with its index, after the other samples of the batch were freed.
    */
   async #collateAsync(samples: unknown[], indices: number[], collate: (samples: Awaited<T>[]) => B): Promise<B> {
-    const settled = await Promise.allSettled(samples.map((s) => (isThenable(s) ? Promise.resolve(s).then(keepAll) : s)));
+    // kept at once, promised or not: a tidy the loop has open meanwhile must not free them
+    const settled = await Promise.allSettled(samples.map((s) => (isThenable(s) ? Promise.resolve(s).then(keepAll) : keepAll(s))));
     const failed = settled.findIndex((r) => r.status === 'rejected');
     const values = settled.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
     if (failed >= 0) {
