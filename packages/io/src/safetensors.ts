@@ -1,5 +1,6 @@
 import { fromTypedArray, Tensor, type DType, type TypedArray } from '@tensorgrad/tensor';
 import { atomicWrite, readFileBytes } from './node-fs.js';
+import { LITTLE_ENDIAN, float16ToFloat32 } from './bytes.js';
 
 /** A state dict: tensors by name, as a plain record or a `Map`. */
 export type StateDict = Record<string, Tensor> | Map<string, Tensor>;
@@ -80,7 +81,6 @@ const READABLE = 'F32, F64, I32, BOOL, I64 (read as int32), F16 and BF16 (read a
 /** The reference reader refuses headers above 100 MB. */
 const MAX_HEADER = 100_000_000;
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Reverses the bytes of each `size`-byte element in place (only needed on big-endian hosts). */
 function swapBytes(bytes: Uint8Array, size: number): void {
@@ -291,14 +291,6 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
   return { tensors, metadata, headerLength, dataStart };
 }
 
-function float16ToFloat32(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
 
 /** Copies `src` into a fresh, aligned buffer in host byte order. */
 function aligned(src: Uint8Array, size: number): ArrayBuffer {

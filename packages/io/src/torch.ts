@@ -4,6 +4,7 @@ import { atomicWrite, readFileBytes } from './node-fs.js';
 import { isDict, newDict, setItem, unpickle, type PyDict, type PyGlobal, type UnpickleHooks } from './pickle.js';
 import type { StateDict } from './safetensors.js';
 import { crc32, readZip, writeZip, type ZipEntry, type ZipInput } from './zip.js';
+import { LITTLE_ENDIAN, float16ToFloat32 } from './bytes.js';
 
 /**
  * A value of a PyTorch checkpoint as {@link loadTorchObject} returns it: tensors, Python dicts
@@ -297,16 +298,7 @@ function parseStoragePid(op: string, pid: unknown, legacy: boolean): { type: Sto
   return { type: STORAGE_TYPES[clsName]!, key: String(key), numel, view: (pid as unknown[])[5] };
 }
 
-function float16(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** The storage's elements as a typed array of its own type, in host byte order (no copy when aligned). */
 function sourceArray(type: StorageType, raw: Uint8Array): ArrayLike<number | bigint> {
@@ -396,7 +388,7 @@ function materialize(op: string, name: string, ref: TensorRef): { data: TypedArr
       const o = (out = new Float32Array(numel));
       const s = src as Uint16Array;
       put = (i, j) => {
-        o[i] = float16(s[j]!);
+        o[i] = float16ToFloat32(s[j]!);
       };
       break;
     }
