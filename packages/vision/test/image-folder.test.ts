@@ -108,7 +108,11 @@ print(json.dumps({"classes": ds.classes, "samples": [[p[len(sys.argv[1]) + 1:], 
     expect(same).toBe(loaded);
     expect(same.isDisposed).toBe(false);
     same.dispose();
-    await expect(ds.get(9)).rejects.toThrow(/index 9 is out of range for a dataset of 9 samples/);
+    await expect(ds.get(9)).rejects.toThrow(/index 9 is out of range for a dataset of length 9/);
+    // a negative index counts from the end, as samples[-1] does in Python
+    const [last, lastTarget] = await ds.get(-1);
+    expect(lastTarget).toBe(ds.targets[8]);
+    (last as { dispose(): void }).dispose();
   });
 
   it('takes a loader, isValidFile, extensions and the positional form', async () => {

@@ -1,4 +1,4 @@
-import { Dataset } from '@tensorgrad/data';
+import { Dataset, checkIndex } from '@tensorgrad/data';
 import { Tensor } from '@tensorgrad/tensor';
 import { parseArgs, signature } from '../args.js';
 import { readImage } from '../io/decode-image.js';
@@ -195,12 +195,9 @@ export class ImageFolder<S = Tensor, T = number> extends Dataset<Promise<[S, T]>
     return this.samples.length;
   }
 
-  /** `[transform(loader(path)), targetTransform(classIndex)]` of sample `index` (`0 <= index < length`). */
+  /** `[transform(loader(path)), targetTransform(classIndex)]` of sample `index` (negative counts from the end, as in Python). */
   async get(index: number): Promise<[S, T]> {
-    if (!Number.isInteger(index) || index < 0 || index >= this.samples.length) {
-      throw new RangeError(`ImageFolder.get: index ${String(index)} is out of range for a dataset of ${this.samples.length} samples (0 to ${this.samples.length - 1})`);
-    }
-    const [p, target] = this.samples[index]!;
+    const [p, target] = this.samples[checkIndex('ImageFolder', index, this.samples.length)]!;
     const image = await this.loader(p);
     let sample: S;
     if (this.transform) {
