@@ -13,6 +13,7 @@ import {
 } from '@tensorgrad/tensor';
 import { parseArgs, refuseUnsupported, signature } from './args.js';
 import { Module } from './module.js';
+import { flag } from './common.js';
 
 const MAX_POOL2D = signature('new MaxPool2d', ['kernelSize', 'stride', 'padding', 'dilation', 'returnIndices', 'ceilMode'], { required: 1 });
 const AVG_POOL2D = signature('new AvgPool2d', ['kernelSize', 'stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'], { required: 1 });
@@ -78,8 +79,7 @@ export class MaxPool2d<R extends boolean = false> extends Module<[Tensor], MaxPo
   constructor(...args: unknown[]) {
     super();
     const a = parseArgs(MAX_POOL2D, args);
-    const returnIndices = a.returnIndices ?? false;
-    if (typeof returnIndices !== 'boolean') throw new TypeError(`new MaxPool2d: expected returnIndices to be a boolean, got ${String(returnIndices)}`);
+    const returnIndices = flag('new MaxPool2d', 'returnIndices', a.returnIndices, false);
     this.kernelSize = a.kernelSize as IntPair;
     this.returnIndices = returnIndices as R;
     this.options = given({ stride: a.stride, padding: a.padding, dilation: a.dilation, ceilMode: a.ceilMode } as MaxPool2dOptions);
