@@ -60,7 +60,10 @@ function summarize(images: readonly HostImage[], thr: number, interpolation: ApI
  * import { averagePrecision } from '@tensorgrad/vision';
  * const preds = [{ boxes: tensor([[0, 0, 10, 10], [20, 20, 30, 30]]), scores: tensor([0.9, 0.8]), labels: tensor([1, 2], { dtype: 'int32' }) }];
  * const targets = [{ boxes: tensor([[0, 0, 10, 11], [50, 50, 60, 60]]), labels: tensor([1, 2], { dtype: 'int32' }) }];
- * averagePrecision(preds, targets); // { map: 0.5, classes: [1, 2], apPerClass: [1, 0] }
+ * const r = averagePrecision(preds, targets);
+ * r.classes; // [1, 2]
+ * r.apPerClass; // [1, 0]
+ * r.map; // 0.5
  * averagePrecision(preds, targets, { iouThreshold: 0.95, interpolation: '11-point' }).map; // 0
  * ```
  */

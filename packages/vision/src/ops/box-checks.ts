@@ -36,7 +36,9 @@ export function checkBoxes(op: string, name: string, t: unknown, anyLeading = fa
 /** Validates a box format name, suggesting the nearest valid one. @internal */
 export function checkFormat(op: string, name: string, v: unknown): (typeof BOX_FORMATS)[number] {
   if (typeof v === 'string' && (BOX_FORMATS as readonly string[]).includes(v)) return v as (typeof BOX_FORMATS)[number];
-  const near = typeof v === 'string' ? nearestKey(v.toLowerCase(), BOX_FORMATS) : null;
+  const sorted = (x: string) => [...x.toLowerCase()].sort().join('');
+  // the nearest spelling, or the format with the same letters in another order ('xyhw' → 'xywh')
+  const near = typeof v === 'string' ? (nearestKey(v.toLowerCase(), BOX_FORMATS) ?? BOX_FORMATS.find((f) => sorted(f) === sorted(v)) ?? null) : null;
   throw new RangeError(
     `${op}: unsupported ${name} ${JSON.stringify(v)}; expected one of ${BOX_FORMATS.map((f) => `'${f}'`).join(', ')}` + (near ? ` (did you mean '${near}'?)` : ''),
   );
