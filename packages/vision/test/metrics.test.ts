@@ -37,7 +37,8 @@ interface MetricCase {
 const file = fileURLToPath(new URL('../../conformance/fixtures/generated/detection_metrics.json', import.meta.url));
 const cases = (JSON.parse(readFileSync(file, 'utf8')) as { cases: MetricCase[] }).cases;
 
-const boolTensor = (t: GT) => tensor(t.data.map((v) => v === true || v === 1 || v === '1'));
+// bool tensors of the fixture hold true/false
+const boolTensor = (t: GT) => tensor((t.data as unknown[]).map((v) => v === true));
 function inputs(c: MetricCase): { preds: DetectionPrediction[]; targets: DetectionTarget[] } {
   const preds = c.preds.map((p) => ({ boxes: toTensor(p.boxes!), scores: toTensor(p.scores!), labels: toTensor(p.labels!) }));
   const targets = c.targets.map((t) => ({
