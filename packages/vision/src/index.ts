@@ -88,6 +88,7 @@ export { boxArea } from './ops/box-area.js';
 export { boxIou } from './ops/box-iou.js';
 export { generalizedBoxIou } from './ops/generalized-box-iou.js';
 export { generalizedBoxIouLoss, type GeneralizedBoxIouLossOptions } from './ops/generalized-box-iou-loss.js';
+export { distanceBoxIou, type DistanceBoxIouOptions } from './ops/distance-box-iou.js';
 export { boxConvert, type BoxConvertOptions, type BoxFormat } from './ops/box-convert.js';
 export { clipBoxesToImage, type ClipBoxesToImageOptions } from './ops/clip-boxes-to-image.js';
 export { removeSmallBoxes, removeSmallBoxesAsync, type RemoveSmallBoxesOptions } from './ops/remove-small-boxes.js';

@@ -10,6 +10,7 @@ import {
   boxConvert,
   boxIou,
   clipBoxesToImage,
+  distanceBoxIou,
   generalizedBoxIou,
   generalizedBoxIouLoss,
   removeSmallBoxes,
@@ -70,6 +71,7 @@ out = {
   'area': ops.box_area(bad),
   'iou': ops.box_iou(bad, other),
   'giou': ops.generalized_box_iou(bad, other),
+  'diou': ops.distance_box_iou(bad, other),
   'clip': ops.clip_boxes_to_image(bad * 3 - 2, (5, 7)),
   'cxcywh': ops.box_convert(bad, 'xyxy', 'cxcywh'),
   'xywh_xyxy': ops.box_convert(bad, 'xywh', 'xyxy'),
@@ -81,6 +83,10 @@ for red in ['none', 'mean', 'sum']:
     l = ops.generalized_box_iou_loss(p1, p2, reduction=red)
     (l * torch.arange(1, l.numel() + 1, dtype=torch.float64).reshape(l.shape)).sum().backward()
     out['giouloss_' + red] = [l, p1.grad, p2.grad]
+p1, p2 = t(a['p1']).requires_grad_(), t(a['p2']).requires_grad_()
+d = ops.distance_box_iou(p1, p2, eps=1e-3)
+(d * torch.arange(d.numel(), dtype=torch.float64).reshape(d.shape)).sum().backward()
+out['diou_grad'] = [d, p1.grad, p2.grad]
 x = t(a['logits']).requires_grad_()
 l = ops.sigmoid_focal_loss(x, t(a['targets']), alpha=-1, gamma=1.5, reduction='sum')
 l.backward()
@@ -123,6 +129,19 @@ describe.skipIf(missing !== null)('box ops against torchvision 0.14 (float64, ba
     expect(((await boxArea(f64(BAD)).array()) as number[])[1]).toBe(-12); // x2 < x1: negative area
     close(await arr(boxIou(f64(BAD), f64(OTHER))), ref.iou!);
     close(await arr(generalizedBoxIou(f64(BAD), f64(OTHER))), ref.giou!);
+    close(await arr(distanceBoxIou(f64(BAD), f64(OTHER))), ref.diou!);
+  });
+
+  it('distanceBoxIou (eps 1e-3): values and gradients of both inputs', async () => {
+    const p1 = f64(P1).requiresGrad_();
+    const p2 = f64(P2).requiresGrad_();
+    const d = distanceBoxIou(p1, p2, { eps: 1e-3 });
+    const w = tensor(Array.from({ length: d.numel() }, (_, i) => i), { dtype: 'float64' }).reshape(d.shape);
+    d.mul(w).sum().backward();
+    const [dw, g1, g2] = ref.diou_grad as Nested[];
+    close(await arr(d), dw!);
+    close(await arr(p1.grad!), g1!);
+    close(await arr(p2.grad!), g2!);
   });
 
   it('clipBoxesToImage and boxConvert on inverted and NaN boxes', async () => {
