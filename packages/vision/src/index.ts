@@ -89,6 +89,7 @@ export { boxIou } from './ops/box-iou.js';
 export { generalizedBoxIou } from './ops/generalized-box-iou.js';
 export { generalizedBoxIouLoss, type GeneralizedBoxIouLossOptions } from './ops/generalized-box-iou-loss.js';
 export { distanceBoxIou, type DistanceBoxIouOptions } from './ops/distance-box-iou.js';
+export { distanceBoxIouLoss, type DistanceBoxIouLossOptions } from './ops/distance-box-iou-loss.js';
 export { boxConvert, type BoxConvertOptions, type BoxFormat } from './ops/box-convert.js';
 export { clipBoxesToImage, type ClipBoxesToImageOptions } from './ops/clip-boxes-to-image.js';
 export { removeSmallBoxes, removeSmallBoxesAsync, type RemoveSmallBoxesOptions } from './ops/remove-small-boxes.js';

@@ -11,6 +11,7 @@ import {
   boxIou,
   clipBoxesToImage,
   distanceBoxIou,
+  distanceBoxIouLoss,
   generalizedBoxIou,
   generalizedBoxIouLoss,
   removeSmallBoxes,
@@ -83,6 +84,10 @@ for red in ['none', 'mean', 'sum']:
     l = ops.generalized_box_iou_loss(p1, p2, reduction=red)
     (l * torch.arange(1, l.numel() + 1, dtype=torch.float64).reshape(l.shape)).sum().backward()
     out['giouloss_' + red] = [l, p1.grad, p2.grad]
+    p1, p2 = t(a['p1']).requires_grad_(), t(a['p2']).requires_grad_()
+    l = ops.distance_box_iou_loss(p1, p2, reduction=red, eps=1e-4)
+    (l * torch.arange(1, l.numel() + 1, dtype=torch.float64).reshape(l.shape)).sum().backward()
+    out['diouloss_' + red] = [l, p1.grad, p2.grad]
 p1, p2 = t(a['p1']).requires_grad_(), t(a['p2']).requires_grad_()
 d = ops.distance_box_iou(p1, p2, eps=1e-3)
 (d * torch.arange(d.numel(), dtype=torch.float64).reshape(d.shape)).sum().backward()
@@ -167,6 +172,17 @@ describe.skipIf(missing !== null)('box ops against torchvision 0.14 (float64, ba
       const w = tensor(Array.from({ length: l.numel() }, (_, i) => i + 1), { dtype: 'float64' }).reshape(l.shape);
       l.mul(w).sum().backward();
       const [lw, g1, g2] = ref[`giouloss_${reduction}`] as Nested[];
+      close(await arr(l), lw!);
+      close(await arr(p1.grad!), g1!);
+      close(await arr(p2.grad!), g2!);
+    });
+    it(`distanceBoxIouLoss (reduction ${reduction}, eps 1e-4): values and gradients of both inputs`, async () => {
+      const p1 = f64(P1).requiresGrad_();
+      const p2 = f64(P2).requiresGrad_();
+      const l = distanceBoxIouLoss(p1, p2, reduction, 1e-4);
+      const w = tensor(Array.from({ length: l.numel() }, (_, i) => i + 1), { dtype: 'float64' }).reshape(l.shape);
+      l.mul(w).sum().backward();
+      const [lw, g1, g2] = ref[`diouloss_${reduction}`] as Nested[];
       close(await arr(l), lw!);
       close(await arr(p1.grad!), g1!);
       close(await arr(p2.grad!), g2!);

@@ -1,6 +1,7 @@
-import { add, div, gt, maximum, minimum, mul, sub, tidy, where, type Tensor } from '@tensorgrad/tensor';
+import { add, div, maximum, minimum, mul, sub, tidy, type Tensor } from '@tensorgrad/tensor';
 import { parseArgs, signature } from '../args.js';
-import { checkBoxes, checkReduction, floatBoxes, unbindBoxes } from './box-checks.js';
+import { checkBoxes, checkReduction, floatBoxes } from './box-checks.js';
+import { lossInterUnion } from './box-inter-union.js';
 
 const GIOU_LOSS = signature('generalizedBoxIouLoss', ['reduction', 'eps']);
 
@@ -43,19 +44,9 @@ export function generalizedBoxIouLoss(boxes1: Tensor, boxes2: Tensor, ...rest: u
   const eps = a.eps ?? 1e-7;
   if (typeof eps !== 'number' || !(eps >= 0)) throw new TypeError(`${op}: expected eps to be a non-negative number, got ${String(eps)}`);
   return tidy(() => {
-    const [x1, y1, x2, y2] = unbindBoxes(floatBoxes(boxes1));
-    const [x1g, y1g, x2g, y2g] = unbindBoxes(floatBoxes(boxes2));
-    // intersection (0 where the boxes do not overlap, as torchvision's masked assignment)
-    const xk1 = maximum(x1, x1g);
-    const yk1 = maximum(y1, y1g);
-    const xk2 = minimum(x2, x2g);
-    const yk2 = minimum(y2, y2g);
-    const iw = sub(xk2, xk1);
-    const ih = sub(yk2, yk1);
-    // (yk2 > yk1) & (xk2 > xk1): a - b > 0 exactly when a > b for floats (false for NaN)
-    const overlap = gt(minimum(iw, ih), 0);
-    const inter = where(overlap, mul(iw, ih), 0);
-    const union = sub(add(mul(sub(x2, x1), sub(y2, y1)), mul(sub(x2g, x1g), sub(y2g, y1g))), inter);
+    const { inter, union, c1, c2 } = lossInterUnion(floatBoxes(boxes1), floatBoxes(boxes2));
+    const [x1, y1, x2, y2] = c1 as [Tensor, Tensor, Tensor, Tensor];
+    const [x1g, y1g, x2g, y2g] = c2 as [Tensor, Tensor, Tensor, Tensor];
     const iou = div(inter, add(union, eps));
     // smallest enclosing box
     const areaC = mul(sub(maximum(x2, x2g), minimum(x1, x1g)), sub(maximum(y2, y2g), minimum(y1, y1g)));
