@@ -65,8 +65,8 @@ export function roiAlignMeta(count: number, inputShape: readonly number[], attrs
  *   clamped at 0 and the last row/column.
  *
  * A grid row or column whose points all lie outside the image contributes nothing, so `iy0..iy1`
- * (`ix0..ix1`) is the range of rows (columns) that can lie within `[-1, H]` (`[-1, W]`), widened by
- * one on each side against rounding: the result is the same as walking the whole grid, and a huge
+ * (`ix0..ix1`) is the range of rows (columns) that can lie within `[-1, H]` (`[-1, W]`), widened
+ * on each side against rounding (each point is still tested as torchvision tests it): the result is the same as walking the whole grid, and a huge
  * RoI (or a huge `samplingRatio` over a tiny image) costs at most a few points more than the image
  * holds instead of hanging the GPU. A RoI is not `valid` (its bins are 0 and add nothing to the
  * gradient) when the input is empty (`H` or `W` = 0), when a coordinate is not finite (every sample
@@ -102,8 +102,11 @@ fn sampleRange(start: f32, bin: f32, grid: i32, size: f32) -> vec2<i32> {
   let step = bin / f32(grid);
   if (!(step > 0.0) || isInf(step)) { return vec2<i32>(0, grid); }
   let g = f32(grid);
-  let lo = clamp(floor((-1.0 - start) / step - 0.5) - 1.0, 0.0, g);
-  let hi = clamp(floor((size - start) / step - 0.5) + 2.0, 0.0, g);
+  // widened by one grid step, and by a relative margin where f32 cannot count steps exactly (past 2^24)
+  let a = (-1.0 - start) / step - 0.5;
+  let b = (size - start) / step - 0.5;
+  let lo = clamp(floor(a) - 1.0 - abs(a) * 1.0e-6, 0.0, g);
+  let hi = clamp(floor(b) + 2.0 + abs(b) * 1.0e-6, 0.0, g);
   return vec2<i32>(i32(lo), i32(hi));
 }
 fn roiBin(k: u32, ph: u32, pw: u32) -> RoiBin {

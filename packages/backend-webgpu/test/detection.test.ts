@@ -89,7 +89,8 @@ suite(title, () => {
             const gOut = goldenToTensor(c.gradOutput!, 'webgpu');
             const attrs = c.attrs as { pooledHeight: number; pooledWidth: number; spatialScale: number; samplingRatio: number; aligned: boolean };
             if (c.op === 'roiAlign') {
-              expectClose(await roiAlign(x, rois, attrs).data(), goldenData(c.outputs.out!), `${c.id} out`);
+              // relative: the bins of RoIs thousands of pixels across average a few in-image samples over millions
+              expectClose(await roiAlign(x, rois, attrs).data(), goldenData(c.outputs.out!), `${c.id} out`, 1e-12, 1e-4);
               const [dx] = grad((t) => roiAlign(t, rois, attrs).mul(gOut).sum(), [x]);
               expectClose(await dx!.data(), goldenData(c.outputs.gradInput!), `${c.id} gradInput`);
             } else {
