@@ -47,29 +47,55 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   Mask[t] = bitcast<i32>(bits);
 }`;
 
-// metadata: [words, first row, end row]; one workgroup
+// metadata: [words, first row, end row]; one workgroup. Word j of Removed belongs to thread
+// j % WG: only its owner reads or writes it. The rows go in groups that share a mask word (up to 32
+// boxes): the owner of that word decides the group's boxes one after another (a box's suppressors
+// within its group are bits of that same word), then everyone ORs the kept rows into the later words.
 const SWEEP = /* wgsl */ `
-var<workgroup> removedFlag: u32;
+var<workgroup> keptBits: u32;
 @compute @workgroup_size(${WG})
 fn main(@builtin(local_invocation_index) lid: u32) {
   let words = metaU(0u);
   let r0 = metaU(1u);
   let r1 = metaU(2u);
-  for (var i = r0; i < r1; i++) {
-    let nb = i / 32u;
-    // word j of Removed belongs to thread j % ${WG}: only its owner reads or writes it
-    if (lid == nb % ${WG}u) { removedFlag = (bitcast<u32>(Removed[nb]) >> (i % 32u)) & 1u; }
-    workgroupBarrier();
-    let removed = removedFlag;
-    if (removed == 0u) {
-      let row = (i - r0) * words;
-      var j = (nb / ${WG}u) * ${WG}u + lid;
-      if (j < nb) { j += ${WG}u; }
-      for (; j < words; j += ${WG}u) { Removed[j] = Removed[j] | Mask[row + j]; }
+  var i0 = r0;
+  loop {
+    if (i0 >= r1) { break; }
+    let nb = i0 / 32u;
+    let i1 = min(r1, nb * 32u + 32u);
+    if (lid == nb % ${WG}u) {
+      var rem = bitcast<u32>(Removed[nb]);
+      var kept = 0u;
+      for (var i = i0; i < i1; i++) {
+        let bit = 1u << (i % 32u);
+        if ((rem & bit) == 0u) {
+          kept = kept | bit;
+          rem = rem | bitcast<u32>(Mask[(i - r0) * words + nb]);
+        }
+      }
+      Removed[nb] = bitcast<i32>(rem);
+      keptBits = kept;
     }
-    if (lid == 0u) { Keep[i] = 1u - removed; }
-    // everyone has read the flag before the next row's owner writes it
     workgroupBarrier();
+    let kept = keptBits;
+    for (var i = i0 + lid; i < i1; i += ${WG}u) { Keep[i] = (kept >> (i % 32u)) & 1u; }
+    if (kept != 0u) {
+      var j = (nb / ${WG}u) * ${WG}u + lid;
+      if (j <= nb) { j += ${WG}u; }
+      for (; j < words; j += ${WG}u) {
+        var acc = Removed[j];
+        var m = kept;
+        while (m != 0u) {
+          let b = firstTrailingBit(m);
+          m = m & (m - 1u);
+          acc = acc | Mask[(nb * 32u + b - r0) * words + j];
+        }
+        Removed[j] = acc;
+      }
+    }
+    // everyone has read keptBits before the next group's owner writes it
+    workgroupBarrier();
+    i0 = i1;
   }
 }`;
 
@@ -95,7 +121,8 @@ function f32AtOrBelow(v: number): number {
  * `i`, word `b`: bit `j % 32` set when box `j > i` of words `b` overlaps box `i` with IoU above the
  * threshold; areas `(x2 - x1)·(y2 - y1)`, no +1, NaN never suppresses), then one workgroup sweeps
  * the rows in order, keeping box `i` unless an earlier kept box removed it and OR-ing a kept row into
- * the removed words (each word owned by one thread). The mask takes `n²/8` bytes, so for many boxes
+ * the removed words (each word owned by one thread; the 32 boxes of a word are decided by its owner
+ * in one go, so the workgroup synchronises twice per 32 boxes, not per box). The mask takes `n²/8` bytes, so for many boxes
  * the rows go in chunks of at most `maskBytes` (and the device's binding limit), the removed words
  * carried from one chunk to the next. Returns the bool keep mask `[n]` (new storage).
  */
