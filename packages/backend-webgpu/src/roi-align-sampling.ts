@@ -66,13 +66,13 @@ export function roiAlignMeta(count: number, inputShape: readonly number[], attrs
  *
  * A grid row or column whose points all lie outside the image contributes nothing, so `iy0..iy1`
  * (`ix0..ix1`) is the range of rows (columns) that can lie within `[-1, H]` (`[-1, W]`), widened
- * on each side against rounding (each point is still tested as torchvision tests it): the result is the same as walking the whole grid, and a huge
- * RoI (or a huge `samplingRatio` over a tiny image) costs at most a few points more than the image
- * holds instead of hanging the GPU. A RoI is not `valid` (its bins are 0 and add nothing to the
- * gradient) when the input is empty (`H` or `W` = 0), when a coordinate is not finite (every sample
- * point is then NaN or infinite, so outside the image: the CPU kernel's result, where torchvision's
- * integer conversions are undefined) or when its batch index is outside `[0, N)` (which the
- * front-end rejects; the test only keeps reads in bounds).
+ * on each side against rounding (each point is still tested as torchvision tests it): the result
+ * is the same as walking the whole grid, and a huge RoI (or a huge `samplingRatio` over a tiny
+ * image) costs at most a few points more than the image holds instead of hanging the GPU. A RoI is not `valid` (its bins are 0 and add nothing to the
+ * gradient) when the input is empty (`H` or `W` = 0), when a side has no sample inside the image in
+ * the CPU kernel's IEEE arithmetic (`roiSide`: NaN and infinite corners, where torchvision's integer
+ * conversions are undefined) or when its batch index is outside `[0, N)` (which the front-end
+ * rejects; the test only keeps reads in bounds).
  */
 export const WGSL_ROI_ALIGN = /* wgsl */ `
 struct RoiBin {
@@ -90,7 +90,6 @@ struct RoiBin {
   ix1: i32,
   count: f32,
 }
-fn roiIsFinite(v: f32) -> bool { return !isNan(v) && !isInf(v); }
 fn gridSize(extent: f32, pooled: u32) -> i32 {
   let sr = metaI(6u);
   if (sr > 0) { return sr; }
@@ -109,6 +108,23 @@ fn sampleRange(start: f32, bin: f32, grid: i32, size: f32) -> vec2<i32> {
   let hi = clamp(floor(b) + 2.0 + abs(b) * 1.0e-6, 0.0, g);
   return vec2<i32>(i32(lo), i32(hi));
 }
+// one side of a RoI from its scaled start and end: its width (at least 1 unless aligned), or not
+// valid where the CPU kernel's IEEE arithmetic puts every sample outside the image (a NaN or
+// infinite start, an end at +∞ or NaN, a width that overflows to +∞; aligned, an end at -∞). Not
+// aligned, an end at -∞ or a width at -∞ is a width of 1, as max(-∞, 1).
+struct RoiSide { valid: bool, width: f32 }
+fn roiSide(s: f32, e: f32, aligned: bool) -> RoiSide {
+  if (isNan(s) || isInf(s) || isNan(e)) { return RoiSide(false, 0.0); }
+  var w = 1.0;
+  if (!isInf(e)) { w = e - s; }
+  if (isInf(e) || isInf(w)) {
+    // -∞ (sign bit set) is a width of 1 when not aligned; +∞ never has a sample inside
+    let negative = (bitcast<u32>(select(w, e, isInf(e))) >> 31u) != 0u;
+    return RoiSide(negative && !aligned, 1.0);
+  }
+  if (!aligned) { w = max(w, 1.0); }
+  return RoiSide(true, w);
+}
 fn roiBin(k: u32, ph: u32, pw: u32) -> RoiBin {
   var r: RoiBin;
   if (metaU(2u) == 0u || metaU(3u) == 0u) { return r; }
@@ -121,20 +137,18 @@ fn roiBin(k: u32, ph: u32, pw: u32) -> RoiBin {
   let c4 = f32(Rois[ro + 4u * rs]);
   // the batch index truncates toward zero, as C++'s int conversion
   let bt = trunc(bf);
-  if (!(roiIsFinite(c1) && roiIsFinite(c2) && roiIsFinite(c3) && roiIsFinite(c4)) || isNan(bf) || bt < 0.0 || bt >= f32(metaU(9u))) {
-    return r;
-  }
+  if (isNan(bf) || bt < 0.0 || bt >= f32(metaU(9u))) { return r; }
   r.b = u32(bt);
   let aligned = metaU(7u) != 0u;
   let scale = metaF(8u);
   let off = select(0.0, 0.5, aligned);
   let xs = c1 * scale - off;
   let ys = c2 * scale - off;
-  let xe = c3 * scale - off;
-  let ye = c4 * scale - off;
-  var rw = xe - xs;
-  var rh = ye - ys;
-  if (!aligned) { rw = max(rw, 1.0); rh = max(rh, 1.0); }
+  let sw = roiSide(xs, c3 * scale - off, aligned);
+  let sh = roiSide(ys, c4 * scale - off, aligned);
+  if (!(sw.valid && sh.valid)) { return r; }
+  let rw = sw.width;
+  let rh = sh.width;
   let PH = metaU(4u);
   let PW = metaU(5u);
   r.binH = rh / f32(PH);

@@ -225,6 +225,53 @@ suite(title, () => {
     );
 
     it(
+      'RoIs with NaN or infinite corners (undefined in torchvision) give the cpu kernels\' results',
+      async () => {
+        await tg.tidy(async () => {
+          const I = Number.POSITIVE_INFINITY;
+          const rows = [
+            [0, 1, 1, I, 3],
+            [0, -I, 1, 3, 3],
+            [1, -I, -I, I, I],
+            [0, Number.NaN, 1, 3, 3],
+            [1, Number.NaN, 100, 3, 300],
+            [0, I, 1, -I, 3],
+            [1, I, 1, I, 3],
+            [0, 2, 1, -I, 6],
+            [1, 2, -I, 7, -I],
+            [0, 3e38, 1, 3.2e38, 3],
+            [1, 1, 1, 4, 5],
+          ];
+          const run = (backend: string) => {
+            const x = tg.tensor(xData, { backend }).reshape([N, C, H, W]);
+            const rois = tg.tensor(rows, { backend });
+            const p = roiPool(x, rois, { pooledHeight: 3, pooledWidth: 2, spatialScale: 2 });
+            return [
+              p.values,
+              p.indices,
+              roiAlign(x, rois, { pooledHeight: 2, pooledWidth: 3, spatialScale: 2, samplingRatio: 2, aligned: false }),
+              roiAlign(x, rois, { pooledHeight: 3, pooledWidth: 2, spatialScale: 0.5, samplingRatio: 2, aligned: true }),
+            ];
+          };
+          const g = run('webgpu');
+          const c = run('cpu');
+          expect(await numbers(g[0]!), 'roiPool values').toEqual(await numbers(c[0]!));
+          expect(await numbers(g[1]!), 'roiPool argmax').toEqual(await numbers(c[1]!));
+          expectClose(await g[2]!.data(), await c[2]!.data(), 'roiAlign');
+          expectClose(await g[3]!.data(), await c[3]!.data(), 'roiAlign aligned');
+          const [dg] = grad((t) => roiAlign(t, tg.tensor(rows, { backend: 'webgpu' }), { pooledHeight: 2, pooledWidth: 2, spatialScale: 1, samplingRatio: 3, aligned: false }).sum(), [
+            tg.tensor(xData, { backend: 'webgpu' }).reshape([N, C, H, W]),
+          ]);
+          const [dc] = grad((t) => roiAlign(t, tg.tensor(rows, { backend: 'cpu' }), { pooledHeight: 2, pooledWidth: 2, spatialScale: 1, samplingRatio: 3, aligned: false }).sum(), [
+            tg.tensor(xData, { backend: 'cpu' }).reshape([N, C, H, W]),
+          ]);
+          expectClose(await dg!.data(), await dc!.data(), 'roiAlign gradient');
+        });
+      },
+      TIMEOUT,
+    );
+
+    it(
       'a batch index outside [0, N), which webgpu cannot check without reading back: nothing is read, bins are 0',
       async () => {
         await tg.tidy(async () => {

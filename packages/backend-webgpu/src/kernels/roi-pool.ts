@@ -16,6 +16,37 @@ fn roundAway(v: f32) -> f32 {
 }
 // clamped so that the RoI's width stays within i32 (coordinates past 10⁸ pixels bin as if they were at 10⁸)
 fn toInt(v: f32) -> i32 { return i32(clamp(v, -1.0e8, 1.0e8)); }
+// one side of bin j: rows (or columns) [lo, hi) of the image, or undefined (an edge is NaN)
+struct Edges { undef: bool, lo: i32, hi: i32 }
+fn finiteEdges(start: i32, roi: i32, j: u32, pooled: u32, size: i32) -> Edges {
+  let bin = f32(roi) / f32(pooled);
+  return Edges(false, clamp(toInt(floor(f32(j) * bin)) + start, 0, size), clamp(toInt(ceil(f32(j + 1u) * bin)) + start, 0, size));
+}
+// the RoI's scaled corners s (start) and e (end) along one side. Where torchvision's integer
+// conversions are undefined (NaN or infinite corners), the CPU kernel's IEEE arithmetic: a NaN
+// corner, ∞ - ∞, and 0·∞ (bin 0 of an infinitely large RoI) make the edges undefined, an
+// infinite start puts both edges on that side of the image, a reversed RoI is 1 wide
+fn binEdges(s: f32, e: f32, j: u32, pooled: u32, size: i32) -> Edges {
+  if (isNan(s) || isNan(e)) { return Edges(true, 0, 0); }
+  let sInf = isInf(s);
+  let eInf = isInf(e);
+  let sNeg = (bitcast<u32>(s) >> 31u) != 0u;
+  let eNeg = (bitcast<u32>(e) >> 31u) != 0u;
+  if (!sInf && !eInf) {
+    let start = toInt(roundAway(s));
+    // malformed RoIs are 1×1
+    return finiteEdges(start, max(toInt(roundAway(e)) - start + 1, 1), j, pooled, size);
+  }
+  if (sInf && eInf && sNeg == eNeg) { return Edges(true, 0, 0); }
+  if ((eInf && !eNeg) || (sInf && sNeg)) {
+    // an infinitely large RoI: bin 0 starts at 0·∞, the others at ∞ + start
+    if (sInf || j == 0u) { return Edges(true, 0, 0); }
+    return Edges(false, size, size);
+  }
+  if (sInf) { return Edges(false, size, size); }
+  // a finite start and an end at -∞: 1 wide
+  return finiteEdges(toInt(roundAway(s)), 1, j, pooled, size);
+}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let e = flatWorkgroup(wid, nwg) * ${WG}u + lid;
@@ -42,28 +73,24 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     I[e] = -1;
     return;
   }
-  // a NaN corner makes every bin edge NaN: the bin is not empty, but no pixel is in it (as the CPU kernel)
-  if (isNan(c1) || isNan(c2) || isNan(c3) || isNan(c4)) {
-    V[e] = bitcast<f32>(0xff7fffffu);
+  let scale = metaF(6u);
+  let ex = binEdges(c1 * scale, c3 * scale, pw, PW, W);
+  let ey = binEdges(c2 * scale, c4 * scale, ph, PH, H);
+  // an empty bin is 0 with argmax -1; a bin with an undefined edge holds no pixel but is not empty
+  // (the CPU kernel's NaN comparisons): -FLT_MAX; NaN never wins (torchvision compares with >)
+  if ((!ey.undef && ey.hi <= ey.lo) || (!ex.undef && ex.hi <= ex.lo)) {
+    V[e] = 0.0;
     I[e] = -1;
     return;
   }
-  let scale = metaF(6u);
-  let xs = toInt(roundAway(c1 * scale));
-  let ys = toInt(roundAway(c2 * scale));
-  let xe = toInt(roundAway(c3 * scale));
-  let ye = toInt(roundAway(c4 * scale));
-  // malformed RoIs are 1×1
-  let rw = max(xe - xs + 1, 1);
-  let rh = max(ye - ys + 1, 1);
-  let binH = f32(rh) / f32(PH);
-  let binW = f32(rw) / f32(PW);
-  let h0 = clamp(toInt(floor(f32(ph) * binH)) + ys, 0, H);
-  let h1 = clamp(toInt(ceil(f32(ph + 1u) * binH)) + ys, 0, H);
-  let w0 = clamp(toInt(floor(f32(pw) * binW)) + xs, 0, W);
-  let w1 = clamp(toInt(ceil(f32(pw + 1u) * binW)) + xs, 0, W);
-  // an empty bin is 0 with argmax -1; NaN never wins (torchvision compares with >)
-  var best = select(bitcast<f32>(0xff7fffffu), 0.0, h1 <= h0 || w1 <= w0); // -FLT_MAX, or 0
+  var best = bitcast<f32>(0xff7fffffu); // -FLT_MAX
+  if (ex.undef || ey.undef) {
+    V[e] = best;
+    I[e] = -1;
+    return;
+  }
+  let h0 = ey.lo; let h1 = ey.hi;
+  let w0 = ex.lo; let w1 = ex.hi;
   var bi = -1;
   let base = metaU(8u) + u32(bt) * metaU(9u) + c * metaU(10u);
   let sy = metaU(11u); let sx = metaU(12u);
@@ -82,10 +109,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
  * scaled and rounded half away from zero (C's `round`), at least 1×1, the bin `[floor(ph·h/PH),
  * ceil((ph+1)·h/PH))` shifted by the RoI's corner and clipped to the image; the maximum over the bin
  * (the first one on ties, NaN never wins; `-FLT_MAX` when nothing exceeds it) and its int32
- * position in the `H·W` plane, or 0 and -1 for an empty bin. As the CPU kernel where torchvision's
- * integer conversions are undefined: a RoI with a NaN corner gives `-FLT_MAX` and -1. Corners
- * beyond ±10⁸ pixels (±∞ included) count as ±10⁸. A batch index outside `[0, N)` (rejected by the
- * front-end where it can read the RoIs) gives 0 and -1 without reading the input.
+ * position in the `H·W` plane, or 0 and -1 for an empty bin. Where torchvision's integer
+ * conversions are undefined (NaN or infinite corners), the CPU kernel's IEEE arithmetic (see
+ * `binEdges`); finite corners beyond ±10⁸ pixels count as ±10⁸. A batch index outside `[0, N)`
+ * (rejected by the front-end where it can read the RoIs) gives 0 and -1 without reading the input.
  */
 export const roiPool: Kernel<'roiPool', WebGPUBackend> = (ctx, x, rois, { pooledHeight, pooledWidth, spatialScale }) => {
   const gpu = ctx.backend;
