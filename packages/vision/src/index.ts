@@ -94,6 +94,11 @@ export { boxConvert, type BoxConvertOptions, type BoxFormat } from './ops/box-co
 export { clipBoxesToImage, type ClipBoxesToImageOptions } from './ops/clip-boxes-to-image.js';
 export { removeSmallBoxes, removeSmallBoxesAsync, type RemoveSmallBoxesOptions } from './ops/remove-small-boxes.js';
 export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from './ops/sigmoid-focal-loss.js';
+// ops (torchvision.ops): RoI and NMS
+export { roiAlign, RoIAlign, type RoiAlignOptions, type RoiBoxes } from './ops/roi-align.js';
+export { roiPool, RoIPool, type RoiPoolOptions } from './ops/roi-pool.js';
+export { nms, nmsAsync, batchedNms, batchedNmsAsync, type NmsOptions, type BatchedNmsOptions } from './ops/nms.js';
+export { MultiScaleRoIAlign, type MultiScaleRoIAlignOptions, type FeatureMaps } from './ops/poolers.js';
 // models.detection._utils: box coding, matching and sampling (torchvision's det_utils)
 export { BoxCoder, type BoxCoderOptions } from './models/detection/box-coder.js';
 export { Matcher, SSDMatcher, type MatcherOptions, type SSDMatcherOptions } from './models/detection/matcher.js';
