@@ -46,6 +46,8 @@ export { encodePng, writePng, encodeJpeg, writeJpeg, type EncodePngOptions, type
 export { makeGrid, type MakeGridOptions } from './utils/make-grid.js';
 export { saveImage, type SaveImageOptions } from './utils/save-image.js';
 export { drawBoundingBoxes, type DrawBoundingBoxesOptions, type Color } from './utils/draw-bounding-boxes.js';
+// utils for segmentation (issue #14)
+export { drawSegmentationMasks, type DrawSegmentationMasksOptions } from './utils/draw-segmentation-masks.js';
 // datasets (torchvision.datasets)
 export { ImageFolder, IMG_EXTENSIONS, type ImageFolderOptions } from './datasets/image-folder.js';
 // datasets for detection and segmentation (issue #14): generated Fashion-MNIST scenes, detection collate
