@@ -61,6 +61,18 @@ export {
   type SceneArrays,
   type SceneBackground,
 } from './datasets/fashion-mnist-scenes.js';
+// readers of users' detection data (issue #14): Pascal VOC XML, COCO JSON
+export {
+  VOCDetection,
+  VOC_CLASSES,
+  vocDetectionTarget,
+  type VOCDetectionOptions,
+  type VOCDetectionTargetOptions,
+  type VOCDetectionTarget,
+  type VOCTarget,
+  type VOCDict,
+  type VOCNode,
+} from './datasets/voc.js';
 // region proposals for R-CNN (issue #14): selective search (the book's; torchvision has none)
 export { selectiveSearch, selectiveSearchRegions, type SelectiveSearchOptions, type SelectiveSearchRegion } from './ops/selective-search.js';
 // models (torchvision.models)
