@@ -73,6 +73,18 @@ export {
   type VOCDict,
   type VOCNode,
 } from './datasets/voc.js';
+export {
+  CocoDetection,
+  cocoDetectionTarget,
+  cocoSegmentationToMask,
+  type CocoDetectionOptions,
+  type CocoDetectionTarget,
+  type CocoAnnotation,
+  type CocoImage,
+  type CocoCategory,
+  type CocoSegmentation,
+  type CocoRle,
+} from './datasets/coco.js';
 // region proposals for R-CNN (issue #14): selective search (the book's; torchvision has none)
 export { selectiveSearch, selectiveSearchRegions, type SelectiveSearchOptions, type SelectiveSearchRegion } from './ops/selective-search.js';
 // models (torchvision.models)
