@@ -123,6 +123,23 @@ describe('FashionMNISTScenes on hand-made garments', () => {
           if (iw > 0 && ih > 0) sawOverlap = true;
         }
       }
+      // with occlusion: masks stay disjoint, each box is the tight box of its visible mask, the
+      // semantic map is the label of the mask a pixel is in
+      const bad: string[] = [];
+      const owner = new Int32Array(64 * 64).fill(-1);
+      for (let k = 0; k < K; k++) {
+        let x1 = 99, y1 = 99, x2 = -1, y2 = -1;
+        for (let p = 0; p < 64 * 64; p++) {
+          if (!s.masks[k * 64 * 64 + p]) continue;
+          if (owner[p] !== -1) bad.push(`pixel ${p} in masks ${owner[p]} and ${k}`);
+          owner[p] = k;
+          const x = p % 64, y = Math.floor(p / 64);
+          x1 = Math.min(x1, x); y1 = Math.min(y1, y); x2 = Math.max(x2, x); y2 = Math.max(y2, y);
+        }
+        if (Array.from(s.boxes.slice(4 * k, 4 * k + 4)).join() !== [x1, y1, x2 + 1, y2 + 1].join()) bad.push(`box ${k}`);
+      }
+      for (let p = 0; p < 64 * 64; p++) if (s.semantic[p] !== (owner[p] === -1 ? 0 : s.labels[owner[p]!])) bad.push(`semantic at ${p}`);
+      expect(bad.slice(0, 5)).toEqual([]);
       // not grey: the channels differ somewhere
       let diff = 0;
       for (let p = 0; p < 64 * 64; p++) diff = Math.max(diff, Math.abs(s.image[p]! - s.image[64 * 64 + p]!));
@@ -193,7 +210,7 @@ describe.skipIf(!HAVE_FASHION)('FashionMNISTScenes on Debian\'s Fashion-MNIST', 
     expect(counts[0]).toBe(0);
     counts.slice(1).forEach((c) => expect(c).toBeGreaterThan(100));
     expect(garments / 2000).toBeGreaterThan(2); // 1–4 drawn, nearly all placed
-    expect(perSecond).toBeGreaterThan(300); // ~2–4k/s measured alone on this machine
+    expect(perSecond).toBeGreaterThan(150); // ~2k/s measured alone on this machine, ~800/s while it was shared
   });
 
   it('writes a few scenes as PNG for a look ($TMPDIR/tg-scenes/scenes-*.png)', async () => {
