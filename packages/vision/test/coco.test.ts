@@ -44,6 +44,31 @@ function rleCounts(mask: number[], h: number, w: number): number[] {
   return counts;
 }
 
+// pycocotools 2.0.11's answers (pip wheel, run once by hand: mask.decode(mask.merge(mask.frPyObjects(polygons, 20, 24))),
+// written as column-major runs; and mask.encode of a random 20×24 mask): [segmentation, runs]
+const PYCOCOTOOLS_POLYGONS: [number[][], number[]][] = [
+  [[[0, 0, 10, 0, 0, 10]], [0, 9, 11, 8, 12, 7, 13, 6, 14, 5, 15, 4, 16, 3, 17, 2, 18, 1, 319]],
+  [[[2.3, 1.7, 15.2, 3.1, 18.9, 14.4, 7.5, 17.8, 1.1, 9.9]], [28, 2, 12, 9, 11, 11, 9, 12, 8, 13, 7, 14, 6, 16, 4, 16, 5, 14, 6, 14, 6, 14, 6, 13, 7, 13, 7, 13, 8, 11, 12, 8, 15, 5, 18, 2, 105]],
+  [[[5, 5, 9, 5, 9, 9, 5, 9], [7, 7, 12, 7, 12, 12]], [105, 4, 16, 4, 16, 4, 16, 4, 18, 2, 18, 3, 17, 4, 249]],
+  [[[-2, -3, 30, 4, 10, 25]], [0, 3, 17, 5, 15, 7, 13, 10, 10, 12, 8, 14, 6, 17, 3, 19, 1, 120, 1, 19, 1, 18, 2, 17, 3, 16, 5, 14, 6, 13, 7, 12, 8, 11, 9, 10, 11, 8, 9]],
+  [[[23.5, 0, 23.9, 19.6, 0.2, 19.9]], [39, 1, 18, 2, 17, 3, 16, 4, 15, 5, 15, 5, 14, 6, 13, 7, 12, 8, 11, 9, 10, 10, 9, 11, 9, 11, 8, 12, 7, 13, 6, 14, 5, 15, 4, 16, 3, 17, 3, 17, 2, 18, 1, 39]],
+];
+const PYCOCOTOOLS_STRING: [string, number[]] = [
+  '31121O20M10N10O01100OO00120N20N000O021OO70I0O00011OO111O11NO<0D010N00010O11OO010O00041LO106122GN10OO0030M00010000000O010120O0O10N30MO0021N00O30N0O212OL1002OO00040K0310OM16OJ31MO0011O11N30N0N014OL11O0041KO04002LO2O00N1040O0M0O052KN121OOOO0110O0',
+  [3, 1, 1, 3, 2, 2, 4, 2, 1, 3, 1, 1, 2, 1, 1, 1, 2, 2, 2, 2, 1, 1, 1, 1, 2, 3, 2, 1, 4, 1, 2, 1, 2, 1, 1, 1, 3, 2, 2, 1, 9, 1, 2, 1, 1, 1, 1, 1, 2, 2, 1, 1, 2, 2, 3, 1, 4, 2, 2, 1, 14, 1, 2, 1, 3, 1, 1, 1, 1, 1, 2, 1, 1, 2, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 5, 2, 1, 1, 2, 1, 8, 2, 10, 4, 1, 2, 2, 2, 1, 1, 1, 1, 4, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 3, 3, 3, 2, 3, 1, 4, 1, 2, 4, 2, 1, 1, 1, 1, 3, 2, 1, 2, 1, 1, 4, 1, 2, 1, 1, 3, 2, 5, 1, 1, 2, 1, 2, 3, 1, 2, 1, 2, 1, 6, 1, 1, 1, 4, 2, 4, 1, 1, 2, 7, 1, 1, 4, 2, 1, 1, 1, 1, 2, 2, 1, 3, 2, 1, 5, 1, 3, 1, 1, 1, 2, 5, 1, 1, 2, 2, 1, 2, 1, 6, 2, 1, 1, 1, 5, 1, 5, 3, 1, 2, 3, 1, 3, 1, 1, 2, 1, 6, 1, 5, 1, 2, 1, 1, 1, 6, 3, 1, 1, 2, 3, 3, 2, 2, 1, 1, 1, 2, 2, 2, 1, 2],
+];
+
+/** Column-major runs (starting with zeros) → a row-major 0/1 mask. */
+function fromRuns(runs: number[], hh: number, ww: number): number[] {
+  const m = new Array<number>(hh * ww).fill(0);
+  let p = 0;
+  runs.forEach((r, i) => {
+    for (let q = p; q < p + r; q++) if (i % 2 === 1) m[(q % hh) * ww + Math.floor(q / hh)] = 1;
+    p += r;
+  });
+  return m;
+}
+
 let root = '';
 const h = 12;
 const w = 16;
@@ -124,6 +149,16 @@ describe('COCO segmentations (pycocotools semantics)', () => {
     // two polygons are united
     const two = await cocoSegmentationToMask([[0, 0, 2, 0, 2, 2, 0, 2], [1, 1, 3, 1, 3, 3, 1, 3]], 4, 4).data();
     expect(Array.from(two).reduce((s: number, v) => s + Number(v), 0)).toBe(7);
+  });
+
+  it('gives pycocotools\' masks for polygons and compressed RLE (pixel-exact)', async () => {
+    for (const [k, [polygons, runs]] of PYCOCOTOOLS_POLYGONS.entries()) {
+      const got = Array.from(await cocoSegmentationToMask(polygons, 20, 24).data(), Number);
+      expect(got, `polygons ${k}`).toEqual(fromRuns(runs, 20, 24));
+    }
+    const [counts, runs] = PYCOCOTOOLS_STRING;
+    expect(Array.from(await cocoSegmentationToMask({ counts, size: [20, 24] }, 20, 24).data(), Number)).toEqual(fromRuns(runs, 20, 24));
+    expect(rleToString(runs)).toBe(counts); // the test's own encoder agrees with pycocotools
   });
 
   it('refuses malformed segmentations', () => {

@@ -371,8 +371,9 @@ const SEG_TO_MASK = signature('cocoSegmentationToMask', ['height', 'width'], { r
 /**
  * Decodes a COCO segmentation into a bool mask `[height, width]`, as pycocotools'
  * `annToMask`: polygons (a list of `[x1, y1, x2, y2, …]`, united; rasterised with pycocotools'
- * algorithm, which samples the outline at 5× and fills between its crossings of pixel centres; a
- * list of four numbers is read as a box `[x, y, width, height]`, as pycocotools does), an
+ * algorithm, which samples the outline at 5× and fills between its crossings of pixel centres:
+ * pixel-exact against pycocotools 2.0.11; a list of four numbers is read as a box `[x, y, width,
+ * height]`, as pycocotools' `frPyObjects` intends — 2.0.11 fails on it with a TypeError), an
  * uncompressed RLE (`{ counts: number[], size: [h, w] }`, column-major runs starting with zeros)
  * or a compressed RLE (`counts` as pycocotools' string). The RLE's `size` must be the image's.
  *
