@@ -3,8 +3,21 @@ import { describe, expect, it } from 'vitest';
 import { fromTypedArray, tensor, zeros } from '@tensorgrad/tensor';
 import '@tensorgrad/backend-cpu';
 import { FashionMNISTScenes, selectiveSearch, selectiveSearchRegions } from '@tensorgrad/vision';
+import { syntheticImage } from './selective-search-image.js';
 
 const HAVE_FASHION = existsSync('/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz');
+
+// skimage 0.26's felzenszwalb(img_as_float(image), scale, sigma, min_size, channel_axis=-1) on
+// syntheticImage(C, 7 + C), run once by hand (pip wheels: scikit-image 0.26.0, scipy 1.17.1): each
+// segment's [x1, y1, x2 + 1, y2 + 1, pixel count], sorted
+const SKIMAGE_SEGMENTS: [1 | 3, { scale?: number; sigma?: number; minSize?: number }, number[][]][] = [
+  [1, {}, [[0, 0, 9, 19, 94], [0, 17, 27, 48, 241], [1, 39, 15, 48, 76], [4, 5, 21, 19, 54], [4, 19, 26, 33, 235], [5, 6, 20, 18, 180], [8, 0, 21, 6, 59], [10, 34, 26, 40, 96], [12, 41, 27, 48, 95], [20, 0, 37, 24, 253], [23, 22, 41, 40, 249], [26, 27, 48, 48, 259], [28, 7, 48, 22, 179], [29, 0, 48, 10, 116], [37, 15, 48, 33, 118]]],
+  [1, { scale: 200, minSize: 100 }, [[0, 0, 48, 48, 2174], [6, 7, 19, 17, 130]]],
+  [1, { scale: 50, sigma: 0.5, minSize: 20 }, [[0, 0, 13, 8, 74], [0, 5, 41, 40, 665], [0, 33, 48, 48, 487], [5, 6, 20, 18, 180], [10, 34, 26, 40, 96], [11, 0, 48, 37, 586], [17, 30, 27, 37, 26], [20, 0, 36, 7, 47], [31, 30, 41, 39, 45], [34, 0, 48, 17, 98]]],
+  [3, {}, [[0, 0, 8, 19, 93], [0, 17, 13, 27, 81], [0, 25, 10, 48, 203], [4, 5, 21, 19, 54], [5, 6, 20, 18, 180], [8, 0, 24, 5, 73], [8, 19, 22, 34, 149], [9, 33, 27, 48, 121], [10, 34, 26, 40, 96], [19, 0, 34, 12, 101], [19, 7, 32, 33, 177], [19, 38, 36, 48, 119], [24, 22, 41, 39, 239], [29, 6, 48, 30, 228], [29, 38, 44, 48, 70], [33, 0, 48, 18, 188], [36, 27, 48, 48, 132]]],
+  [3, { scale: 200, minSize: 100 }, [[0, 0, 24, 19, 166], [0, 0, 48, 48, 1529], [5, 6, 20, 18, 180], [9, 23, 40, 41, 326], [23, 21, 42, 40, 103]]],
+  [3, { scale: 50, sigma: 0.5, minSize: 20 }, [[0, 0, 19, 6, 93], [0, 0, 46, 48, 950], [0, 2, 7, 12, 37], [0, 11, 9, 20, 33], [5, 6, 20, 18, 180], [8, 32, 24, 41, 29], [9, 40, 25, 48, 88], [10, 34, 26, 40, 96], [16, 37, 36, 48, 111], [24, 22, 41, 39, 239], [30, 0, 40, 7, 40], [32, 37, 44, 48, 79], [36, 5, 48, 48, 307], [43, 0, 48, 6, 22]]],
+];
 
 function iou(a: number[], b: number[]): number {
   const iw = Math.min(a[2]!, b[2]!) - Math.max(a[0]!, b[0]!);
@@ -59,6 +72,21 @@ describe('selectiveSearch', () => {
     const list = (await boxes.array()) as number[][];
     expect(new Set(list.map((b) => b.join())).size).toBe(list.length);
     expect(list.slice(0, 3)).toEqual([[0, 0, 32, 24], [3, 2, 12, 10], [18, 14, 30, 22]]);
+  });
+
+  it('starts from the segments of skimage\'s felzenszwalb (grey and RGB, several options)', async () => {
+    for (const [channels, options, want] of SKIMAGE_SEGMENTS) {
+      const regions = await selectiveSearchRegions(fromTypedArray(syntheticImage(channels, 7 + channels), [channels, 48, 48]), options);
+      const initial = regions.filter((r) => r.labels.length === 1).map((r) => [...r.box, r.size]);
+      const lexicographic = (a: number[], b: number[]): number => {
+        const i = a.findIndex((v, k) => v !== b[k]);
+        return i < 0 ? 0 : a[i]! - b[i]!;
+      };
+      expect(initial.sort(lexicographic), `C=${channels} ${JSON.stringify(options)}`).toEqual(want);
+      // the hierarchy ends in one region covering the image
+      expect(regions.at(-1)!.size).toBe(48 * 48);
+      expect(regions.length).toBe(2 * want.length - 1);
+    }
   });
 
   it('merges segments smaller than minSize and grows segments with scale', async () => {
