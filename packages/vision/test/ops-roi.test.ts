@@ -40,8 +40,8 @@ const ROIS = [
   [0, 0.3, 2.7, 7.9, 11.2],
   [1, -10, -10, 40, 40],
   [0, 17, 0, 19, 13],
+  [1, -50, -40, 150, 160], // large: an adaptive grid of up to 67×67 samples per bin, mostly outside
 ];
-const GRAD_SHAPE = (ph: number, pw: number): number[] => [ROIS.length, C, ph, pw];
 
 const PY_ROI = `
 import json, sys, torch
@@ -328,6 +328,12 @@ describe('RoIAlign and RoIPool modules, argument errors', () => {
     // @ts-expect-error torchvision's RoIAlign requires samplingRatio
     expect(() => new RoIAlign(2, 1)).toThrow(/new RoIAlign: missing required argument/);
     expect(() => new MultiScaleRoIAlign([], 2, 2)).toThrow(/featmapNames/);
+  });
+  it('a RoI far larger than the image costs only its samples inside the image', async () => {
+    const huge = tensor([[0, -1e30, -1e30, 1e30, 1e30]]);
+    const y = roiAlign(x, huge, 2);
+    // 1e30-pixel bins: the few samples that land on the image are divided by a grid of ~1e59
+    expect(Array.from(await y.data()).every((v) => Number.isFinite(v) && Math.abs(v) < 1e-20)).toBe(true);
   });
   it('an empty list of RoIs gives an empty result', () => {
     expect(roiAlign(x, tensor([], { dtype: 'float32' }).reshape([0, 5]), 3).shape).toEqual([0, 1, 3, 3]);
