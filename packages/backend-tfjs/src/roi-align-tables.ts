@@ -19,18 +19,17 @@ export function roiAlignTables(
   const r = b.view(rois).dataSync();
   const bins = attrs.pooledHeight * attrs.pooledWidth;
   const all = Array.from({ length: k }, (_, n) => roiAlignSamples(r, n, attrs, h, w, 'float32'));
-  const total = all.reduce((t, s) => t + s.inside.reduce((a, v) => a + v, 0) * 4, 0);
+  const total = all.reduce((t, s) => t + s.size * 4, 0);
   const pixel = new Int32Array(total);
   const weight = new Float32Array(total);
   const bin = new Int32Array(total);
   let o = 0;
   all.forEach((s, n) => {
-    for (let q = 0; q < s.inside.length; q++) {
-      if (!s.inside[q]) continue;
+    for (let q = 0; q < s.size; q++) {
       for (let j = 0; j < 4; j++, o++) {
         pixel[o] = s.batch * h * w + s.pos[q * 4 + j]!;
         weight[o] = s.weight[q * 4 + j]! / s.count;
-        bin[o] = n * bins + Math.floor(q / s.perBin);
+        bin[o] = n * bins + s.bin[q]!;
       }
     }
   });

@@ -26,24 +26,32 @@ export interface RoiAlignParams {
 export interface RoiAlignSamples {
   /** The image the RoI reads: `trunc(rois[k, 0])`. */
   readonly batch: number;
-  /** Samples per bin (`gridH · gridW`; 0 when the grid is empty). */
-  readonly perBin: number;
-  /** The divisor of every bin: `max(gridH · gridW, 1)`. */
+  /** The divisor of every bin: `max(gridH · gridW, 1)` (samples outside the image count too). */
   readonly count: number;
+  /** The number of samples that read the image (the others contribute 0 and are left out). */
+  readonly size: number;
+  /** The output bin (row-major over `pooledHeight × pooledWidth`) of each sample, in bin order. */
+  readonly bin: Int32Array;
   /**
-   * Four plane positions (`y · W + x`) per sample, bins row-major and each bin's samples
-   * row-major: sample `s` of bin `b` uses `pos[(b · perBin + s) · 4 + j]`, `j` = top-left,
-   * top-right, bottom-left, bottom-right. Samples outside the image have weight 0 (position 0).
+   * Four plane positions (`y · W + x`) per sample: sample `s` reads `pos[s · 4 + j]`, `j` =
+   * top-left, top-right, bottom-left, bottom-right.
    */
   readonly pos: Int32Array;
   /** The bilinear weight of each of those positions (rounded to the dtype). */
   readonly weight: Float64Array;
-  /**
-   * 1 for a sample inside `[-1, h] × [-1, w]`, 0 outside: an outside sample reads pixel 0 with
-   * weight 0 in the forward (so a non-finite pixel 0 propagates, as in torchvision) and adds
-   * nothing in the backward.
-   */
-  readonly inside: Uint8Array;
+}
+
+/**
+ * The grid indices `[i0, i1)` of one bin side whose sample coordinate
+ * `base + (i + 0.5) · bin / grid` can lie in `[-1, limit]`: all of them when `bin` is not a
+ * positive finite number (the grid is then `samplingRatio`, or empty), else the range solved for
+ * `i` and widened by one each way (the exact test is made per sample).
+ */
+function gridRange(base: number, bin: number, grid: number, limit: number): [number, number] {
+  if (!(bin > 0) || !Number.isFinite(bin) || !Number.isFinite(base)) return [0, grid];
+  const lo = Math.floor(((-1 - base) * grid) / bin - 0.5) - 1;
+  const hi = Math.ceil(((limit - base) * grid) / bin - 0.5) + 2;
+  return [Math.min(Math.max(lo, 0), grid), Math.min(Math.max(hi, 0), grid)];
 }
 
 /**
@@ -53,14 +61,16 @@ export interface RoiAlignSamples {
  * `samplingRatio²` grid (adaptive `ceil(roiSize / pooledSize)` when `samplingRatio <= 0`); a
  * sample outside `[-1, h] × [-1, w]` contributes 0, others are clamped to the image and
  * interpolated bilinearly. A bin's value is the sum of its samples' weighted values divided by
- * `count`.
+ * `count`. Only the samples that read the image are listed (torchvision multiplies pixel 0 by a
+ * zero weight for the others, which differs only when that pixel is not finite), so a huge RoI
+ * costs what its part inside the image costs.
  *
  * @example
  * ```ts
  * import { roiAlignSamples } from '@tensorgrad/tensor/backend';
  * const params = { pooledHeight: 1, pooledWidth: 1, spatialScale: 1, samplingRatio: 1, aligned: false };
  * const s = roiAlignSamples([0, 0, 0, 2, 2], 0, params, 4, 4, 'float64');
- * [s.batch, s.count, [...s.pos], [...s.weight]]; // [0, 1, [5, 6, 9, 10], [1, 0, 0, 0]]
+ * [s.batch, s.count, s.size, [...s.bin], [...s.pos], [...s.weight]]; // [0, 1, 1, [0], [5, 6, 9, 10], [1, 0, 0, 0]]
  * ```
  */
 export function roiAlignSamples(rois: ArrayLike<number>, k: number, p: RoiAlignParams, h: number, w: number, dtype: DType): RoiAlignSamples {
@@ -84,25 +94,30 @@ export function roiAlignSamples(rois: ArrayLike<number>, k: number, p: RoiAlignP
   const binH = f(roiH / ph);
   const binW = f(roiW / pw);
   // a NaN or negative size gives an empty grid (torchvision's loops then do not run)
-  const grid = (bin: number): number => (p.samplingRatio > 0 ? p.samplingRatio : Number.isFinite(bin) ? Math.ceil(bin) : 0);
+  const grid = (bin: number): number => (p.samplingRatio > 0 ? p.samplingRatio : Number.isFinite(bin) && bin > 0 ? Math.ceil(bin) : 0);
   const gridH = grid(binH);
   const gridW = grid(binW);
-  const perBin = gridH > 0 && gridW > 0 ? gridH * gridW : 0;
   const count = Math.max(gridH * gridW, 1);
-  const pos = new Int32Array(ph * pw * perBin * 4);
-  const weight = new Float64Array(ph * pw * perBin * 4);
-  const inside = new Uint8Array(ph * pw * perBin);
-  let o = 0;
+  const rowsOf = Array.from({ length: ph }, (_, by) => gridRange(f(startH + f(by * binH)), binH, gridH, h));
+  const colsOf = Array.from({ length: pw }, (_, bx) => gridRange(f(startW + f(bx * binW)), binW, gridW, w));
+  const nRows = rowsOf.reduce((t, [a, b]) => t + b - a, 0);
+  const nCols = colsOf.reduce((t, [a, b]) => t + b - a, 0);
+  const capacity = nRows * nCols;
+  const bin = new Int32Array(capacity);
+  const pos = new Int32Array(capacity * 4);
+  const weight = new Float64Array(capacity * 4);
+  let n = 0;
   for (let by = 0; by < ph; by++) {
+    const [iy0, iy1] = rowsOf[by]!;
     for (let bx = 0; bx < pw; bx++) {
-      for (let iy = 0; iy < (perBin ? gridH : 0); iy++) {
+      const [ix0, ix1] = colsOf[bx]!;
+      for (let iy = iy0; iy < iy1; iy++) {
         const yy = f(f(startH + f(by * binH)) + f(f(f(iy + 0.5) * binH) / gridH));
-        for (let ix = 0; ix < gridW; ix++, o += 4) {
+        for (let ix = ix0; ix < ix1; ix++) {
           const xx = f(f(startW + f(bx * binW)) + f(f(f(ix + 0.5) * binW) / gridW));
           let y = yy;
           let x = xx;
-          if (!(y >= -1 && y <= h && x >= -1 && x <= w)) continue; // weights stay 0
-          inside[o / 4] = 1;
+          if (!(y >= -1 && y <= h && x >= -1 && x <= w)) continue;
           if (y <= 0) y = 0;
           if (x <= 0) x = 0;
           let yLow = Math.trunc(y);
@@ -121,6 +136,8 @@ export function roiAlignSamples(rois: ArrayLike<number>, k: number, p: RoiAlignP
           const lx = f(x - xLow);
           const hy = f(1 - ly);
           const hx = f(1 - lx);
+          const o = n * 4;
+          bin[n] = by * pw + bx;
           pos[o] = yLow * w + xLow;
           pos[o + 1] = yLow * w + xHigh;
           pos[o + 2] = yHigh * w + xLow;
@@ -129,11 +146,12 @@ export function roiAlignSamples(rois: ArrayLike<number>, k: number, p: RoiAlignP
           weight[o + 1] = f(hy * lx);
           weight[o + 2] = f(ly * hx);
           weight[o + 3] = f(ly * lx);
+          n++;
         }
       }
     }
   }
-  return { batch: Math.trunc(rois[r]!), perBin, count, pos, weight, inside };
+  return { batch: Math.trunc(rois[r]!), count, size: n, bin, pos, weight };
 }
 
 /** One RoIPool bin: rows `[h0, h1)` and columns `[w0, w1)` of the image, clipped to it. */

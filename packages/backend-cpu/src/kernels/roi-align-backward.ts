@@ -15,17 +15,13 @@ export const roiAlignBackward: Kernel<'roiAlignBackward', CpuBackend> = (ctx, g,
   const bins = attrs.pooledHeight * attrs.pooledWidth;
   const plane = h * w;
   for (let n = 0; n < k; n++) {
-    const s = roiAlignSamples(r, n, attrs, h, w, ctx.dtype);
-    const { pos, weight, inside, perBin, count } = s;
+    const { batch, bin, pos, weight, size, count } = roiAlignSamples(r, n, attrs, h, w, ctx.dtype);
     for (let ch = 0; ch < c; ch++) {
-      const base = (s.batch * c + ch) * plane;
+      const base = (batch * c + ch) * plane;
       const g0 = G.offset + (n * c + ch) * bins;
-      for (let b = 0, q = 0; b < bins; b++) {
-        const gb = G.data[g0 + b]! / count;
-        for (let e = 0; e < perBin; e++, q += 4) {
-          if (!inside[q / 4]) continue;
-          for (let j = 0; j < 4; j++) D[base + pos[q + j]!] = D[base + pos[q + j]!]! + gb * weight[q + j]!;
-        }
+      for (let s = 0; s < size; s++) {
+        const gb = G.data[g0 + bin[s]!]! / count;
+        for (let j = s * 4; j < s * 4 + 4; j++) D[base + pos[j]!] = D[base + pos[j]!]! + gb * weight[j]!;
       }
     }
   }

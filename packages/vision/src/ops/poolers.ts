@@ -197,7 +197,7 @@ export class MultiScaleRoIAlign extends Module<[features: FeatureMaps, boxes: re
     maps.forEach((m, l) => {
       const idx: number[] = [];
       levels.forEach((v, i) => v === l && idx.push(i));
-      if (idx.length === 0) return;
+      // a level without RoIs is pooled too (an empty result), so its map gets a zero gradient as in torchvision
       const sel = tensor(idx, { dtype: 'int32', backend });
       const sub = rois.indexSelect(0, sel);
       parts.push(roiAlign(m, sub, { outputSize: this.outputSize, samplingRatio: this.samplingRatio, spatialScale: this.scales![l]! }));
@@ -205,6 +205,17 @@ export class MultiScaleRoIAlign extends Module<[features: FeatureMaps, boxes: re
       sub.dispose();
       order.push(...idx);
     });
+    // RoIs mapped to a level past the pooled maps (featmapNames skipping a pyramid level) stay
+    // zero, as in torchvision's zero-initialised result
+    const k = levels.length;
+    if (order.length < k) {
+      const covered = new Set(order);
+      const rest: number[] = [];
+      for (let i = 0; i < k; i++) if (!covered.has(i)) rest.push(i);
+      const m = maps[0]!;
+      parts.push(zeros([rest.length, m.shape[1]!, ...this.outputSize], { dtype: m.dtype, backend }));
+      order.push(...rest);
+    }
     const inverse = new Int32Array(order.length);
     order.forEach((r, i) => (inverse[r] = i));
     const all = parts.length === 1 ? parts[0]! : cat(parts, 0);
