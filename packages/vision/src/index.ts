@@ -59,6 +59,8 @@ export {
   type SceneArrays,
   type SceneBackground,
 } from './datasets/fashion-mnist-scenes.js';
+// region proposals for R-CNN (issue #14): selective search (the book's; torchvision has none)
+export { selectiveSearch, selectiveSearchRegions, type SelectiveSearchOptions, type SelectiveSearchRegion } from './ops/selective-search.js';
 // models (torchvision.models)
 export {
   VGG,
