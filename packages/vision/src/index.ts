@@ -105,3 +105,8 @@ export { boxConvert, type BoxConvertOptions, type BoxFormat } from './ops/box-co
 export { clipBoxesToImage, type ClipBoxesToImageOptions } from './ops/clip-boxes-to-image.js';
 export { removeSmallBoxes, removeSmallBoxesAsync, type RemoveSmallBoxesOptions } from './ops/remove-small-boxes.js';
 export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from './ops/sigmoid-focal-loss.js';
+// ops (torchvision.ops): RoI and NMS
+export { roiAlign, RoIAlign, type RoiAlignOptions, type RoiBoxes } from './ops/roi-align.js';
+export { roiPool, RoIPool, type RoiPoolOptions } from './ops/roi-pool.js';
+export { nms, nmsAsync, batchedNms, batchedNmsAsync, type NmsOptions, type BatchedNmsOptions } from './ops/nms.js';
+export { MultiScaleRoIAlign, type MultiScaleRoIAlignOptions, type FeatureMaps } from './ops/poolers.js';
