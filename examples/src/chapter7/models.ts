@@ -8,7 +8,7 @@
  * The attributes keep the book's names (`backbone`, `cls_score`, `bbox`, `seq`, `roipool`), so the
  * state-dict keys are those of the book's PyTorch modules.
  */
-import { Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential, Tanh, crossEntropy, type AnyModule, type Tensor } from 'tensorgrad';
+import { Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU, RoIPool, Sequential, Tanh, cat, crossEntropy, tensor, type AnyModule, type Tensor } from 'tensorgrad';
 
 /** Options of {@link convBackbone}. */
 export interface ConvBackboneOptions {
@@ -187,4 +187,97 @@ export class RCNN extends Module<[Tensor], [Tensor, Tensor]> {
   calcLoss(probs: Tensor, predictedDeltas: Tensor, labels: Tensor, deltas: Tensor, options?: CalcLossOptions): DetectionLoss {
     return calcLoss(probs, predictedDeltas, labels, deltas, options);
   }
+}
+
+/** Options of {@link FRCNN}. */
+export interface FRCNNOptions {
+  /** Number of classes, background included. */
+  numClasses: number;
+  /**
+   * Feature extractor of the whole image, `[B, C, H, W] → [B, outChannels, H·spatialScale,
+   * W·spatialScale]` (default `convBackbone({ poolLast: false })`: 64 channels at a quarter of the
+   * image's size).
+   */
+  seq?: AnyModule;
+  /** Channels of the backbone's feature map (default 64, right for the default backbone). */
+  outChannels?: number;
+  /** Feature-map size over image size (default 1/4, right for the default backbone; the book's 14/224). */
+  spatialScale?: number;
+  /** Side of `RoIPool`'s output (default 7, the book's). */
+  outputSize?: number;
+  /** Width of the regression head's hidden layer (default 512, the book's). */
+  hidden?: number;
+}
+
+/**
+ * The book's `FRCNN` module (`Training_Fast_R_CNN.ipynb`): one pass of the backbone `seq` over the
+ * whole image, `roipool = RoIPool(7, spatial_scale=14/224)` cuts a fixed-size feature map out of
+ * it for every proposal, and the same `cls_score` and `bbox` heads as {@link RCNN} score it.
+ * `forward(input, rois, ridx)` takes the images `[B, C, H, W]`, the proposals `[K, 4]` as
+ * fractions of the image's width and height (the book's `rois`) and the image each belongs to,
+ * `ridx` `[K]`; it returns `[clsScore, bbox]`.
+ *
+ * @example
+ * ```ts
+ * import { tensor, zeros } from 'tensorgrad';
+ * import { FRCNN } from './models.js';
+ * const frcnn = new FRCNN({ numClasses: 11 });
+ * const rois = tensor([[0, 0, 0.5, 0.5], [0.25, 0.25, 1, 1], [0, 0, 1, 1]]);
+ * const [scores, offsets] = frcnn(zeros([2, 1, 64, 64]), rois, tensor([0, 0, 1]));
+ * [scores.shape, offsets.shape]; // [[3, 11], [3, 4]]
+ * ```
+ */
+export class FRCNN extends Module<[Tensor, Tensor, Tensor], [Tensor, Tensor]> {
+  /** Feature extractor of the whole image. */
+  seq: AnyModule;
+  /** `RoIPool(outputSize, spatialScale)`. */
+  roipool: RoIPool;
+  /** Class scores, `Linear(outChannels · outputSize², numClasses)`. */
+  cls_score: Linear;
+  /** Offset regressor, `Linear → ReLU → Linear(·, 4) → Tanh`. */
+  bbox: Sequential;
+
+  constructor(options: FRCNNOptions) {
+    super();
+    if (!Number.isInteger(options.numClasses) || options.numClasses < 2) {
+      throw new RangeError(`FRCNN: expected numClasses ≥ 2 (the classes and the background), got ${String(options.numClasses)}`);
+    }
+    if (options.seq !== undefined && (options.outChannels === undefined || options.spatialScale === undefined)) {
+      throw new RangeError('FRCNN: with a custom backbone (seq), give outChannels and spatialScale, its feature map\'s channels and size over the image\'s');
+    }
+    const outputSize = options.outputSize ?? 7;
+    const featureDim = (options.outChannels ?? 64) * outputSize * outputSize;
+    this.seq = options.seq ?? convBackbone({ poolLast: false });
+    this.roipool = new RoIPool(outputSize, options.spatialScale ?? 1 / 4);
+    this.cls_score = new Linear(featureDim, options.numClasses);
+    this.bbox = bboxHead(featureDim, options.hidden ?? 512);
+  }
+
+  override forward(input: Tensor, rois: Tensor, ridx: Tensor): [Tensor, Tensor] {
+    const [, , height, width] = input.shape as [number, number, number, number];
+    const res = this.seq.call(input) as Tensor;
+    const boxes = cat([ridx.to(rois.dtype).unsqueeze(-1), rois.mul(tensor([width, height, width, height], { dtype: rois.dtype }))], -1);
+    const pooled = this.roipool.call(res, boxes);
+    const feat = pooled.reshape([pooled.shape[0]!, -1]);
+    return [this.cls_score.call(feat), this.bbox.call(feat).reshape([-1, 4])];
+  }
+
+  /** The book's `calc_loss` ({@link calcLoss}). */
+  calcLoss(probs: Tensor, predictedDeltas: Tensor, labels: Tensor, deltas: Tensor, options?: CalcLossOptions): DetectionLoss {
+    return calcLoss(probs, predictedDeltas, labels, deltas, options);
+  }
+}
+
+/**
+ * The number of parameter values of a module (`sum(p.numel() for p in model.parameters())`).
+ *
+ * @example
+ * ```ts
+ * import { Linear } from 'tensorgrad';
+ * import { parameterCount } from './models.js';
+ * parameterCount(new Linear(3, 2)); // 8
+ * ```
+ */
+export function parameterCount(module: AnyModule): number {
+  return module.parameters().reduce((n, p) => n + p.numel(), 0);
 }
