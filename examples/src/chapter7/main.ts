@@ -9,9 +9,13 @@
  * book's two detectors on generated Fashion-MNIST scenes and report mAP@0.5 on held-out ones.
  */
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { isMain } from '../run-main.js';
 import { formatBasics, runBasics, type BasicsResult } from './basics.js';
 import { formatDetector, runDetector, type DetectorRunResult } from './experiment.js';
+
+/** Where the prediction pictures go by default: `examples/.generated/chapter7/`, wherever the program is started from. */
+export const DEFAULT_OUT = fileURLToPath(new URL('../../.generated/chapter7', import.meta.url));
 
 /** The parts of the program, in the order `all` runs them. */
 export const PARTS = ['basics', 'rcnn', 'frcnn'] as const;
@@ -79,7 +83,7 @@ function whole(flag: string, value: string | undefined, min: number): number {
  * ```
  */
 export function parseChapter7Args(argv: readonly string[]): Chapter7Args {
-  const args: Chapter7Args = { parts: [], out: 'examples/.generated/chapter7', quiet: false, help: false };
+  const args: Chapter7Args = { parts: [], out: DEFAULT_OUT, quiet: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf('=');
