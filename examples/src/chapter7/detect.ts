@@ -112,9 +112,11 @@ export interface DecodeOptions {
 /**
  * The book's `test_predictions` after the network: softmax over the class scores, the best class
  * and its probability per proposal, background proposals dropped, box = proposal + offsets ×
- * `[W, H, W, H]` (the book adds the offsets without scaling them back, which its boxes
- * survive only because the offsets are tiny), clipped to the image, then `nms` over all classes
- * with the book's threshold of 0.05. Reads the scores back, so it is async.
+ * `[W, H, W, H]` (the book adds the offsets without scaling them back, so its boxes move by less
+ * than a pixel, and its R-CNN truncates them to `uint16`), clipped to the image, then `nms` over
+ * all classes with the book's threshold of 0.05. The book's Fast R-CNN `test_predictions` skips
+ * the softmax and ranks by the raw class scores; here both detectors use the probabilities.
+ * Reads the scores back, so it is async.
  *
  * @example
  * ```ts

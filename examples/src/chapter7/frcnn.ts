@@ -152,7 +152,8 @@ export function trainFrcnnEpoch(model: FRCNN, optimizer: AnyOptimizer, scenes: r
 
 /**
  * Fast R-CNN's `test_predictions`: one backbone pass over the image, `RoIPool` over its
- * proposals, then {@link decodeDetections}.
+ * proposals, then {@link decodeDetections} (with a softmax, which the book's Fast R-CNN
+ * `test_predictions` leaves out; the image is not resized to 224×224 as the book's is).
  *
  * @example
  * ```ts

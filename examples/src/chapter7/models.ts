@@ -1,9 +1,10 @@
 /**
  * The book's chapter 7 detectors as modules: `RCNN` (a classifier and a box regressor on each
  * region proposal, cropped and resized), `FRCNN` (Fast R-CNN: one backbone pass over the whole
- * image and `RoIPool` over the proposals), their small convolutional backbones (the book freezes
- * ImageNet's VGG16; none can be downloaded here and VGG16 is far too slow for these CPUs), and the
- * loss both share, the book's `calc_loss`.
+ * image and `RoIPool` over the proposals), their small convolutional backbones (the book's R-CNN
+ * freezes ImageNet's VGG16 and its Fast R-CNN fine-tunes VGG16 with batch norm; no ImageNet weights
+ * can be downloaded here and VGG16 is far too slow for these CPUs), and the loss both share, the
+ * book's `calc_loss`.
  *
  * The attributes keep the book's names (`backbone`, `cls_score`, `bbox`, `seq`, `roipool`), so the
  * state-dict keys are those of the book's PyTorch modules.
@@ -89,7 +90,9 @@ export interface CalcLossOptions {
 /**
  * The book's `calc_loss` of both `RCNN` and `FRCNN`: `nn.CrossEntropyLoss` on the class scores of
  * every proposal plus `lmb` times `nn.L1Loss` (the book calls it `sl1`) on the predicted offsets
- * of the foreground proposals only (`ixs, = torch.where(labels != background_class)`). The
+ * of the foreground proposals only. The Fast R-CNN notebook picks them with
+ * `ixs, = torch.where(labels != background_class)`, as this does; the R-CNN notebook tests
+ * `labels != 0`, the same only when the background is class 0 (the default here). The
  * foreground rows are picked by a 0/1 mask rather than by indexing: the mean over the `4·k`
  * foreground values is the same.
  *
@@ -201,7 +204,10 @@ export interface FRCNNOptions {
   seq?: AnyModule;
   /** Channels of the backbone's feature map (default 64, right for the default backbone). */
   outChannels?: number;
-  /** Feature-map size over image size (default 1/4, right for the default backbone; the book's 14/224). */
+  /**
+   * Feature-map size over image size (default 1/4, right for the default backbone; the book's is
+   * `14/224` = 1/16, VGG16's 14×14 map of a 224×224 image).
+   */
   spatialScale?: number;
   /** Side of `RoIPool`'s output (default 7, the book's). */
   outputSize?: number;
@@ -215,7 +221,8 @@ export interface FRCNNOptions {
  * it for every proposal, and the same `cls_score` and `bbox` heads as {@link RCNN} score it.
  * `forward(input, rois, ridx)` takes the images `[B, C, H, W]`, the proposals `[K, 4]` as
  * fractions of the image's width and height (the book's `rois`) and the image each belongs to,
- * `ridx` `[K]`; it returns `[clsScore, bbox]`.
+ * `ridx` `[K]`; it returns `[clsScore, bbox]`. The rois are scaled by the input's width and height
+ * (the book resizes every image to 224×224 and multiplies them by 224).
  *
  * @example
  * ```ts

@@ -46,7 +46,10 @@ export function rcnnData(scenes: readonly ProposalScene[], cropSize: number): Rc
   });
 }
 
-/** Mean losses of one epoch (the book's `train_loss`, `loc_loss`, `regr_loss`). */
+/**
+ * Mean losses of one epoch (what the book's `train_batch` returns: `loss`, `loc_loss`, which is the
+ * cross-entropy despite its name, and `regr_loss`).
+ */
 export interface EpochLosses {
   /** Mean of `detection_loss + lmb · regression_loss` over the steps. */
   loss: number;
