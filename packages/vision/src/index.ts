@@ -83,3 +83,5 @@ export {
 } from './models/resnet.js';
 // utils: Grad-CAM / CAM (torchvision has none; the book's chapter 6 and pytorch-grad-cam)
 export { gradCam, cam, type CamOptions, type CamModel } from './utils/grad-cam.js';
+// models: segmentation (the book's chapter 9 U-Net on vgg16_bn, and the classic U-Net)
+export { UNetVgg16Bn, UNet, type UNetVgg16BnOptions, type UNetOptions } from './models/segmentation/unet.js';
