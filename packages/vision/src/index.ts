@@ -46,8 +46,35 @@ export { encodePng, writePng, encodeJpeg, writeJpeg, type EncodePngOptions, type
 export { makeGrid, type MakeGridOptions } from './utils/make-grid.js';
 export { saveImage, type SaveImageOptions } from './utils/save-image.js';
 export { drawBoundingBoxes, type DrawBoundingBoxesOptions, type Color } from './utils/draw-bounding-boxes.js';
+// utils for segmentation (issue #14)
+export { drawSegmentationMasks, type DrawSegmentationMasksOptions } from './utils/draw-segmentation-masks.js';
 // datasets (torchvision.datasets)
 export { ImageFolder, IMG_EXTENSIONS, type ImageFolderOptions } from './datasets/image-folder.js';
+// datasets for detection and segmentation (issue #14): generated Fashion-MNIST scenes, detection collate
+export {
+  FashionMNISTScenes,
+  FASHION_SCENE_CLASSES,
+  detectionCollate,
+  type FashionMNISTScenesOptions,
+  type FashionMNISTScenesLoadOptions,
+  type SceneTarget,
+  type SceneArrays,
+  type SceneBackground,
+} from './datasets/fashion-mnist-scenes.js';
+// readers of users' detection data (issue #14): Pascal VOC XML, COCO JSON
+export {
+  VOCDetection,
+  VOC_CLASSES,
+  vocDetectionTarget,
+  type VOCDetectionOptions,
+  type VOCDetectionTargetOptions,
+  type VOCDetectionTarget,
+  type VOCTarget,
+  type VOCDict,
+  type VOCNode,
+} from './datasets/voc.js';
+// region proposals for R-CNN (issue #14): selective search (the book's; torchvision has none)
+export { selectiveSearch, selectiveSearchRegions, type SelectiveSearchOptions, type SelectiveSearchRegion } from './ops/selective-search.js';
 // models (torchvision.models)
 export {
   VGG,

@@ -28,7 +28,8 @@ export interface DrawBoundingBoxesOptions {
 const DRAW = signature('drawBoundingBoxes', ['image', 'boxes', 'labels', 'colors', 'fill', 'width', 'font', 'fontSize'], { required: 2 });
 const OP = 'drawBoundingBoxes';
 
-function parseColor(c: unknown): [number, number, number] {
+/** @internal A {@link Color} as `[r, g, b]`, or a TypeError naming `op`. */
+export function parseColor(c: unknown, op = OP): [number, number, number] {
   if (Array.isArray(c) && c.length === 3 && c.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)) return [c[0], c[1], c[2]];
   if (typeof c === 'string') {
     const s = c.trim().toLowerCase();
@@ -42,12 +43,13 @@ function parseColor(c: unknown): [number, number, number] {
     if (m && [m[1], m[2], m[3]].every((v) => Number(v) <= 255)) return [Number(m[1]), Number(m[2]), Number(m[3])];
   }
   throw new TypeError(
-    `${OP}: expected a colour as a PIL colour name ('red'), '#rgb', '#rrggbb', 'rgb(r, g, b)' or [r, g, b] with integers 0–255, got ${JSON.stringify(c)}`,
+    `${op}: expected a colour as a PIL colour name ('red'), '#rgb', '#rrggbb', 'rgb(r, g, b)' or [r, g, b] with integers 0–255, got ${JSON.stringify(c)}`,
   );
 }
 
 /** torchvision's `_generate_color_palette`: `(i · [2²⁵−1, 2¹⁵−1, 2²¹−1]) mod 255`. */
-function paletteColor(i: number): [number, number, number] {
+/** @internal */
+export function paletteColor(i: number): [number, number, number] {
   return [(i * (2 ** 25 - 1)) % 255, (i * (2 ** 15 - 1)) % 255, (i * (2 ** 21 - 1)) % 255];
 }
 
@@ -130,7 +132,7 @@ export async function drawBoundingBoxes(...args: unknown[]): Promise<Tensor> {
   if (c === undefined || c === null) colors = Array.from({ length: n }, (_, i) => paletteColor(i));
   else if (Array.isArray(c) && !(c.length === 3 && c.every((v) => typeof v === 'number'))) {
     if (c.length < n) throw new RangeError(`${OP}: the number of colors (${c.length}) is less than the number of boxes (${n}); give one colour per box or a single colour`);
-    colors = c.slice(0, n).map(parseColor);
+    colors = c.slice(0, n).map((x) => parseColor(x));
   } else colors = new Array(n).fill(parseColor(c));
 
   // the RGB image PIL draws on
