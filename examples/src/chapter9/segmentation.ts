@@ -296,6 +296,7 @@ export async function runSegmentation(options: SegmentationOptions = {}): Promis
       seconds: (Date.now() - started) / 1000,
     };
   } finally {
+    optimizer.dispose();
     model.dispose();
     for (const t of [train.images, train.masks, test.images, test.masks]) t.dispose();
   }
@@ -331,7 +332,7 @@ export async function drawPredictions(model: AnyModule, set: SceneSet, count: nu
     const drawnTruth = await drawSegmentationMasks(gray, truth, { alpha: 0.6, colors: CLASS_COLORS });
     const drawnPred = await drawSegmentationMasks(gray, pred, { alpha: 0.6, colors: CLASS_COLORS });
     for (const t of [gray, drawnTruth, drawnPred]) {
-      tiles.push(t.float().div(255));
+      tiles.push(tidy(() => t.float().div(255)));
       t.dispose();
     }
     truth.dispose();
