@@ -157,3 +157,9 @@ export {
 } from './metrics/precision-recall-curve.js';
 export { vocAp, type VocApOptions } from './metrics/voc-ap.js';
 export type { DetectionPrediction, DetectionTarget } from './metrics/detection-inputs.js';
+// models: segmentation (the book's chapter 9 U-Net on vgg16_bn, and the classic U-Net)
+export { UNetVgg16Bn, UNet, type UNetVgg16BnOptions, type UNetOptions } from './models/segmentation/unet.js';
+// metrics: segmentation (torchmetrics' multiclass confusion matrix, Jaccard index / IoU, accuracy)
+export { multiclassConfusionMatrix, type MulticlassConfusionMatrixOptions, type ConfusionMatrixNormalize } from './metrics/multiclass-confusion-matrix.js';
+export { multiclassJaccardIndex, MulticlassJaccardIndex, type MulticlassJaccardIndexOptions, type MulticlassAverage } from './metrics/multiclass-jaccard-index.js';
+export { multiclassAccuracy, type MulticlassAccuracyOptions } from './metrics/multiclass-accuracy.js';
