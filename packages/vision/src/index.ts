@@ -83,3 +83,12 @@ export {
 } from './models/resnet.js';
 // utils: Grad-CAM / CAM (torchvision has none; the book's chapter 6 and pytorch-grad-cam)
 export { gradCam, cam, type CamOptions, type CamModel } from './utils/grad-cam.js';
+// ops (torchvision.ops): boxes and losses
+export { boxArea } from './ops/box-area.js';
+export { boxIou } from './ops/box-iou.js';
+export { generalizedBoxIou } from './ops/generalized-box-iou.js';
+export { generalizedBoxIouLoss, type GeneralizedBoxIouLossOptions } from './ops/generalized-box-iou-loss.js';
+export { boxConvert, type BoxConvertOptions, type BoxFormat } from './ops/box-convert.js';
+export { clipBoxesToImage, type ClipBoxesToImageOptions } from './ops/clip-boxes-to-image.js';
+export { removeSmallBoxes, removeSmallBoxesAsync, type RemoveSmallBoxesOptions } from './ops/remove-small-boxes.js';
+export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from './ops/sigmoid-focal-loss.js';
