@@ -37,7 +37,9 @@ export class IntermediateLayerGetter extends Module<[Tensor], Record<string, Ten
   constructor(model: AnyModule, returnLayers: Record<string, string>);
   constructor(...args: unknown[]) {
     super();
-    const a = parseArgs(ILG, args);
+    // returnLayers is itself a plain object: taken positionally unless it is { model, returnLayers }
+    const positional = args.length === 2 && args[0] instanceof Module && !(args[1] !== null && typeof args[1] === 'object' && 'returnLayers' in args[1]);
+    const a = positional ? { model: args[0], returnLayers: args[1] } : parseArgs(ILG, args);
     const owner = 'new IntermediateLayerGetter';
     const model = a.model;
     if (!(model instanceof Module)) throw new TypeError(`${owner}: expected model to be a Module, got ${typeof model}`);
