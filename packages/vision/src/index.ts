@@ -120,3 +120,22 @@ export {
   type FasterRCNNOptions,
   type FasterRCNNResNet50FPNOptions,
 } from './models/detection/faster-rcnn.js';
+// models.detection._utils: box coding, matching and sampling (torchvision's det_utils)
+export { BoxCoder, type BoxCoderOptions } from './models/detection/box-coder.js';
+export { Matcher, SSDMatcher, type MatcherOptions, type SSDMatcherOptions } from './models/detection/matcher.js';
+export {
+  BalancedPositiveNegativeSampler,
+  type BalancedPositiveNegativeSamplerOptions,
+  type SampledMasks,
+} from './models/detection/balanced-positive-negative-sampler.js';
+// metrics: detection mean average precision (COCO / torchmetrics) and PASCAL VOC's AP
+export { MeanAveragePrecision, type MeanAveragePrecisionOptions, type MeanAveragePrecisionResult } from './metrics/mean-average-precision.js';
+export { averagePrecision, averagePrecisionAsync, type AveragePrecisionOptions, type AveragePrecisionResult, type ApInterpolation } from './metrics/average-precision.js';
+export {
+  precisionRecallCurve,
+  precisionRecallCurveAsync,
+  type PrecisionRecallCurve,
+  type PrecisionRecallCurveOptions,
+} from './metrics/precision-recall-curve.js';
+export { vocAp, type VocApOptions } from './metrics/voc-ap.js';
+export type { DetectionPrediction, DetectionTarget } from './metrics/detection-inputs.js';
