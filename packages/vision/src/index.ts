@@ -107,7 +107,7 @@ export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from './ops/sigmoid-fo
 export { FrozenBatchNorm2d, Conv2dNormActivation, type FrozenBatchNorm2dOptions, type Conv2dNormActivationOptions, type LayerFactory } from './ops/misc.js';
 export { FeaturePyramidNetwork, ExtraFPNBlock, LastLevelMaxPool, type FeaturePyramidNetworkOptions } from './ops/feature-pyramid-network.js';
 export { IntermediateLayerGetter, BackboneWithFPN, resnetFpnBackbone, type ResnetFpnBackboneOptions } from './models/detection/backbone-utils.js';
-export { GeneralizedRCNNTransform, ImageList, type DetectionTarget, type GeneralizedRCNNTransformOptions } from './models/detection/transform.js';
+export { GeneralizedRCNNTransform, ImageList, type GeneralizedRCNNTransformOptions } from './models/detection/transform.js';
 export { AnchorGenerator, type AnchorGeneratorOptions } from './models/detection/anchor-utils.js';
 export { RPNHead, RegionProposalNetwork, type RegionProposalNetworkOptions, type TrainTestCounts } from './models/detection/rpn.js';
 export { RoIHeads, fastrcnnLoss, type Detection, type BoxRoiPool } from './models/detection/roi-heads.js';
@@ -139,3 +139,8 @@ export {
 } from './metrics/precision-recall-curve.js';
 export { vocAp, type VocApOptions } from './metrics/voc-ap.js';
 export type { DetectionPrediction, DetectionTarget } from './metrics/detection-inputs.js';
+// ops (torchvision.ops): RoI and NMS
+export { roiAlign, RoIAlign, type RoiAlignOptions, type RoiBoxes } from './ops/roi-align.js';
+export { roiPool, RoIPool, type RoiPoolOptions } from './ops/roi-pool.js';
+export { nms, nmsAsync, batchedNms, batchedNmsAsync, type NmsOptions, type BatchedNmsOptions } from './ops/nms.js';
+export { MultiScaleRoIAlign, type MultiScaleRoIAlignOptions, type FeatureMaps } from './ops/poolers.js';

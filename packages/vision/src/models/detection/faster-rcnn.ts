@@ -7,7 +7,7 @@ import { resnet50 } from '../resnet.js';
 import { checkProgress, refuseWeights } from '../weights.js';
 import { AnchorGenerator } from './anchor-utils.js';
 import { resnetFpnExtractor } from './backbone-utils.js';
-import { MultiScaleRoIAlign } from './deps.js';
+import { MultiScaleRoIAlign } from '../../ops/poolers.js';
 import { GeneralizedRCNN } from './generalized-rcnn.js';
 import { RoIHeads, type BoxRoiPool } from './roi-heads.js';
 import { RegionProposalNetwork, RPNHead } from './rpn.js';

@@ -3,7 +3,13 @@ import { arange, cat, softmax, zeros, type Tensor } from '@tensorgrad/tensor';
 import { Module, type AnyModule } from '@tensorgrad/layers';
 import { crossEntropy, smoothL1Loss } from '@tensorgrad/losses';
 import { parseArgs, signature } from '../../args.js';
-import { BalancedPositiveNegativeSampler, batchedNms, boxIou, BoxCoder, clipBoxesToImage, Matcher, removeSmallBoxes } from './deps.js';
+import { boxIou } from '../../ops/box-iou.js';
+import { clipBoxesToImage } from '../../ops/clip-boxes-to-image.js';
+import { removeSmallBoxes } from '../../ops/remove-small-boxes.js';
+import { batchedNms } from '../../ops/nms.js';
+import { BoxCoder } from './box-coder.js';
+import { Matcher } from './matcher.js';
+import { BalancedPositiveNegativeSampler } from './balanced-positive-negative-sampler.js';
 import type { DetectionTarget } from './transform.js';
 import { indicesWhere, intTensor } from './indexing.js';
 
@@ -56,7 +62,7 @@ const ROI_HEADS = signature(
 );
 
 /** The RoI pooler RoIHeads calls: `(features, proposals, imageShapes) → [ΣK, C, h, w]` (a `MultiScaleRoIAlign`). */
-export type BoxRoiPool = Module<[Record<string, Tensor>, Tensor[], readonly (readonly [number, number])[]], Tensor>;
+export type BoxRoiPool = Module<[Record<string, Tensor>, readonly Tensor[], readonly (readonly [number, number])[]], Tensor>;
 
 /**
  * The second stage of Faster R-CNN (torchvision's `RoIHeads`, box branch): `box_roi_pool` pools
@@ -127,7 +133,7 @@ export class RoIHeads extends Module<[Record<string, Tensor>, Tensor[], readonly
     this.registerModule('box_roi_pool', a.boxRoiPool as BoxRoiPool);
     this.registerModule('box_head', a.boxHead as AnyModule);
     this.registerModule('box_predictor', a.boxPredictor as Module<[Tensor], [Tensor, Tensor]>);
-    this.proposalMatcher = new Matcher(a.fgIouThresh as number, a.bgIouThresh as number, { allowLowQualityMatches: false });
+    this.proposalMatcher = new Matcher(a.fgIouThresh as number, a.bgIouThresh as number, false);
     this.fgBgSampler = new BalancedPositiveNegativeSampler(a.batchSizePerImage as number, a.positiveFraction as number);
     this.boxCoder = new BoxCoder((a.bboxRegWeights ?? [10, 10, 5, 5]) as [number, number, number, number]);
     const dpi = a.detectionsPerImg as number;

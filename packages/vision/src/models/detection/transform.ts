@@ -2,19 +2,10 @@
 import { empty, interpolate, isFloating, pad, stack, tensor, type Tensor } from '@tensorgrad/tensor';
 import { Module } from '@tensorgrad/layers';
 import { parseArgs, signature } from '../../args.js';
+import type { DetectionTarget } from '../../metrics/detection-inputs.js';
 
-/**
- * A detection target (torchvision's target dict): `boxes` `[K, 4]` float (x1, y1, x2, y2 in
- * pixels), `labels` `[K]` int (class indices, 0 is the background); other entries travel along.
- */
-export interface DetectionTarget {
-  /** Ground-truth boxes, `[K, 4]`, x1 y1 x2 y2 in pixels of the image. */
-  boxes: Tensor;
-  /** Class of each box, `[K]` int32 (1…numClasses − 1; 0 is the background). */
-  labels: Tensor;
-  /** Any other per-image entry (e.g. `masks`), carried along. */
-  [key: string]: Tensor;
-}
+export type { DetectionTarget };
+
 
 /**
  * A batch of images of different sizes padded into one tensor (torchvision's `ImageList`):
