@@ -7,6 +7,7 @@ import { boxIou } from '../../ops/box-iou.js';
 import { clipBoxesToImage } from '../../ops/clip-boxes-to-image.js';
 import { removeSmallBoxes } from '../../ops/remove-small-boxes.js';
 import { batchedNms } from '../../ops/nms.js';
+import type { FeatureMaps } from '../../ops/poolers.js';
 import { BoxCoder } from './box-coder.js';
 import { Matcher } from './matcher.js';
 import { BalancedPositiveNegativeSampler } from './balanced-positive-negative-sampler.js';
@@ -62,7 +63,7 @@ const ROI_HEADS = signature(
 );
 
 /** The RoI pooler RoIHeads calls: `(features, proposals, imageShapes) → [ΣK, C, h, w]` (a `MultiScaleRoIAlign`). */
-export type BoxRoiPool = Module<[Record<string, Tensor>, readonly Tensor[], readonly (readonly [number, number])[]], Tensor>;
+export type BoxRoiPool = Module<[FeatureMaps, readonly Tensor[], readonly (readonly [number, number])[]], Tensor>;
 
 /**
  * The second stage of Faster R-CNN (torchvision's `RoIHeads`, box branch): `box_roi_pool` pools
