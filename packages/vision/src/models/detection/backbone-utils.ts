@@ -20,13 +20,15 @@ const RFB = signature('resnetFpnBackbone', RFB_PARAMS, { keywordOnly: RFB_PARAMS
  *
  * @example
  * ```ts
- * import { IntermediateLayerGetter, resnet18 } from '@tensorgrad/vision';
+ * import { IntermediateLayerGetter } from '@tensorgrad/vision';
+ * import { Conv2d, ReLU, Sequential } from '@tensorgrad/layers';
  * import { randn } from '@tensorgrad/tensor';
  * import '@tensorgrad/backend-cpu';
- * const body = new IntermediateLayerGetter(resnet18(), { layer1: 'a', layer2: 'b' });
- * const out = body(randn([1, 3, 64, 64]));
- * Object.entries(out).map(([k, v]) => [k, v.shape]); // [['a', [1, 64, 16, 16]], ['b', [1, 128, 8, 8]]]
- * 'layer3.0.conv1.weight' in body.stateDict(); // false
+ * const net = new Sequential(new Conv2d(3, 4, 3, { stride: 2, padding: 1 }), new ReLU(), new Conv2d(4, 8, 3, { stride: 2, padding: 1 }), new ReLU());
+ * const body = new IntermediateLayerGetter(net, { '1': 'a', '2': 'b' });
+ * const out = body(randn([1, 3, 16, 16]));
+ * Object.entries(out).map(([k, v]) => [k, v.shape]); // [['a', [1, 4, 8, 8]], ['b', [1, 8, 4, 4]]]
+ * Object.keys(body.stateDict()); // ['0.weight', '0.bias', '2.weight', '2.bias']
  * ```
  */
 export class IntermediateLayerGetter extends Module<[Tensor], Record<string, Tensor>> {
@@ -77,13 +79,15 @@ export class IntermediateLayerGetter extends Module<[Tensor], Record<string, Ten
  *
  * @example
  * ```ts
- * import { BackboneWithFPN, resnet18 } from '@tensorgrad/vision';
+ * import { BackboneWithFPN } from '@tensorgrad/vision';
+ * import { Conv2d, ReLU, Sequential } from '@tensorgrad/layers';
  * import { randn } from '@tensorgrad/tensor';
  * import '@tensorgrad/backend-cpu';
- * const bb = new BackboneWithFPN(resnet18(), { layer3: '0', layer4: '1' }, [256, 512], 32);
- * const out = bb(randn([1, 3, 64, 64]));
- * Object.entries(out).map(([k, v]) => [k, v.shape]); // [['0', [1, 32, 4, 4]], ['1', [1, 32, 2, 2]], ['pool', [1, 32, 1, 1]]]
- * bb.outChannels; // 32
+ * const net = new Sequential(new Conv2d(3, 4, 3, { stride: 2, padding: 1 }), new ReLU(), new Conv2d(4, 8, 3, { stride: 2, padding: 1 }), new ReLU());
+ * const bb = new BackboneWithFPN(net, { '1': '0', '3': '1' }, [4, 8], 16);
+ * const out = bb(randn([1, 3, 16, 16]));
+ * Object.entries(out).map(([k, v]) => [k, v.shape]); // [['0', [1, 16, 8, 8]], ['1', [1, 16, 4, 4]], ['pool', [1, 16, 2, 2]]]
+ * bb.outChannels; // 16
  * ```
  */
 export class BackboneWithFPN extends Module<[Tensor], Record<string, Tensor>> {
@@ -195,7 +199,7 @@ const RESNETS: Record<string, (o: ResNetBuilderOptions) => ResNet> = { resnet18,
  * import { randn } from '@tensorgrad/tensor';
  * import '@tensorgrad/backend-cpu';
  * const bb = resnetFpnBackbone({ backboneName: 'resnet18', trainableLayers: 1 });
- * Object.values(bb(randn([1, 3, 64, 64]))).map((t) => t.shape[2]); // [16, 8, 4, 2, 1]
+ * Object.values(bb(randn([1, 3, 32, 32]))).map((t) => t.shape[2]); // [8, 4, 2, 1, 1]
  * bb.namedParameters().filter(([n, p]) => n.startsWith('body.layer3') && p.requiresGrad).length; // 0
  * bb.namedParameters().filter(([n, p]) => n.startsWith('body.layer4') && p.requiresGrad).length > 0; // true
  * ```
