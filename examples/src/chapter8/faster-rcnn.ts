@@ -11,7 +11,8 @@
  * (`node examples/dist/chapter8/faster-rcnn.js --limit 2000 --epochs 4`).
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   Adam,
   AnchorGenerator,
@@ -35,6 +36,9 @@ import {
   type Tensor,
 } from 'tensorgrad';
 import { isMain } from '../run-main.js';
+
+/** Where the prediction PNGs go by default: `examples/.generated/chapter8/` (ignored by git). */
+export const DEFAULT_CHAPTER8_OUT = resolve(fileURLToPath(new URL('../../.generated/chapter8/', import.meta.url)));
 
 /** Options of {@link smallFasterRCNN}. */
 export interface SmallFasterRCNNOptions {
@@ -234,7 +238,7 @@ export interface RunFasterRCNNResult {
  * held-out (test-split) scenes and writes six prediction pictures.
  */
 export async function runFasterRCNN(options: RunFasterRCNNOptions = {}): Promise<RunFasterRCNNResult> {
-  const { limit = 2000, testLimit = 300, epochs = 4, batchSize = 4, lr = 1e-3, size = 64, out = join('examples', '.generated', 'chapter8'), root, seed = 0, log = console.log } = options;
+  const { limit = 2000, testLimit = 300, epochs = 4, batchSize = 4, lr = 1e-3, size = 64, out = DEFAULT_CHAPTER8_OUT, root, seed = 0, log = console.log } = options;
   const sceneOptions = { size, numGarments: [1, 3] as [number, number], garmentSize: [16, 32] as [number, number], ...(root ? { root } : {}) };
   const train = await FashionMNISTScenes.load({ train: true, length: limit, seed: 1, ...sceneOptions });
   const test = await FashionMNISTScenes.load({ train: false, length: testLimit, seed: 2, ...sceneOptions });
