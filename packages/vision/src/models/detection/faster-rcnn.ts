@@ -1,7 +1,7 @@
 // torchvision.models.detection.faster_rcnn: FasterRCNN, TwoMLPHead, FastRCNNPredictor, fasterrcnn_resnet50_fpn
 import { relu, type Tensor } from '@tensorgrad/tensor';
 import { Linear, Module, type AnyModule } from '@tensorgrad/layers';
-import { parseArgs, signature } from '../../args.js';
+import { parseArgs, refuseUnsupported, signature } from '../../args.js';
 import { FrozenBatchNorm2d } from '../../ops/misc.js';
 import { resnet50 } from '../resnet.js';
 import { checkProgress, refuseWeights } from '../weights.js';
@@ -322,7 +322,13 @@ export function fasterrcnnResnet50Fpn(...args: unknown[]): FasterRCNN {
   const name = 'fasterrcnnResnet50Fpn';
   const a = parseArgs(signature(name, BUILDER_PARAMS, { keywordOnly: BUILDER_PARAMS }), args);
   refuseWeights(name, a.weights, 'fasterrcnn_resnet50_fpn_coco-258fb6c6.pth');
-  refuseWeights(name, a.weightsBackbone, 'resnet50-0676ba61.pth');
+  refuseUnsupported(
+    name,
+    'weightsBackbone',
+    a.weightsBackbone,
+    [null],
+    "tensorgrad downloads nothing at run time. To start from ImageNet weights, load torchvision's resnet50-0676ba61.pth into the backbone yourself: model.backbone.body.loadStateDict(await loadTorch(path), { strict: false }) (the file's fc.* keys are not in the body)",
+  );
   checkProgress(name, a.progress);
   const { weights: _w, weightsBackbone: _wb, progress: _p, trainableBackboneLayers, numClasses, ...options } = a;
   const backbone = resnetFpnExtractor(resnet50({ normLayer: FrozenBatchNorm2d }), (trainableBackboneLayers ?? 3) as number, null, null, null, name);
