@@ -83,3 +83,6 @@ export {
 } from './models/resnet.js';
 // utils: Grad-CAM / CAM (torchvision has none; the book's chapter 6 and pytorch-grad-cam)
 export { gradCam, cam, type CamOptions, type CamModel } from './utils/grad-cam.js';
+// models.detection: SSD (torchvision's models/detection/ssd.py and anchor_utils.DefaultBoxGenerator)
+export { DefaultBoxGenerator, type DefaultBoxGeneratorOptions, type ImageListLike } from './models/detection/default-box-generator.js';
+export { SSDHead, SSDScoringHead, SSDClassificationHead, SSDRegressionHead, SSDFeatureExtractorVGG, type SSDHeadOutput } from './models/detection/ssd-heads.js';
