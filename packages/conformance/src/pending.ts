@@ -22,16 +22,10 @@ import { fromArray } from '@tensorgrad/tensor/backend';
  */
 export const PENDING_VISION_OPS: ReadonlyMap<string, string> = new Map([
   // torchvision's ops and utils (the Vision issues)
-  ['boxArea', '@tensorgrad/vision'],
-  ['boxIou', '@tensorgrad/vision'],
-  ['generalizedBoxIou', '@tensorgrad/vision'],
-  ['boxConvert', '@tensorgrad/vision'],
-  ['clipBoxesToImage', '@tensorgrad/vision'],
   ['nms', '@tensorgrad/vision'],
   ['batchedNms', '@tensorgrad/vision'],
   ['roiAlign', '@tensorgrad/vision'],
   ['roiPool', '@tensorgrad/vision'],
-  ['sigmoidFocalLoss', '@tensorgrad/vision'],
 ]);
 
 /** What the runner does with a golden case's op: run it, skip it as pending, or fail it as unknown. */

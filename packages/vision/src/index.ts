@@ -86,3 +86,12 @@ export { gradCam, cam, type CamOptions, type CamModel } from './utils/grad-cam.j
 // models.detection: SSD (torchvision's models/detection/ssd.py and anchor_utils.DefaultBoxGenerator)
 export { DefaultBoxGenerator, type DefaultBoxGeneratorOptions, type ImageListLike } from './models/detection/default-box-generator.js';
 export { SSDHead, SSDScoringHead, SSDClassificationHead, SSDRegressionHead, SSDFeatureExtractorVGG, type SSDHeadOutput } from './models/detection/ssd-heads.js';
+// ops (torchvision.ops): boxes and losses
+export { boxArea } from './ops/box-area.js';
+export { boxIou } from './ops/box-iou.js';
+export { generalizedBoxIou } from './ops/generalized-box-iou.js';
+export { generalizedBoxIouLoss, type GeneralizedBoxIouLossOptions } from './ops/generalized-box-iou-loss.js';
+export { boxConvert, type BoxConvertOptions, type BoxFormat } from './ops/box-convert.js';
+export { clipBoxesToImage, type ClipBoxesToImageOptions } from './ops/clip-boxes-to-image.js';
+export { removeSmallBoxes, removeSmallBoxesAsync, type RemoveSmallBoxesOptions } from './ops/remove-small-boxes.js';
+export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from './ops/sigmoid-focal-loss.js';
