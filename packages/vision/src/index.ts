@@ -48,6 +48,17 @@ export { saveImage, type SaveImageOptions } from './utils/save-image.js';
 export { drawBoundingBoxes, type DrawBoundingBoxesOptions, type Color } from './utils/draw-bounding-boxes.js';
 // datasets (torchvision.datasets)
 export { ImageFolder, IMG_EXTENSIONS, type ImageFolderOptions } from './datasets/image-folder.js';
+// datasets for detection and segmentation (issue #14): generated Fashion-MNIST scenes, detection collate
+export {
+  FashionMNISTScenes,
+  FASHION_SCENE_CLASSES,
+  detectionCollate,
+  type FashionMNISTScenesOptions,
+  type FashionMNISTScenesLoadOptions,
+  type SceneTarget,
+  type SceneArrays,
+  type SceneBackground,
+} from './datasets/fashion-mnist-scenes.js';
 // models (torchvision.models)
 export {
   VGG,
