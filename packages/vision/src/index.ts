@@ -107,3 +107,11 @@ export { boxConvert, type BoxConvertOptions, type BoxFormat } from './ops/box-co
 export { clipBoxesToImage, type ClipBoxesToImageOptions } from './ops/clip-boxes-to-image.js';
 export { removeSmallBoxes, removeSmallBoxesAsync, type RemoveSmallBoxesOptions } from './ops/remove-small-boxes.js';
 export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from './ops/sigmoid-focal-loss.js';
+// models.detection._utils: box coding, matching and sampling (torchvision's det_utils)
+export { BoxCoder, type BoxCoderOptions } from './models/detection/box-coder.js';
+export { Matcher, SSDMatcher, type MatcherOptions, type SSDMatcherOptions } from './models/detection/matcher.js';
+export {
+  BalancedPositiveNegativeSampler,
+  type BalancedPositiveNegativeSamplerOptions,
+  type SampledMasks,
+} from './models/detection/balanced-positive-negative-sampler.js';
