@@ -152,8 +152,8 @@ describe.skipIf(missing !== null)('SSD against torchvision', () => {
     expect(Object.keys(out)).toEqual(['bbox_regression', 'classification']);
     // float32 sums over ~1000 default boxes: relative 1e-5
     expect(out.bbox_regression.itemSync()).toBeCloseTo(losses.bbox_regression!, 4);
-    expect(Math.abs(out.bbox_regression.itemSync() / losses.bbox_regression! - 1)).toBeLessThan(1e-5);
-    expect(Math.abs(out.classification.itemSync() / losses.classification! - 1)).toBeLessThan(1e-5);
+    expect(Math.abs(Number(out.bbox_regression.itemSync()) / losses.bbox_regression! - 1)).toBeLessThan(1e-5);
+    expect(Math.abs(Number(out.classification.itemSync()) / losses.classification! - 1)).toBeLessThan(1e-5);
     // the losses are differentiable in the head and the backbone
     out.classification.add(out.bbox_regression).backward();
     expect(model.head.parameters().every((p) => p.grad !== null)).toBe(true);
