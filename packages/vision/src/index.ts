@@ -115,3 +115,14 @@ export {
   type BalancedPositiveNegativeSamplerOptions,
   type SampledMasks,
 } from './models/detection/balanced-positive-negative-sampler.js';
+// metrics: detection mean average precision (COCO / torchmetrics) and PASCAL VOC's AP
+export { MeanAveragePrecision, type MeanAveragePrecisionOptions, type MeanAveragePrecisionResult } from './metrics/mean-average-precision.js';
+export { averagePrecision, averagePrecisionAsync, type AveragePrecisionOptions, type AveragePrecisionResult, type ApInterpolation } from './metrics/average-precision.js';
+export {
+  precisionRecallCurve,
+  precisionRecallCurveAsync,
+  type PrecisionRecallCurve,
+  type PrecisionRecallCurveOptions,
+} from './metrics/precision-recall-curve.js';
+export { vocAp, type VocApOptions } from './metrics/voc-ap.js';
+export type { DetectionPrediction, DetectionTarget } from './metrics/detection-inputs.js';
