@@ -97,7 +97,7 @@ export { gradCam, cam, type CamOptions, type CamModel } from './utils/grad-cam.j
 // models.detection: SSD (torchvision's models/detection/ssd.py and anchor_utils.DefaultBoxGenerator)
 export { DefaultBoxGenerator, type DefaultBoxGeneratorOptions, type ImageListLike } from './models/detection/default-box-generator.js';
 export { SSDHead, SSDScoringHead, SSDClassificationHead, SSDRegressionHead, SSDFeatureExtractorVGG, type SSDHeadOutput } from './models/detection/ssd-heads.js';
-export { SSD, ssd300Vgg16, type SSDOptions, type SSD300VGG16Options, type SSDLosses, type Detection, type DetectionTarget } from './models/detection/ssd.js';
+export { SSD, ssd300Vgg16, type SSDOptions, type SSD300VGG16Options, type SSDLosses } from './models/detection/ssd.js';
 // ops (torchvision.ops): boxes and losses
 export { boxArea } from './ops/box-area.js';
 export { boxIou } from './ops/box-iou.js';

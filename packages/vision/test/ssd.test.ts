@@ -10,7 +10,7 @@ import { tensor, zeros, type Tensor } from '@tensorgrad/tensor';
 import { Conv2d, Module, ReLU, Sequential } from '@tensorgrad/layers';
 import { loadSafetensors } from '@tensorgrad/io';
 import '@tensorgrad/backend-cpu';
-import { DefaultBoxGenerator, SSD, ssd300Vgg16, type Detection, type SSDLosses } from '@tensorgrad/vision';
+import { DefaultBoxGenerator, SSD, ssd300Vgg16, type DetectionPrediction, type SSDLosses } from '@tensorgrad/vision';
 import { runPython, torchMissingReason } from './torchvision.js';
 
 const missing = torchMissingReason();
@@ -163,7 +163,7 @@ describe.skipIf(missing !== null)('SSD against torchvision', () => {
 
   it("eval detections equal torchvision's: boxes mapped back to each image's size, scores, labels", async () => {
     model.eval();
-    const dets = model.call([io.img0!, io.img1!]) as Detection[];
+    const dets = model.call([io.img0!, io.img1!]) as DetectionPrediction[];
     expect(dets.length).toBe(2);
     for (let i = 0; i < 2; i++) {
       const d = dets[i]!;

@@ -24,6 +24,7 @@ import { makeLayers, vggConfigs } from '../vgg.js';
 import { checkProgress, refuseWeights } from '../weights.js';
 import { DefaultBoxGenerator, type ImageListLike } from './default-box-generator.js';
 import { SSDFeatureExtractorVGG, SSDHead, type SSDHeadOutput } from './ssd-heads.js';
+import type { DetectionPrediction, DetectionTarget } from '../../metrics/detection-inputs.js';
 import { batchedNms, BoxCoder, boxIou, clipBoxesToImage, SSDMatcher } from './ssd-deps.js';
 
 const SSD_SIG = signature(
@@ -33,24 +34,6 @@ const SSD_SIG = signature(
 );
 const SSD_FORWARD = signature('SSD.forward', ['images', 'targets'], { required: 1 });
 const BUILDER = ['weights', 'progress', 'numClasses', 'weightsBackbone', 'trainableBackboneLayers', 'imageMean', 'imageStd', 'head', 'scoreThresh', 'nmsThresh', 'detectionsPerImg', 'iouThresh', 'topkCandidates', 'positiveFraction'] as const;
-
-/** A training target of one image (torchvision's dict): ground-truth boxes `[G, 4]` (`xyxy`, pixels of the input image) and their class labels `[G]` (int, 1… for objects). */
-export interface DetectionTarget {
-  /** Ground-truth boxes `[G, 4]`, `x1 < x2`, `y1 < y2`, in pixels of the image given to the model. */
-  boxes: Tensor;
-  /** Class of every box `[G]` (int32; 0 is the background). */
-  labels: Tensor;
-}
-
-/** What a detector returns per image in eval mode (torchvision's dict). */
-export interface Detection {
-  /** Detected boxes `[K, 4]`, `xyxy`, in pixels of the image given to the model. */
-  boxes: Tensor;
-  /** Their scores `[K]`, decreasing. */
-  scores: Tensor;
-  /** Their class labels `[K]` (int32). */
-  labels: Tensor;
-}
 
 /** SSD's training losses, with torchvision's keys. */
 export interface SSDLosses {
@@ -142,7 +125,7 @@ export class GeneralizedRCNNTransform extends Module<[Tensor[], DetectionTarget[
   }
 
   /** Maps the detections from the resized images back to `originalImageSizes`. */
-  postprocess(result: Detection[], imageShapes: readonly (readonly [number, number])[], originalImageSizes: readonly (readonly [number, number])[]): Detection[] {
+  postprocess(result: DetectionPrediction[], imageShapes: readonly (readonly [number, number])[], originalImageSizes: readonly (readonly [number, number])[]): DetectionPrediction[] {
     return result.map((d, i) => ({ ...d, boxes: resizeBoxes(d.boxes, imageShapes[i]!, originalImageSizes[i]!) }));
   }
 }
@@ -202,7 +185,7 @@ function featureList(op: string, f: unknown): Tensor[] {
  * det!.boxes.shape[1]; // 4
  * ```
  */
-export class SSD extends Module<[Tensor[] | Tensor, DetectionTarget[]?], SSDLosses | Detection[]> {
+export class SSD extends Module<[Tensor[] | Tensor, DetectionTarget[]?], SSDLosses | DetectionPrediction[]> {
   /** The feature extractor. */
   declare backbone: AnyModule;
   /** The default boxes. */
@@ -290,8 +273,8 @@ export class SSD extends Module<[Tensor[] | Tensor, DetectionTarget[]?], SSDLoss
   }
 
   /** In training mode the losses, in eval mode the detections (see {@link SSD}). */
-  override forward(images: Tensor[] | Tensor, targets?: DetectionTarget[]): SSDLosses | Detection[];
-  override forward(...args: unknown[]): SSDLosses | Detection[] {
+  override forward(images: Tensor[] | Tensor, targets?: DetectionTarget[]): SSDLosses | DetectionPrediction[];
+  override forward(...args: unknown[]): SSDLosses | DetectionPrediction[] {
     const op = 'SSD.forward';
     const a = parseArgs(SSD_FORWARD, args);
     let images = a.images as Tensor[] | Tensor;
@@ -413,7 +396,7 @@ export class SSD extends Module<[Tensor[] | Tensor, DetectionTarget[]?], SSDLoss
   }
 
   /** torchvision's `postprocess_detections`: per image, scores, decoded boxes, per-class thresholding and top-k, batched NMS. */
-  postprocessDetections(headOutputs: SSDHeadOutput, imageAnchors: readonly Tensor[], imageShapes: readonly (readonly [number, number])[]): Detection[] {
+  postprocessDetections(headOutputs: SSDHeadOutput, imageAnchors: readonly Tensor[], imageShapes: readonly (readonly [number, number])[]): DetectionPrediction[] {
     const bboxRegression = headOutputs.bbox_regression;
     const predScores = softmax(headOutputs.cls_logits, -1);
     const numClasses = predScores.shape[2]!;
