@@ -129,8 +129,10 @@ export interface TrainOptions {
   size?: number;
   /** Stop after this many optimizer steps in all (for short tests). */
   maxSteps?: number;
-  /** Called after every epoch. */
-  onEpoch?: (e: EpochRecord) => void;
+  /** Called after every epoch, with the model (in training mode). */
+  onEpoch?: (e: EpochRecord, model: SSD) => void | Promise<void>;
+  /** Called after every step with its number (1-based) and loss. */
+  onStep?: (step: number, loss: number) => void;
   /** Where Fashion-MNIST's files are (default: FashionMNIST's search path). */
   root?: string;
 }
@@ -231,10 +233,11 @@ export async function trainSceneSsd(scenes: FashionMNISTScenes, options: TrainOp
       stepLosses.push(b! + c!);
       n++;
       steps++;
+      options.onStep?.(steps, b! + c!);
     }
     const rec = { epoch, bboxRegression: box / Math.max(1, n), classification: cls / Math.max(1, n), steps: n, seconds: (performance.now() - te) / 1000 };
     records.push(rec);
-    options.onEpoch?.(rec);
+    await options.onEpoch?.(rec, model);
   }
   model.eval();
   return { model, epochs: records, stepLosses, seconds: (performance.now() - t0) / 1000 };
