@@ -60,6 +60,12 @@ import { adaptiveAvgPool2dBackward } from './kernels/adaptive-avg-pool2d-backwar
 // sorting and scans (Vision I)
 import { sort } from './kernels/sort.js';
 import { cumsum } from './kernels/cumsum.js';
+// detection (Vision II)
+import { roiAlign } from './kernels/roi-align.js';
+import { roiAlignBackward } from './kernels/roi-align-backward.js';
+import { roiPool } from './kernels/roi-pool.js';
+import { roiPoolBackward } from './kernels/roi-pool-backward.js';
+import { nms } from './kernels/nms.js';
 
 /** The CPU kernels (all of `KernelMap`: the compiler checks none is missing). */
 export const kernels: KernelMap<CpuBackend> = {
@@ -122,4 +128,10 @@ export const kernels: KernelMap<CpuBackend> = {
   // sorting and scans (Vision I)
   sort,
   cumsum,
+  // detection (Vision II)
+  roiAlign,
+  roiAlignBackward,
+  roiPool,
+  roiPoolBackward,
+  nms,
 };

@@ -64,6 +64,12 @@ import { adaptiveAvgPool2dBackward } from './kernels/adaptive-avg-pool2d-backwar
 // sorting and scans (Vision I)
 import { sort } from './kernels/sort.js';
 import { cumsum } from './kernels/cumsum.js';
+// detection (Vision II): the RoIs/boxes are read back (synchronously) for the host-side tables
+import { roiAlign } from './kernels/roi-align.js';
+import { roiAlignBackward } from './kernels/roi-align-backward.js';
+import { roiPool } from './kernels/roi-pool.js';
+import { roiPoolBackward } from './kernels/roi-pool-backward.js';
+import { nms } from './kernels/nms.js';
 
 /** The tfjs backend's kernels (all of them). */
 export const kernels: KernelMap<TfjsBackend> = {
@@ -126,4 +132,10 @@ export const kernels: KernelMap<TfjsBackend> = {
   // sorting and scans (Vision I)
   sort,
   cumsum,
+  // detection (Vision II)
+  roiAlign,
+  roiAlignBackward,
+  roiPool,
+  roiPoolBackward,
+  nms,
 };

@@ -62,7 +62,13 @@ const withIndices: Call = (fn, inputs, attrs) => fn(inputs[0], { ...attrs, retur
  * Ops whose result size depends on the data, with their asynchronous forms (same arguments, a
  * promise of the result) for backends that cannot read synchronously.
  */
-const ASYNC_FORMS: Readonly<Record<string, string>> = { nonzero: 'nonzeroAsync', maskedSelect: 'maskedSelectAsync' };
+const ASYNC_FORMS: Readonly<Record<string, string>> = {
+  nonzero: 'nonzeroAsync',
+  maskedSelect: 'maskedSelectAsync',
+  // detection (Vision II): the number of kept boxes
+  nms: 'nmsAsync',
+  batchedNms: 'batchedNmsAsync',
+};
 
 /** Golden op names that are a call of another tensorgrad function. */
 const ALIASES: Readonly<Record<string, string>> = { maxPool2dWithIndices: 'maxPool2d' };
@@ -131,7 +137,8 @@ export async function callGoldenOpAsync(
   if (asyncName !== undefined && first !== undefined && !first.backendInstance.readSync) {
     const fn = ops[asyncName];
     if (typeof fn !== 'function') throw new Error(`conformance: '${asyncName}' is not a function exported by @tensorgrad/tensor`);
-    return (await (fn as AnyFn)(...inputs)) as OpOutput;
+    const options = decodeAttrs(attrs);
+    return (await (Object.keys(options).length > 0 ? (fn as AnyFn)(...inputs, options) : (fn as AnyFn)(...inputs))) as OpOutput;
   }
   return callGoldenOp(ops, op, inputs, attrs);
 }

@@ -33,6 +33,8 @@ export const REDUCTION_OPS: ReadonlySet<string> = new Set([
   'interpolate',
   // a running sum (Vision I)
   'cumsum',
+  // bilinear samples summed per bin (Vision II)
+  'roiAlign',
 ]);
 
 function isValuesIndices(o: GoldenCase['output']): o is GoldenValuesIndices {

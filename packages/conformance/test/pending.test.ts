@@ -26,6 +26,10 @@ describe('vision.json', () => {
   for (const op of ['makeGrid', 'normalize']) IMPLEMENTED.add(op);
   // sorting and scans (Vision I) in @tensorgrad/tensor
   for (const op of ['sort', 'argsort', 'topk', 'cumsum']) IMPLEMENTED.add(op);
+  // torchvision.ops box ops and focal loss (Vision II, @tensorgrad/vision)
+  for (const op of ['boxArea', 'boxIou', 'generalizedBoxIou', 'boxConvert', 'clipBoxesToImage', 'sigmoidFocalLoss']) IMPLEMENTED.add(op);
+  // torchvision.ops RoI pooling and NMS (Vision II, @tensorgrad/vision)
+  for (const op of ['nms', 'batchedNms', 'roiAlign', 'roiPool']) IMPLEMENTED.add(op);
 
   it('has its 104 cases, every op of them implemented or pending', () => {
     expect(cases.length).toBe(104);

@@ -150,7 +150,19 @@ type T = KernelTensor;
  *   (last ascending, first descending; NaNs keep their order), `-0` equals `0`. A 0-d `x` (dim 0)
  *   is one lane of length 1;
  * - `cumsum`: the running sum along `attrs.dim` in `x`'s dtype (`ctx.dtype`; the front-end has
- *   converted bool/int inputs to int32, which wraps), of `x`'s shape (contiguous); 0-d as for `sort`.
+ *   converted bool/int inputs to int32, which wraps), of `x`'s shape (contiguous); 0-d as for `sort`;
+ * - detection (Vision II), torchvision's semantics exactly (`csrc/ops/cpu/*_kernel.cpp`): `x`
+ *   `[N, C, H, W]` and `rois` `[K, 5]` (rows `batch, x1, y1, x2, y2`) of one float dtype, every
+ *   `trunc(rois[k, 0])` in `[0, N)` and `H, W >= 1` when `K > 0` (checked by the front-end);
+ *   `roiAlign` → `[K, C, pooledHeight, pooledWidth]` (bilinear samples averaged per bin; see
+ *   `roiAlignSamples`); `roiAlignBackward` (`grad` `[K, C, ph, pw]`) → `attrs.inputShape`, the
+ *   scatter-add of the same samples' weights; `roiPool` → `[output, argmax]`, `argmax` int32 into
+ *   the `H·W` plane of image `rois[k, 0]` (the first strictly larger value wins, NaN never does),
+ *   `-1` with output 0 for an empty bin and `-1` with output `-3.4028234663852886e38` (`-FLT_MAX`)
+ *   when no value exceeds `-FLT_MAX`; `roiPoolBackward` (`grad`, `rois`, `argmax`) → `inputShape`,
+ *   each gradient added at its argmax (none for `-1`); `nms`: `boxes` `[N, 4]` already sorted by
+ *   decreasing score → bool `[N]` keep mask (greedy: kept when no kept earlier box has
+ *   IoU > `iouThreshold`; areas `(x2 - x1)·(y2 - y1)`, no +1; IoU computed in the boxes' dtype).
  */
 export interface KernelInputs {
   add: [a: T, b: T];
@@ -212,6 +224,12 @@ export interface KernelInputs {
   // sorting and scans (Vision I)
   sort: [x: T];
   cumsum: [x: T];
+  // detection (Vision II)
+  roiAlign: [x: T, rois: T];
+  roiAlignBackward: [grad: T, rois: T];
+  roiPool: [x: T, rois: T];
+  roiPoolBackward: [grad: T, rois: T, argmax: T];
+  nms: [boxes: T];
 }
 
 /** Kernel names: op names that have kernels, plus the in-place kernels `copy_` and `adamUpdate_`. */
@@ -223,6 +241,8 @@ export interface KernelOutputs {
   min: [values: KernelResult, indices: KernelResult];
   maxPool2d: [values: KernelResult, indices: KernelResult];
   sort: [values: KernelResult, indices: KernelResult];
+  // detection (Vision II)
+  roiPool: [output: KernelResult, argmax: KernelResult];
   copy_: void;
   adamUpdate_: void;
 }

@@ -104,6 +104,13 @@ export interface OpAttrs {
   norm: { p: number; dim: number[]; keepdim: boolean };
   /** `outputSize` is the spatial `[oh, ow]` of the output. */
   maxUnpool2d: { outputSize: [number, number] };
+  // detection (Vision II): torchvision's RoI pooling and NMS (front-ends in @tensorgrad/tensor/backend)
+  roiAlign: { pooledHeight: number; pooledWidth: number; spatialScale: number; samplingRatio: number; aligned: boolean };
+  /** `inputShape` is the forward input's `[N, C, H, W]`. */
+  roiAlignBackward: { pooledHeight: number; pooledWidth: number; spatialScale: number; samplingRatio: number; aligned: boolean; inputShape: [number, number, number, number] };
+  roiPool: { pooledHeight: number; pooledWidth: number; spatialScale: number };
+  roiPoolBackward: { inputShape: [number, number, number, number] };
+  nms: { iouThreshold: number };
   // in-place ops (never recorded on the tape; kernels of the same name)
   copy_: NoAttrs;
   adamUpdate_: AdamUpdateOptions;

@@ -36,3 +36,11 @@ export { convOutSize, poolOutSize } from './ops/conv-args.js';
 export { signature, parseArgs, checkOptionKeys, nearestKey, isOptionsObject, refuseUnsupported, type Signature } from './signature.js';
 export { maskPositions } from './ops/masked-select.js';
 export { CallableInstance } from './callable.js';
+// detection (Vision II): the ops behind @tensorgrad/vision's roiAlign, roiPool and nms, and the
+// per-RoI geometry shared by the backends that compute it on the host
+export { roiAlign, type RoiAlignOpOptions } from './ops/roi-align.js';
+export { roiAlignBackward, type RoiAlignBackwardOptions } from './ops/roi-align-backward.js';
+export { roiPool, type RoiPoolOpOptions } from './ops/roi-pool.js';
+export { roiPoolBackward, type RoiPoolBackwardOptions } from './ops/roi-pool-backward.js';
+export { nms, type NmsOpOptions } from './ops/nms.js';
+export { roiAlignSamples, roiPoolBins, nmsKeep, type RoiAlignParams, type RoiAlignSamples, type RoiPoolBin } from './detection-geometry.js';

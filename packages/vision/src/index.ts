@@ -126,3 +126,8 @@ export {
 } from './metrics/precision-recall-curve.js';
 export { vocAp, type VocApOptions } from './metrics/voc-ap.js';
 export type { DetectionPrediction, DetectionTarget } from './metrics/detection-inputs.js';
+// ops (torchvision.ops): RoI and NMS
+export { roiAlign, RoIAlign, type RoiAlignOptions, type RoiBoxes } from './ops/roi-align.js';
+export { roiPool, RoIPool, type RoiPoolOptions } from './ops/roi-pool.js';
+export { nms, nmsAsync, batchedNms, batchedNmsAsync, type NmsOptions, type BatchedNmsOptions } from './ops/nms.js';
+export { MultiScaleRoIAlign, type MultiScaleRoIAlignOptions, type FeatureMaps } from './ops/poolers.js';

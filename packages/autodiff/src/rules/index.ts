@@ -77,6 +77,11 @@ import { interpolate } from './interpolate.js';
 import { sort } from './sort.js';
 import { topk } from './topk.js';
 import { cumsum } from './cumsum.js';
+// detection (Vision II)
+import { roiAlign } from './roi-align.js';
+import { roiAlignBackward } from './roi-align-backward.js';
+import { roiPool } from './roi-pool.js';
+import { roiPoolBackward } from './roi-pool-backward.js';
 
 /**
  * Gradient rules by op name.
@@ -175,4 +180,10 @@ export const rules: RuleTable = {
   sort,
   topk,
   cumsum,
+  // detection (Vision II): nms's keep mask has no gradient
+  roiAlign,
+  roiAlignBackward,
+  roiPool,
+  roiPoolBackward,
+  nms: NON_DIFFERENTIABLE,
 };

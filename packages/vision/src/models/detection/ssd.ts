@@ -25,7 +25,11 @@ import { checkProgress, refuseWeights } from '../weights.js';
 import { DefaultBoxGenerator, type ImageListLike } from './default-box-generator.js';
 import { SSDFeatureExtractorVGG, SSDHead, type SSDHeadOutput } from './ssd-heads.js';
 import type { DetectionPrediction, DetectionTarget } from '../../metrics/detection-inputs.js';
-import { batchedNms, BoxCoder, boxIou, clipBoxesToImage, SSDMatcher } from './ssd-deps.js';
+import { boxIou } from '../../ops/box-iou.js';
+import { clipBoxesToImage } from '../../ops/clip-boxes-to-image.js';
+import { batchedNms } from '../../ops/nms.js';
+import { BoxCoder } from './box-coder.js';
+import { SSDMatcher } from './matcher.js';
 
 const SSD_SIG = signature(
   'new SSD',
