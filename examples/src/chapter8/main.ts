@@ -8,10 +8,14 @@
  * (`pnpm --filter @tensorgrad/examples ch8 -- --epochs 1` after a build.)
  */
 import { loadSafetensors, saveSafetensors } from 'tensorgrad';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isMain } from '../run-main.js';
 import { drawPredictions, loadScenes, predictScenes, sceneSsd, trainSceneSsd, type EpochRecord, type ScenePrediction } from './ssd.js';
 import { sceneMeanAp } from './metrics.js';
+
+/** Where the PNGs go by default: `examples/.generated/chapter8/` (ignored by git). */
+export const DEFAULT_CHAPTER8_OUT = resolve(fileURLToPath(new URL('../../.generated/chapter8/', import.meta.url)));
 
 /** What the command line asked for. */
 export interface Chapter8Args {
@@ -61,7 +65,7 @@ export const USAGE = `usage: node examples/dist/chapter8/main.js [--limit N] [--
  * ```
  */
 export function parseChapter8Args(argv: readonly string[]): Chapter8Args {
-  const a: Chapter8Args = { limit: 2000, testLimit: 300, epochs: 4, batchSize: 16, lr: 0.002, seed: 0, out: 'examples/.generated/chapter8', help: false };
+  const a: Chapter8Args = { limit: 2000, testLimit: 300, epochs: 4, batchSize: 16, lr: 0.002, seed: 0, out: DEFAULT_CHAPTER8_OUT, help: false };
   const num = (flag: string, v: string | undefined, int = true): number => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || (int && (!Number.isInteger(n) || n < 0))) throw new RangeError(`${flag}: expected ${int ? 'a non-negative integer' : 'a number'}, got ${String(v)}\n${USAGE}`);
@@ -147,6 +151,5 @@ if (isMain(import.meta.url)) {
   } else {
     const r = await runChapter8(args, (l) => console.log(l));
     console.log(`trained in ${r.trainSeconds.toFixed(0)} s; mAP@0.5 ${r.map50.toFixed(4)}; AP per class ${JSON.stringify(Object.fromEntries(Object.entries(r.apPerClass).map(([k, v]) => [k, +v.toFixed(3)])))}`);
-    void join;
   }
 }
