@@ -65,6 +65,12 @@ import { oneHot } from './kernels/one-hot.js';
 import { pad } from './kernels/pad.js';
 import { cat } from './kernels/cat.js';
 import { adamUpdate_ } from './kernels/adam-update_.js';
+// detection (Vision II)
+import { roiAlign } from './kernels/roi-align.js';
+import { roiAlignBackward } from './kernels/roi-align-backward.js';
+import { roiPool } from './kernels/roi-pool.js';
+import { roiPoolBackward } from './kernels/roi-pool-backward.js';
+import { nms } from './kernels/nms.js';
 
 /** The WebGPU kernels: every kernel of the contract. */
 export const kernels: KernelMap<WebGPUBackend> = {
@@ -127,4 +133,10 @@ export const kernels: KernelMap<WebGPUBackend> = {
   pad,
   cat,
   adamUpdate_,
+  // detection (Vision II)
+  roiAlign,
+  roiAlignBackward,
+  roiPool,
+  roiPoolBackward,
+  nms,
 };

@@ -94,6 +94,10 @@ export {
 } from './models/resnet.js';
 // utils: Grad-CAM / CAM (torchvision has none; the book's chapter 6 and pytorch-grad-cam)
 export { gradCam, cam, type CamOptions, type CamModel } from './utils/grad-cam.js';
+// models.detection: SSD (torchvision's models/detection/ssd.py and anchor_utils.DefaultBoxGenerator)
+export { DefaultBoxGenerator, type DefaultBoxGeneratorOptions, type ImageListLike } from './models/detection/default-box-generator.js';
+export { SSDHead, SSDScoringHead, SSDClassificationHead, SSDRegressionHead, SSDFeatureExtractorVGG, type SSDHeadOutput } from './models/detection/ssd-heads.js';
+export { SSD, ssd300Vgg16, type SSDOptions, type SSD300VGG16Options, type SSDLosses } from './models/detection/ssd.js';
 // ops (torchvision.ops): boxes and losses
 export { boxArea } from './ops/box-area.js';
 export { boxIou } from './ops/box-iou.js';

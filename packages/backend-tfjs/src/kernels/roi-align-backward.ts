@@ -4,7 +4,7 @@ import type { TfjsBackend } from '../backend.js';
 import { roiAlignTables } from '../roi-align-tables.js';
 
 // The adjoint of the roiAlign kernel with the same tables: each bin's gradient is gathered for
-// its samples, weighted, and summed per pixel with unsortedSegmentSum.
+// its samples, weighted, and summed per pixel with scatterND (which adds repeated indices).
 export const roiAlignBackward: Kernel<'roiAlignBackward', TfjsBackend> = (ctx, g, rois, attrs) =>
   ctx.backend.compute('roiAlignBackward', ctx.dtype, () => {
     const [n, c, h, w] = attrs.inputShape;
@@ -13,6 +13,6 @@ export const roiAlignBackward: Kernel<'roiAlignBackward', TfjsBackend> = (ctx, g
     if (n * c * h * w === 0 || k * ph * pw === 0 || pixel.length === 0) return tf.zeros([...ctx.shape], 'float32');
     const bins = tf.reshape(tf.transpose(ctx.backend.view(g), [0, 2, 3, 1]), [k * ph * pw, c]);
     const samples = tf.mul(tf.gather(bins, tf.tensor1d(bin, 'int32')), tf.tensor2d(weight, [weight.length, 1]));
-    const sums = tf.unsortedSegmentSum(samples, tf.tensor1d(pixel, 'int32'), n * h * w);
+    const sums = tf.scatterND(tf.tensor2d(pixel, [pixel.length, 1], 'int32'), samples, [n * h * w, c]);
     return tf.transpose(tf.reshape(sums, [n, h, w, c]), [0, 3, 1, 2]);
   });
