@@ -122,6 +122,10 @@ export {
 } from './models/resnet.js';
 // utils: Grad-CAM / CAM (torchvision has none; the book's chapter 6 and pytorch-grad-cam)
 export { gradCam, cam, type CamOptions, type CamModel } from './utils/grad-cam.js';
+// models.detection: SSD (torchvision's models/detection/ssd.py and anchor_utils.DefaultBoxGenerator)
+export { DefaultBoxGenerator, type DefaultBoxGeneratorOptions, type ImageListLike } from './models/detection/default-box-generator.js';
+export { SSDHead, SSDScoringHead, SSDClassificationHead, SSDRegressionHead, SSDFeatureExtractorVGG, type SSDHeadOutput } from './models/detection/ssd-heads.js';
+export { SSD, ssd300Vgg16, type SSDOptions, type SSD300VGG16Options, type SSDLosses } from './models/detection/ssd.js';
 // ops (torchvision.ops): boxes and losses
 export { boxArea } from './ops/box-area.js';
 export { boxIou } from './ops/box-iou.js';
@@ -138,6 +142,23 @@ export { roiAlign, RoIAlign, type RoiAlignOptions, type RoiBoxes } from './ops/r
 export { roiPool, RoIPool, type RoiPoolOptions } from './ops/roi-pool.js';
 export { nms, nmsAsync, batchedNms, batchedNmsAsync, type NmsOptions, type BatchedNmsOptions } from './ops/nms.js';
 export { MultiScaleRoIAlign, type MultiScaleRoIAlignOptions, type FeatureMaps } from './ops/poolers.js';
+// Faster R-CNN (torchvision.ops.misc / feature_pyramid_network, torchvision.models.detection)
+export { FrozenBatchNorm2d, Conv2dNormActivation, type FrozenBatchNorm2dOptions, type Conv2dNormActivationOptions, type LayerFactory } from './ops/misc.js';
+export { FeaturePyramidNetwork, ExtraFPNBlock, LastLevelMaxPool, type FeaturePyramidNetworkOptions } from './ops/feature-pyramid-network.js';
+export { IntermediateLayerGetter, BackboneWithFPN, resnetFpnBackbone, type ResnetFpnBackboneOptions } from './models/detection/backbone-utils.js';
+export { GeneralizedRCNNTransform, ImageList, type GeneralizedRCNNTransformOptions } from './models/detection/transform.js';
+export { AnchorGenerator, type AnchorGeneratorOptions } from './models/detection/anchor-utils.js';
+export { RPNHead, RegionProposalNetwork, type RegionProposalNetworkOptions, type TrainTestCounts } from './models/detection/rpn.js';
+export { RoIHeads, fastrcnnLoss, type Detection, type BoxRoiPool } from './models/detection/roi-heads.js';
+export { GeneralizedRCNN, type DetectorOutput } from './models/detection/generalized-rcnn.js';
+export {
+  FasterRCNN,
+  TwoMLPHead,
+  FastRCNNPredictor,
+  fasterrcnnResnet50Fpn,
+  type FasterRCNNOptions,
+  type FasterRCNNResNet50FPNOptions,
+} from './models/detection/faster-rcnn.js';
 // models.detection._utils: box coding, matching and sampling (torchvision's det_utils)
 export { BoxCoder, type BoxCoderOptions } from './models/detection/box-coder.js';
 export { Matcher, SSDMatcher, type MatcherOptions, type SSDMatcherOptions } from './models/detection/matcher.js';
