@@ -107,6 +107,23 @@ export { boxConvert, type BoxConvertOptions, type BoxFormat } from './ops/box-co
 export { clipBoxesToImage, type ClipBoxesToImageOptions } from './ops/clip-boxes-to-image.js';
 export { removeSmallBoxes, removeSmallBoxesAsync, type RemoveSmallBoxesOptions } from './ops/remove-small-boxes.js';
 export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from './ops/sigmoid-focal-loss.js';
+// Faster R-CNN (torchvision.ops.misc / feature_pyramid_network, torchvision.models.detection)
+export { FrozenBatchNorm2d, Conv2dNormActivation, type FrozenBatchNorm2dOptions, type Conv2dNormActivationOptions, type LayerFactory } from './ops/misc.js';
+export { FeaturePyramidNetwork, ExtraFPNBlock, LastLevelMaxPool, type FeaturePyramidNetworkOptions } from './ops/feature-pyramid-network.js';
+export { IntermediateLayerGetter, BackboneWithFPN, resnetFpnBackbone, type ResnetFpnBackboneOptions } from './models/detection/backbone-utils.js';
+export { GeneralizedRCNNTransform, ImageList, type GeneralizedRCNNTransformOptions } from './models/detection/transform.js';
+export { AnchorGenerator, type AnchorGeneratorOptions } from './models/detection/anchor-utils.js';
+export { RPNHead, RegionProposalNetwork, type RegionProposalNetworkOptions, type TrainTestCounts } from './models/detection/rpn.js';
+export { RoIHeads, fastrcnnLoss, type Detection, type BoxRoiPool } from './models/detection/roi-heads.js';
+export { GeneralizedRCNN, type DetectorOutput } from './models/detection/generalized-rcnn.js';
+export {
+  FasterRCNN,
+  TwoMLPHead,
+  FastRCNNPredictor,
+  fasterrcnnResnet50Fpn,
+  type FasterRCNNOptions,
+  type FasterRCNNResNet50FPNOptions,
+} from './models/detection/faster-rcnn.js';
 // models.detection._utils: box coding, matching and sampling (torchvision's det_utils)
 export { BoxCoder, type BoxCoderOptions } from './models/detection/box-coder.js';
 export { Matcher, SSDMatcher, type MatcherOptions, type SSDMatcherOptions } from './models/detection/matcher.js';
