@@ -183,8 +183,12 @@ describe.skipIf(missing !== null)('ssd300Vgg16', () => {
   it("has torchvision's state-dict keys and shapes (35,641,826 parameters with 91 classes)", () => {
     const want = JSON.parse(runPython(PY_SSD300, [])) as [string, number[]][];
     const t0 = Date.now();
-    const m = ssd300Vgg16();
+    const m = ssd300Vgg16({ trainableBackboneLayers: 3 });
     const ms = Date.now() - t0;
+    // the VGG stages before the last 3 are frozen (torchvision's _vgg_extractor: layers 0–8)
+    const sd = Object.fromEntries(m.namedParameters());
+    expect(['backbone.features.0.weight', 'backbone.features.7.bias'].map((k) => sd[k]!.requiresGrad)).toEqual([false, false]);
+    expect(['backbone.features.10.weight', 'backbone.extra.0.1.weight', 'backbone.scale_weight'].map((k) => sd[k]!.requiresGrad)).toEqual([true, true, true]);
     const got = Object.entries(m.stateDict()).map(([k, v]) => [k, [...v.shape]]);
     expect(got).toEqual(want);
     expect(m.parameters().reduce((n, p) => n + p.numel(), 0)).toBe(35_641_826);

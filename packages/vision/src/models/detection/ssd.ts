@@ -17,7 +17,7 @@ import {
   zeros,
   type Tensor,
 } from '@tensorgrad/tensor';
-import { Conv2d, init, Module, type AnyModule } from '@tensorgrad/layers';
+import { Conv2d, init, MaxPool2d, Module, type AnyModule } from '@tensorgrad/layers';
 import { parseArgs, signature } from '../../args.js';
 import { makeLayers, vggConfigs } from '../vgg.js';
 import { checkProgress, refuseWeights } from '../weights.js';
@@ -453,7 +453,7 @@ export function ssd300Vgg16(...args: unknown[]): SSD {
   }
   // _vgg_extractor: freeze the stages before the trainable ones
   const layers = [...vgg];
-  const stageIndices = [0, ...layers.flatMap((m, i) => (m.constructor.name === 'MaxPool2d' ? [i] : [])).slice(0, -1)];
+  const stageIndices = [0, ...layers.flatMap((m, i) => (m instanceof MaxPool2d ? [i] : [])).slice(0, -1)];
   const freezeBefore = trainable === 0 ? layers.length : stageIndices[stageIndices.length - (trainable as number)]!;
   for (const m of layers.slice(0, freezeBefore)) for (const p of m.parameters()) p.requiresGrad_(false);
   const backbone = new SSDFeatureExtractorVGG(vgg, false);
