@@ -281,7 +281,7 @@ export class SSD extends Module<[Tensor[] | Tensor, DetectionTarget[]?], SSDLoss
    */
   computeLoss(targets: readonly DetectionTarget[], headOutputs: SSDHeadOutput, anchors: readonly Tensor[], matchedIdxs: readonly Int32Array[]): SSDLosses {
     const { bbox_regression: bboxRegression, cls_logits: clsLogits } = headOutputs;
-    const [n, numAnchors, numClasses] = clsLogits.shape as [number, number, number];
+    const [n, numAnchors] = clsLogits.shape as [number, number, number];
     let numForeground = 0;
     const bboxLoss: Tensor[] = [];
     const clsTargets = new Int32Array(n * numAnchors);
@@ -334,7 +334,6 @@ export class SSD extends Module<[Tensor[] | Tensor, DetectionTarget[]?], SSDLoss
     const N = Math.max(1, numForeground);
     const dtype = clsLoss.dtype;
     const w = tensor(Array.from(weight), { dtype }).reshape([n, numAnchors]);
-    void numClasses;
     return {
       bbox_regression: div(sum(stack(bboxLoss, 0)), N),
       classification: div(sum(mul(clsLoss, w)), N),
