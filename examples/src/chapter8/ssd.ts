@@ -278,10 +278,10 @@ export function predictScenes(model: SSD, scenes: FashionMNISTScenes, count = sc
 export const CLASS_COLORS: readonly Color[] = ['black', 'red', 'lime', 'blue', 'yellow', 'cyan', 'magenta', 'orange', 'white', 'purple', 'pink'];
 
 /**
- * Draws the detections scoring at least `minScore` (coloured by class) on `count` scenes and
+ * Draws the detections scoring at least `minScore` (default 0.3; coloured by class) on `count` scenes and
  * writes them as PNG files `scene-<i>.png` into `dir`; returns the paths.
  */
-export async function drawPredictions(model: SSD, scenes: FashionMNISTScenes, dir: string, count = 6, minScore = 0.5): Promise<string[]> {
+export async function drawPredictions(model: SSD, scenes: FashionMNISTScenes, dir: string, count = 6, minScore = 0.3): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   model.eval();
   const paths: string[] = [];

@@ -1,7 +1,7 @@
 // SSD (torchvision's models/detection/ssd.py) checked against Debian's torchvision 0.14.1 run at
-// test time: default boxes, ssd300_vgg16's state-dict keys and shapes, and — on a small SSD built
-// identically in both (a narrow backbone, two feature maps) with torchvision's random weights
-// loaded strictly — the training losses and the eval detections.
+// test time: default boxes; ssd300_vgg16's state-dict keys and shapes and, with its random weights
+// loaded strictly, its eval detections on a fixed image; and, on a small SSD built identically in
+// both (a narrow backbone, two feature maps, sharper scores), the training losses and detections.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,8 +100,14 @@ print(json.dumps({k: v.item() for k, v in losses.items()}))
 `;
 
 const PY_SSD300 = `
-import json, torchvision
-m = torchvision.models.detection.ssd300_vgg16(weights=None, weights_backbone=None)
+import sys, json, torch, torchvision
+torch.manual_seed(0)
+m = torchvision.models.detection.ssd300_vgg16(weights=None, weights_backbone=None).eval()
+image = torch.rand(3, 240, 320, generator=torch.Generator().manual_seed(2))
+with torch.no_grad():
+    d = m([image])[0]
+save(sys.argv[1] + '/ssd300.safetensors', m.state_dict())
+save(sys.argv[1] + '/ssd300-io.safetensors', {'image': image, 'boxes': d['boxes'], 'scores': d['scores'], 'labels': d['labels'].int()})
 print(json.dumps([[k, list(v.shape)] for k, v in m.state_dict().items()]))
 `;
 
@@ -180,18 +186,48 @@ describe.skipIf(missing !== null)('SSD against torchvision', () => {
 });
 
 describe.skipIf(missing !== null)('ssd300Vgg16', () => {
-  it("has torchvision's state-dict keys and shapes (35,641,826 parameters with 91 classes)", () => {
-    const want = JSON.parse(runPython(PY_SSD300, [])) as [string, number[]][];
+  it("has torchvision's state-dict keys and shapes (35,641,826 parameters with 91 classes) and, with its random weights, its eval detections", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tensorgrad-ssd300-'));
+    const want = JSON.parse(runPython(PY_SSD300, [dir], 300_000).trim().split('\n').pop()!) as [string, number[]][];
     const t0 = Date.now();
-    const m = ssd300Vgg16();
+    const m = ssd300Vgg16({ trainableBackboneLayers: 3 });
     const ms = Date.now() - t0;
+    // the VGG stages before the last 3 are frozen (torchvision's _vgg_extractor: layers 0–8)
+    const sd = Object.fromEntries(m.namedParameters());
+    expect(['backbone.features.0.weight', 'backbone.features.7.bias'].map((k) => sd[k]!.requiresGrad)).toEqual([false, false]);
+    expect(['backbone.features.10.weight', 'backbone.extra.0.1.weight', 'backbone.scale_weight'].map((k) => sd[k]!.requiresGrad)).toEqual([true, true, true]);
     const got = Object.entries(m.stateDict()).map(([k, v]) => [k, [...v.shape]]);
     expect(got).toEqual(want);
     expect(m.parameters().reduce((n, p) => n + p.numel(), 0)).toBe(35_641_826);
     expect(m.anchor_generator.numAnchorsPerLocation()).toEqual([4, 6, 6, 6, 4, 4]);
     console.log(`ssd300Vgg16() built in ${ms} ms`);
-    m.dispose();
-  }, 300_000);
+    try {
+      const { tensors: sd } = await loadSafetensors(join(dir, 'ssd300.safetensors'));
+      expect(m.loadStateDict(sd, { strict: true }).missingKeys).toEqual([]);
+      const { tensors: io } = await loadSafetensors(join(dir, 'ssd300-io.safetensors'));
+      const t1 = Date.now();
+      const [d] = m.eval().call([io.image!]) as DetectionPrediction[];
+      console.log(`ssd300Vgg16 eval on a 240×320 image: ${Date.now() - t1} ms`);
+      // random weights give nearly uniform scores over the 91 classes (about 1/91 each), so
+      // detections a few 1e-7 apart may trade places: the 20 best of torchvision's must each be
+      // among ours with the same label, a score within 1e-5 and a box within 0.01 pixel
+      const n = io.scores!.shape[0]!;
+      expect(n).toBeGreaterThan(20);
+      expect(d!.scores.shape[0]).toBe(n);
+      const [ws, wl, wb] = [io.scores!.dataSync(), io.labels!.dataSync(), io.boxes!.dataSync()];
+      const [gs, gl, gb] = [d!.scores.dataSync(), d!.labels.dataSync(), d!.boxes.dataSync()];
+      expect(Math.abs(gs[0]! - ws[0]!)).toBeLessThan(1e-5);
+      for (let k = 0; k < Math.min(20, n); k++) {
+        const found = Array.from({ length: gs.length }, (_, j) => j).some(
+          (j) => gl[j] === wl[k] && Math.abs(gs[j]! - ws[k]!) < 1e-5 && [0, 1, 2, 3].every((c) => Math.abs(gb[4 * j + c]! - wb[4 * k + c]!) < 0.01),
+        );
+        expect(found, `torchvision's detection ${k}`).toBe(true);
+      }
+    } finally {
+      m.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
 });
 
 describe('SSD argument checks', () => {

@@ -5,7 +5,6 @@ import {
   div,
   gather,
   indexSelect,
-  interpolate,
   logSoftmax,
   mul,
   noGrad,
@@ -18,7 +17,7 @@ import {
   zeros,
   type Tensor,
 } from '@tensorgrad/tensor';
-import { Conv2d, init, Module, type AnyModule } from '@tensorgrad/layers';
+import { Conv2d, init, MaxPool2d, Module, type AnyModule } from '@tensorgrad/layers';
 import { parseArgs, signature } from '../../args.js';
 import { makeLayers, vggConfigs } from '../vgg.js';
 import { checkProgress, refuseWeights } from '../weights.js';
@@ -30,6 +29,7 @@ import { clipBoxesToImage } from '../../ops/clip-boxes-to-image.js';
 import { batchedNms } from '../../ops/nms.js';
 import { BoxCoder } from './box-coder.js';
 import { SSDMatcher } from './matcher.js';
+import { GeneralizedRCNNTransform } from './transform.js';
 
 const SSD_SIG = signature(
   'new SSD',
@@ -82,65 +82,6 @@ function channelList(op: string, name: string, v: unknown, d: number[]): number[
   return [...(v as number[])];
 }
 
-/**
- * torchvision's `GeneralizedRCNNTransform` as SSD uses it (fixed size, `size_divisible=1`):
- * normalises every image, resizes it bilinearly to the fixed size, resizes the target boxes with
- * it, batches the images, and maps detected boxes back to the original sizes.
- * @internal
- */
-export class GeneralizedRCNNTransform extends Module<[Tensor[], DetectionTarget[]?], [ImageListLike, DetectionTarget[] | undefined]> {
-  constructor(
-    readonly minSize: number,
-    readonly maxSize: number,
-    readonly imageMean: readonly number[],
-    readonly imageStd: readonly number[],
-    readonly sizeDivisible: number,
-    /** `[width, height]`. */
-    readonly fixedSize: readonly [number, number],
-  ) {
-    super();
-  }
-
-  override forward(images: Tensor[], targets?: DetectionTarget[]): [ImageListLike, DetectionTarget[] | undefined] {
-    const [w, h] = this.fixedSize;
-    const out: Tensor[] = [];
-    const newTargets = targets?.map((t) => ({ ...t }));
-    images.forEach((img, i) => {
-      if (img.ndim !== 3) throw new RangeError(`SSD: expected every image to be a 3-d tensor [C, H, W], got shape [${img.shape.join(', ')}]`);
-      if (img.dtype !== 'float32' && img.dtype !== 'float64') {
-        throw new TypeError(`SSD: expected input images to be of floating type (in range [0, 1]), but found type ${img.dtype} instead; convert with toTensor(image) or image.float().div(255)`);
-      }
-      const c = img.shape[0]!;
-      if (c !== this.imageMean.length || c !== this.imageStd.length) {
-        throw new RangeError(`SSD: expected images with ${this.imageMean.length} channels (imageMean and imageStd have ${this.imageMean.length} values), got ${c}`);
-      }
-      const mean = tensor([...this.imageMean], { dtype: img.dtype }).reshape([-1, 1, 1]);
-      const std = tensor([...this.imageStd], { dtype: img.dtype }).reshape([-1, 1, 1]);
-      const normed = div(sub(img, mean), std);
-      const [oh, ow] = [img.shape[1]!, img.shape[2]!];
-      out.push(interpolate(normed.unsqueeze(0), { size: [h, w], mode: 'bilinear', alignCorners: false }).squeeze(0));
-      if (newTargets) {
-        const t = newTargets[i]!;
-        t.boxes = resizeBoxes(t.boxes, [oh, ow], [h, w]);
-      }
-    });
-    const batched = stack(out, 0);
-    return [{ tensors: batched, imageSizes: images.map(() => [h, w] as [number, number]) }, newTargets];
-  }
-
-  /** Maps the detections from the resized images back to `originalImageSizes`. */
-  postprocess(result: DetectionPrediction[], imageShapes: readonly (readonly [number, number])[], originalImageSizes: readonly (readonly [number, number])[]): DetectionPrediction[] {
-    return result.map((d, i) => ({ ...d, boxes: resizeBoxes(d.boxes, imageShapes[i]!, originalImageSizes[i]!) }));
-  }
-}
-
-/** torchvision's `resize_boxes`: scales `xyxy` boxes from an image of `original` `[h, w]` to one of `next`. @internal */
-export function resizeBoxes(boxes: Tensor, original: readonly [number, number], next: readonly [number, number]): Tensor {
-  const rh = Math.fround(Math.fround(next[0]) / Math.fround(original[0]));
-  const rw = Math.fround(Math.fround(next[1]) / Math.fround(original[1]));
-  return mul(boxes, tensor([rw, rh, rw, rh], { dtype: boxes.dtype === 'float64' ? 'float64' : 'float32' }));
-}
-
 function featureList(op: string, f: unknown): Tensor[] {
   if (Array.isArray(f)) return f as Tensor[];
   if (f !== null && typeof f === 'object' && 'shape' in f) return [f as Tensor];
@@ -153,8 +94,9 @@ function featureList(op: string, f: unknown): Tensor[] {
  * `models.detection.SSD`). `model.call(images, targets)` with `images` a list of `[C, H, W]`
  * float images in [0, 1] (or a batch `[N, C, H, W]`):
  *
- * - `transform` normalises them with `imageMean`/`imageStd` and resizes them to `size`
- *   (`[width, height]`, bilinear), the target boxes with them;
+ * - `transform` (a {@link GeneralizedRCNNTransform} with `fixedSize: size`, `sizeDivisible: 1`)
+ *   normalises them with `imageMean`/`imageStd` and resizes them to `size` (`[width, height]`,
+ *   bilinear), the target boxes with them;
  * - `backbone` gives the feature maps (a tensor, an array, or an object of tensors in order);
  * - `head` (by default an {@link SSDHead}) gives box offsets and class logits for every default box
  *   of `anchor_generator` (a {@link DefaultBoxGenerator});
@@ -266,7 +208,7 @@ export class SSD extends Module<[Tensor[] | Tensor, DetectionTarget[]?], SSDLoss
     const imageMean = channelList(op, 'imageMean', a.imageMean, [0.485, 0.456, 0.406]);
     const imageStd = channelList(op, 'imageStd', a.imageStd, [0.229, 0.224, 0.225]);
     const [w, h] = size as [number, number];
-    this.registerModule('transform', new GeneralizedRCNNTransform(Math.min(w, h), Math.max(w, h), imageMean, imageStd, 1, [w, h]));
+    this.registerModule('transform', new GeneralizedRCNNTransform(Math.min(w, h), Math.max(w, h), imageMean, imageStd, { sizeDivisible: 1, fixedSize: [w, h] }));
     this.scoreThresh = checkNumber(op, 'scoreThresh', a.scoreThresh ?? 0.01, -Infinity, Infinity);
     this.nmsThresh = checkNumber(op, 'nmsThresh', a.nmsThresh ?? 0.45, 0, 1);
     this.detectionsPerImg = checkNumber(op, 'detectionsPerImg', a.detectionsPerImg ?? 200, 0, Number.MAX_SAFE_INTEGER, true);
@@ -339,7 +281,7 @@ export class SSD extends Module<[Tensor[] | Tensor, DetectionTarget[]?], SSDLoss
    */
   computeLoss(targets: readonly DetectionTarget[], headOutputs: SSDHeadOutput, anchors: readonly Tensor[], matchedIdxs: readonly Int32Array[]): SSDLosses {
     const { bbox_regression: bboxRegression, cls_logits: clsLogits } = headOutputs;
-    const [n, numAnchors, numClasses] = clsLogits.shape as [number, number, number];
+    const [n, numAnchors] = clsLogits.shape as [number, number, number];
     let numForeground = 0;
     const bboxLoss: Tensor[] = [];
     const clsTargets = new Int32Array(n * numAnchors);
@@ -392,7 +334,6 @@ export class SSD extends Module<[Tensor[] | Tensor, DetectionTarget[]?], SSDLoss
     const N = Math.max(1, numForeground);
     const dtype = clsLoss.dtype;
     const w = tensor(Array.from(weight), { dtype }).reshape([n, numAnchors]);
-    void numClasses;
     return {
       bbox_regression: div(sum(stack(bboxLoss, 0)), N),
       classification: div(sum(mul(clsLoss, w)), N),
@@ -511,7 +452,7 @@ export function ssd300Vgg16(...args: unknown[]): SSD {
   }
   // _vgg_extractor: freeze the stages before the trainable ones
   const layers = [...vgg];
-  const stageIndices = [0, ...layers.flatMap((m, i) => (m.constructor.name === 'MaxPool2d' ? [i] : [])).slice(0, -1)];
+  const stageIndices = [0, ...layers.flatMap((m, i) => (m instanceof MaxPool2d ? [i] : [])).slice(0, -1)];
   const freezeBefore = trainable === 0 ? layers.length : stageIndices[stageIndices.length - (trainable as number)]!;
   for (const m of layers.slice(0, freezeBefore)) for (const p of m.parameters()) p.requiresGrad_(false);
   const backbone = new SSDFeatureExtractorVGG(vgg, false);
