@@ -55,7 +55,7 @@ export interface UNetVgg16BnOptions {
    * `vgg16_bn-6c64b313.pth` into {@link UNetVgg16Bn.encoder} yourself (see the class).
    */
   pretrained?: false;
-  /** Classes of the per-pixel output (the book's `out_channels`, default 12 as the book's CamVid). */
+  /** Classes of the per-pixel output (the book's `out_channels`, default 12 as in the book). */
   outChannels?: number;
 }
 
