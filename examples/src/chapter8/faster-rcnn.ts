@@ -1,7 +1,11 @@
 /**
  * Chapter 8 of the book ("Advanced Object Detection"), its Faster R-CNN section: the book
- * fine-tunes torchvision's `fasterrcnn_resnet50_fpn` on its truck/bus images; nothing can be
- * downloaded here, so this program trains a small Faster R-CNN from scratch on the generated
+ * (`Chapter08/Training_Faster_RCNN.ipynb`) fine-tunes torchvision's COCO-pretrained
+ * `fasterrcnn_resnet50_fpn(pretrained=True)`, its box predictor replaced by
+ * `FastRCNNPredictor(in_features, num_classes)` for 3 classes (background, bus, truck), on Open
+ * Images bus/truck photos resized to 224×224, with SGD (lr 0.005, momentum 0.9, weight decay
+ * 0.0005), batch 4, 5 epochs; nothing can be downloaded here, so this program trains a small
+ * Faster R-CNN from scratch, with Adam (lr 0.001), on the generated
  * Fashion-MNIST scenes (`FashionMNISTScenes`: garments on a 64×64 canvas, 10 classes plus the
  * background), composed exactly as torchvision lets users build one — a narrow backbone with
  * `outChannels`, one feature map, `FasterRCNN(backbone, { rpnAnchorGenerator, boxRoiPool, … })`
@@ -124,8 +128,11 @@ export interface StepLosses {
 }
 
 /**
- * Trains `model` on `scenes` with Adam, summing torchvision's four losses as the book does
- * (`loss = sum(losses.values())`); returns each step's losses.
+ * Trains `model` on `scenes`, summing torchvision's four losses as the book does (its
+ * `Chapter08/Training_Faster_RCNN.ipynb`: `loss = sum(loss for loss in losses.values())`); returns each
+ * step's losses. The optimizer differs from the book's: Adam (learning rate 1e-3 by default) for
+ * this from-scratch model, where the book fine-tunes a COCO-pretrained model with
+ * `torch.optim.SGD(model.parameters(), lr=0.005, momentum=0.9, weight_decay=0.0005)`.
  *
  * @example
  * ```ts

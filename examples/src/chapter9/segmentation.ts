@@ -1,7 +1,10 @@
 /**
  * The book's chapter 9 ("Image Segmentation"): semantic segmentation with a U-Net, trained with a
- * per-pixel cross-entropy and evaluated by per-class IoU and mean IoU. The book trains its
- * `vgg16_bn` U-Net on road scenes (CamVid, 12 classes); nothing can be downloaded here, so the
+ * per-pixel cross-entropy and evaluated by per-class IoU and mean IoU. The book
+ * (`Chapter09/Semantic_Segmentation_with_U_Net.ipynb`) trains its U-Net on an ImageNet-pretrained
+ * `vgg16_bn` encoder on road scenes (the notebook's `dataset1`, 12 output classes, 224×224
+ * images normalised with ImageNet's statistics, Adam at 1e-3, batch 4, 20 epochs) and reports the
+ * loss and the pixel accuracy, not IoU; nothing can be downloaded here, so the
  * scenes are Fashion-MNIST garments placed on a canvas (`FashionMNISTScenes`, 11 classes: the
  * background and the 10 garments) and the network is the classic U-Net with few channels, which
  * trains on two CPU cores (the book's `UNetVgg16Bn` is built the same way with `--model vgg`).

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { manualSeed, noGrad, randn, zeros, type Tensor } from '@tensorgrad/tensor';
-import type { AnyModule } from '@tensorgrad/layers';
+import { ConvTranspose2d, type AnyModule } from '@tensorgrad/layers';
 import { loadSafetensors } from '@tensorgrad/io';
 import '@tensorgrad/backend-cpu';
 import { UNet, UNetVgg16Bn } from '@tensorgrad/vision';
@@ -44,6 +44,13 @@ describe('UNetVgg16Bn (the book’s chapter 9 U-Net)', () => {
     expect(m.block1.length + m.block2.length + m.block3.length + m.block4.length + m.block5.length + m.bottleneck.length).toBe(44);
     expect(m.block2.at(1)).toBe(m.encoder.at(7));
     expect(m.bottleneck.at(9)).toBe(m.encoder.at(43));
+    // the notebook's up_conv is a bare ConvTranspose2d (no ReLU, no Sequential): keys up_convK.weight/bias
+    expect(m.up_conv6).toBeInstanceOf(ConvTranspose2d);
+    expect([m.up_conv6.inChannels, m.up_conv6.outChannels, m.up_conv10.inChannels, m.up_conv10.outChannels]).toEqual([1024, 512, 64, 32]);
+    const sd = m.stateDict();
+    const decoderKeys = Object.keys(sd).filter((k) => k.startsWith('up_conv'));
+    expect(decoderKeys).toEqual([6, 7, 8, 9, 10].flatMap((i) => [`up_conv${i}.weight`, `up_conv${i}.bias`]));
+    for (const t of Object.values(sd)) t.dispose();
     expect(message(() => m(zeros([1, 3, 48, 64])))).toMatch(/multiples of 32.*got 48×64/);
     expect(message(() => m(zeros([1, 1, 32, 32])))).toMatch(/expected images \[N, 3, H, W\], got \[1, 1, 32, 32\]/);
     expect(message(() => new UNetVgg16Bn({ pretrained: true as never }))).toMatch(/pretrained.*vgg16_bn-6c64b313\.pth/s);

@@ -1,14 +1,15 @@
 # PyTorch reference definitions of the U-Nets (read by unet.test.ts and run with Debian's torch 1.13):
-# BookUNet is the book's chapter 9 model verbatim; UNet is milesial/Pytorch-UNet's, with the base
+# BookUNet is the book's chapter 9 model (Chapter09/Semantic_Segmentation_with_U_Net.ipynb: the same
+# layers, names and forward order; up_conv is a bare ConvTranspose2d there too); UNet is milesial/Pytorch-UNet's, with the base
 # channels and the depth as parameters (64 and 4 give its model).
 import torch, torch.nn as nn, torch.nn.functional as F
 from torchvision.models import vgg16_bn
 def conv(i, o):
     return nn.Sequential(nn.Conv2d(i, o, kernel_size=3, stride=1, padding=1), nn.BatchNorm2d(o), nn.ReLU(inplace=True))
 def up_conv(i, o):
-    return nn.Sequential(nn.ConvTranspose2d(i, o, kernel_size=2, stride=2), nn.ReLU(inplace=True))
+    return nn.ConvTranspose2d(i, o, kernel_size=2, stride=2)
 class BookUNet(nn.Module):
-    def __init__(self, pretrained=False, out_channels=12):
+    def __init__(self, pretrained=True, out_channels=12):
         super().__init__()
         self.encoder = vgg16_bn(pretrained=pretrained).features
         self.block1 = nn.Sequential(*self.encoder[:6])

@@ -29,9 +29,12 @@ function conv(inChannels: number, outChannels: number): Sequential {
   return new Sequential(new Conv2d(inChannels, outChannels, 3, { stride: 1, padding: 1 }), new BatchNorm2d(outChannels), new ReLU());
 }
 
-/** The book's `up_conv(in_channels, out_channels)`: `Sequential(ConvTranspose2d(in, out, 2, stride 2), ReLU)`. */
-function upConv(inChannels: number, outChannels: number): Sequential {
-  return new Sequential(new ConvTranspose2d(inChannels, outChannels, 2, { stride: 2 }), new ReLU());
+/**
+ * The book's `up_conv(in_channels, out_channels)`: a bare `ConvTranspose2d(in, out, kernel_size=2,
+ * stride=2)` — no activation and no `Sequential`, so its state-dict keys are `up_convK.weight`.
+ */
+function upConv(inChannels: number, outChannels: number): ConvTranspose2d {
+  return new ConvTranspose2d(inChannels, outChannels, 2, { stride: 2 });
 }
 
 /** The encoder slices of the book's U-Net: `nn.Sequential(*self.encoder[a:b])`. */
@@ -52,7 +55,7 @@ export interface UNetVgg16BnOptions {
    * `vgg16_bn-6c64b313.pth` into {@link UNetVgg16Bn.encoder} yourself (see the class).
    */
   pretrained?: false;
-  /** Classes of the per-pixel output (the book's `out_channels`, default 12 as the book's CamVid). */
+  /** Classes of the per-pixel output (the book's `out_channels`, default 12 as in the book). */
   outChannels?: number;
 }
 
@@ -62,8 +65,8 @@ export interface UNetVgg16BnOptions {
  * `block1 = encoder[:6]` (64 channels, full size), `block2 = encoder[6:13]` (128, ½),
  * `block3 = encoder[13:20]` (256, ¼), `block4 = encoder[20:27]` (512, ⅛), `block5 = encoder[27:34]`
  * (512, 1/16) and `bottleneck = encoder[34:]` (512, 1/32); then `conv_bottleneck = conv(512, 1024)`
- * and five up-sampling stages `up_convK = up_conv(…)` (a `ConvTranspose2d(k 2, stride 2)` and a
- * `ReLU`) each followed by `cat` with the encoder block of the same size and `convK = conv(…)` (a
+ * and five up-sampling stages `up_convK = up_conv(…)` (a bare `ConvTranspose2d(k 2, stride 2)`,
+ * no activation) each followed by `cat` with the encoder block of the same size and `convK = conv(…)` (a
  * 3×3 `Conv2d`, `BatchNorm2d`, `ReLU`): 1024→512 (+512), 512→256 (+512), 256→128 (+256),
  * 128→64 (+128), 64→32 (+64), and `conv11 = Conv2d(32, outChannels, 1)`. The output is
  * `[N, outChannels, H, W]` logits for `[N, 3, H, W]` images, H and W multiples of 32.
@@ -88,7 +91,7 @@ export interface UNetVgg16BnOptions {
  * model(zeros([1, 3, 32, 32])).shape; // [1, 3, 32, 32]
  * model.namedChildren().map(([n]) => n).slice(0, 8).join(' '); // 'encoder block1 block2 block3 block4 block5 bottleneck conv_bottleneck'
  * const keys = Object.keys(model.stateDict()); // the book's PyTorch model has the same 236 keys
- * [keys.length, keys.includes('encoder.7.weight'), keys.includes('block2.1.weight')]; // [236, true, true]
+ * [keys.length, keys.includes('encoder.7.weight'), keys.includes('block2.1.weight'), keys.includes('up_conv6.weight')]; // [236, true, true, true]
  * ```
  */
 export class UNetVgg16Bn extends Module {
@@ -109,23 +112,23 @@ export class UNetVgg16Bn extends Module {
   /** `conv(512, 1024)`. */
   declare conv_bottleneck: Sequential;
   /** `up_conv(1024, 512)`. */
-  declare up_conv6: Sequential;
+  declare up_conv6: ConvTranspose2d;
   /** `conv(512 + 512, 512)`. */
   declare conv6: Sequential;
   /** `up_conv(512, 256)`. */
-  declare up_conv7: Sequential;
+  declare up_conv7: ConvTranspose2d;
   /** `conv(256 + 512, 256)`. */
   declare conv7: Sequential;
   /** `up_conv(256, 128)`. */
-  declare up_conv8: Sequential;
+  declare up_conv8: ConvTranspose2d;
   /** `conv(128 + 256, 128)`. */
   declare conv8: Sequential;
   /** `up_conv(128, 64)`. */
-  declare up_conv9: Sequential;
+  declare up_conv9: ConvTranspose2d;
   /** `conv(64 + 128, 64)`. */
   declare conv9: Sequential;
   /** `up_conv(64, 32)`. */
-  declare up_conv10: Sequential;
+  declare up_conv10: ConvTranspose2d;
   /** `conv(32 + 64, 32)`. */
   declare conv10: Sequential;
   /** `Conv2d(32, outChannels, 1)`. */
@@ -188,11 +191,11 @@ export class UNetVgg16Bn extends Module {
     const block5 = this.block5(block4) as Tensor;
     const bottleneck = this.bottleneck(block5) as Tensor;
     let y = this.conv_bottleneck(bottleneck) as Tensor;
-    y = this.conv6(cat([this.up_conv6(y) as Tensor, block5], 1)) as Tensor;
-    y = this.conv7(cat([this.up_conv7(y) as Tensor, block4], 1)) as Tensor;
-    y = this.conv8(cat([this.up_conv8(y) as Tensor, block3], 1)) as Tensor;
-    y = this.conv9(cat([this.up_conv9(y) as Tensor, block2], 1)) as Tensor;
-    y = this.conv10(cat([this.up_conv10(y) as Tensor, block1], 1)) as Tensor;
+    y = this.conv6(cat([this.up_conv6(y), block5], 1)) as Tensor;
+    y = this.conv7(cat([this.up_conv7(y), block4], 1)) as Tensor;
+    y = this.conv8(cat([this.up_conv8(y), block3], 1)) as Tensor;
+    y = this.conv9(cat([this.up_conv9(y), block2], 1)) as Tensor;
+    y = this.conv10(cat([this.up_conv10(y), block1], 1)) as Tensor;
     return this.conv11(y);
   }
 
