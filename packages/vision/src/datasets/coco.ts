@@ -247,7 +247,10 @@ function rleFromString(s: string, what: string): number[] {
 }
 
 /** pycocotools' `rleFrPoly`: a polygon's counts (column-major RLE of an h×w mask). */
-function rleFromPolygon(xy: readonly number[], h: number, w: number): number[] {
+/** The most upsampled boundary points {@link rleFromPolygon} accepts (a 4000×4000 image's outline is about 80 000). */
+const MAX_POLYGON_POINTS = 1 << 24;
+
+function rleFromPolygon(xy: readonly number[], h: number, w: number, what: string): number[] {
   const k = xy.length >> 1;
   const scale = 5;
   const x = new Array<number>(k + 1);
@@ -256,6 +259,17 @@ function rleFromPolygon(xy: readonly number[], h: number, w: number): number[] {
   for (let j = 0; j < k; j++) y[j] = Math.trunc(scale * xy[2 * j + 1]! + 0.5);
   x[k] = x[0]!;
   y[k] = y[0]!;
+  // pycocotools allocates one point per upsampled boundary pixel; coordinates far outside the image
+  // (or not numbers a pixel grid can hold) would need billions of them: refuse before allocating
+  let m = 0;
+  for (let j = 0; j < k; j++) m += Math.max(Math.abs(x[j]! - x[j + 1]!), Math.abs(y[j]! - y[j + 1]!)) + 1;
+  if (!(m <= MAX_POLYGON_POINTS)) {
+    let far = 0;
+    for (let j = 1; j < k; j++) if (Math.abs(xy[2 * j]!) + Math.abs(xy[2 * j + 1]!) > Math.abs(xy[2 * far]!) + Math.abs(xy[2 * far + 1]!)) far = j;
+    throw new RangeError(
+      `${what}: the polygon's boundary spans ${m} points at 1/5 pixel, more than ${MAX_POLYGON_POINTS}; its vertex (${xy[2 * far]}, ${xy[2 * far + 1]}) lies far outside the ${w}×${h} image. Clip the polygon to the image (or check that it is [x1, y1, x2, y2, …] in pixels)`,
+    );
+  }
   const u: number[] = [];
   const v: number[] = [];
   for (let j = 0; j < k; j++) {
@@ -353,7 +367,7 @@ function segmentationInto(seg: unknown, h: number, w: number, out: Uint8Array, w
       }
       // pycocotools reads a list of four numbers as a box [x, y, width, height]
       const xy = poly.length === 4 ? [poly[0], poly[1], poly[0], poly[1] + poly[3], poly[0] + poly[2], poly[1] + poly[3], poly[0] + poly[2], poly[1]] : poly;
-      decodeRleInto(rleFromPolygon(xy as number[], h, w), h, w, out, what);
+      decodeRleInto(rleFromPolygon(xy as number[], h, w, `${what}: polygon ${k}`), h, w, out, what);
     }
     return;
   }
