@@ -46,7 +46,8 @@ export function classPredictions(op: string, preds: Tensor, target: Tensor, numC
   }
   if (preds.shape[1] !== numClasses) throw new RangeError(`${op}: expected preds to have numClasses = ${numClasses} scores in dim 1, got ${preds.shape[1]} (shape [${preds.shape.join(', ')}])`);
   if (preds.dtype !== 'float32' && preds.dtype !== 'float64') throw new TypeError(`${op}: expected scores to be floating point, got ${preds.dtype}`);
-  return argmax(preds, { dim: 1 }).int();
+  // argmax's own output is freed when .int() makes a new tensor
+  return tidy(() => argmax(preds, { dim: 1 }).int());
 }
 
 /** @internal Checks numClasses / ignoreIndex / validateArgs. */
