@@ -414,8 +414,17 @@ function checkSize(op: string, height: unknown, width: unknown): { h: number; w:
   if (!Number.isInteger(height) || !Number.isInteger(width) || (height as number) < 1 || (width as number) < 1) {
     throw new RangeError(`${op}: expected height and width to be positive integers (the image's size), got ${JSON.stringify(height)} and ${JSON.stringify(width)}`);
   }
+  const pixels = (height as number) * (width as number);
+  if (pixels > MAX_MASK_PIXELS) {
+    throw new RangeError(
+      `${op}: a ${height as number}×${width as number} mask has ${pixels} pixels, more than the ${MAX_MASK_PIXELS} one mask may hold; expected the image's real height and width (check the annotation's size or the image entry)`,
+    );
+  }
   return { h: height as number, w: width as number };
 }
+
+/** The most pixels of one decoded mask (2³⁰, a 32768×32768 image): larger sizes are a corrupt annotation, not an image. */
+const MAX_MASK_PIXELS = 2 ** 30;
 
 /** What {@link cocoDetectionTarget} returns: torchvision's detection target of a COCO image. */
 export interface CocoDetectionTarget {
@@ -488,6 +497,9 @@ export function cocoDetectionTarget(annotations: readonly CocoAnnotation[], ...a
     masks.push(mask);
   });
   const n = labels.length;
+  if (n * h * w > 2 ** 31) {
+    throw new RangeError(`${op}: ${n} masks of ${h}×${w} pixels need ${n * h * w} bytes, more than one bool tensor may hold (2³¹); give the image's real size or fewer annotations at a time`);
+  }
   const m = new Uint8Array(n * h * w);
   masks.forEach((mk, i) => m.set(mk, i * h * w));
   return {
