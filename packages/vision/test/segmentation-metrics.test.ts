@@ -91,6 +91,14 @@ describe('segmentation metrics (torchmetrics names)', () => {
     await close(metric.compute(), [1, 0.5, 0.5]);
     metric.dispose();
     expect(memory().numTensors).toBe(before + 1); // the compute() result above, not disposed
+    // a prediction out of range is refused after the argmax was taken: still nothing left behind
+    const wide = tensor([[[[0, 0, 0, 0]], [[0, 0, 0, 0]], [[0, 0, 0, 0]]]]);
+    const bad = tensor([[[0, 1, 7, 2]]], { dtype: 'int32' });
+    const mark = memory().numTensors;
+    expect(() => multiclassJaccardIndex(wide, bad, { numClasses: 3 })).toThrow(/target 7 \(at flat index 2\) is not a class/);
+    expect(() => multiclassAccuracy(wide, bad, { numClasses: 3 })).toThrow(/target 7/);
+    expect(() => multiclassConfusionMatrix(wide, bad, { numClasses: 3 })).toThrow(/target 7/);
+    expect(memory().numTensors).toBe(mark);
   });
 
   it('hand-computed: absent classes are left out of the mean, ignoreIndex pixels out of everything', async () => {

@@ -137,9 +137,7 @@ export function multiclassConfusionMatrix(preds: Tensor, target: Tensor, ...args
     throw new RangeError(`${op}: expected normalize to be 'true' (rows), 'pred' (columns), 'all', 'none' or null, got ${JSON.stringify(normalize) ?? String(normalize)}`);
   }
   const numClasses = a.numClasses as number;
-  const labels = classPredictions(op, preds, target, numClasses);
-  const counts = confusionCounts(op, labels, target, numClasses, (a.ignoreIndex as number | null | undefined) ?? null, (a.validateArgs as boolean | undefined) ?? true);
-  if (labels !== preds) labels.dispose();
+  const counts = countsOf(op, preds, target, numClasses, (a.ignoreIndex as number | null | undefined) ?? null, (a.validateArgs as boolean | undefined) ?? true);
   if (normalize === 'none') return counts;
   const out = tidy(() => {
     const f = counts.float();
@@ -148,4 +146,14 @@ export function multiclassConfusionMatrix(preds: Tensor, target: Tensor, ...args
   });
   counts.dispose();
   return out;
+}
+
+/** @internal {@link classPredictions} then {@link confusionCounts}, freeing the argmax of scores even when a check throws. */
+export function countsOf(op: string, preds: Tensor, target: Tensor, numClasses: number, ignoreIndex: number | null, validateArgs: boolean): Tensor {
+  const labels = classPredictions(op, preds, target, numClasses);
+  try {
+    return confusionCounts(op, labels, target, numClasses, ignoreIndex, validateArgs);
+  } finally {
+    if (labels !== preds) labels.dispose();
+  }
 }
