@@ -169,6 +169,19 @@ describe('COCO segmentations (pycocotools semantics)', () => {
     expect(() => cocoSegmentationToMask([[1, 2, 3]], 3, 2)).toThrow(/polygon 0 is \[1,2,3\]; expected \[x1, y1, x2, y2, …\]/);
     expect(() => cocoSegmentationToMask({ counts: [6] } as never, 3, 2)).toThrow(/expected a segmentation as polygons/);
     expect(() => cocoSegmentationToMask([], 0, 2)).toThrow(/height and width to be positive integers/);
+    // a corrupt size: a clear error, not V8's "Invalid typed array length"
+    expect(() => cocoSegmentationToMask({ counts: [1e12], size: [1e6, 1e6] }, 1e6, 1e6)).toThrow(/a 1000000×1000000 mask has 1000000000000 pixels, more than the 1073741824 one mask may hold; expected the image's real height and width/);
+  });
+
+  it('refuses a polygon far outside the image at once (it crashed the process) and keeps one that sticks out', async () => {
+    const t0 = Date.now();
+    expect(() => cocoSegmentationToMask([[0, 0, 1e9, 0, 1e9, 1e9]], 10, 10)).toThrow(/polygon 0: the polygon's boundary spans \d+ points .*vertex \(1000000000, 1000000000\) lies far outside the 10×10 image/);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    // pycocotools drops the boundary outside the image: the same mask as the polygon clipped to it
+    const out = Array.from(await cocoSegmentationToMask([[-5, -5, 2, -5, 2, 2, -5, 2]], 4, 3).data(), Number);
+    const clipped = Array.from(await cocoSegmentationToMask([[0, 0, 2, 0, 2, 2, 0, 2]], 4, 3).data(), Number);
+    expect(out).toEqual(clipped);
+    expect(out.filter((v) => v === 1).length).toBe(4);
   });
 });
 

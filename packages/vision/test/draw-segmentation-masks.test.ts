@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fromTypedArray, tensor, zeros } from '@tensorgrad/tensor';
+import { fromTypedArray, memory, tensor, zeros } from '@tensorgrad/tensor';
 import '@tensorgrad/backend-cpu';
 import { drawSegmentationMasks, type DrawSegmentationMasksOptions } from '@tensorgrad/vision';
 import { runPython, torchMissingReason } from './torchvision.js';
@@ -88,6 +88,18 @@ print(json.dumps(res))
 });
 
 describe('drawSegmentationMasks', () => {
+  it('leaves no tensor behind for a [H, W] mask (only the result is new)', async () => {
+    const image = tensor([[[10, 20]], [[30, 40]], [[50, 60]]], { dtype: 'int32' });
+    const mask = tensor([[true, false]], { dtype: 'bool' });
+    const before = memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      const out = await drawSegmentationMasks(image, mask, { alpha: 1, colors: 'red' });
+      expect(await out.array()).toEqual([[[255, 20]], [[0, 40]], [[0, 60]]]);
+      out.dispose();
+    }
+    expect(memory().numTensors).toBe(before);
+  });
+
   it('repeats a grey image to RGB, returns a copy without masks, takes the positional form', async () => {
     const grey = tensor([[[10, 20]]], { dtype: 'int32' });
     const masks = tensor([[[true, false]]], { dtype: 'bool' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { argmax, manualSeed, oneHot, randint, randn, tensor, tidy, type Tensor } from '@tensorgrad/tensor';
+import { argmax, manualSeed, memory, oneHot, randint, randn, tensor, tidy, type Tensor } from '@tensorgrad/tensor';
 import '@tensorgrad/backend-cpu';
 import { MulticlassJaccardIndex, multiclassAccuracy, multiclassConfusionMatrix, multiclassJaccardIndex } from '@tensorgrad/vision';
 
@@ -70,6 +70,37 @@ const close = async (t: Tensor, want: number | number[]): Promise<void> => {
 };
 
 describe('segmentation metrics (torchmetrics names)', () => {
+  it('leaves no tensor behind when given [N, C, …] scores (their argmax is freed)', async () => {
+    // scores whose argmax is [0, 1, 2, 2]; target [0, 1, 1, 2]
+    const scores = tensor([[[[5, 0, 0, 0]], [[0, 5, 5, 0]], [[0, 0, 6, 5]]]]);
+    const target = tensor([[[0, 1, 1, 2]]], { dtype: 'int32' });
+    const metric = new MulticlassJaccardIndex({ numClasses: 3, average: 'none' });
+    const before = memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      const outs = [
+        multiclassConfusionMatrix(scores, target, { numClasses: 3 }),
+        multiclassJaccardIndex(scores, target, { numClasses: 3, average: 'none' }),
+        multiclassAccuracy(scores, target, { numClasses: 3, average: 'micro' }),
+      ];
+      expect(await outs[0]!.array()).toEqual([[1, 0, 0], [0, 1, 1], [0, 0, 1]]);
+      await close(outs[1]!, [1, 0.5, 0.5]);
+      await close(outs[2]!, 0.75);
+      outs.forEach((t) => t.dispose());
+      metric.update(scores, target);
+    }
+    await close(metric.compute(), [1, 0.5, 0.5]);
+    metric.dispose();
+    expect(memory().numTensors).toBe(before + 1); // the compute() result above, not disposed
+    // a prediction out of range is refused after the argmax was taken: still nothing left behind
+    const wide = tensor([[[[0, 0, 0, 0]], [[0, 0, 0, 0]], [[0, 0, 0, 0]]]]);
+    const bad = tensor([[[0, 1, 7, 2]]], { dtype: 'int32' });
+    const mark = memory().numTensors;
+    expect(() => multiclassJaccardIndex(wide, bad, { numClasses: 3 })).toThrow(/target 7 \(at flat index 2\) is not a class/);
+    expect(() => multiclassAccuracy(wide, bad, { numClasses: 3 })).toThrow(/target 7/);
+    expect(() => multiclassConfusionMatrix(wide, bad, { numClasses: 3 })).toThrow(/target 7/);
+    expect(memory().numTensors).toBe(mark);
+  });
+
   it('hand-computed: absent classes are left out of the mean, ignoreIndex pixels out of everything', async () => {
     // target / prediction of 8 pixels, 4 classes; class 3 never occurs; the last pixel is ignored
     const target = tensor([[0, 0, 0, 1, 1, 2, 2, 255]], { dtype: 'int32' });

@@ -122,6 +122,22 @@ describe('selectiveSearch', () => {
     await expect(selectiveSearch(zeros([1, 4, 4]), { mode: 'quality' as never })).rejects.toThrow(/'single' or 'fast'/);
     await expect(selectiveSearch(zeros([1, 4, 4]), { min_size: 5 } as never)).rejects.toThrow(/minSize/);
     await expect(selectiveSearch([[0]] as never)).rejects.toThrow(TypeError);
+    await expect(selectiveSearch(zeros([1, 4, 4]), { sigma: 1e9 })).rejects.toThrow(/sigma 1000000000 needs a Gaussian kernel of 8000000001 taps; expected sigma ≤ 2500000/);
+  });
+
+  it('smooths with a sigma far larger than the image in bounded time (the kernel folds onto the reflected image)', async () => {
+    // a two-tone 32×32 RGB image: blurred with sigma 2·10⁶ it is one colour, so one segment, the whole image
+    const px = new Float32Array(3 * 32 * 32);
+    for (let c = 0; c < 3; c++) for (let y = 0; y < 32; y++) for (let x = 0; x < 16; x++) px[c * 1024 + y * 32 + x] = 0.9;
+    const image = fromTypedArray(px, [3, 32, 32]);
+    const t0 = Date.now();
+    const boxes = await selectiveSearch(image, { sigma: 2e6, minSize: 0 });
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(await boxes.array()).toEqual([[0, 0, 32, 32]]);
+    // a sigma just above the image's size folds too, and still separates nothing it should not
+    const mild = await selectiveSearch(image, { sigma: 10, minSize: 0 });
+    expect(((await mild.array()) as number[][]).some((b) => b.join() === '0,0,32,32')).toBe(true);
+    [image, boxes, mild].forEach((t) => t.dispose());
   });
 
   it.skipIf(!HAVE_FASHION)('covers the garments of generated 128×128 scenes (IoU ≥ 0.7 recall ≥ 0.8) in bounded time', async () => {

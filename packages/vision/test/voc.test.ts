@@ -7,6 +7,7 @@ import '@tensorgrad/backend-cpu';
 import { DataLoader } from '@tensorgrad/data';
 import { detectionCollate, VOCDetection, vocDetectionTarget, writeJpeg, type VOCDetectionTarget, type VOCTarget } from '@tensorgrad/vision';
 import { runPython, torchMissingReason } from './torchvision.js';
+import { parseVocXml } from '../src/datasets/voc.js';
 
 let root = '';
 let base = '';
@@ -148,6 +149,11 @@ print(json.dumps([VOCDetection.parse_voc_xml(ET.fromstring(x.encode())) for x in
     await expect(val.get(1)).rejects.toThrow(/000004.xml' has the root element <notvoc>; expected a Pascal VOC annotation/);
     await expect(val.get(2)).rejects.toThrow(/cannot read '.*000005.xml'/);
     await expect(val.get(3)).rejects.toThrow(/index 3 is out of range/);
+  });
+
+  it('refuses hostile XML (nesting deeper than the parser allows) with an error naming the file', () => {
+    const deep = '<annotation>' + '<a>'.repeat(5000) + 'x' + '</a>'.repeat(5000) + '</annotation>';
+    expect(() => parseVocXml(deep, 'deep.xml')).toThrow(/^VOCDetection: cannot parse 'deep.xml' \(.*nested.*\); expected a Pascal VOC annotation/);
   });
 
   it('vocDetectionTarget refuses unknown classes and bad boxes', () => {

@@ -247,7 +247,10 @@ function rleFromString(s: string, what: string): number[] {
 }
 
 /** pycocotools' `rleFrPoly`: a polygon's counts (column-major RLE of an h×w mask). */
-function rleFromPolygon(xy: readonly number[], h: number, w: number): number[] {
+/** The most upsampled boundary points {@link rleFromPolygon} accepts (a 4000×4000 image's outline is about 80 000). */
+const MAX_POLYGON_POINTS = 1 << 24;
+
+function rleFromPolygon(xy: readonly number[], h: number, w: number, what: string): number[] {
   const k = xy.length >> 1;
   const scale = 5;
   const x = new Array<number>(k + 1);
@@ -256,6 +259,17 @@ function rleFromPolygon(xy: readonly number[], h: number, w: number): number[] {
   for (let j = 0; j < k; j++) y[j] = Math.trunc(scale * xy[2 * j + 1]! + 0.5);
   x[k] = x[0]!;
   y[k] = y[0]!;
+  // pycocotools allocates one point per upsampled boundary pixel; coordinates far outside the image
+  // (or not numbers a pixel grid can hold) would need billions of them: refuse before allocating
+  let m = 0;
+  for (let j = 0; j < k; j++) m += Math.max(Math.abs(x[j]! - x[j + 1]!), Math.abs(y[j]! - y[j + 1]!)) + 1;
+  if (!(m <= MAX_POLYGON_POINTS)) {
+    let far = 0;
+    for (let j = 1; j < k; j++) if (Math.abs(xy[2 * j]!) + Math.abs(xy[2 * j + 1]!) > Math.abs(xy[2 * far]!) + Math.abs(xy[2 * far + 1]!)) far = j;
+    throw new RangeError(
+      `${what}: the polygon's boundary spans ${m} points at 1/5 pixel, more than ${MAX_POLYGON_POINTS}; its vertex (${xy[2 * far]}, ${xy[2 * far + 1]}) lies far outside the ${w}×${h} image. Clip the polygon to the image (or check that it is [x1, y1, x2, y2, …] in pixels)`,
+    );
+  }
   const u: number[] = [];
   const v: number[] = [];
   for (let j = 0; j < k; j++) {
@@ -353,7 +367,7 @@ function segmentationInto(seg: unknown, h: number, w: number, out: Uint8Array, w
       }
       // pycocotools reads a list of four numbers as a box [x, y, width, height]
       const xy = poly.length === 4 ? [poly[0], poly[1], poly[0], poly[1] + poly[3], poly[0] + poly[2], poly[1] + poly[3], poly[0] + poly[2], poly[1]] : poly;
-      decodeRleInto(rleFromPolygon(xy as number[], h, w), h, w, out, what);
+      decodeRleInto(rleFromPolygon(xy as number[], h, w, `${what}: polygon ${k}`), h, w, out, what);
     }
     return;
   }
@@ -400,8 +414,17 @@ function checkSize(op: string, height: unknown, width: unknown): { h: number; w:
   if (!Number.isInteger(height) || !Number.isInteger(width) || (height as number) < 1 || (width as number) < 1) {
     throw new RangeError(`${op}: expected height and width to be positive integers (the image's size), got ${JSON.stringify(height)} and ${JSON.stringify(width)}`);
   }
+  const pixels = (height as number) * (width as number);
+  if (pixels > MAX_MASK_PIXELS) {
+    throw new RangeError(
+      `${op}: a ${height as number}×${width as number} mask has ${pixels} pixels, more than the ${MAX_MASK_PIXELS} one mask may hold; expected the image's real height and width (check the annotation's size or the image entry)`,
+    );
+  }
   return { h: height as number, w: width as number };
 }
+
+/** The most pixels of one decoded mask (2³⁰, a 32768×32768 image): larger sizes are a corrupt annotation, not an image. */
+const MAX_MASK_PIXELS = 2 ** 30;
 
 /** What {@link cocoDetectionTarget} returns: torchvision's detection target of a COCO image. */
 export interface CocoDetectionTarget {
@@ -474,6 +497,9 @@ export function cocoDetectionTarget(annotations: readonly CocoAnnotation[], ...a
     masks.push(mask);
   });
   const n = labels.length;
+  if (n * h * w > 2 ** 31) {
+    throw new RangeError(`${op}: ${n} masks of ${h}×${w} pixels need ${n * h * w} bytes, more than one bool tensor may hold (2³¹); give the image's real size or fewer annotations at a time`);
+  }
   const m = new Uint8Array(n * h * w);
   masks.forEach((mk, i) => m.set(mk, i * h * w));
   return {

@@ -98,7 +98,13 @@ export function parseVocXml(xml: string, file: string): VOCTarget {
     const { msg, line, col } = valid.err;
     throw new Error(`${NAME}: '${file}' is not well-formed XML (line ${line}, column ${col}: ${msg}); expected a Pascal VOC annotation <annotation>…</annotation>`);
   }
-  const tree = PARSER.parse(xml) as Ordered;
+  let tree: Ordered;
+  try {
+    tree = PARSER.parse(xml) as Ordered;
+  } catch (e) {
+    // the parser's own limits (nesting depth, entity expansion) on a file the validator let through
+    throw new Error(`${NAME}: cannot parse '${file}' (${(e as Error).message}); expected a Pascal VOC annotation <annotation>…</annotation>, a few elements deep`);
+  }
   const roots = tree.filter((c) => !('#text' in c) && !Object.keys(c)[0]!.startsWith('?'));
   const rootTag = roots.length === 1 ? Object.keys(roots[0]!).find((k) => k !== ':@') : undefined;
   if (rootTag !== 'annotation') {

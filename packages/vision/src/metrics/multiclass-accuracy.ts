@@ -1,6 +1,6 @@
 import { div, eye, mul, ne, sum, tidy, where, type Tensor } from '@tensorgrad/tensor';
 import { parseArgs, refuseUnsupported, signature } from '../args.js';
-import { checkCommon, classPredictions, confusionCounts } from './multiclass-confusion-matrix.js';
+import { checkCommon, countsOf } from './multiclass-confusion-matrix.js';
 import type { MulticlassAverage } from './multiclass-jaccard-index.js';
 
 const SIG = signature('multiclassAccuracy', ['numClasses', 'average', 'topK', 'multidimAverage', 'ignoreIndex', 'validateArgs'], { required: 1 });
@@ -68,9 +68,7 @@ export function multiclassAccuracy(preds: Tensor, target: Tensor, ...args: unkno
     throw new RangeError(`${op}: expected average to be 'micro', 'macro', 'weighted', 'none' or null, got ${JSON.stringify(a.average) ?? String(a.average)}`);
   }
   const c = a.numClasses as number;
-  const labels = classPredictions(op, preds, target, c);
-  const counts = confusionCounts(op, labels, target, c, (a.ignoreIndex as number | null | undefined) ?? null, (a.validateArgs as boolean | undefined) ?? true);
-  if (labels !== preds) labels.dispose();
+  const counts = countsOf(op, preds, target, c, (a.ignoreIndex as number | null | undefined) ?? null, (a.validateArgs as boolean | undefined) ?? true);
   const out = tidy(() => {
     const cm = counts.float();
     const rows = sum(cm, 1);

@@ -46,7 +46,8 @@ export function classPredictions(op: string, preds: Tensor, target: Tensor, numC
   }
   if (preds.shape[1] !== numClasses) throw new RangeError(`${op}: expected preds to have numClasses = ${numClasses} scores in dim 1, got ${preds.shape[1]} (shape [${preds.shape.join(', ')}])`);
   if (preds.dtype !== 'float32' && preds.dtype !== 'float64') throw new TypeError(`${op}: expected scores to be floating point, got ${preds.dtype}`);
-  return argmax(preds, { dim: 1 }).int();
+  // argmax's own output is freed when .int() makes a new tensor
+  return tidy(() => argmax(preds, { dim: 1 }).int());
 }
 
 /** @internal Checks numClasses / ignoreIndex / validateArgs. */
@@ -136,9 +137,7 @@ export function multiclassConfusionMatrix(preds: Tensor, target: Tensor, ...args
     throw new RangeError(`${op}: expected normalize to be 'true' (rows), 'pred' (columns), 'all', 'none' or null, got ${JSON.stringify(normalize) ?? String(normalize)}`);
   }
   const numClasses = a.numClasses as number;
-  const labels = classPredictions(op, preds, target, numClasses);
-  const counts = confusionCounts(op, labels, target, numClasses, (a.ignoreIndex as number | null | undefined) ?? null, (a.validateArgs as boolean | undefined) ?? true);
-  if (labels !== preds) labels.dispose();
+  const counts = countsOf(op, preds, target, numClasses, (a.ignoreIndex as number | null | undefined) ?? null, (a.validateArgs as boolean | undefined) ?? true);
   if (normalize === 'none') return counts;
   const out = tidy(() => {
     const f = counts.float();
@@ -147,4 +146,14 @@ export function multiclassConfusionMatrix(preds: Tensor, target: Tensor, ...args
   });
   counts.dispose();
   return out;
+}
+
+/** @internal {@link classPredictions} then {@link confusionCounts}, freeing the argmax of scores even when a check throws. */
+export function countsOf(op: string, preds: Tensor, target: Tensor, numClasses: number, ignoreIndex: number | null, validateArgs: boolean): Tensor {
+  const labels = classPredictions(op, preds, target, numClasses);
+  try {
+    return confusionCounts(op, labels, target, numClasses, ignoreIndex, validateArgs);
+  } finally {
+    if (labels !== preds) labels.dispose();
+  }
 }

@@ -1,6 +1,6 @@
 import { add, div, eye, keep, mul, ne, sub, sum, tidy, where, zeros, type Tensor } from '@tensorgrad/tensor';
 import { parseArgs, signature } from '../args.js';
-import { checkCommon, classPredictions, confusionCounts } from './multiclass-confusion-matrix.js';
+import { checkCommon, countsOf } from './multiclass-confusion-matrix.js';
 
 const PARAMS = ['numClasses', 'average', 'ignoreIndex', 'validateArgs', 'zeroDivision'] as const;
 const FN = signature('multiclassJaccardIndex', PARAMS, { required: 1 });
@@ -118,9 +118,7 @@ export function multiclassJaccardIndex(
 export function multiclassJaccardIndex(preds: Tensor, target: Tensor, ...args: unknown[]): Tensor {
   const op = 'multiclassJaccardIndex';
   const p = parse(op, parseArgs(FN, args));
-  const labels = classPredictions(op, preds, target, p.numClasses);
-  const counts = confusionCounts(op, labels, target, p.numClasses, p.ignoreIndex, p.validateArgs);
-  if (labels !== preds) labels.dispose();
+  const counts = countsOf(op, preds, target, p.numClasses, p.ignoreIndex, p.validateArgs);
   const out = reduce(counts, p);
   counts.dispose();
   return out;
@@ -174,9 +172,7 @@ export class MulticlassJaccardIndex {
   /** Adds a batch: `preds` int32 labels shaped as `target`, or `[N, C, …]` scores; `target` int32 class indices. */
   update(preds: Tensor, target: Tensor): void {
     const op = 'MulticlassJaccardIndex.update';
-    const labels = classPredictions(op, preds, target, this.numClasses);
-    const counts = confusionCounts(op, labels, target, this.numClasses, this.ignoreIndex, this.parsed.validateArgs);
-    if (labels !== preds) labels.dispose();
+    const counts = countsOf(op, preds, target, this.numClasses, this.ignoreIndex, this.parsed.validateArgs);
     const prev = this.counts;
     if (prev && prev.backend !== counts.backend) {
       counts.dispose();

@@ -65,11 +65,17 @@ async function readImage(op: string, image: unknown): Promise<Img> {
   return { data, c, h, w };
 }
 
+/** The largest Gaussian radius (4·sigma) {@link gaussianFilter} accepts. */
+const MAX_RADIUS = 1e7;
+
 /** scipy's `gaussian_filter` along H and W (truncate 4, mode 'reflect': d c b a | a b c d). */
 function gaussianFilter(img: Img, sigma: number): Float32Array {
   const { c, h, w } = img;
   if (sigma <= 0) return img.data.slice();
   const r = Math.floor(4 * sigma + 0.5);
+  if (r > MAX_RADIUS) {
+    throw new RangeError(`selectiveSearch: sigma ${sigma} needs a Gaussian kernel of ${2 * r + 1} taps; expected sigma ≤ ${MAX_RADIUS / 4} (a sigma far above the image's size blurs it to its mean: use a smaller one)`);
+  }
   const k = new Float64Array(2 * r + 1);
   let sum = 0;
   for (let i = -r; i <= r; i++) sum += k[i + r] = Math.exp((-0.5 * i * i) / (sigma * sigma));
@@ -79,6 +85,16 @@ function gaussianFilter(img: Img, sigma: number): Float32Array {
     i = ((i % period) + period) % period;
     return i < n ? i : period - 1 - i;
   };
+  // the reflected signal repeats every 2n samples: a kernel longer than that folds onto one period
+  // (the same sum, O(n) instead of O(r) per pixel, so a large sigma cannot stall the search)
+  const folded = (n: number): { taps: Float64Array; lo: number } => {
+    if (2 * r + 1 <= 2 * n) return { taps: k, lo: -r };
+    const taps = new Float64Array(2 * n);
+    for (let i = -r; i <= r; i++) taps[(((i % (2 * n)) + 2 * n) % (2 * n))]! += k[i + r]!;
+    return { taps, lo: 0 };
+  };
+  const ky = folded(h);
+  const kx = folded(w);
   const tmp = new Float32Array(c * h * w);
   const out = new Float32Array(c * h * w);
   for (let ch = 0; ch < c; ch++) {
@@ -86,14 +102,14 @@ function gaussianFilter(img: Img, sigma: number): Float32Array {
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         let s = 0;
-        for (let i = -r; i <= r; i++) s += k[i + r]! * img.data[o + reflect(y + i, h) * w + x]!;
+        for (let i = 0; i < ky.taps.length; i++) s += ky.taps[i]! * img.data[o + reflect(y + ky.lo + i, h) * w + x]!;
         tmp[o + y * w + x] = s;
       }
     }
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         let s = 0;
-        for (let i = -r; i <= r; i++) s += k[i + r]! * tmp[o + y * w + reflect(x + i, w)]!;
+        for (let i = 0; i < kx.taps.length; i++) s += kx.taps[i]! * tmp[o + y * w + reflect(x + kx.lo + i, w)]!;
         out[o + y * w + x] = s;
       }
     }

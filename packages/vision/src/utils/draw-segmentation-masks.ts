@@ -41,24 +41,25 @@ export async function drawSegmentationMasks(image: Tensor, masks: Tensor, alpha?
 export async function drawSegmentationMasks(...args: unknown[]): Promise<Tensor> {
   const a = parseArgs(DRAW, args);
   const image = a.image;
-  let masks = a.masks;
+  const masks = a.masks;
   if (!(image instanceof Tensor)) throw new TypeError(`${OP}: expected an image tensor [C, H, W], got ${image === null ? 'null' : typeof image}`);
   if (image.dtype !== 'int32') {
     throw new TypeError(`${OP}: expected an int32 image with values 0–255 (torchvision: uint8), got ${image.dtype}; a float image in [0, 1] converts with x.mul(255).add(0.5).clamp(0, 255).int()`);
   }
   if (image.ndim !== 3) throw new RangeError(`${OP}: expected one image [C, H, W], got shape [${image.shape.join(', ')}]; pass the images of a batch one at a time`);
   if (!(masks instanceof Tensor)) throw new TypeError(`${OP}: expected masks as a bool tensor [N, H, W] or [H, W], got ${masks === null ? 'null' : typeof masks}`);
-  if (masks.ndim === 2) masks = masks.reshape([1, ...masks.shape]);
+  // a 2-D mask is read as [1, H, W] (torchvision's masks[None]); only its shape changes, so no tensor is made
   const m = masks as Tensor;
-  if (m.ndim !== 3) throw new RangeError(`${OP}: expected masks of shape [H, W] or [N, H, W], got [${m.shape.join(', ')}]`);
+  const dims = m.ndim === 2 ? [1, ...m.shape] : [...m.shape];
+  if (dims.length !== 3) throw new RangeError(`${OP}: expected masks of shape [H, W] or [N, H, W], got [${m.shape.join(', ')}]`);
   if (m.dtype !== 'bool') throw new TypeError(`${OP}: expected bool masks (torchvision: "The masks must be of dtype bool"), got ${m.dtype}; convert 0/1 masks with masks.gt(0) or probabilities with masks.gt(0.5)`);
   const [, h, w] = image.shape as [number, number, number];
-  if (m.shape[1] !== h || m.shape[2] !== w) {
+  if (dims[1] !== h || dims[2] !== w) {
     throw new RangeError(`${OP}: the image and the masks must have the same height and width: image [${image.shape.join(', ')}], masks [${m.shape.join(', ')}]`);
   }
   const alpha = a.alpha ?? 0.8;
   if (typeof alpha !== 'number' || !(alpha >= 0 && alpha <= 1)) throw new RangeError(`${OP}: expected alpha to be a number in [0, 1], got ${String(alpha)}`);
-  const n = m.shape[0]!;
+  const n = dims[0]!;
   let colors: [number, number, number][];
   const c = a.colors;
   if (c === undefined || c === null) colors = Array.from({ length: n }, (_, i) => paletteColor(i));
