@@ -63,8 +63,9 @@ const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFin
  * `annFile` (the JSON of `instances_*.json`: `images`, `annotations`, `categories`). The
  * constructor reads and checks the file (every error names the file and the entry: JSON that does
  * not parse, a missing `images` list, an image without `id`/`file_name`, an annotation of an
- * unknown image, a `bbox` that is not four finite numbers with non-negative width and height or
- * that lies outside its image by more than a pixel); `ids` are the image ids sorted, as
+ * unknown image, a `bbox` that is not four finite numbers with non-negative width and height; a
+ * box that sticks out of its image is kept, as pycocotools keeps it, and {@link cocoDetectionTarget}
+ * clamps it to the image as torchvision's detection reference does); `ids` are the image ids sorted, as
  * torchvision (`sorted(coco.imgs.keys())`). `get(i)` returns a promise of `[image, target]`: the
  * image `root/<file_name>` read with `readImage(path, { mode: 'rgb' })` (int32 `[3, H, W]`,
  * 0–255) and, as torchvision, the image's annotations as they are in the file (a list of
@@ -176,9 +177,6 @@ export class CocoDetection<S = Tensor, T = CocoAnnotation[]> extends Dataset<Pro
       const bb = ann.bbox;
       if (!Array.isArray(bb) || bb.length !== 4 || !bb.every(isNum) || bb[2] < 0 || bb[3] < 0) {
         throw new Error(`new ${NAME}: ${name} has the bbox ${JSON.stringify(bb)}; expected [x, y, width, height] with finite numbers and width, height ≥ 0`);
-      }
-      if (isNum(im.width) && isNum(im.height) && (bb[0] < -1 || bb[1] < -1 || bb[0] + bb[2] > im.width + 1 || bb[1] + bb[3] > im.height + 1)) {
-        throw new Error(`new ${NAME}: ${name} has the bbox [${bb.join(', ')}] (x, y, width, height), outside its ${im.width}×${im.height} image '${im.file_name}'; fix the annotation`);
       }
       if (!imgToAnns.has(im.id)) imgToAnns.set(im.id, []);
       imgToAnns.get(im.id)!.push(ann as unknown as CocoAnnotation);
