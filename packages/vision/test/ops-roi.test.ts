@@ -4,7 +4,7 @@
 // all checked against Debian's torchvision 0.14 run at test time. Then float64 gradchecks (forward
 // and the backward ops' own gradients), the modules and argument errors.
 import { describe, expect, it } from 'vitest';
-import { NotSupportedError, tensor, type Tensor } from '@tensorgrad/tensor';
+import { memory, NotSupportedError, tensor, type Tensor } from '@tensorgrad/tensor';
 import { roiAlignBackward, roiPool as roiPoolOp, roiPoolBackward } from '@tensorgrad/tensor/backend';
 import { gradcheck } from '@tensorgrad/autodiff';
 import '@tensorgrad/backend-cpu';
@@ -338,5 +338,22 @@ describe('RoIAlign and RoIPool modules, argument errors', () => {
   it('an empty list of RoIs gives an empty result', () => {
     expect(roiAlign(x, tensor([], { dtype: 'float32' }).reshape([0, 5]), 3).shape).toEqual([0, 1, 3, 3]);
     expect(roiPool(x, tensor([], { dtype: 'float32' }).reshape([0, 5]), 3).shape).toEqual([0, 1, 3, 3]);
+  });
+});
+
+describe('the RoI wrappers free what they create', () => {
+  it('roiAlign, roiPool and the modules with per-image [L, 4] boxes leave no tensor behind', () => {
+    const x = tensor(values(2 * 1 * 4 * 4, 9)).reshape([2, 1, 4, 4]);
+    const boxes = [tensor([[0, 0, 2, 2], [1, 1, 3, 3]]), tensor([[0.5, 0, 3, 2]])];
+    const scores = tensor([0.5, 0.7]);
+    const idxs = tensor([0, 1], { dtype: 'int32' });
+    const before = memory().numTensors;
+    roiAlign(x, boxes, 2).dispose();
+    roiPool(x, boxes, { outputSize: 2 }).dispose();
+    new RoIAlign(2, 1, 2).call(x, boxes).dispose();
+    new RoIPool(2, 1).call(x, boxes).dispose();
+    nms(boxes[0]!, scores, 0.5).dispose();
+    batchedNms(boxes[0]!, scores, idxs, 0.5).dispose();
+    expect(memory().numTensors).toBe(before);
   });
 });
