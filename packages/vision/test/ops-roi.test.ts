@@ -341,6 +341,52 @@ describe('RoIAlign and RoIPool modules, argument errors', () => {
   });
 });
 
+const PY_NAN_ROIS = `
+import json, sys, torch
+from torchvision import ops
+a = json.loads(sys.argv[1])
+x = torch.tensor(a['x']).reshape(${N}, ${C}, ${H}, ${W})
+rois = torch.tensor([[float(v) for v in r] for r in a['rois']])
+xx = x.clone().requires_grad_()
+y = ops.roi_pool(xx, rois, [2, 3], 0.5)
+y.sum().backward()
+# adaptive sampling: with a fixed sampling_ratio torchvision's CPU kernel reads out of bounds (segfaults)
+print(json.dumps({'pool': y.flatten().tolist(), 'grad': xx.grad.flatten().tolist(), 'align': ops.roi_align(x, rois, [2, 3], 0.5).flatten().tolist()}))
+`;
+
+describe.skipIf(missing !== null)('RoIs with a NaN coordinate', () => {
+  // a box regressor that diverged gives NaN boxes: torchvision pools a box with a NaN x1, y1 (or
+  // all four) to 0 (RoIPool's bins are empty, RoIAlign's sample grid is) and sends it no gradient;
+  // tensorgrad did -FLT_MAX, which poisons every layer after the pooling
+  const nan = Number.NaN;
+  const rows = [
+    [0, nan, 1, 6, 6],
+    [1, 1, nan, 6, 6],
+    [1, nan, nan, nan, nan],
+    [0, 1, 1, 6, 6],
+  ];
+  const ref = JSON.parse(runPython(PY_NAN_ROIS, [JSON.stringify({ x: X, rois: rows.map((r) => r.map((v) => (Number.isNaN(v) ? 'nan' : v))) })])) as Record<string, number[]>;
+  const per = C * 6;
+  it('roiPool gives 0 and no gradient, roiAlign 0, as torchvision', async () => {
+    const x = tensor(X).reshape([N, C, H, W]).requiresGrad_();
+    const y = roiPool(x, tensor(rows), { outputSize: [2, 3], spatialScale: 0.5 });
+    await expectClose(y, ref.pool!, 1e-6, 'roiPool');
+    expect(ref.pool!.slice(0, 3 * per).every((v) => v === 0)).toBe(true);
+    y.sum().backward();
+    await expectClose(x.grad!, ref.grad!, 1e-6, 'roiPool grad');
+    await expectClose(roiAlign(x.detach(), tensor(rows), [2, 3], 0.5), ref.align!, 1e-6, 'roiAlign');
+  });
+  it('a NaN x2 or y2 gives 0 too (torchvision: whatever its undefined int conversion gives)', async () => {
+    const x = tensor(X).reshape([N, C, H, W]);
+    const r = tensor([
+      [0, 1, 1, nan, 6],
+      [1, 1, 1, 6, nan],
+    ]);
+    expect(Array.from(await roiPool(x, r, { outputSize: [2, 3], spatialScale: 0.5 }).data()).every((v) => v === 0)).toBe(true);
+    expect(Array.from(await roiAlign(x, r, [2, 3], 0.5, 2).data()).every((v) => v === 0)).toBe(true);
+  });
+});
+
 describe('the RoI wrappers free what they create', () => {
   it('roiAlign, roiPool and the modules with per-image [L, 4] boxes leave no tensor behind', () => {
     const x = tensor(values(2 * 1 * 4 * 4, 9)).reshape([2, 1, 4, 4]);
