@@ -403,3 +403,66 @@ describe('the RoI wrappers free what they create', () => {
     expect(memory().numTensors).toBe(before);
   });
 });
+
+const PY_BATCHED_NEGATIVE = `
+import json, sys, torch
+from torchvision.ops import boxes as B
+a = json.loads(sys.argv[1])
+out = {}
+for key, rows in a['boxes'].items():
+    b = torch.tensor([[float(v) for v in r] for r in rows])
+    s = torch.tensor(a['scores'][:len(rows)])
+    i = torch.tensor(a['idxs'][:len(rows)])
+    out[key] = [B._batched_nms_vanilla(b, s, i, 0.5).tolist(), B._batched_nms_coordinate_trick(b, s, i, 0.5).tolist()]
+print(json.dumps(out))
+`;
+
+describe.skipIf(missing !== null)('batchedNms with negative or NaN coordinates', () => {
+  const boxes: Record<string, (number | string)[][]> = {
+    // every coordinate <= -1: torchvision's trick (below 1000 boxes) offsets nothing, so the
+    // category-1 copy of box 0 is suppressed across categories; its per-category loop keeps it
+    negative: [
+      [-10, -10, -1, -1],
+      [-10, -10, -1, -1],
+      [-9, -9, -2, -2],
+      [-30, -20, -12, -11],
+      [-31, -20, -12, -11],
+    ],
+    // straddling 0 with a small maximum: the trick's offset (max + 1 = 3) is shorter than the boxes
+    straddling: [
+      [-20, -20, 2, 2],
+      [-19, -19, 2, 2],
+      [-20, -18, 1, 2],
+      [0, 0, 2, 2],
+      [-20, -20, 0, 0],
+    ],
+    // one NaN coordinate: the maximum is NaN, so the trick shifts every box to NaN and nothing is suppressed
+    nan: [
+      [0, 0, 10, 10],
+      [1, 1, 10, 10],
+      [1, 1, 10, 10],
+      ['nan', 0, 5, 5],
+    ],
+  };
+  const scores = [0.9, 0.8, 0.7, 0.6, 0.5];
+  const idxs = [0, 1, 1, 2, 2];
+  const ref = JSON.parse(runPython(PY_BATCHED_NEGATIVE, [JSON.stringify({ boxes, scores, idxs })])) as Record<string, [number[], number[]]>;
+  const t = (rows: (number | string)[][]): Tensor => tensor(rows.map((r) => r.map((v) => (v === 'nan' ? Number.NaN : (v as number)))));
+  for (const key of ['negative', 'straddling']) {
+    it(`${key}: categories never suppress each other (torchvision's per-category path)`, async () => {
+      const [vanilla, trick] = ref[key]!;
+      expect(trick, "torchvision's coordinate trick differs here").not.toEqual(vanilla);
+      const b = t(boxes[key]!);
+      const s = tensor(scores.slice(0, b.shape[0]));
+      const i = tensor(idxs.slice(0, b.shape[0]), { dtype: 'int32' });
+      expect(await batchedNms(b, s, i, 0.5).array()).toEqual(vanilla);
+      expect(await (await batchedNmsAsync(b, s, i, { iouThreshold: 0.5 })).array()).toEqual(vanilla);
+    });
+  }
+  it("a NaN coordinate: torchvision's coordinate trick (what it runs below 1000 boxes)", async () => {
+    const b = t(boxes.nan!);
+    const got = await batchedNms(b, tensor(scores.slice(0, 4)), tensor(idxs.slice(0, 4), { dtype: 'int32' }), 0.5).array();
+    expect(ref.nan![1], 'the trick keeps the duplicate in category 1').not.toEqual(ref.nan![0]);
+    expect(got).toEqual(ref.nan![1]);
+  });
+});

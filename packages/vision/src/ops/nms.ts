@@ -144,13 +144,16 @@ function checkIdxs(op: string, boxes: Tensor, idxs: unknown): asserts idxs is Te
 }
 
 // torchvision's coordinate trick: every box is offset by idxs · (max coordinate + 1), so boxes of
-// different categories never overlap and one NMS handles every category
+// different categories never overlap and one NMS handles every category. torchvision's span is too
+// short when coordinates are negative (all boxes <= 0: no offset at all, and categories suppress
+// each other, unlike its own per-category path above 1000 boxes); adding max(0, -min coordinate)
+// keeps the categories apart and leaves torchvision's offsets unchanged for coordinates >= 0
 function offsetBoxes(boxes: Tensor, idxs: Tensor): Tensor {
   return noGrad(() =>
     tidy(() => {
       const b = boxes.detach();
-      const maxCoordinate = b.max();
-      const offsets = idxs.to(b.dtype).mul(maxCoordinate.add(1));
+      const span = b.max().add(1).add(b.min().neg().clamp({ min: 0 }));
+      const offsets = idxs.to(b.dtype).mul(span);
       return b.add(offsets.unsqueeze(1));
     }),
   );
@@ -160,8 +163,12 @@ function offsetBoxes(boxes: Tensor, idxs: Tensor): Tensor {
  * torchvision's `ops.batched_nms`: {@link nms} within each category — boxes whose `idxs` differ
  * never suppress each other. Returns the int32 indices of the kept boxes by decreasing score.
  * Uses torchvision's coordinate trick (each category's boxes are shifted by
- * `idxs · (max coordinate + 1)` and one NMS runs); torchvision switches to a per-category loop
- * above 4000 boxes on the CPU, which gives the same boxes except for rounding of huge offsets.
+ * `idxs · (max coordinate + 1)`, plus `-min coordinate` when a coordinate is negative, and one NMS
+ * runs); torchvision switches to a per-category loop above 1000 boxes (4000 coordinates) on the
+ * CPU, which gives the same boxes except for rounding of huge offsets and the order of equal
+ * scores. Below that, torchvision's own trick lets categories suppress each other when the largest
+ * coordinate is below 0 (no offset at all); this function keeps them apart, as torchvision's loop
+ * does. A NaN coordinate makes every shifted box NaN (nothing is suppressed), as in torchvision.
  * Reads the count synchronously: use {@link batchedNmsAsync} on WebGPU.
  *
  * @example
