@@ -329,6 +329,24 @@ describe('RoIAlign and RoIPool modules, argument errors', () => {
     expect(() => new RoIAlign(2, 1)).toThrow(/new RoIAlign: missing required argument/);
     expect(() => new MultiScaleRoIAlign([], 2, 2)).toThrow(/featmapNames/);
   });
+  it('refuses boxes whose dtype is not the input\'s, as torchvision (int boxes, float64 boxes for a float32 input)', () => {
+    const rows = [[0, 0, 1, 1]];
+    for (const f of [roiAlign, roiPool]) {
+      expect(() => f(x, [tensor(rows, { dtype: 'int32' })], 2)).toThrow(/expected floating-point boxes, got int32 for boxes\[0\]; convert them with \.float\(\)/);
+      expect(() => f(x, tensor([[0, 0, 0, 1, 1]], { dtype: 'int32' }), 2)).toThrow(TypeError);
+      expect(() => f(x, [tensor(rows, { dtype: 'float64' })], 2)).toThrow(/rois to have the dtype of input \(float32\), got float64/);
+      expect(() => f(x.to('float64'), [tensor(rows)], 2)).toThrow(/rois to have the dtype of input \(float64\), got float32/);
+      expect(() => f(x, [tensor(rows), tensor(rows, { dtype: 'float64' })], 2)).toThrow(/every boxes\[i\] to have one dtype/);
+    }
+  });
+  it('refuses RoIs for images the input lacks: an empty batch, a list longer than the batch, empty planes', () => {
+    expect(() => roiAlign(tensor([]).reshape([0, 1, 4, 4]), [tensor([[0, 0, 1, 1]])], 2)).toThrow(/in \[0, 0\) \(the input has 0 images\)/);
+    expect(() => roiPool(x, [tensor([[0, 0, 1, 1]]), tensor([[0, 0, 1, 1]]), tensor([[0, 0, 1, 1]])], 2)).toThrow(/got 2 at row 2/);
+    expect(() => roiAlign(tensor([]).reshape([2, 1, 0, 4]), tensor([[0, 0, 0, 1, 1]]), 2)).toThrow(/non-empty planes/);
+    // no RoIs, no images or no channels: empty results of the right shape
+    expect(roiAlign(tensor([]).reshape([0, 1, 4, 4]), tensor([]).reshape([0, 5]), 2).shape).toEqual([0, 1, 2, 2]);
+    expect(roiPool(tensor([]).reshape([2, 0, 4, 4]), [tensor([[0, 0, 1, 1]])], 2).shape).toEqual([1, 0, 2, 2]);
+  });
   it('a RoI far larger than the image costs only its samples inside the image', async () => {
     const huge = tensor([[0, -1e30, -1e30, 1e30, 1e30]]);
     const y = roiAlign(x, huge, 2);
