@@ -484,3 +484,23 @@ describe.skipIf(missing !== null)('batchedNms with negative or NaN coordinates',
     expect(got).toEqual(ref.nan![1]);
   });
 });
+
+describe.skipIf(missing !== null)('nms with a NaN coordinate', () => {
+  it('the NaN box is kept and suppresses nothing, as torchvision', async () => {
+    const rows = [
+      [0, 0, 10, 10],
+      [Number.NaN, 0, 10, 10],
+      [0, 0, 10, 10],
+      [1, 1, 10, 10],
+    ];
+    const py = `
+import json, torch
+from torchvision import ops
+b = torch.tensor([[0, 0, 10, 10], [float('nan'), 0, 10, 10], [0, 0, 10, 10], [1, 1, 10, 10.]])
+print(json.dumps(ops.nms(b, torch.tensor([0.5, 0.9, 0.4, 0.3]), 0.5).tolist()))
+`;
+    const want = JSON.parse(runPython(py, [])) as number[];
+    expect(want).toEqual([1, 0]);
+    expect(await nms(tensor(rows), tensor([0.5, 0.9, 0.4, 0.3]), 0.5).array()).toEqual(want);
+  });
+});

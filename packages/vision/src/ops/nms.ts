@@ -86,8 +86,10 @@ async function selectKeptAsync(order: Tensor, keep: Tensor): Promise<Tensor> {
  * torchvision's `ops.nms`: greedy non-maximum suppression. Boxes (`[N, 4]`, `x1, y1, x2, y2`) are
  * visited by decreasing `scores` (ties in index order; NaN scores first, as `torch.sort` puts
  * them); a box is kept unless a box kept before it overlaps it with IoU > `iouThreshold`. Returns
- * the int32 indices of the kept boxes, by decreasing score (`[0]` for no boxes). As in torchvision,
- * boxes with `x2 < x1` are not rejected: their area is negative and IoU is computed with it.
+ * the int32 indices (torchvision: int64) of the kept boxes, by decreasing score — an empty int32
+ * tensor of shape `[0]` for no boxes. As in torchvision, boxes with `x2 < x1` are not rejected:
+ * their area is negative and IoU is computed with it; a box with a NaN coordinate has a NaN IoU
+ * with every box, so it neither suppresses nor is suppressed.
  * The number of kept boxes is read back synchronously; on a backend that cannot (WebGPU) this
  * throws a `NotSupportedError` (`'sync-read'`): use {@link nmsAsync} there.
  *
