@@ -154,6 +154,9 @@ describe('detection ops on webgpu vs cpu', () => {
           const bg = await batchedNmsAsync(tensor(b, { backend: 'webgpu' }), tensor(scores, { backend: 'webgpu' }), tensor(classes, { backend: 'webgpu', dtype: 'int32' }), thr);
           expect(await bg.array(), `batchedNms ${thr}`).toEqual(await batchedNms(tensor(b), tensor(scores), tensor(classes, { dtype: 'int32' }), thr).array());
         }
+        await expect(batchedNmsAsync(tensor(b, { backend: 'webgpu' }), tensor(scores, { backend: 'webgpu' }), tensor(classes, { dtype: 'int32' }), 0.5)).rejects.toThrow(
+          /boxes are on 'webgpu' and idxs on 'cpu'; move idxs with \.to\('webgpu'\)/,
+        );
         const none = await nmsAsync(tensor([], { backend: 'webgpu' }).reshape([0, 4]), tensor([], { backend: 'webgpu' }), 0.5);
         expect([none.shape, none.dtype]).toEqual([[0], 'int32']);
         const x = random(2 * 2 * 5 * 6, 12);

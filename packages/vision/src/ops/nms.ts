@@ -143,6 +143,9 @@ function checkIdxs(op: string, boxes: Tensor, idxs: unknown): asserts idxs is Te
     throw new RangeError(`${op}: expected idxs of shape [${boxes.shape[0]}] (one category per box), got [${idxs.shape.join(', ')}]`);
   }
   if (idxs.dtype === 'bool') throw new TypeError(`${op}: expected integer category indices in idxs, got bool; convert them with .to('int32')`);
+  if (idxs.backend !== boxes.backend) {
+    throw new RangeError(`${op}: boxes are on '${boxes.backend}' and idxs on '${idxs.backend}'; move idxs with .to('${boxes.backend}')`);
+  }
 }
 
 // torchvision's coordinate trick: every box is offset by idxs · (max coordinate + 1), so boxes of
