@@ -172,7 +172,9 @@ function roundHalfAway(v: number): number {
  * row-major (`pooledHeight · pooledWidth` of them): the RoI's corners are `round(coord ·
  * spatialScale)`, its size `max(end - start + 1, 1)`, bin `(i, j)` covers
  * `[floor(i · binH), ceil((i + 1) · binH))` (and the same across) shifted by the RoI's start and
- * clipped to the image; an empty bin has `h1 <= h0` or `w1 <= w0`.
+ * clipped to the image; an empty bin has `h1 <= h0` or `w1 <= w0`. A bin with an undefined edge
+ * (a NaN corner; infinite corners whose arithmetic gives NaN) is empty, `{ 0, 0, 0, 0 }`, as
+ * torchvision's kernel gives 0 for a NaN RoI.
  *
  * @example
  * ```ts
@@ -204,12 +206,16 @@ export function roiPoolBins(
   const bins: RoiPoolBin[] = [];
   for (let i = 0; i < p.pooledHeight; i++) {
     for (let j = 0; j < p.pooledWidth; j++) {
-      bins.push({
+      const bin = {
         h0: clip(Math.floor(f(i * binH)) + startH, h),
         h1: clip(Math.ceil(f((i + 1) * binH)) + startH, h),
         w0: clip(Math.floor(f(j * binW)) + startW, w),
         w1: clip(Math.ceil(f((j + 1) * binW)) + startW, w),
-      });
+      };
+      // an undefined edge (a NaN corner, ∞ - ∞, 0·∞) holds no pixel: torchvision's NaN RoIs give
+      // empty bins (0), not -FLT_MAX, which would poison every layer after the pooling
+      const undef = Number.isNaN(bin.h0) || Number.isNaN(bin.h1) || Number.isNaN(bin.w0) || Number.isNaN(bin.w1);
+      bins.push(undef ? { h0: 0, h1: 0, w0: 0, w1: 0 } : bin);
     }
   }
   return bins;

@@ -158,7 +158,7 @@ type T = KernelTensor;
  *   `roiAlignSamples`); `roiAlignBackward` (`grad` `[K, C, ph, pw]`) → `attrs.inputShape`, the
  *   scatter-add of the same samples' weights; `roiPool` → `[output, argmax]`, `argmax` int32 into
  *   the `H·W` plane of image `rois[k, 0]` (the first strictly larger value wins, NaN never does),
- *   `-1` with output 0 for an empty bin and `-1` with output `-3.4028234663852886e38` (`-FLT_MAX`)
+ *   `-1` with output 0 for an empty bin (a bin with a NaN edge included: `roiPoolBins`) and `-1` with output `-3.4028234663852886e38` (`-FLT_MAX`)
  *   when no value exceeds `-FLT_MAX`; `roiPoolBackward` (`grad`, `rois`, `argmax`) → `inputShape`,
  *   each gradient added at its argmax (none for `-1`); `nms`: `boxes` `[N, 4]` already sorted by
  *   decreasing score → bool `[N]` keep mask (greedy: kept when no kept earlier box has

@@ -134,4 +134,43 @@ describe('detection ops on webgpu vs cpu', () => {
     },
     TIMEOUT,
   );
+  it(
+    'bad input as on the cpu: NaN scores and ties, negative coordinates across categories, no boxes, NaN RoIs',
+    async () => {
+      await tidy(async () => {
+        const b = [
+          [-10, -10, -1, -1],
+          [-10, -10, -1, -1],
+          [-9, -9, -2, -2],
+          [-30, -20, -12, -11],
+          [-31, -20, -12, -11],
+          [-30, -20, -12, -11],
+        ];
+        const scores = [0.5, Number.NaN, 0.5, 0.9, Number.NaN, 0.9];
+        const classes = [0, 1, 1, 2, 2, 0];
+        for (const thr of [0, 0.5]) {
+          const kg = await nmsAsync(tensor(b, { backend: 'webgpu' }), tensor(scores, { backend: 'webgpu' }), thr);
+          expect(await kg.array(), `nms ${thr}`).toEqual(await nms(tensor(b), tensor(scores), thr).array());
+          const bg = await batchedNmsAsync(tensor(b, { backend: 'webgpu' }), tensor(scores, { backend: 'webgpu' }), tensor(classes, { backend: 'webgpu', dtype: 'int32' }), thr);
+          expect(await bg.array(), `batchedNms ${thr}`).toEqual(await batchedNms(tensor(b), tensor(scores), tensor(classes, { dtype: 'int32' }), thr).array());
+        }
+        await expect(batchedNmsAsync(tensor(b, { backend: 'webgpu' }), tensor(scores, { backend: 'webgpu' }), tensor(classes, { dtype: 'int32' }), 0.5)).rejects.toThrow(
+          /boxes are on 'webgpu' and idxs on 'cpu'; move idxs with \.to\('webgpu'\)/,
+        );
+        const none = await nmsAsync(tensor([], { backend: 'webgpu' }).reshape([0, 4]), tensor([], { backend: 'webgpu' }), 0.5);
+        expect([none.shape, none.dtype]).toEqual([[0], 'int32']);
+        const x = random(2 * 2 * 5 * 6, 12);
+        const rois = [
+          [0, Number.NaN, 1, 4, 4],
+          [1, 1, 1, 4, Number.NaN],
+          [1, 0, 0, 5, 3],
+        ];
+        const pool = (backend: string): Tensor => roiPool(tensor(x, { backend }).reshape([2, 2, 5, 6]), tensor(rois, { backend }), { outputSize: [2, 3] });
+        const want = await pool('cpu').array();
+        expect(await pool('webgpu').array()).toEqual(want);
+        expect((want as number[][][][]).slice(0, 2).flat(3).every((v) => v === 0)).toBe(true);
+      });
+    },
+    TIMEOUT,
+  );
 });

@@ -4,7 +4,7 @@
 // all checked against Debian's torchvision 0.14 run at test time. Then float64 gradchecks (forward
 // and the backward ops' own gradients), the modules and argument errors.
 import { describe, expect, it } from 'vitest';
-import { NotSupportedError, tensor, type Tensor } from '@tensorgrad/tensor';
+import { memory, NotSupportedError, tensor, type Tensor } from '@tensorgrad/tensor';
 import { roiAlignBackward, roiPool as roiPoolOp, roiPoolBackward } from '@tensorgrad/tensor/backend';
 import { gradcheck } from '@tensorgrad/autodiff';
 import '@tensorgrad/backend-cpu';
@@ -329,6 +329,24 @@ describe('RoIAlign and RoIPool modules, argument errors', () => {
     expect(() => new RoIAlign(2, 1)).toThrow(/new RoIAlign: missing required argument/);
     expect(() => new MultiScaleRoIAlign([], 2, 2)).toThrow(/featmapNames/);
   });
+  it('refuses boxes whose dtype is not the input\'s, as torchvision (int boxes, float64 boxes for a float32 input)', () => {
+    const rows = [[0, 0, 1, 1]];
+    for (const f of [roiAlign, roiPool]) {
+      expect(() => f(x, [tensor(rows, { dtype: 'int32' })], 2)).toThrow(/expected floating-point boxes, got int32 for boxes\[0\]; convert them with \.float\(\)/);
+      expect(() => f(x, tensor([[0, 0, 0, 1, 1]], { dtype: 'int32' }), 2)).toThrow(TypeError);
+      expect(() => f(x, [tensor(rows, { dtype: 'float64' })], 2)).toThrow(/rois to have the dtype of input \(float32\), got float64/);
+      expect(() => f(x.to('float64'), [tensor(rows)], 2)).toThrow(/rois to have the dtype of input \(float64\), got float32/);
+      expect(() => f(x, [tensor(rows), tensor(rows, { dtype: 'float64' })], 2)).toThrow(/every boxes\[i\] to have one dtype/);
+    }
+  });
+  it('refuses RoIs for images the input lacks: an empty batch, a list longer than the batch, empty planes', () => {
+    expect(() => roiAlign(tensor([]).reshape([0, 1, 4, 4]), [tensor([[0, 0, 1, 1]])], 2)).toThrow(/in \[0, 0\) \(the input has 0 images\)/);
+    expect(() => roiPool(x, [tensor([[0, 0, 1, 1]]), tensor([[0, 0, 1, 1]]), tensor([[0, 0, 1, 1]])], 2)).toThrow(/got 2 at row 2/);
+    expect(() => roiAlign(tensor([]).reshape([2, 1, 0, 4]), tensor([[0, 0, 0, 1, 1]]), 2)).toThrow(/non-empty planes/);
+    // no RoIs, no images or no channels: empty results of the right shape
+    expect(roiAlign(tensor([]).reshape([0, 1, 4, 4]), tensor([]).reshape([0, 5]), 2).shape).toEqual([0, 1, 2, 2]);
+    expect(roiPool(tensor([]).reshape([2, 0, 4, 4]), [tensor([[0, 0, 1, 1]])], 2).shape).toEqual([1, 0, 2, 2]);
+  });
   it('a RoI far larger than the image costs only its samples inside the image', async () => {
     const huge = tensor([[0, -1e30, -1e30, 1e30, 1e30]]);
     const y = roiAlign(x, huge, 2);
@@ -338,5 +356,151 @@ describe('RoIAlign and RoIPool modules, argument errors', () => {
   it('an empty list of RoIs gives an empty result', () => {
     expect(roiAlign(x, tensor([], { dtype: 'float32' }).reshape([0, 5]), 3).shape).toEqual([0, 1, 3, 3]);
     expect(roiPool(x, tensor([], { dtype: 'float32' }).reshape([0, 5]), 3).shape).toEqual([0, 1, 3, 3]);
+  });
+});
+
+const PY_NAN_ROIS = `
+import json, sys, torch
+from torchvision import ops
+a = json.loads(sys.argv[1])
+x = torch.tensor(a['x']).reshape(${N}, ${C}, ${H}, ${W})
+rois = torch.tensor([[float(v) for v in r] for r in a['rois']])
+xx = x.clone().requires_grad_()
+y = ops.roi_pool(xx, rois, [2, 3], 0.5)
+y.sum().backward()
+# adaptive sampling: with a fixed sampling_ratio torchvision's CPU kernel reads out of bounds (segfaults)
+print(json.dumps({'pool': y.flatten().tolist(), 'grad': xx.grad.flatten().tolist(), 'align': ops.roi_align(x, rois, [2, 3], 0.5).flatten().tolist()}))
+`;
+
+describe.skipIf(missing !== null)('RoIs with a NaN coordinate', () => {
+  // a box regressor that diverged gives NaN boxes: torchvision pools a box with a NaN x1, y1 (or
+  // all four) to 0 (RoIPool's bins are empty, RoIAlign's sample grid is) and sends it no gradient;
+  // tensorgrad did -FLT_MAX, which poisons every layer after the pooling
+  const nan = Number.NaN;
+  const rows = [
+    [0, nan, 1, 6, 6],
+    [1, 1, nan, 6, 6],
+    [1, nan, nan, nan, nan],
+    [0, 1, 1, 6, 6],
+  ];
+  const ref = JSON.parse(runPython(PY_NAN_ROIS, [JSON.stringify({ x: X, rois: rows.map((r) => r.map((v) => (Number.isNaN(v) ? 'nan' : v))) })])) as Record<string, number[]>;
+  const per = C * 6;
+  it('roiPool gives 0 and no gradient, roiAlign 0, as torchvision', async () => {
+    const x = tensor(X).reshape([N, C, H, W]).requiresGrad_();
+    const y = roiPool(x, tensor(rows), { outputSize: [2, 3], spatialScale: 0.5 });
+    await expectClose(y, ref.pool!, 1e-6, 'roiPool');
+    expect(ref.pool!.slice(0, 3 * per).every((v) => v === 0)).toBe(true);
+    y.sum().backward();
+    await expectClose(x.grad!, ref.grad!, 1e-6, 'roiPool grad');
+    await expectClose(roiAlign(x.detach(), tensor(rows), [2, 3], 0.5), ref.align!, 1e-6, 'roiAlign');
+  });
+  it('a NaN x2 or y2 gives 0 too (torchvision: whatever its undefined int conversion gives)', async () => {
+    const x = tensor(X).reshape([N, C, H, W]);
+    const r = tensor([
+      [0, 1, 1, nan, 6],
+      [1, 1, 1, 6, nan],
+    ]);
+    expect(Array.from(await roiPool(x, r, { outputSize: [2, 3], spatialScale: 0.5 }).data()).every((v) => v === 0)).toBe(true);
+    expect(Array.from(await roiAlign(x, r, [2, 3], 0.5, 2).data()).every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('the RoI wrappers free what they create', () => {
+  it('roiAlign, roiPool and the modules with per-image [L, 4] boxes leave no tensor behind', () => {
+    const x = tensor(values(2 * 1 * 4 * 4, 9)).reshape([2, 1, 4, 4]);
+    const boxes = [tensor([[0, 0, 2, 2], [1, 1, 3, 3]]), tensor([[0.5, 0, 3, 2]])];
+    const scores = tensor([0.5, 0.7]);
+    const idxs = tensor([0, 1], { dtype: 'int32' });
+    const before = memory().numTensors;
+    roiAlign(x, boxes, 2).dispose();
+    roiPool(x, boxes, { outputSize: 2 }).dispose();
+    new RoIAlign(2, 1, 2).call(x, boxes).dispose();
+    new RoIPool(2, 1).call(x, boxes).dispose();
+    nms(boxes[0]!, scores, 0.5).dispose();
+    batchedNms(boxes[0]!, scores, idxs, 0.5).dispose();
+    expect(memory().numTensors).toBe(before);
+  });
+});
+
+const PY_BATCHED_NEGATIVE = `
+import json, sys, torch
+from torchvision.ops import boxes as B
+a = json.loads(sys.argv[1])
+out = {}
+for key, rows in a['boxes'].items():
+    b = torch.tensor([[float(v) for v in r] for r in rows])
+    s = torch.tensor(a['scores'][:len(rows)])
+    i = torch.tensor(a['idxs'][:len(rows)])
+    out[key] = [B._batched_nms_vanilla(b, s, i, 0.5).tolist(), B._batched_nms_coordinate_trick(b, s, i, 0.5).tolist()]
+print(json.dumps(out))
+`;
+
+describe.skipIf(missing !== null)('batchedNms with negative or NaN coordinates', () => {
+  const boxes: Record<string, (number | string)[][]> = {
+    // every coordinate <= -1: torchvision's trick (below 1000 boxes) offsets nothing, so the
+    // category-1 copy of box 0 is suppressed across categories; its per-category loop keeps it
+    negative: [
+      [-10, -10, -1, -1],
+      [-10, -10, -1, -1],
+      [-9, -9, -2, -2],
+      [-30, -20, -12, -11],
+      [-31, -20, -12, -11],
+    ],
+    // straddling 0 with a small maximum: the trick's offset (max + 1 = 3) is shorter than the boxes
+    straddling: [
+      [-20, -20, 2, 2],
+      [-19, -19, 2, 2],
+      [-20, -18, 1, 2],
+      [0, 0, 2, 2],
+      [-20, -20, 0, 0],
+    ],
+    // one NaN coordinate: the maximum is NaN, so the trick shifts every box to NaN and nothing is suppressed
+    nan: [
+      [0, 0, 10, 10],
+      [1, 1, 10, 10],
+      [1, 1, 10, 10],
+      ['nan', 0, 5, 5],
+    ],
+  };
+  const scores = [0.9, 0.8, 0.7, 0.6, 0.5];
+  const idxs = [0, 1, 1, 2, 2];
+  const ref = JSON.parse(runPython(PY_BATCHED_NEGATIVE, [JSON.stringify({ boxes, scores, idxs })])) as Record<string, [number[], number[]]>;
+  const t = (rows: (number | string)[][]): Tensor => tensor(rows.map((r) => r.map((v) => (v === 'nan' ? Number.NaN : (v as number)))));
+  for (const key of ['negative', 'straddling']) {
+    it(`${key}: categories never suppress each other (torchvision's per-category path)`, async () => {
+      const [vanilla, trick] = ref[key]!;
+      expect(trick, "torchvision's coordinate trick differs here").not.toEqual(vanilla);
+      const b = t(boxes[key]!);
+      const s = tensor(scores.slice(0, b.shape[0]));
+      const i = tensor(idxs.slice(0, b.shape[0]), { dtype: 'int32' });
+      expect(await batchedNms(b, s, i, 0.5).array()).toEqual(vanilla);
+      expect(await (await batchedNmsAsync(b, s, i, { iouThreshold: 0.5 })).array()).toEqual(vanilla);
+    });
+  }
+  it("a NaN coordinate: torchvision's coordinate trick (what it runs below 1000 boxes)", async () => {
+    const b = t(boxes.nan!);
+    const got = await batchedNms(b, tensor(scores.slice(0, 4)), tensor(idxs.slice(0, 4), { dtype: 'int32' }), 0.5).array();
+    expect(ref.nan![1], 'the trick keeps the duplicate in category 1').not.toEqual(ref.nan![0]);
+    expect(got).toEqual(ref.nan![1]);
+  });
+});
+
+describe.skipIf(missing !== null)('nms with a NaN coordinate', () => {
+  it('the NaN box is kept and suppresses nothing, as torchvision', async () => {
+    const rows = [
+      [0, 0, 10, 10],
+      [Number.NaN, 0, 10, 10],
+      [0, 0, 10, 10],
+      [1, 1, 10, 10],
+    ];
+    const py = `
+import json, torch
+from torchvision import ops
+b = torch.tensor([[0, 0, 10, 10], [float('nan'), 0, 10, 10], [0, 0, 10, 10], [1, 1, 10, 10.]])
+print(json.dumps(ops.nms(b, torch.tensor([0.5, 0.9, 0.4, 0.3]), 0.5).tolist()))
+`;
+    const want = JSON.parse(runPython(py, [])) as number[];
+    expect(want).toEqual([1, 0]);
+    expect(await nms(tensor(rows), tensor([0.5, 0.9, 0.4, 0.3]), 0.5).array()).toEqual(want);
   });
 });

@@ -76,19 +76,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let scale = metaF(6u);
   let ex = binEdges(c1 * scale, c3 * scale, pw, PW, W);
   let ey = binEdges(c2 * scale, c4 * scale, ph, PH, H);
-  // an empty bin is 0 with argmax -1; a bin with an undefined edge holds no pixel but is not empty
-  // (the CPU kernel's NaN comparisons): -FLT_MAX; NaN never wins (torchvision compares with >)
-  if ((!ey.undef && ey.hi <= ey.lo) || (!ex.undef && ex.hi <= ex.lo)) {
+  // an empty bin is 0 with argmax -1, and so is a bin with an undefined edge (roiPoolBins on the
+  // CPU: torchvision gives 0 for a NaN RoI); NaN never wins (torchvision compares with >)
+  if (ex.undef || ey.undef || ey.hi <= ey.lo || ex.hi <= ex.lo) {
     V[e] = 0.0;
     I[e] = -1;
     return;
   }
   var best = bitcast<f32>(0xff7fffffu); // -FLT_MAX
-  if (ex.undef || ey.undef) {
-    V[e] = best;
-    I[e] = -1;
-    return;
-  }
   let h0 = ey.lo; let h1 = ey.hi;
   let w0 = ex.lo; let w1 = ex.hi;
   var bi = -1;
@@ -111,7 +106,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
  * (the first one on ties, NaN never wins; `-FLT_MAX` when nothing exceeds it) and its int32
  * position in the `H·W` plane, or 0 and -1 for an empty bin. Where torchvision's integer
  * conversions are undefined (NaN or infinite corners), the CPU kernel's IEEE arithmetic (see
- * `binEdges`); finite corners beyond ±10⁸ pixels count as ±10⁸. A batch index outside `[0, N)`
+ * `binEdges`; a bin with an undefined edge is empty, as a NaN RoI is in torchvision); finite corners beyond ±10⁸ pixels count as ±10⁸. A batch index outside `[0, N)`
  * (rejected by the front-end where it can read the RoIs) gives 0 and -1 without reading the input.
  */
 export const roiPool: Kernel<'roiPool', WebGPUBackend> = (ctx, x, rois, { pooledHeight, pooledWidth, spatialScale }) => {

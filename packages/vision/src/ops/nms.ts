@@ -86,8 +86,10 @@ async function selectKeptAsync(order: Tensor, keep: Tensor): Promise<Tensor> {
  * torchvision's `ops.nms`: greedy non-maximum suppression. Boxes (`[N, 4]`, `x1, y1, x2, y2`) are
  * visited by decreasing `scores` (ties in index order; NaN scores first, as `torch.sort` puts
  * them); a box is kept unless a box kept before it overlaps it with IoU > `iouThreshold`. Returns
- * the int32 indices of the kept boxes, by decreasing score (`[0]` for no boxes). As in torchvision,
- * boxes with `x2 < x1` are not rejected: their area is negative and IoU is computed with it.
+ * the int32 indices (torchvision: int64) of the kept boxes, by decreasing score — an empty int32
+ * tensor of shape `[0]` for no boxes. As in torchvision, boxes with `x2 < x1` are not rejected:
+ * their area is negative and IoU is computed with it; a box with a NaN coordinate has a NaN IoU
+ * with every box, so it neither suppresses nor is suppressed.
  * The number of kept boxes is read back synchronously; on a backend that cannot (WebGPU) this
  * throws a `NotSupportedError` (`'sync-read'`): use {@link nmsAsync} there.
  *
@@ -141,16 +143,22 @@ function checkIdxs(op: string, boxes: Tensor, idxs: unknown): asserts idxs is Te
     throw new RangeError(`${op}: expected idxs of shape [${boxes.shape[0]}] (one category per box), got [${idxs.shape.join(', ')}]`);
   }
   if (idxs.dtype === 'bool') throw new TypeError(`${op}: expected integer category indices in idxs, got bool; convert them with .to('int32')`);
+  if (idxs.backend !== boxes.backend) {
+    throw new RangeError(`${op}: boxes are on '${boxes.backend}' and idxs on '${idxs.backend}'; move idxs with .to('${boxes.backend}')`);
+  }
 }
 
 // torchvision's coordinate trick: every box is offset by idxs · (max coordinate + 1), so boxes of
-// different categories never overlap and one NMS handles every category
+// different categories never overlap and one NMS handles every category. torchvision's span is too
+// short when coordinates are negative (all boxes <= 0: no offset at all, and categories suppress
+// each other, unlike its own per-category path above 1000 boxes); adding max(0, -min coordinate)
+// keeps the categories apart and leaves torchvision's offsets unchanged for coordinates >= 0
 function offsetBoxes(boxes: Tensor, idxs: Tensor): Tensor {
   return noGrad(() =>
     tidy(() => {
       const b = boxes.detach();
-      const maxCoordinate = b.max();
-      const offsets = idxs.to(b.dtype).mul(maxCoordinate.add(1));
+      const span = b.max().add(1).add(b.min().neg().clamp({ min: 0 }));
+      const offsets = idxs.to(b.dtype).mul(span);
       return b.add(offsets.unsqueeze(1));
     }),
   );
@@ -160,8 +168,12 @@ function offsetBoxes(boxes: Tensor, idxs: Tensor): Tensor {
  * torchvision's `ops.batched_nms`: {@link nms} within each category — boxes whose `idxs` differ
  * never suppress each other. Returns the int32 indices of the kept boxes by decreasing score.
  * Uses torchvision's coordinate trick (each category's boxes are shifted by
- * `idxs · (max coordinate + 1)` and one NMS runs); torchvision switches to a per-category loop
- * above 4000 boxes on the CPU, which gives the same boxes except for rounding of huge offsets.
+ * `idxs · (max coordinate + 1)`, plus `-min coordinate` when a coordinate is negative, and one NMS
+ * runs); torchvision switches to a per-category loop above 1000 boxes (4000 coordinates) on the
+ * CPU, which gives the same boxes except for rounding of huge offsets and the order of equal
+ * scores. Below that, torchvision's own trick lets categories suppress each other when the largest
+ * coordinate is below 0 (no offset at all); this function keeps them apart, as torchvision's loop
+ * does. A NaN coordinate makes every shifted box NaN (nothing is suppressed), as in torchvision.
  * Reads the count synchronously: use {@link batchedNmsAsync} on WebGPU.
  *
  * @example

@@ -47,8 +47,10 @@ export function roisOf(op: string, boxes: unknown): Tensor {
     const backend = list[0]!.backend;
     const parts = list.map((b, i) => {
       const ids = full([b.shape[0]!, 1], i, { dtype, backend });
-      const row = cat([ids, b.detach()], 1);
+      const plain = b.detach();
+      const row = cat([ids, plain], 1);
       ids.dispose();
+      plain.dispose();
       return row;
     });
     const rois = cat(parts, 0);

@@ -20,7 +20,9 @@ const SIG = signature('roiPool', ['outputSize', 'spatialScale'], { required: 1 }
  * torchvision's `ops.roi_pool` (Fast R-CNN's RoI max pooling): each box of `boxes` (a
  * `Tensor[K, 5]` of `batch index, x1, y1, x2, y2` or one `Tensor[L, 4]` per image), scaled by
  * `spatialScale` and rounded to pixels, is split into `outputSize` bins whose maxima of `input`
- * `[N, C, H, W]` give `[K, C, oh, ow]`. Bins outside the image are clipped; an empty bin gives 0.
+ * `[N, C, H, W]` give `[K, C, oh, ow]`. Bins outside the image are clipped; an empty bin gives 0,
+ * and so does every bin of a box with a NaN coordinate (as in torchvision); a bin holding only
+ * NaN or `-Infinity` gives `-3.4028234663852886e38` (C's `-FLT_MAX`, torchvision's start value).
  * Differentiable in `input` (each bin's gradient goes to its maximum).
  *
  * @example
