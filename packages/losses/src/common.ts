@@ -1,5 +1,6 @@
 import { Tensor, formatShape, isFloating, mean, sum } from '@tensorgrad/tensor';
 import { parseArgs, signature, type Signature } from './args.js';
+import { nearestKey } from '@tensorgrad/tensor/backend';
 
 const CHECK_REDUCTION = signature('checkReduction', ['op', 'reduction', 'allowed'], { required: 1 });
 const APPLY_REDUCTION = signature('applyReduction', ['loss', 'reduction'], { required: 2 });
@@ -63,8 +64,10 @@ export function checkReduction<R extends string = Reduction>(...args: unknown[])
   const allowed = (a.allowed ?? ['mean', 'sum', 'none']) as readonly R[];
   if (reduction === undefined) return 'mean' as R;
   if (typeof reduction !== 'string' || !(allowed as readonly string[]).includes(reduction)) {
+    const near = typeof reduction === 'string' ? nearestKey(reduction, allowed as readonly string[]) : null;
     throw new RangeError(
-      `${op}: unknown reduction ${JSON.stringify(reduction)}; expected one of ${allowed.map((r) => `'${r}'`).join(', ')}`,
+      `${op}: unknown reduction ${JSON.stringify(reduction)}; expected one of ${allowed.map((r) => `'${r}'`).join(', ')}` +
+        (near ? ` (did you mean '${near}'?)` : ''),
     );
   }
   return reduction as R;

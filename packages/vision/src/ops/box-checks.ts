@@ -44,13 +44,6 @@ export function checkFormat(op: string, name: string, v: unknown): (typeof BOX_F
   );
 }
 
-/** Validates a loss reduction. @internal */
-export function checkReduction(op: string, v: unknown): 'none' | 'mean' | 'sum' {
-  if (v === 'none' || v === 'mean' || v === 'sum') return v;
-  const near = typeof v === 'string' ? nearestKey(v, ['none', 'mean', 'sum']) : null;
-  throw new RangeError(`${op}: expected reduction to be 'none', 'mean' or 'sum', got ${JSON.stringify(v)}` + (near ? ` (did you mean '${near}'?)` : ''));
-}
-
 /** Integer boxes as float32 (torchvision's IoU divides them as floats); float boxes unchanged. @internal */
 export function floatBoxes(t: Tensor): Tensor {
   return isFloating(t.dtype) ? t : t.to('float32');

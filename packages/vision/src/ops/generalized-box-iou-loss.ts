@@ -1,7 +1,6 @@
-import { add, div, maximum, minimum, mul, sub, tidy, type Tensor } from '@tensorgrad/tensor';
-import { parseArgs, signature } from '../args.js';
-import { checkBoxes, checkReduction, floatBoxes } from './box-checks.js';
-import { lossInterUnion } from './box-inter-union.js';
+import { add, div, maximum, minimum, mul, sub, type Tensor } from '@tensorgrad/tensor';
+import { signature } from '../args.js';
+import { boxPairLoss } from './box-pair-loss.js';
 
 const GIOU_LOSS = signature('generalizedBoxIouLoss', ['reduction', 'eps']);
 
@@ -36,24 +35,9 @@ export interface GeneralizedBoxIouLossOptions {
 export function generalizedBoxIouLoss(boxes1: Tensor, boxes2: Tensor, options?: GeneralizedBoxIouLossOptions): Tensor;
 export function generalizedBoxIouLoss(boxes1: Tensor, boxes2: Tensor, reduction?: 'none' | 'mean' | 'sum', eps?: number): Tensor;
 export function generalizedBoxIouLoss(boxes1: Tensor, boxes2: Tensor, ...rest: unknown[]): Tensor {
-  const op = 'generalizedBoxIouLoss';
-  const a = parseArgs(GIOU_LOSS, rest);
-  checkBoxes(op, 'boxes1', boxes1, true);
-  checkBoxes(op, 'boxes2', boxes2, true);
-  const reduction = checkReduction(op, a.reduction ?? 'none');
-  const eps = a.eps ?? 1e-7;
-  if (typeof eps !== 'number' || !(eps >= 0)) throw new TypeError(`${op}: expected eps to be a non-negative number, got ${String(eps)}`);
-  return tidy(() => {
-    const { inter, union, c1, c2 } = lossInterUnion(floatBoxes(boxes1), floatBoxes(boxes2));
-    const [x1, y1, x2, y2] = c1 as [Tensor, Tensor, Tensor, Tensor];
-    const [x1g, y1g, x2g, y2g] = c2 as [Tensor, Tensor, Tensor, Tensor];
-    const iou = div(inter, add(union, eps));
+  return boxPairLoss(GIOU_LOSS, boxes1, boxes2, rest, ({ c1: [x1, y1, x2, y2], c2: [x1g, y1g, x2g, y2g], iou, union, eps }) => {
     // smallest enclosing box
     const areaC = mul(sub(maximum(x2, x2g), minimum(x1, x1g)), sub(maximum(y2, y2g), minimum(y1, y1g)));
-    const giou = sub(iou, div(sub(areaC, union), add(areaC, eps)));
-    const loss = sub(1, giou);
-    if (reduction === 'mean') return loss.numel() > 0 ? loss.mean() : mul(loss.sum(), 0);
-    if (reduction === 'sum') return loss.sum();
-    return loss;
+    return sub(1, sub(iou, div(sub(areaC, union), add(areaC, eps))));
   });
 }

@@ -1,6 +1,7 @@
 import { add, exp, ge, isFloating, log, mul, neg, pow, shapesEqual, sigmoid, sub, tidy, where, type Tensor } from '@tensorgrad/tensor';
 import { parseArgs, signature } from '../args.js';
-import { checkReduction, checkTensor } from './box-checks.js';
+import { checkReduction } from '@tensorgrad/losses';
+import { checkTensor } from './box-checks.js';
 
 const FOCAL = signature('sigmoidFocalLoss', ['alpha', 'gamma', 'reduction']);
 
