@@ -109,7 +109,7 @@ export interface GeneratorResNetOptions {
  * import { GeneratorResNet } from './cyclegan.js';
  * const g = new GeneratorResNet({ numResidualBlocks: 2, channels: 1, ngf: 8 });
  * g(zeros([1, 1, 32, 32])).shape; // [1, 1, 32, 32]
- * g.model.length; // 2 * 3 + 4 + 2 + 2 * 4 + 3
+ * g.model.length; // 23
  * ```
  */
 export class GeneratorResNet extends Module {
