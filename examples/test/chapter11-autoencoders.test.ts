@@ -134,6 +134,8 @@ describe('chapter 11: the book’s autoencoders', () => {
       expect(() => new AutoEncoder(0)).toThrow(/latentDim to be a positive integer.*got 0/);
       expect(() => new VAE({ xDim: 784, hDim1: 512, hDim2: 256, z_dim: 50 } as never)).toThrow(/unknown option 'z_dim'/);
       expect(() => conv(tensor([[1, 2]]))).toThrow(/expected 28×28 grey images \[N, 1, 28, 28\], got \[1, 2\]/);
+      expect(() => vae(tensor([[1, 2]]))).toThrow(/VAE: expected images \[N, 1, 28, 28\] or rows \[N, 784\].*got \[1, 2\]/);
+      expect(() => ae.encode(tensor([[1, 2]]))).toThrow(/AutoEncoder: expected 28×28 grey images \[N, 1, 28, 28\] or flat rows \[N, 784\], got \[1, 2\]/);
     } finally {
       for (const m of [ae, conv, vae]) m.dispose();
     }
