@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSafetensors, memory, noGrad, randint, tidy, zeros, type AnyModule, type Tensor } from 'tensorgrad';
+import { loadSafetensors, memory, noGrad, rand, tidy, zeros, type AnyModule, type BatchNorm2d, type ConvTranspose2d, type Tensor } from 'tensorgrad';
 import { Discriminator, Generator, trainDcgan, weightsInit, type DcganSize } from '../src/chapter12/dcgan.js';
 import { parseDcganArgs } from '../src/chapter12/dcgan-main.js';
 
@@ -102,7 +102,7 @@ describe('chapter 12: DCGAN', () => {
   it('weights_init: convolution weights ~ N(0, 0.02), batch-norm weights ~ N(1, 0.02) and zero biases', async () => {
     const g = new Generator();
     // model.3: ConvTranspose2d(512, 256, 4, 4): 2,097,152 weights
-    const w = g.model.at(3) as AnyModule as { weight: Tensor };
+    const w = g.model.at(3) as ConvTranspose2d;
     const v = await w.weight.data();
     let s = 0;
     let ss = 0;
@@ -112,12 +112,12 @@ describe('chapter 12: DCGAN', () => {
     const std = Math.sqrt(ss / v.length);
     expect(Math.abs(mean)).toBeLessThan(1e-3);
     expect(Math.abs(std - 0.02)).toBeLessThan(2e-4);
-    const bn = g.model.at(1) as AnyModule as { weight: Tensor; bias: Tensor };
-    const bw = await bn.weight.data();
+    const bn = g.model.at(1) as BatchNorm2d;
+    const bw = Array.from(await bn.weight!.data());
     const bmean = bw.reduce((a, x) => a + x, 0) / bw.length;
     expect(Math.abs(bmean - 1)).toBeLessThan(0.01);
     expect(Math.max(...bw) - Math.min(...bw)).toBeGreaterThan(0.02); // not all ones: drawn
-    expect(Array.from(await bn.bias.data()).every((x) => x === 0)).toBe(true);
+    expect(Array.from(await bn.bias!.data()).every((x) => x === 0)).toBe(true);
     // a module that is neither a convolution nor a batch norm is left alone
     expect(() => weightsInit(g.model.at(2) as AnyModule)).not.toThrow();
     g.dispose();
@@ -162,7 +162,7 @@ describe('chapter 12: DCGAN', () => {
 
   it('one training step on a few images runs, updates both networks and writes the grid', async () => {
     const out = mkdtempSync(join(tmpdir(), 'tensorgrad-dcgan-train-'));
-    const images = randint(0, 256, [16, 28, 28]);
+    const images = tidy(() => rand([16, 1, 28, 28]).mul(2).sub(1));
     const before = memory().numTensors;
     try {
       const r = await trainDcgan({ images, size: 28, features: 8, epochs: 2, batchSize: 8, maxSteps: 3, out, gridSamples: 16 });

@@ -39,7 +39,7 @@ function integer(name: string, v: string | undefined, min: number): number | und
  * @example
  * ```ts
  * import { parseDcganArgs } from './dcgan-main.js';
- * parseDcganArgs(['--epochs', '2', '--limit', '1000', '--size', '64']); // { epochs: 2, images: 1000, size: 64 }
+ * Object.entries(parseDcganArgs(['--epochs', '2', '--limit', '1000', '--size', '64'])!); // [['epochs', 2], ['images', 1000], ['size', 64]]
  * parseDcganArgs(['--help']); // null
  * ```
  */

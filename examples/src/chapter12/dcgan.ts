@@ -11,7 +11,6 @@
  * networks, parameter for parameter: 2,765,568 and 3,576,704), or at their own 28×28 with a
  * single channel and half the width (`size: 28`: 1 → 4 → 7 → 14 → 28), which trains on a CPU.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   Adam,
@@ -19,7 +18,6 @@ import {
   BCELoss,
   Conv2d,
   ConvTranspose2d,
-  FashionMNIST,
   fromTypedArray,
   init,
   interpolate,
@@ -28,20 +26,17 @@ import {
   manualSeed,
   Module,
   noGrad,
-  ones,
-  randn,
   ReLU,
-  saveImage,
   Sequential,
   Sigmoid,
   summary,
   Tanh,
   tidy,
-  zeros,
   type AnyModule,
   type ModelSummary,
   type Tensor,
 } from 'tensorgrad';
+import { discriminatorTrainStep, generatorTrainStep, loadFashionMnistGanData, LossLog, noise, saveEpochGrid, type GanParts } from './gan-utils.js';
 
 /** The image sizes the DCGAN is built for. */
 export type DcganSize = 64 | 28;
@@ -80,8 +75,8 @@ function positiveInt(name: string, v: unknown): void {
  * @example
  * ```ts
  * import { dcganConfig } from './dcgan.js';
- * dcganConfig(); // { size: 64, channels: 3, features: 64, latentDim: 100 }
- * dcganConfig({ size: 28 }); // { size: 28, channels: 1, features: 32, latentDim: 100 }
+ * Object.entries(dcganConfig()); // [['size', 64], ['channels', 3], ['features', 64], ['latentDim', 100]]
+ * Object.values(dcganConfig({ size: 28 })); // [28, 1, 32, 100]
  * ```
  */
 export function dcganConfig(options: DcganOptions = {}): DcganConfig {
@@ -262,26 +257,29 @@ function count(m: AnyModule): number {
 }
 
 /**
- * Fashion-MNIST images as the DCGAN's training set: int `[N, 28, 28]` pixels 0–255 → float
- * `[N, C, S, S]` in [-1, 1] (the book's `ToTensor` then `Normalize(0.5, 0.5)`), resized
- * bilinearly to 64×64 for `size: 64` and repeated to `channels` channels.
+ * Fashion-MNIST images (`[N, 1, 28, 28]` in [-1, 1], as {@link loadFashionMnistGanData} gives
+ * them) as the DCGAN's training images `[N, C, S, S]`: resized bilinearly to 64×64 for `size: 64`
+ * (the book's `Resize(64)`) and repeated to `channels` channels (the book's RGB layout).
  *
  * @example
  * ```ts
- * import { full } from 'tensorgrad';
+ * import { ones } from 'tensorgrad';
  * import { dcganImages } from './dcgan.js';
- * const x = dcganImages(full([2, 28, 28], 255, { dtype: 'int32' }), { size: 64, channels: 3 });
+ * const x = dcganImages(ones([2, 1, 28, 28]), { size: 64, channels: 3 });
  * x.shape; // [2, 3, 64, 64]
  * x.max().itemSync(); // 1
  * ```
  */
-export function dcganImages(pixels: Tensor, options: { size: DcganSize; channels: number }): Tensor {
+export function dcganImages(images: Tensor, options: { size: DcganSize; channels: number }): Tensor {
+  if (images.ndim !== 4 || images.shape[1] !== 1 || images.shape[2] !== 28 || images.shape[3] !== 28) {
+    throw new RangeError(`dcganImages: expected Fashion-MNIST images [N, 1, 28, 28] in [-1, 1], got [${images.shape.join(', ')}]; load them with loadFashionMnistGanData`);
+  }
   return tidy(() => {
-    const n = pixels.shape[0]!;
-    let x = pixels.float().div(127.5).sub(1).reshape([n, 1, 28, 28]);
+    const n = images.shape[0]!;
+    let x = images;
     if (options.size !== 28) x = interpolate(x, { size: [options.size, options.size], mode: 'bilinear', alignCorners: false }).clamp(-1, 1);
     if (options.channels !== 1) x = x.expand([n, options.channels, options.size, options.size]).contiguous();
-    return x;
+    return x === images ? x.clone() : x;
   });
 }
 
@@ -295,7 +293,7 @@ export interface TrainDcganOptions {
   features?: number;
   /** Epochs (default 5; the book trains 25). */
   epochs?: number;
-  /** Training images: a tensor of pixels `[N, 28, 28]` 0–255, or how many of Fashion-MNIST's training images to use (default all 60,000). */
+  /** Training images `[N, 1, 28, 28]` in [-1, 1], or how many of Fashion-MNIST's training images to load (default all 60,000). */
   images?: Tensor | number;
   /** Batch size (default 64, the book's). */
   batchSize?: number;
@@ -303,7 +301,7 @@ export interface TrainDcganOptions {
   maxSteps?: number;
   /** Seed of the initialisation, the noise and the batch order (default 0). */
   seed?: number;
-  /** Folder for `summary` text and the per-epoch grids `epoch-NN.png` (none written when absent). */
+  /** Folder for the per-epoch grids `epoch-NN.png` (none written when absent). */
   out?: string;
   /** Samples in each grid, from one fixed noise batch (default 64, the book's; 8 per row). */
   gridSamples?: number;
@@ -343,50 +341,20 @@ export interface DcganResult {
   seconds: number;
 }
 
-/** The book's `discriminator_train_step` and `generator_train_step` on one batch. */
-function trainStep(
-  discriminator: Discriminator,
-  generator: Generator,
-  loss: BCELoss,
-  dOptimizer: Adam,
-  gOptimizer: Adam,
-  realData: Tensor,
-): { dLoss: number; gLoss: number } {
-  return tidy(() => {
-    const n = realData.shape[0]!;
-    const nz = generator.config.latentDim;
-    const flat = (t: Tensor): Tensor => t.reshape([n]);
-    // discriminator: real images labelled 1, (detached) generated ones 0
-    let fakeData = noGrad(() => generator(randn([n, nz, 1, 1])));
-    dOptimizer.zeroGrad();
-    const errorReal = loss(flat(discriminator(realData)), ones([n]));
-    errorReal.backward();
-    const errorFake = loss(flat(discriminator(fakeData)), zeros([n]));
-    errorFake.backward();
-    dOptimizer.step();
-    const dLoss = (errorReal.itemSync() as number) + (errorFake.itemSync() as number);
-    // generator: new samples, labelled 1 for the discriminator
-    fakeData = generator(randn([n, nz, 1, 1]));
-    gOptimizer.zeroGrad();
-    const error = loss(flat(discriminator(fakeData)), ones([n]));
-    error.backward();
-    gOptimizer.step();
-    return { dLoss, gLoss: error.itemSync() as number };
-  });
-}
-
 /**
- * Trains the DCGAN as the book does: per batch, a discriminator step (BCE of real images against
- * 1 plus BCE of detached generated ones against 0) and a generator step (BCE of new generated
- * images against 1), both with Adam (lr 0.0002, betas (0.5, 0.999)); after each epoch, a grid
- * of the generator's images from one fixed noise batch (the generator left in training mode, as
- * in the book; `makeGrid(…, { nrow: 8, normalize: true })`) is written to `out/epoch-NN.png`.
+ * Trains the DCGAN as the book does: per batch of real images, generated images from fresh noise
+ * (detached) for the book's `discriminator_train_step` (BCE of real images against 1 plus BCE of
+ * generated ones against 0), then new generated images for its `generator_train_step` (BCE
+ * against 1), both with Adam (lr 0.0002, betas (0.5, 0.999)); the losses are averaged per epoch
+ * and, after each epoch, a grid of the generator's images for one fixed noise batch is written to
+ * `out/epoch-NN.png` (`saveEpochGrid`: 8 per row, min–max normalised as the book's
+ * `make_grid(…, normalize=True)`, drawn in eval mode).
  *
  * @example
  * ```ts
- * import { randint } from 'tensorgrad';
+ * import { rand } from 'tensorgrad';
  * import { trainDcgan } from './dcgan.js';
- * const r = await trainDcgan({ images: randint(0, 256, [8, 28, 28]), size: 28, features: 4, epochs: 1, batchSize: 4 });
+ * const r = await trainDcgan({ images: rand([8, 1, 28, 28]).mul(2).sub(1), size: 28, features: 4, epochs: 1, batchSize: 4 });
  * [r.steps.length, r.history.length]; // [2, 1]
  * ```
  */
@@ -402,17 +370,15 @@ export async function trainDcgan(options: TrainDcganOptions = {}): Promise<Dcgan
     ...(options.channels === undefined ? {} : { channels: options.channels }),
     ...(options.features === undefined ? {} : { features: options.features }),
   });
-  let pixels: Tensor;
+  let images: Tensor;
   if (typeof options.images === 'object') {
-    pixels = options.images;
+    images = keep(dcganImages(options.images, config));
   } else {
-    const ds = await FashionMNIST.load({ train: true });
-    const n = Math.min(options.images ?? ds.length, ds.length);
-    pixels = keep(ds.data.narrow(0, 0, n).clone());
-    ds.dispose();
+    const data = await loadFashionMnistGanData(options.images === undefined ? {} : { limit: options.images });
+    images = keep(dcganImages(data.images, config));
+    data.images.dispose();
+    data.labels.dispose();
   }
-  const images = keep(dcganImages(pixels, config));
-  if (typeof options.images !== 'object') pixels.dispose();
   manualSeed(seed);
   const discriminator = new Discriminator(config);
   const generator = new Generator(config);
@@ -421,54 +387,59 @@ export async function trainDcgan(options: TrainDcganOptions = {}): Promise<Dcgan
     generator: summary(generator, [config.latentDim, 1, 1]),
   };
   const parameters = { discriminator: count(discriminator), generator: count(generator) };
-  options.log?.(`Discriminator\n${summaries.discriminator.text}\nGenerator\n${summaries.generator.text}`);
-  const loss = new BCELoss();
-  const dOptimizer = new Adam(discriminator.parameters(), { lr: 0.0002, betas: [0.5, 0.999] });
-  const gOptimizer = new Adam(generator.parameters(), { lr: 0.0002, betas: [0.5, 0.999] });
-  const fixedNoise = keep(randn([options.gridSamples ?? 64, config.latentDim, 1, 1]));
+  options.log?.(`Discriminator: ${parameters.discriminator.toLocaleString('en-US')} parameters\n${summaries.discriminator.text}\nGenerator: ${parameters.generator.toLocaleString('en-US')} parameters\n${summaries.generator.text}`);
+  const gan: GanParts = {
+    discriminator,
+    dOptimizer: new Adam(discriminator.parameters(), { lr: 0.0002, betas: [0.5, 0.999] }),
+    gOptimizer: new Adam(generator.parameters(), { lr: 0.0002, betas: [0.5, 0.999] }),
+    loss: new BCELoss(),
+  };
+  const nz = config.latentDim;
+  const fixedNoise = keep(noise(options.gridSamples ?? 64, nz, [1, 1]));
   const n = images.shape[0]!;
   const steps: { dLoss: number; gLoss: number }[] = [];
   const history: DcganEpoch[] = [];
+  const log = new LossLog();
   let rng = seed + 1;
   const random = (): number => {
     rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0;
     return rng / 4294967296;
   };
-  if (options.out) mkdirSync(options.out, { recursive: true });
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
-      const t0 = Date.now();
       const order = Array.from({ length: n }, (_, i) => i);
       for (let i = n - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
         [order[i], order[j]] = [order[j]!, order[i]!];
       }
-      const before = steps.length;
       for (let i = 0; i < n && (options.maxSteps === undefined || steps.length < options.maxSteps); i += batchSize) {
         const idx = order.slice(i, i + batchSize);
         if (idx.length < 2) break; // batch norm needs two samples
-        const real = tidy(() => images.indexSelect(0, fromTypedArray(Int32Array.from(idx), [idx.length])));
-        steps.push(trainStep(discriminator, generator, loss, dOptimizer, gOptimizer, real));
-        real.dispose();
+        const step = tidy(() => {
+          const realData = images.indexSelect(0, fromTypedArray(Int32Array.from(idx), [idx.length]));
+          const fakeData = noGrad(() => generator(noise(idx.length, nz, [1, 1])));
+          const dLoss = discriminatorTrainStep(gan, realData, fakeData);
+          const gLoss = generatorTrainStep(gan, generator(noise(idx.length, nz, [1, 1])));
+          return { dLoss, gLoss };
+        });
+        steps.push(step);
+        log.record(step);
       }
-      const done = steps.slice(before);
-      const mean = (k: 'dLoss' | 'gLoss'): number => done.reduce((a, s) => a + s[k], 0) / Math.max(1, done.length);
+      if (steps.length === 0) throw new RangeError(`trainDcgan: no training step ran (${n} images, batch size ${batchSize}); give at least two images`);
       let grid: string | null = null;
       if (options.out) {
-        grid = join(options.out, `epoch-${String(epoch).padStart(2, '0')}.png`);
-        const samples = tidy(() => noGrad(() => generator(fixedNoise)));
-        await saveImage(samples, grid, { nrow: 8, normalize: true });
-        samples.dispose();
+        grid = await saveEpochGrid(generator, fixedNoise, join(options.out, `epoch-${String(epoch).padStart(2, '0')}.png`), { imageShape: [config.channels, size, size] });
       }
-      const e: DcganEpoch = { epoch, dLoss: mean('dLoss'), gLoss: mean('gLoss'), seconds: (Date.now() - t0) / 1000, grid };
-      history.push(e);
-      options.log?.(`epoch ${epoch}/${epochs}: d_loss ${e.dLoss.toFixed(3)}, g_loss ${e.gLoss.toFixed(3)} (${done.length} steps, ${e.seconds.toFixed(1)} s)${grid ? `, ${grid}` : ''}`);
+      const e = log.endEpoch();
+      const row: DcganEpoch = { epoch, dLoss: e.means.dLoss!, gLoss: e.means.gLoss!, seconds: e.seconds, grid };
+      history.push(row);
+      options.log?.(`epoch ${epoch}/${epochs}: d_loss ${row.dLoss.toFixed(3)}, g_loss ${row.gLoss.toFixed(3)} (${e.steps} steps, ${row.seconds.toFixed(1)} s)${grid ? `, ${grid}` : ''}`);
       if (options.maxSteps !== undefined && steps.length >= options.maxSteps) break;
     }
     return { config, trainSize: n, parameters, summaries, steps, history, seconds: (Date.now() - started) / 1000 };
   } finally {
-    dOptimizer.dispose();
-    gOptimizer.dispose();
+    gan.dOptimizer.dispose();
+    gan.gOptimizer.dispose();
     discriminator.dispose();
     generator.dispose();
     fixedNoise.dispose();
