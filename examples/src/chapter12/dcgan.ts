@@ -370,13 +370,18 @@ export async function trainDcgan(options: TrainDcganOptions = {}): Promise<Dcgan
     ...(options.channels === undefined ? {} : { channels: options.channels }),
     ...(options.features === undefined ? {} : { features: options.features }),
   });
+  // the garments stay 28×28 × 1 in memory; each batch is resized (and its channel repeated) as it
+  // is drawn, so 60,000 images at 64×64×3 (2.8 GB of float32) are never held at once
   let images: Tensor;
   if (typeof options.images === 'object') {
-    images = keep(dcganImages(options.images, config));
+    const given = options.images;
+    if (given.ndim !== 4 || given.shape[1] !== 1 || given.shape[2] !== 28 || given.shape[3] !== 28) {
+      throw new RangeError(`trainDcgan: expected images [N, 1, 28, 28] in [-1, 1], got [${given.shape.join(', ')}]; load them with loadFashionMnistGanData`);
+    }
+    images = keep(given.clone());
   } else {
     const data = await loadFashionMnistGanData(options.images === undefined ? {} : { limit: options.images });
-    images = keep(dcganImages(data.images, config));
-    data.images.dispose();
+    images = data.images;
     data.labels.dispose();
   }
   manualSeed(seed);
@@ -416,7 +421,7 @@ export async function trainDcgan(options: TrainDcganOptions = {}): Promise<Dcgan
         const idx = order.slice(i, i + batchSize);
         if (idx.length < 2) break; // batch norm needs two samples
         const step = tidy(() => {
-          const realData = images.indexSelect(0, fromTypedArray(Int32Array.from(idx), [idx.length]));
+          const realData = dcganImages(images.indexSelect(0, fromTypedArray(Int32Array.from(idx), [idx.length])), config);
           const fakeData = noGrad(() => generator(noise(idx.length, nz, [1, 1])));
           const dLoss = discriminatorTrainStep(gan, realData, fakeData);
           const gLoss = generatorTrainStep(gan, generator(noise(idx.length, nz, [1, 1])));
