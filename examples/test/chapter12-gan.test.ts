@@ -117,7 +117,7 @@ describe('chapter 12: the book’s GAN and the conditional GAN', () => {
       ]);
       expect([BOOK_DISCRIMINATOR_PARAMETERS, BOOK_GENERATOR_PARAMETERS]).toEqual([1_460_225, 1_486_352]);
       tidy(() => {
-        expect(() => nets[0]!(randn([2, 28, 28]))).toThrow(/expected flat 28×28 images \[N, 784\], got \[2, 28, 28\]/);
+        expect(() => (nets[0] as Discriminator)(randn([2, 28, 28]))).toThrow(/expected flat 28×28 images \[N, 784\], got \[2, 28, 28\]/);
         expect(() => (nets[3] as ConditionalGenerator)(randn([2, 100]), tensor([1, 2]))).toThrow(/expected int32 class labels \[2\].*got float32 \[2\]/);
       });
     } finally {
