@@ -22,7 +22,15 @@ export interface GanCliOptions {
   out?: string;
 }
 
-/** The usage text of a chapter 12 program (`program` is its file, e.g. `chapter12/main.js`). */
+/**
+ * The usage text of a chapter 12 program (`program` is its file, e.g. `chapter12/main.js`).
+ *
+ * @example
+ * ```ts
+ * import { ganUsage } from './cli.js';
+ * ganUsage('chapter12/main.js', { epochs: 10, out: 'out/' }).split('\n')[0]; // 'usage: node examples/dist/chapter12/main.js [--epochs N] [--limit N] [--batch-size N] [--lr X] [--seed N] [--max-steps N] [--out DIR]'
+ * ```
+ */
 export function ganUsage(program: string, defaults: { epochs: number; out: string }): string {
   return `usage: node examples/dist/${program} [--epochs N] [--limit N] [--batch-size N] [--lr X] [--seed N] [--max-steps N] [--out DIR]
 

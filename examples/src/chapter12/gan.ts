@@ -143,8 +143,18 @@ export interface GanResult {
   seconds: number;
 }
 
-/** The grid's file name of an epoch: `epoch-001.png`. */
-export const gridName = (epoch: number): string => `epoch-${String(epoch).padStart(3, '0')}.png`;
+/**
+ * The grid's file name of an epoch: `epoch-001.png`.
+ *
+ * @example
+ * ```ts
+ * import { gridName } from './gan.js';
+ * gridName(7); // 'epoch-007.png'
+ * ```
+ */
+export function gridName(epoch: number): string {
+  return `epoch-${String(epoch).padStart(3, '0')}.png`;
+}
 
 /**
  * Trains the book's GAN: every step, as the notebook's loop, draws fake images from noise,
