@@ -1,4 +1,4 @@
-import { add, clamp, exp, ge, log, mul, neg, sub, tidy, where, type Tensor } from '@tensorgrad/tensor';
+import { add, clamp, div, exp, ge, log, mul, neg, sub, tidy, where, type Tensor } from '@tensorgrad/tensor';
 import { signature } from './args.js';
 import { applyReduction, bindLoss, checkBroadcastWeight, checkReduction, checkSameShape, type LegacyReductionOptions, type Reduction } from './common.js';
 
@@ -22,7 +22,10 @@ export interface BCEWithLogitsLossOptions extends BCELossOptions {
 /**
  * Binary cross entropy between probabilities `input` (values in [0, 1]) and targets:
  * `-weight·(target·log(input) + (1 - target)·log(1 - input))`, each log clamped to `>= -100`
- * as PyTorch does. Prefer {@link binaryCrossEntropyWithLogits} on raw scores: it is stable.
+ * as PyTorch does. The gradient with respect to `input` is PyTorch's,
+ * `weight·(input - target) / max(input·(1 - input), 1e-12)`, finite where an input is exactly 0
+ * or 1 (a saturated `sigmoid`), where differentiating the clamped logs would give 0·∞ = NaN.
+ * Prefer {@link binaryCrossEntropyWithLogits} on raw scores: it is stable.
  *
  * @example
  * ```ts
@@ -62,10 +65,16 @@ export function binaryCrossEntropy(...args: unknown[]): Tensor {
     }
   }
   return tidy(() => {
-    const logP = clamp(log(input), { min: -100 });
-    const log1mP = clamp(log(sub(1, input)), { min: -100 });
-    // -(y·log p + (1 - y)·log(1 - p))
-    let loss = neg(add(mul(target, logP), mul(sub(1, target), log1mP)));
+    const p = input.detach();
+    const logP = clamp(log(p), { min: -100 });
+    const log1mP = clamp(log(sub(1, p)), { min: -100 });
+    // -(y·log p + (1 - y)·log(1 - p)): its value, and its gradient with respect to the target
+    const value = neg(add(mul(target, logP), mul(sub(1, target), log1mP)));
+    // the gradient with respect to the input, as PyTorch's backward computes it:
+    // (p - y) / max(p·(1 - p), 1e-12), carried by input·g - (input·g).detach(), which is exactly 0
+    const g = div(sub(p, target.detach()), clamp(mul(p, sub(1, p)), { min: 1e-12 }));
+    const carrier = mul(input, g);
+    let loss = add(value, sub(carrier, carrier.detach()));
     if (weight) loss = mul(loss, weight);
     return applyReduction(loss, reduction);
   });

@@ -258,6 +258,24 @@ describe('gradients at kink points match the closed-form derivative', () => {
       g.forEach((v, i) => expect(v).toBeCloseTo((0.5 - ys[i]!) / 0.25, 12));
     }));
 
+  it('binaryCrossEntropy at p = 0 and p = 1 (a saturated sigmoid): PyTorch’s finite (p - y) / max(p(1 - p), 1e-12), not 0·∞ = NaN', () =>
+    noLeak(() => {
+      // torch 1.13: x = tensor([1., 0., 1., 0., 0.25]); F.binary_cross_entropy(x, tensor([1., 1., 0., 0., 1.]), reduction='none').backward(ones(5))
+      // gives x.grad = [0, -1e12, 1e12, 0, -4]
+      const x = tensor([1, 0, 1, 0, 0.25], { requiresGrad: true });
+      const g = gradOf(x, (v) => binaryCrossEntropy(v, tensor([1, 1, 0, 0, 1]), { reduction: 'none' }));
+      expect(g.every(Number.isFinite)).toBe(true);
+      [0, -1e12, 1e12, 0, -4].forEach((want, i) => expect(g[i]! / (Math.abs(want) || 1)).toBeCloseTo(want / (Math.abs(want) || 1), 5));
+      // the values are unchanged: the clamped logs
+      expect(Array.from(binaryCrossEntropy(x, tensor([1, 1, 0, 0, 1]), { reduction: 'none' }).dataSync()).map((v) => Number(v.toFixed(5)))).toEqual([0, 100, 100, 0, 1.38629]);
+      // with a weight and the mean: weight·(p - y) / max(p(1 - p), 1e-12) / n
+      const w = tensor([2, 3]);
+      const x2 = tensor([0.5, 1], { requiresGrad: true });
+      const g2 = gradOf(x2, (v) => new BCELoss({ weight: w }).call(v, tensor([1, 1])));
+      expect(g2[0]).toBeCloseTo((2 * (0.5 - 1)) / 0.25 / 2, 6);
+      expect(g2[1]).toBe(0);
+    }));
+
   it('l1Loss at input = target: 0 (PyTorch: sign(0) = 0)', () =>
     noLeak(() => {
       const x = tensor([1, 2, 3], { dtype: 'float64', requiresGrad: true });

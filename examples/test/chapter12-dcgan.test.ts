@@ -1,0 +1,209 @@
+// Chapter 12 DCGAN: the book's parameter counts, the same networks built in PyTorch (state-dict
+// keys and shapes, outputs on the loaded weights in eval and train mode), the book's
+// weights_init statistics, one training step, and the command line.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSafetensors, memory, noGrad, rand, tidy, zeros, type AnyModule, type BatchNorm2d, type ConvTranspose2d, type Tensor } from 'tensorgrad';
+import { Discriminator, Generator, trainDcgan, weightsInit, type DcganSize } from '../src/chapter12/dcgan.js';
+import { parseDcganArgs } from '../src/chapter12/dcgan-main.js';
+
+const PYTHON = '/usr/bin/python3';
+const count = (m: AnyModule): number => m.parameters().reduce((n, p) => n + p.numel(), 0);
+
+function torchMissing(): string | null {
+  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) return `${PYTHON} cannot import torch; install Debian's python3-torch (scripts/ensure-torch.sh)`;
+  return null;
+}
+const missing = torchMissing();
+if (missing) console.warn(`skipping the PyTorch cross-checks of the DCGAN: ${missing}`);
+
+// The book's networks written in PyTorch from the notebook's layer lists, and the 28×28 variant
+// with the same design; saves the state dicts, inputs and outputs as safetensors by hand.
+const REFERENCE = `
+import json, struct, sys, torch, torch.nn as nn
+def save(path, tensors):
+    header, blobs, offset = {}, [], 0
+    for k, t in tensors.items():
+        b = t.detach().contiguous().float().numpy().tobytes() if t.dtype != torch.int64 else t.numpy().tobytes()
+        header[k] = {'dtype': 'I64' if t.dtype == torch.int64 else 'F32', 'shape': list(t.shape), 'data_offsets': [offset, offset + len(b)]}
+        blobs.append(b); offset += len(b)
+    h = json.dumps(header).encode(); h += b' ' * (-len(h) % 8)
+    with open(path, 'wb') as f:
+        f.write(struct.pack('<Q', len(h))); f.write(h)
+        for b in blobs: f.write(b)
+def disc(size, c, f):
+    blk = lambda i, o, k: [nn.Conv2d(i, o, k, 2, 1, bias=False), nn.BatchNorm2d(o), nn.LeakyReLU(0.2)]
+    if size == 64:
+        layers = [nn.Conv2d(c, f, 4, 2, 1, bias=False), nn.LeakyReLU(0.2), *blk(f, 2*f, 4), *blk(2*f, 4*f, 4), *blk(4*f, 8*f, 4), nn.Conv2d(8*f, 1, 4, 1, 0, bias=False), nn.Sigmoid()]
+    else:
+        layers = [nn.Conv2d(c, f, 4, 2, 1, bias=False), nn.LeakyReLU(0.2), *blk(f, 2*f, 4), *blk(2*f, 4*f, 3), nn.Conv2d(4*f, 1, 4, 1, 0, bias=False), nn.Sigmoid()]
+    m = nn.Module(); m.model = nn.Sequential(*layers); return m
+def gen(size, c, f, nz=100):
+    blk = lambda i, o, k, s, p: [nn.ConvTranspose2d(i, o, k, s, p, bias=False), nn.BatchNorm2d(o), nn.ReLU(True)]
+    if size == 64:
+        layers = [*blk(nz, 8*f, 4, 1, 0), *blk(8*f, 4*f, 4, 2, 1), *blk(4*f, 2*f, 4, 2, 1), *blk(2*f, f, 4, 2, 1), nn.ConvTranspose2d(f, c, 4, 2, 1, bias=False), nn.Tanh()]
+    else:
+        layers = [*blk(nz, 4*f, 4, 1, 0), *blk(4*f, 2*f, 3, 2, 1), *blk(2*f, f, 4, 2, 1), nn.ConvTranspose2d(f, c, 4, 2, 1, bias=False), nn.Tanh()]
+    m = nn.Module(); m.model = nn.Sequential(*layers); return m
+size, c, f, out = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+torch.manual_seed(0)
+report = {}
+for name, m, x in [('d', disc(size, c, f), torch.randn(2, c, size, size).clamp(-1, 1)), ('g', gen(size, c, f), torch.randn(2, 100, 1, 1))]:
+    with torch.no_grad():
+        for mod in m.modules():
+            if isinstance(mod, nn.BatchNorm2d):
+                mod.running_mean.uniform_(-0.1, 0.1); mod.running_var.uniform_(0.5, 1.5)
+                mod.weight.uniform_(0.5, 1.5); mod.bias.uniform_(-0.1, 0.1)
+    sd = m.state_dict()
+    save(f'{out}/{name}-sd.safetensors', sd)
+    m.eval()
+    with torch.no_grad(): y_eval = m.model(x)
+    m.train()
+    with torch.no_grad(): y_train = m.model(x)
+    save(f'{out}/{name}-io.safetensors', {'x': x, 'y_eval': y_eval, 'y_train': y_train})
+    report[name] = {'count': sum(p.numel() for p in m.parameters()), 'keys': [[k, list(v.shape)] for k, v in sd.items()]}
+print(json.dumps(report))
+`;
+
+async function maxDiff(a: Tensor, b: Tensor): Promise<number> {
+  expect(a.shape).toEqual(b.shape);
+  const x = await a.data();
+  const y = await b.data();
+  let d = 0;
+  for (let i = 0; i < y.length; i++) d = Math.max(d, Math.abs(x[i]! - y[i]!));
+  return d;
+}
+
+describe('chapter 12: DCGAN', () => {
+  // the book's 64×64 networks, built once (6.3 M parameters): counted, their initialisation
+  // checked, then overwritten with PyTorch's weights by the 64×64 comparison, in that order
+  let d64: Discriminator;
+  let g64: Generator;
+  beforeAll(() => {
+    d64 = new Discriminator();
+    g64 = new Generator();
+  });
+  afterAll(() => {
+    d64?.dispose();
+    g64?.dispose();
+  });
+
+  it('has the book’s parameter counts at 64×64 and the stated ones at 28×28, and checks its inputs', () => {
+    const [d, g] = [d64, g64];
+    // the book's torchsummary: Total params 2,765,568 and 3,576,704
+    expect([count(d), count(g)]).toEqual([2_765_568, 3_576_704]);
+    // the book's layers: no bias in any convolution
+    expect(d.namedParameters().filter(([k]) => k.endsWith('bias')).map(([k]) => k)).toEqual(['model.3.bias', 'model.6.bias', 'model.9.bias']);
+    expect(() => tidy(() => d(zeros([1, 1, 64, 64])))).toThrow(/expected images \[N, 3, 64, 64\], got \[1, 1, 64, 64\]/);
+    expect(() => tidy(() => g(zeros([1, 100])))).toThrow(/expected noise \[N, 100, 1, 1\], got \[1, 100\]/);
+    const ds = new Discriminator({ size: 28 });
+    const gs = new Generator({ size: 28 });
+    expect([count(ds), count(gs)]).toEqual([109_440, 312_256]);
+    ds.dispose();
+    gs.dispose();
+    expect(() => new Generator({ size: 32 as DcganSize })).toThrow(/expected size 64 .* or 28 .*, got 32/);
+    expect(() => new Generator({ nz: 100 } as never)).toThrow(/unknown option 'nz'/);
+  });
+
+  it('weights_init: convolution weights ~ N(0, 0.02), batch-norm weights ~ N(1, 0.02) and zero biases', async () => {
+    const g = g64;
+    // model.3: ConvTranspose2d(512, 256, 4, 4): 2,097,152 weights
+    const w = g.model.at(3) as ConvTranspose2d;
+    const v = await w.weight.data();
+    let s = 0;
+    let ss = 0;
+    for (const x of v) s += x;
+    const mean = s / v.length;
+    for (const x of v) ss += (x - mean) ** 2;
+    const std = Math.sqrt(ss / v.length);
+    expect(Math.abs(mean)).toBeLessThan(1e-3);
+    expect(Math.abs(std - 0.02)).toBeLessThan(2e-4);
+    const bn = g.model.at(1) as BatchNorm2d;
+    const bw = Array.from(await bn.weight!.data());
+    const bmean = bw.reduce((a, x) => a + x, 0) / bw.length;
+    expect(Math.abs(bmean - 1)).toBeLessThan(0.01);
+    expect(Math.max(...bw) - Math.min(...bw)).toBeGreaterThan(0.02); // not all ones: drawn
+    expect(Array.from(await bn.bias!.data()).every((x) => x === 0)).toBe(true);
+    // a module that is neither a convolution nor a batch norm is left alone
+    expect(() => weightsInit(g.model.at(2) as AnyModule)).not.toThrow();
+  });
+
+  for (const size of [64, 28] as const) {
+    it.skipIf(missing !== null)(`${size}×${size}: state-dict keys, shapes, counts and eval/train outputs equal PyTorch's on loaded weights`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tensorgrad-dcgan-'));
+      const [c, f] = size === 64 ? [3, 64] : [1, 32];
+      try {
+        const r = spawnSync(PYTHON, ['-c', REFERENCE, String(size), String(c), String(f), dir], { encoding: 'utf8', timeout: 120_000 });
+        if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
+        const ref = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<'d' | 'g', { count: number; keys: [string, number[]][] }>;
+        for (const [name, m] of [
+          ['d', size === 64 ? d64 : new Discriminator({ size })],
+          ['g', size === 64 ? g64 : new Generator({ size })],
+        ] as const) {
+          expect(count(m)).toBe(ref[name].count);
+          const mine = m.stateDict();
+          expect(Object.entries(mine).map(([k, t]) => [k, t.shape])).toEqual(ref[name].keys);
+          for (const t of Object.values(mine)) t.dispose();
+          const { tensors: sd } = await loadSafetensors(join(dir, `${name}-sd.safetensors`));
+          // num_batches_tracked is int64 in PyTorch; tensorgrad loads it too
+          expect(m.loadStateDict(sd, { strict: true })).toEqual({ missingKeys: [], unexpectedKeys: [] });
+          for (const t of Object.values(sd)) t.dispose();
+          const { tensors: io } = await loadSafetensors(join(dir, `${name}-io.safetensors`));
+          const yEval = tidy(() => noGrad(() => m.eval()(io.x!)));
+          expect(await maxDiff(yEval, io.y_eval!)).toBeLessThan(1e-4);
+          const yTrain = tidy(() => noGrad(() => m.train()(io.x!)));
+          expect(await maxDiff(yTrain, io.y_train!)).toBeLessThan(1e-4);
+          // the outputs vary, so the comparison can fail
+          const want = Array.from(await io.y_train!.data());
+          expect(Math.max(...want) - Math.min(...want)).toBeGreaterThan(0.05);
+          for (const t of [yEval, yTrain, ...Object.values(io)]) t.dispose();
+          if (size !== 64) m.dispose();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 120_000);
+  }
+
+  it('one training step on a few images runs, updates both networks and writes the grid', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'tensorgrad-dcgan-train-'));
+    const images = tidy(() => rand([16, 1, 28, 28]).mul(2).sub(1));
+    const before = memory().numTensors;
+    try {
+      const r = await trainDcgan({ images, size: 28, features: 8, epochs: 2, batchSize: 8, maxSteps: 3, out, gridSamples: 16 });
+      expect(r.steps.length).toBe(3);
+      expect(r.history.map((e) => e.epoch)).toEqual([1, 2]);
+      for (const s of r.steps) {
+        // BCE of a sigmoid output: finite and positive; the discriminator's is a sum of two
+        expect(s.dLoss).toBeGreaterThan(0);
+        expect(s.gLoss).toBeGreaterThan(0);
+        expect(Number.isFinite(s.dLoss + s.gLoss)).toBe(true);
+      }
+      // the networks change between steps: the generator's loss differs step to step
+      expect(new Set(r.steps.map((s) => s.gLoss)).size).toBe(3);
+      expect(r.parameters).toEqual({ discriminator: 8 * 16 + 8 * 16 * 16 + 32 + 16 * 32 * 9 + 64 + 32 * 16, generator: 100 * 32 * 16 + 64 + 32 * 16 * 9 + 32 + 16 * 8 * 16 + 16 + 8 * 16 });
+      expect(r.summaries.discriminator.totalParams).toBe(r.parameters.discriminator);
+      expect(r.summaries.generator.text).toContain('ConvTranspose2d');
+      // the grid: 16 samples, 8 per row, 28×28 tiles with padding 2
+      const png = readFileSync(r.history[0]!.grid!);
+      expect(png.subarray(1, 4).toString()).toBe('PNG');
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([8 * 30 + 2, 2 * 30 + 2]);
+      expect(memory().numTensors).toBe(before);
+    } finally {
+      images.dispose();
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('parses its command line and refuses bad arguments', () => {
+    expect(parseDcganArgs(['--epochs', '3', '--limit', '500', '--batch-size', '32', '--size', '28', '--out', 'x'])).toEqual({ epochs: 3, images: 500, batchSize: 32, size: 28, out: 'x' });
+    expect(parseDcganArgs(['-h'])).toBeNull();
+    expect(() => parseDcganArgs(['--epochs', 'two'])).toThrow(/--epochs: expected an integer ≥ 1, got two/);
+    expect(() => parseDcganArgs(['--size', '32'])).toThrow(/--size: expected 28 or 64, got 32/);
+    expect(() => parseDcganArgs(['--epoch', '1'])).toThrow(/Unknown option '--epoch'/);
+  });
+});
