@@ -15,6 +15,7 @@ import {
   cat,
   clamp,
   crossEntropy,
+  FashionMNIST,
   fromTypedArray,
   grad,
   keep,
@@ -34,8 +35,8 @@ import { ImageSplits } from '../chapter3/data.js';
 import { evaluate, trainEpoch, type Classifier } from '../chapter3/train.js';
 import { bookCnn } from '../chapter5-6/models.js';
 
-/** Fashion-MNIST's class names, in label order. */
-export const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
+// Fashion-MNIST's class names, in label order (torchvision's FashionMNIST.classes)
+const FASHION_CLASSES = FashionMNIST.classes;
 
 /** The book's chapter 4 CNN has 896,522 parameters (`CNN_on_FashionMNIST.ipynb`'s `summary`). */
 export const CHAPTER4_CNN_PARAMETERS = 896_522;

@@ -50,7 +50,7 @@ function positive(name: string, v: string | undefined, allowZero = false): numbe
 
 /**
  * Parses the command line into {@link runFgsm}'s options (`null` for `--help`); throws a
- * `RangeError` (or node's `TypeError` for an unknown option) naming the bad argument.
+ * `RangeError` naming the bad argument, with the usage.
  *
  * @example
  * ```ts
@@ -60,25 +60,32 @@ function positive(name: string, v: string | undefined, allowZero = false): numbe
  * ```
  */
 export function parseFgsmArgs(argv: readonly string[]): FgsmRunOptions | null {
-  const { values: v } = parseArgs({
-    args: [...argv],
-    strict: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      epochs: { type: 'string' },
-      limit: { type: 'string' },
-      'test-limit': { type: 'string' },
-      'batch-size': { type: 'string' },
-      lr: { type: 'string' },
-      epsilons: { type: 'string' },
-      weights: { type: 'string' },
-      'target-image': { type: 'string' },
-      'target-epsilon': { type: 'string' },
-      'target-steps': { type: 'string' },
-      seed: { type: 'string' },
-      out: { type: 'string' },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        epochs: { type: 'string' },
+        limit: { type: 'string' },
+        'test-limit': { type: 'string' },
+        'batch-size': { type: 'string' },
+        lr: { type: 'string' },
+        epsilons: { type: 'string' },
+        weights: { type: 'string' },
+        'target-image': { type: 'string' },
+        'target-epsilon': { type: 'string' },
+        'target-steps': { type: 'string' },
+        seed: { type: 'string' },
+        out: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    // node's message names the bad option; add what the program accepts
+    throw new RangeError(`${(e as Error).message}\n${FGSM_USAGE}`);
+  }
+  const v = parsed.values;
   if (v.help) return null;
   const o: FgsmRunOptions = {};
   const set = <K extends keyof FgsmRunOptions>(key: K, value: FgsmRunOptions[K] | undefined): void => {

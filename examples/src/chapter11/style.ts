@@ -35,7 +35,7 @@ function whole(name: string, v: string | undefined, min: number): number | undef
 
 /**
  * Parses the command line into {@link runStyleTransfer}'s options (`null` for `--help`); throws a
- * `RangeError` (or node's `TypeError` for an unknown option) naming the bad argument.
+ * `RangeError` naming the bad argument, with the usage.
  *
  * @example
  * ```ts
@@ -45,20 +45,27 @@ function whole(name: string, v: string | undefined, min: number): number | undef
  * ```
  */
 export function parseStyleArgs(argv: readonly string[]): StyleTransferOptions | null {
-  const { values: v } = parseArgs({
-    args: [...argv],
-    strict: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      weights: { type: 'string' },
-      content: { type: 'string' },
-      style: { type: 'string' },
-      garment: { type: 'string' },
-      size: { type: 'string' },
-      iters: { type: 'string' },
-      out: { type: 'string' },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        weights: { type: 'string' },
+        content: { type: 'string' },
+        style: { type: 'string' },
+        garment: { type: 'string' },
+        size: { type: 'string' },
+        iters: { type: 'string' },
+        out: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    // node's message names the bad option; add what the program accepts
+    throw new RangeError(`${(e as Error).message}\n${STYLE_USAGE}`);
+  }
+  const v = parsed.values;
   if (v.help) return null;
   const o: StyleTransferOptions = {};
   for (const key of ['weights', 'content', 'style', 'out'] as const) {
