@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Adam, Linear, loadSafetensors, loadTorch, makeLayers, manualSeed, memory, noGrad, randn, tensor, vggConfigs, type Tensor } from 'tensorgrad';
 import { ImageSplits } from '../src/chapter3/data.js';
 import { trainEpoch } from '../src/chapter3/train.js';
-import { attackAccuracy, CHAPTER4_CNN_PARAMETERS, chapter4Cnn, fgsm, targetedAttack } from '../src/chapter11/adversarial.js';
+import { attackAccuracy, CHAPTER4_CNN_PARAMETERS, chapter4Cnn, fgsm, runFgsm, targetedAttack } from '../src/chapter11/adversarial.js';
 import { parseFgsmArgs } from '../src/chapter11/fgsm.js';
 import { parseStyleArgs } from '../src/chapter11/style.js';
 import { CONTENT_LAYERS, GramMatrix, GramMSELoss, runStyleTransfer, STYLE_LAYERS, STYLE_WEIGHTS, stylePattern, VGG19Modified } from '../src/chapter11/style-transfer.js';
@@ -161,7 +161,19 @@ save(d + '/vgg-out.safetensors', {'img': img, **{f'out{i}': r for i, r in enumer
     });
     expect(compared).toBeGreaterThan(mine.length * 0.5);
     expect(zerosKept).toBeGreaterThanOrEqual(zeros * 0.99);
-    cnn.dispose();
+
+    // the program's --weights: PyTorch's state dict is loaded instead of training (the file's other
+    // tensors are ignored), and the clean accuracy is that of the loaded network
+    const raw = ImageSplits.synthetic({ train: 32, val: 16, seed: 5 });
+    const run = await runFgsm({ data: raw, weights: join(dir, 'cnn.safetensors'), epsilons: [0], targetSteps: 1 });
+    expect(run.trainLosses).toEqual([]);
+    const scaled = raw.scaled(255);
+    const images = scaled.valX.reshape([16, 1, 28, 28]);
+    const predicted = noGrad(() => cnn(images).argmax(-1));
+    const expectedAccuracy = (predicted.eq(scaled.valY).sum().itemSync() as number) / 16;
+    expect(run.rows[0]!.accuracy).toBeCloseTo(expectedAccuracy, 6);
+    await expect(runFgsm({ data: raw, weights: join(dir, 'vgg-out.safetensors'), epsilons: [0] })).rejects.toThrow(/expected the state dict of the book's chapter 4 CNN .*0\.weight, 0\.bias.* are missing/);
+    for (const o of [images, predicted, scaled, raw, cnn]) o.dispose();
     for (const t of Object.values(tensors)) t.dispose();
   });
 
