@@ -1,0 +1,197 @@
+// Chapter 11: t-SNE written with tensorgrad ops, checked against independent computations: the
+// perplexity of each row of P, the closed-form t-SNE gradient (plain JS), and on separated
+// clusters the embedding keeps them apart while the KL divergence falls.
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { Generator, memory, randn, tensor, tidy } from 'tensorgrad';
+import { conditionalProbabilities, jointProbabilities, squaredDistances, TSNE, tsneObjective } from '../src/chapter11/tsne.js';
+
+/** Plain-JS squared distances of row-major points. */
+function jsDistances(x: number[][]): Float64Array {
+  const n = x.length;
+  const d = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) d[i * n + j] = x[i]!.reduce((s, v, c) => s + (v - x[j]![c]!) ** 2, 0);
+  return d;
+}
+
+/** Points of `k` Gaussian clusters in `dim` dimensions, `per` each, centres far apart. */
+function clusters(k: number, per: number, dim: number, seed: number): { x: number[][]; labels: number[] } {
+  let s = seed;
+  const uniform = () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return (s + 0.5) / 2147483648;
+  };
+  const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  const centres = Array.from({ length: k }, () => Array.from({ length: dim }, () => 10 * normal()));
+  const x: number[][] = [];
+  const labels: number[] = [];
+  for (let c = 0; c < k; c++)
+    for (let i = 0; i < per; i++) {
+      x.push(centres[c]!.map((m) => m + normal()));
+      labels.push(c);
+    }
+  return { x, labels };
+}
+
+describe('chapter 11: t-SNE with tensorgrad ops and autodiff', () => {
+  it("each row of P has the requested perplexity (2^H within 1e-3), and P is sklearn's symmetrised joint distribution", async () => {
+    const { x } = clusters(3, 20, 5, 7);
+    const n = x.length;
+    for (const perplexity of [5, 30]) {
+      const { P: cond } = conditionalProbabilities(jsDistances(x), n, perplexity);
+      for (let i = 0; i < n; i++) {
+        let h = 0;
+        let total = 0;
+        for (let j = 0; j < n; j++) {
+          const p = cond[i * n + j]!;
+          total += p;
+          if (p > 0) h -= p * Math.log2(p);
+        }
+        expect(total).toBeCloseTo(1, 12);
+        expect(cond[i * n + i]).toBe(0);
+        expect(Math.abs(2 ** h - perplexity)).toBeLessThan(1e-3);
+      }
+      // the joint P: (p_{j|i} + p_{i|j}) / 2N
+      const { P } = await jointProbabilities(tensor(x, { dtype: 'float64' }), perplexity);
+      const joint = await P.data();
+      for (const [i, j] of [[0, 1], [5, 40], [59, 2]] as const)
+        expect(joint[i * n + j]).toBeCloseTo((cond[i * n + j]! + cond[j * n + i]!) / (2 * n), 14);
+      P.dispose();
+    }
+    // squared distances with a matmul equal the plain sums
+    const d = await squaredDistances(tensor(x)).data();
+    const ref = jsDistances(x);
+    for (let i = 0; i < ref.length; i++) expect(Math.abs(d[i]! - ref[i]!)).toBeLessThan(1e-3 * (1 + ref[i]!));
+  });
+
+  it('the autodiff gradient equals the closed-form gradient 4 Σ_j (p_ij − q_ij)(y_i − y_j)(1 + |y_i − y_j|²)⁻¹, exaggerated P included', async () => {
+    const n = 7;
+    const g = new Generator(3);
+    const yValues = (await randn([n, 2], { generator: g, dtype: 'float64' }).array()) as number[][];
+    const raw = (await randn([n, n], { generator: g, dtype: 'float64' }).array()) as number[][];
+    // any symmetric P with zero diagonal, summing to 1
+    const p = raw.map((r, i) => r.map((_, j) => (i === j ? 0 : Math.abs(raw[i]![j]!) + Math.abs(raw[j]![i]!))));
+    const total = p.flat().reduce((a, b) => a + b, 0);
+    const P = p.map((r) => r.map((v) => v / total));
+    for (const alpha of [1, 12]) {
+      const before = memory().numTensors;
+      const y = tensor(yValues, { dtype: 'float64', requiresGrad: true });
+      const Pt = tidy(() => tensor(P, { dtype: 'float64' }).mul(alpha));
+      const [gradT, objective] = tidy(() => {
+        const { objective } = tsneObjective(y, Pt);
+        objective.backward();
+        return [y.grad!.clone(), objective.detach()];
+      });
+      const auto = (await gradT.array()) as number[][];
+      // closed form, plain JS
+      const w = yValues.map((a, i) => yValues.map((b, j) => (i === j ? 0 : 1 / (1 + (a[0]! - b[0]!) ** 2 + (a[1]! - b[1]!) ** 2))));
+      const Z = w.flat().reduce((s, v) => s + v, 0);
+      for (let i = 0; i < n; i++)
+        for (let c = 0; c < 2; c++) {
+          let expected = 0;
+          for (let j = 0; j < n; j++) expected += 4 * (alpha * P[i]![j]! - w[i]![j]! / Z) * (yValues[i]![c]! - yValues[j]![c]!) * w[i]![j]!;
+          expect(Math.abs(auto[i]![c]! - expected)).toBeLessThan(1e-12);
+        }
+      // with α = 1 the objective plus Σ P log P is KL(P‖Q)
+      if (alpha === 1) {
+        let kl = 0;
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) kl += P[i]![j]! * Math.log(P[i]![j]! / (w[i]![j]! / Z));
+        let plogp = 0;
+        for (const v of P.flat()) if (v > 0) plogp += v * Math.log(v);
+        expect(Math.abs(plogp + Number(await objective.item()) - kl)).toBeLessThan(1e-12);
+      }
+      for (const t of [y, Pt, objective, gradT]) t.dispose();
+      expect(memory().numTensors).toBe(before);
+    }
+  });
+
+  it('keeps well-separated Gaussian clusters apart in 2-D (1-NN accuracy ≥ 0.95) and the KL divergence falls', async () => {
+    const { x, labels } = clusters(4, 25, 10, 11);
+    const lines: string[] = [];
+    const before = memory().numTensors;
+    const tsne = new TSNE(2, { perplexity: 10, maxIter: 400, randomState: 0, verbose: 2, log: (l) => lines.push(l) });
+    const input = tensor(x);
+    const y = await tsne.fitTransform(input);
+    expect(y.shape).toEqual([100, 2]);
+    expect(y.dtype).toBe('float32');
+    const e = (await y.array()) as number[][];
+    let correct = 0;
+    for (let i = 0; i < e.length; i++) {
+      let best = Infinity;
+      let nearest = -1;
+      for (let j = 0; j < e.length; j++) {
+        if (j === i) continue;
+        const d = (e[i]![0]! - e[j]![0]!) ** 2 + (e[i]![1]! - e[j]![1]!) ** 2;
+        if (d < best) [best, nearest] = [d, j];
+      }
+      if (labels[nearest] === labels[i]) correct++;
+    }
+    expect(correct / e.length).toBeGreaterThanOrEqual(0.95);
+    // learning rate 'auto': max(100 / 12 / 4, 50)
+    expect(tsne.learningRate_).toBe(50);
+    expect(tsne.nIter_).toBe(399);
+    // the error reported every 50 iterations falls within each phase, and the final KL is small
+    const errors = lines.flatMap((l) => /Iteration (\d+): error = ([\d.]+)/.exec(l)?.slice(1, 3).map(Number) ?? []);
+    const after = errors.filter((_, i) => i % 2 === 0).map((it, i) => [it, errors[2 * i + 1]!] as const).filter(([it]) => it > 250);
+    expect(after.length).toBeGreaterThanOrEqual(2);
+    expect(after.at(-1)![1]).toBeLessThanOrEqual(after[0]![1]);
+    expect(lines.some((l) => l.startsWith('[t-SNE] KL divergence after 250 iterations with early exaggeration'))).toBe(true);
+    expect(tsne.klDivergence_).toBeGreaterThan(0);
+    expect(tsne.klDivergence_).toBeLessThan(1);
+    // the KL of the final embedding, recomputed here from P and the returned embedding
+    const { P } = await jointProbabilities(input, 10);
+    const p = await P.data();
+    const n = e.length;
+    let Z = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) Z += 1 / (1 + (e[i]![0]! - e[j]![0]!) ** 2 + (e[i]![1]! - e[j]![1]!) ** 2);
+    let kl = 0;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++)
+        if (i !== j) kl += p[i * n + j]! * Math.log(p[i * n + j]! / (1 / (1 + (e[i]![0]! - e[j]![0]!) ** 2 + (e[i]![1]! - e[j]![1]!) ** 2) / Z));
+    // the reported KL is that of the embedding before the last step's update: close, not equal
+    expect(Math.abs(kl - tsne.klDivergence_)).toBeLessThan(0.02);
+    for (const t of [y, input, P]) t.dispose();
+    tsne.embedding_!.dispose();
+    tsne.embedding_ = null;
+    expect(memory().numTensors).toBe(before);
+  }, 60_000);
+
+  it("takes scikit-learn's names and defaults, and refuses what it does not implement", () => {
+    const t = new TSNE();
+    expect([t.nComponents, t.perplexity, t.earlyExaggeration, t.learningRate, t.maxIter, t.init, t.nIterWithoutProgress, t.minGradNorm]).toEqual([
+      2, 30, 12, 'auto', 1000, 'pca', 300, 1e-7,
+    ]);
+    expect(new TSNE(3, { nIter: 500 }).maxIter).toBe(500);
+    expect(() => new TSNE({ n_components: 2 } as never)).toThrow(/unknown option 'n_components'; did you mean 'nComponents'/);
+    expect(() => new TSNE({ method: 'barnes_hut' } as never)).toThrow(/method 'barnes_hut' is not implemented; only method: 'exact'/);
+    expect(() => new TSNE({ maxIter: 100 })).toThrow(/maxIter must be an integer ≥ 250, got 100/);
+    expect(() => new TSNE({ learningRate: -1 })).toThrow(/learningRate/);
+    return expect(new TSNE({ perplexity: 30 }).fitTransform(tensor([[0, 1], [1, 0], [2, 2]]))).rejects.toThrow(/perplexity must be less than n_samples, got perplexity 30 for 3 samples/);
+  });
+
+  // scikit-learn is not a Debian package here; where it is installed, its exact t-SNE's KL on the
+  // same data and settings must be in the same range (different random streams: not equal)
+  const sklearn = existsSync('/usr/bin/python3') && (() => {
+    try {
+      execFileSync('/usr/bin/python3', ['-c', 'import sklearn'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  it.skipIf(!sklearn)('KL divergence comparable to scikit-learn TSNE(method="exact") on the same clusters (skipped: /usr/bin/python3 has no scikit-learn)', async () => {
+    const { x } = clusters(4, 25, 10, 11);
+    const script = `import json,sys,numpy as np
+from sklearn.manifold import TSNE
+x=np.array(json.loads(sys.stdin.read()),dtype=np.float32)
+t=TSNE(2,perplexity=10,max_iter=400,method='exact',random_state=0,init='pca')
+t.fit_transform(x)
+print(t.kl_divergence_)`;
+    const ref = Number(execFileSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(x) }).toString().trim());
+    const tsne = new TSNE(2, { perplexity: 10, maxIter: 400, randomState: 0 });
+    (await tsne.fitTransform(tensor(x))).dispose();
+    expect(Math.abs(tsne.klDivergence_ - ref)).toBeLessThan(0.1 + 0.2 * ref);
+  }, 60_000);
+});
