@@ -3,9 +3,13 @@
 // clusters the embedding keeps them apart while the KL divergence falls.
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { Generator, memory, randn, tensor, tidy } from 'tensorgrad';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Generator, memory, randn, readImage, tensor, tidy } from 'tensorgrad';
 import { conditionalProbabilities, jointProbabilities, squaredDistances, TSNE, tsneObjective } from '../src/chapter11/tsne.js';
+import { scatterPlot, spectralColors } from '../src/chapter11/scatter-plot.js';
+import { parseTsneArgs, runTsneLatents } from '../src/chapter11/tsne-latents.js';
 
 /** Plain-JS squared distances of row-major points. */
 function jsDistances(x: number[][]): Float64Array {
@@ -194,4 +198,74 @@ print(t.kl_divergence_)`;
     (await tsne.fitTransform(tensor(x))).dispose();
     expect(Math.abs(tsne.klDivergence_ - ref)).toBeLessThan(0.1 + 0.2 * ref);
   }, 60_000);
+
+  it("scatterPlot: matplotlib's Spectral colours, points where the data put them, a legend swatch per class", async () => {
+    // ColorBrewer's Spectral nodes at 0, 0.5 and 1 (matplotlib's colormap data)
+    const c11 = spectralColors(11);
+    expect([c11[0], c11[5], c11[10]]).toEqual([[158, 1, 66], [255, 255, 191], [94, 79, 162]]);
+    // 3 classes: the colormap at 0, 1/2, 1
+    expect(spectralColors(3)).toEqual([[158, 1, 66], [255, 255, 191], [94, 79, 162]]);
+    const before = memory().numTensors;
+    // three points: bottom-left, centre, top-right of the data's box
+    const [points, labels] = [tensor([[-2, 10], [0, 15], [2, 20]]), tensor([0, 1, 2], { dtype: 'int32' })];
+    const image = await scatterPlot(points, labels, { classes: ['a', 'b', 'c'], width: 300, height: 200 });
+    expect(image.shape).toEqual([3, 200, 300]);
+    const px = (await image.array()) as number[][][];
+    const at = (x: number, y: number) => [0, 1, 2].map((c) => px[c]![y]![x]!);
+    // the plot area: x from 10 to 300 − legend − 20, y from 10 to 190; the data box padded by 5 %
+    const legend = 1 * 6 * 1 + 16 * 1; // the widest name (1 character) at scale 1, plus the swatch
+    const [x0, y0, x1, y1] = [10, 10, 300 - legend - 20, 190];
+    const toPixel = (fx: number, fy: number) => [Math.round(x0 + ((fx + 0.05 * 1) / 1.1) * (x1 - x0)), Math.round(y1 - ((fy + 0.05) / 1.1) * (y1 - y0))] as const;
+    expect(at(...toPixel(0, 0))).toEqual([158, 1, 66]);
+    expect(at(...toPixel(0.5, 0.5))).toEqual([255, 255, 191]);
+    expect(at(...toPixel(1, 1))).toEqual([94, 79, 162]);
+    // the frame is black, the background white
+    expect(at(x0, 100)).toEqual([0, 0, 0]);
+    expect(at(x0 + 5, y0 + 5)).toEqual([255, 255, 255]);
+    // each class colour appears in the legend column (right of the plot)
+    for (const color of spectralColors(3)) {
+      let found = false;
+      for (let y = 0; y < 200 && !found; y++) for (let x = x1 + 1; x < 300 && !found; x++) found = at(x, y).every((v, c) => v === color[c]);
+      expect(found).toBe(true);
+    }
+    for (const t of [image, points, labels]) t.dispose();
+    expect(memory().numTensors).toBe(before);
+    const [one, bad] = [tensor([[0, 0]]), tensor([[0, 0, 0]])];
+    await expect(scatterPlot(one, [0], { classes: ['é'] })).rejects.toThrow(/no glyph for "é"/);
+    await expect(scatterPlot(bad, [0])).rejects.toThrow(/expected points \[N, 2\], got \[1, 3\]/);
+    one.dispose();
+    bad.dispose();
+  });
+
+  it('the chapter 11 program: a short run trains the 50,161-parameter ConvAutoEncoder, embeds its latents and writes the plot', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'tensorgrad-ch11-tsne-'));
+    const before = memory().numTensors;
+    try {
+      const lines: string[] = [];
+      const r = await runTsneLatents({ epochs: 1, trainLimit: 256, valLimit: 120, points: 120, perplexity: 10, maxIter: 250, out: join(out, 'tsne.png'), log: (l) => lines.push(l) });
+      // the book's parameter count (PyTorch's, checked against torch in gae's chapter 11 tests)
+      expect(r.params).toBe(50161);
+      expect(lines.some((l) => l.includes('Total params: 50,161'))).toBe(true);
+      expect(r.shape).toEqual([120, 256]);
+      expect(r.valLosses.length).toBe(1);
+      expect(r.klDivergence).toBeGreaterThan(0);
+      expect(r.klDivergence).toBeLessThan(5);
+      expect(lines.some((l) => l.startsWith('[t-SNE] KL divergence after 250 iterations with early exaggeration'))).toBe(true);
+      for (const a of [r.neighbourAccuracy.input, r.neighbourAccuracy.embedding]) expect(a > 0.1 && a <= 1).toBe(true);
+      const png = await readImage(r.picture);
+      expect(png.shape).toEqual([3, 600, 760]);
+      png.dispose();
+      expect(memory().numTensors).toBe(before);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('parses its command line and refuses bad arguments', () => {
+    expect(parseTsneArgs(['--epochs', '3', '--train-limit', '500', '--points', '300', '--max-iter', '500', '--out', 'x.png'])).toEqual({ epochs: 3, trainLimit: 500, points: 300, maxIter: 500, out: 'x.png' });
+    expect(parseTsneArgs(['-h'])).toBeNull();
+    expect(() => parseTsneArgs(['--max-iter', '100'])).toThrow(/--max-iter: expected an integer ≥ 250, got 100/);
+    expect(() => parseTsneArgs(['--input', 'codes'])).toThrow(/--input: expected latents or pixels, got codes/);
+    expect(() => parseTsneArgs(['--point', '5'])).toThrow(/Unknown option '--point'/);
+  });
 });

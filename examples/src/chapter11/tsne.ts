@@ -11,7 +11,7 @@
  * is an objective over all pairs of points, not a network, and `backward()` differentiates it
  * like any loss; the tests check the autodiff gradient against t-SNE's closed-form gradient.
  */
-import { fromTypedArray, Generator, log, matmul, noGrad, randn, tidy, where, type Tensor } from 'tensorgrad';
+import { div, fromTypedArray, Generator, log, matmul, noGrad, randn, tidy, where, type Tensor } from 'tensorgrad';
 
 /** numpy's `np.finfo(np.double).eps`, scikit-learn's floor for P and Q. */
 export const MACHINE_EPSILON = 2.220446049250313e-16;
@@ -220,8 +220,8 @@ export interface TSNEObjective {
 /**
  * The t-SNE objective at the embedding `y` `[N, k]` for the joint probabilities `P` `[N, N]`
  * (float64, diagonal 0) with Student-t kernel of `degreesOfFreedom` ν (scikit-learn:
- * `max(nComponents − 1, 1)`), as differentiable tensor ops. `offDiagonal` (optional) is the
- * `[N, N]` mask that is 1 off the diagonal, passed in by {@link TSNE} so it is built once per fit.
+ * `max(nComponents − 1, 1)`), as differentiable tensor ops (about ten passes over `[N, N]`
+ * forward: the cost of an iteration).
  *
  * KL(P‖Q) = Σ P log P − Σ P log w + (Σ P) log Z. With P a distribution (ΣP = 1) the objective
  * (plus the constant Σ P log P) is the KL divergence; during early exaggeration P sums to α, and
@@ -240,27 +240,22 @@ export interface TSNEObjective {
  * await y.grad!.abs().max().item(); // 0
  * ```
  */
-export function tsneObjective(y: Tensor, P: Tensor, degreesOfFreedom = 1, offDiagonal?: Tensor): TSNEObjective {
+export function tsneObjective(y: Tensor, P: Tensor, degreesOfFreedom = 1): TSNEObjective {
   const n = y.shape[0]!;
   if (P.ndim !== 2 || P.shape[0] !== n || P.shape[1] !== n)
     throw new RangeError(`tsneObjective: expected P of shape [${n}, ${n}] for ${n} points, got [${P.shape.join(', ')}]`);
   const nu = degreesOfFreedom;
   const sq = y.square().sum(1, true);
-  const d2 = sq.add(sq.T).sub(matmul(y, y.T).mul(2)).clamp({ min: 0 });
-  // log w, finite on the diagonal too (where P is 0), so P·log w never meets 0·(−∞)
-  const logW = d2.div(nu).add(1).log().mul(-(nu + 1) / 2);
-  const mask = offDiagonal ?? offDiagonalMask(n);
-  const logZ = log(logW.exp().mul(mask).sum());
-  if (mask !== offDiagonal) mask.dispose();
-  const attraction = P.mul(logW).sum().neg();
+  // |y_i − y_j|² = |y_i|² + |y_j|² − 2 y_i·y_j, the −2 applied on the [N, k] side of the matmul
+  const d2 = matmul(y.mul(-2), y.T).add(sq).add(sq.T);
+  // u = 1 + d²/ν: log w = −(ν+1)/2 · log u is finite on the diagonal too (where P is 0)
+  const u = nu === 1 ? d2.add(1) : d2.div(nu).add(1);
+  const logU = log(u);
+  const w = nu === 1 ? div(1, u) : logU.mul(-(nu + 1) / 2).exp();
+  // the diagonal's w_ii = 1 (d_ii = 0) is left out of Z by subtracting N, cheaper than a mask
+  const logZ = log(w.sum().sub(n));
+  const attraction = P.mul(logU).sum().mul((nu + 1) / 2);
   return { objective: attraction.add(logZ), attraction, logZ };
-}
-
-/** float64 `[n, n]`: 1 off the diagonal, 0 on it. */
-function offDiagonalMask(n: number): Tensor {
-  const e = new Float64Array(n * n).fill(1);
-  for (let i = 0; i < n; i++) e[i * n + i] = 0;
-  return fromTypedArray(e, [n, n]);
 }
 
 function plogp(P: Float64Array, scale: number): number {
@@ -476,16 +471,23 @@ export class TSNE {
     ];
     let it = 0;
     let error = NaN;
-    const offDiagonal = offDiagonalMask(n);
     try {
       for (const [phase, run] of runs.entries()) {
         const exaggeration = phase === 0 ? this.earlyExaggeration : 1;
         const start = phase === 0 ? 0 : it + 1;
         const end = run[1];
         if (phase === 1 && !(it < EXPLORATION_N_ITER || this.maxIter - EXPLORATION_N_ITER > 0)) break;
-        const Pe = exaggeration === 1 ? P : noGrad(() => P.mul(exaggeration));
         const entropy = plogp(pValues, exaggeration);
-        const result = await this.gradientDescent(y, Pe, entropy, exaggeration, nu, start, end, run[2], run[3], offDiagonal);
+        if (start >= end) {
+          // maxIter 250: no iteration after the exaggeration, but klDivergence_ is still KL(P‖Q)
+          // of the embedding (scikit-learn would report its initial "error" here, float max)
+          const objective = tidy(() => noGrad(() => tsneObjective(y, P, nu).objective));
+          error = entropy + Number(await objective.item());
+          objective.dispose();
+          break;
+        }
+        const Pe = exaggeration === 1 ? P : noGrad(() => P.mul(exaggeration));
+        const result = await this.gradientDescent(y, Pe, entropy, exaggeration, nu, start, end, run[2], run[3]);
         if (Pe !== P) Pe.dispose();
         y.dispose();
         y = result.y;
@@ -495,7 +497,6 @@ export class TSNE {
       }
     } finally {
       P.dispose();
-      offDiagonal.dispose();
     }
     say(`[t-SNE] KL divergence after ${it + 1} iterations: ${error.toFixed(6)}`);
     this.klDivergence_ = error;
@@ -543,7 +544,6 @@ export class TSNE {
     end: number,
     momentum: number,
     patience: number,
-    offDiagonal: Tensor,
   ): Promise<{ y: Tensor; it: number; error: number }> {
     let y = y0.clone();
     let update = tidy(() => y.mul(0));
@@ -559,7 +559,7 @@ export class TSNE {
       const computeError = check || i === end - 1;
       const step = tidy(() => {
         const leaf = y.detach().requiresGrad_();
-        const { objective, attraction, logZ } = tsneObjective(leaf, P, nu, offDiagonal);
+        const { objective, attraction, logZ } = tsneObjective(leaf, P, nu);
         objective.backward();
         const g = leaf.grad!;
         const inc = update.mul(g).lt(0);
