@@ -3,12 +3,15 @@
 // shapes, outputs on the same loaded weights), the VAE loss against an independent computation,
 // a few training steps on a tiny Fashion-MNIST subset, encodeDataset and the command lines.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keep, loadSafetensors, manualSeed, memory, noGrad, summary, tensor, tidy, type AnyModule, type Tensor } from 'tensorgrad';
 import { AutoEncoder, ConvAutoEncoder, VAE, vaeLoss } from '../src/chapter11/models.js';
-import { encodeDataset, loadFashionImages, type ImageSet } from '../src/chapter11/data.js';
+import { encodeDataset, imageSet, loadFashionImages, type ImageSet } from '../src/chapter11/data.js';
+import { parseChapter11Args } from '../src/chapter11/main.js';
+import { parseVAEArgs } from '../src/chapter11/vae.js';
+import { runVAE } from '../src/chapter11/variational.js';
 import { seeded, trainAutoEncoder, trainVAE, validationLoss } from '../src/chapter11/train.js';
 import { runPython, torchMissingReason } from '../../packages/vision/test/torchvision.js';
 
@@ -131,6 +134,8 @@ describe('chapter 11: the book’s autoencoders', () => {
       expect(() => new AutoEncoder(0)).toThrow(/latentDim to be a positive integer.*got 0/);
       expect(() => new VAE({ xDim: 784, hDim1: 512, hDim2: 256, z_dim: 50 } as never)).toThrow(/unknown option 'z_dim'/);
       expect(() => conv(tensor([[1, 2]]))).toThrow(/expected 28×28 grey images \[N, 1, 28, 28\], got \[1, 2\]/);
+      expect(() => vae(tensor([[1, 2]]))).toThrow(/VAE: expected images \[N, 1, 28, 28\] or rows \[N, 784\].*got \[1, 2\]/);
+      expect(() => ae.encode(tensor([[1, 2]]))).toThrow(/AutoEncoder: expected 28×28 grey images \[N, 1, 28, 28\] or flat rows \[N, 784\], got \[1, 2\]/);
     } finally {
       for (const m of [ae, conv, vae]) m.dispose();
     }
@@ -271,5 +276,38 @@ describe('chapter 11: the book’s autoencoders', () => {
       vae.dispose();
       for (const t of [train.images, train.labels, held.images, held.labels]) t.dispose();
     }, 60_000);
+  });
+});
+
+describe('chapter 11: the programs', () => {
+  it('parse their command lines and refuse bad arguments', () => {
+    expect(parseChapter11Args(['--epochs', '3', '--limit', '500', '--val-limit', '100', '--latents', '2,50', '--seed', '1', '--out', 'x'])).toEqual({
+      epochs: 3, train: 500, val: 100, latents: [2, 50], seed: 1, out: 'x',
+    });
+    expect(parseChapter11Args(['--no-conv'])).toEqual({ conv: false });
+    expect(parseChapter11Args(['--help'])).toBeNull();
+    expect(() => parseChapter11Args(['--epochs', 'two'])).toThrow(/--epochs: expected a positive integer, got two/);
+    expect(() => parseChapter11Args(['--latents', '2,,5'])).toThrow(/--latents: expected comma-separated positive integers/);
+    expect(() => parseChapter11Args(['--epoch', '1'])).toThrow(/Unknown option '--epoch'[\s\S]*usage:/);
+    expect(parseVAEArgs(['--epochs', '10', '--limit', '60000', '--val-limit', '10000'])).toEqual({ epochs: 10, train: 60000, val: 10000 });
+    expect(() => parseVAEArgs(['--limit', '0'])).toThrow(/--limit: expected a positive integer, got 0/);
+  });
+
+  it('the VAE run writes the prior-sample grid (8×8 tiles) and the reconstructions (inputs over outputs)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'tensorgrad-ch11-vae-'));
+    try {
+      const data = imageSet(Float32Array.from({ length: 8 * 784 }, (_, i) => (i % 9) / 9), new Int32Array(8));
+      const r = await runVAE({ train: data, val: data, epochs: 1, hDim1: 16, hDim2: 8, zDim: 2, out });
+      expect(r.pictures.map((p) => p.slice(out.length + 1))).toEqual(['vae-samples.png', 'vae-reconstructions.png']);
+      const size = (p: string): number[] => {
+        const png = readFileSync(p);
+        return [png.readUInt32BE(16), png.readUInt32BE(20)];
+      };
+      expect(size(r.pictures[0]!)).toEqual([8 * 30 + 2, 8 * 30 + 2]);
+      expect(size(r.pictures[1]!)).toEqual([8 * 30 + 2, 2 * 30 + 2]);
+      for (const t of [data.images, data.labels]) t.dispose();
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

@@ -254,9 +254,11 @@ export class VAE extends Module<[Tensor], [Tensor, Tensor, Tensor]> implements E
   }
 
   private rows(x: Tensor): Tensor {
-    const rows = x.reshape([-1, this.dims.xDim]);
-    if (x.ndim !== 2 && x.ndim !== 4) throw new RangeError(`VAE: expected images [N, 1, 28, 28] or rows [N, ${this.dims.xDim}], got [${x.shape.join(', ')}]`);
-    return rows;
+    const perSample = x.shape.slice(1).reduce((a, b) => a * b, 1);
+    if ((x.ndim !== 2 && x.ndim !== 4) || perSample !== this.dims.xDim) {
+      throw new RangeError(`VAE: expected images [N, 1, 28, 28] or rows [N, ${this.dims.xDim}] (${this.dims.xDim} values a sample), got [${x.shape.join(', ')}]`);
+    }
+    return x.reshape([-1, this.dims.xDim]);
   }
 
   override forward(x: Tensor): [Tensor, Tensor, Tensor] {
