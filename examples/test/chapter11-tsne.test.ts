@@ -41,6 +41,7 @@ function clusters(k: number, per: number, dim: number, seed: number): { x: numbe
 
 describe('chapter 11: t-SNE with tensorgrad ops and autodiff', () => {
   it("each row of P has the requested perplexity (2^H within 1e-3), and P is sklearn's symmetrised joint distribution", async () => {
+    const before = memory().numTensors;
     const { x } = clusters(3, 20, 5, 7);
     const n = x.length;
     for (const perplexity of [5, 30]) {
@@ -58,23 +59,33 @@ describe('chapter 11: t-SNE with tensorgrad ops and autodiff', () => {
         expect(Math.abs(2 ** h - perplexity)).toBeLessThan(1e-3);
       }
       // the joint P: (p_{j|i} + p_{i|j}) / 2N
-      const { P } = await jointProbabilities(tensor(x, { dtype: 'float64' }), perplexity);
+      const x64 = tensor(x, { dtype: 'float64' });
+      const { P } = await jointProbabilities(x64, perplexity);
+      x64.dispose();
       const joint = await P.data();
       for (const [i, j] of [[0, 1], [5, 40], [59, 2]] as const)
         expect(joint[i * n + j]).toBeCloseTo((cond[i * n + j]! + cond[j * n + i]!) / (2 * n), 14);
       P.dispose();
     }
     // squared distances with a matmul equal the plain sums
-    const d = await squaredDistances(tensor(x)).data();
+    const xt = tensor(x);
+    const dt = squaredDistances(xt);
+    const d = await dt.data();
     const ref = jsDistances(x);
     for (let i = 0; i < ref.length; i++) expect(Math.abs(d[i]! - ref[i]!)).toBeLessThan(1e-3 * (1 + ref[i]!));
+    xt.dispose();
+    dt.dispose();
+    expect(memory().numTensors).toBe(before);
   });
 
   it('the autodiff gradient equals the closed-form gradient 4 Σ_j (p_ij − q_ij)(y_i − y_j)(1 + |y_i − y_j|²)⁻¹, exaggerated P included', async () => {
     const n = 7;
     const g = new Generator(3);
-    const yValues = (await randn([n, 2], { generator: g, dtype: 'float64' }).array()) as number[][];
-    const raw = (await randn([n, n], { generator: g, dtype: 'float64' }).array()) as number[][];
+    const [yt, rawt] = [randn([n, 2], { generator: g, dtype: 'float64' }), randn([n, n], { generator: g, dtype: 'float64' })];
+    const yValues = (await yt.array()) as number[][];
+    const raw = (await rawt.array()) as number[][];
+    yt.dispose();
+    rawt.dispose();
     // any symmetric P with zero diagonal, summing to 1
     const p = raw.map((r, i) => r.map((_, j) => (i === j ? 0 : Math.abs(raw[i]![j]!) + Math.abs(raw[j]![i]!))));
     const total = p.flat().reduce((a, b) => a + b, 0);
@@ -162,7 +173,7 @@ describe('chapter 11: t-SNE with tensorgrad ops and autodiff', () => {
     expect(memory().numTensors).toBe(before);
   }, 60_000);
 
-  it("takes scikit-learn's names and defaults, and refuses what it does not implement", () => {
+  it("takes scikit-learn's names and defaults, and refuses what it does not implement", async () => {
     const t = new TSNE();
     expect([t.nComponents, t.perplexity, t.earlyExaggeration, t.learningRate, t.maxIter, t.init, t.nIterWithoutProgress, t.minGradNorm]).toEqual([
       2, 30, 12, 'auto', 1000, 'pca', 300, 1e-7,
@@ -172,7 +183,9 @@ describe('chapter 11: t-SNE with tensorgrad ops and autodiff', () => {
     expect(() => new TSNE({ method: 'barnes_hut' } as never)).toThrow(/method 'barnes_hut' is not implemented; only method: 'exact'/);
     expect(() => new TSNE({ maxIter: 100 })).toThrow(/maxIter must be an integer ≥ 250, got 100/);
     expect(() => new TSNE({ learningRate: -1 })).toThrow(/learningRate/);
-    return expect(new TSNE({ perplexity: 30 }).fitTransform(tensor([[0, 1], [1, 0], [2, 2]]))).rejects.toThrow(/perplexity must be less than n_samples, got perplexity 30 for 3 samples/);
+    const three = tensor([[0, 1], [1, 0], [2, 2]]);
+    await expect(new TSNE({ perplexity: 30 }).fitTransform(three)).rejects.toThrow(/perplexity must be less than n_samples, got perplexity 30 for 3 samples/);
+    three.dispose();
   });
 
   // scikit-learn is not a Debian package here; where it is installed, its exact t-SNE's KL on the

@@ -266,7 +266,7 @@ function plogp(P: Float64Array, scale: number): number {
 
 /** Principal components of the rows of `x` (`[N, D]` row-major) by orthogonal iteration on the covariance. */
 async function pcaProjection(x: Tensor, k: number): Promise<Float64Array> {
-  const [n, d] = [x.shape[0]!, x.shape[1]!];
+  const d = x.shape[1]!;
   const centred = tidy(() => {
     const x64 = x.to('float64');
     return x64.sub(x64.mean(0, true));
@@ -312,7 +312,6 @@ async function pcaProjection(x: Tensor, k: number): Promise<Float64Array> {
   centred.dispose();
   const out = Float64Array.from(await projected.data());
   projected.dispose();
-  void n;
   return out;
 }
 
