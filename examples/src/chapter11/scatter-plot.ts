@@ -194,8 +194,8 @@ export interface ScatterPlotOptions {
  * const image = await scatterPlot(tensor([[0, 0], [1, 1]]), [0, 1], { classes: ['Coat', 'Bag'], width: 200, height: 120 });
  * image.shape; // [3, 120, 200]
  * const px = await image.array() as number[][][];
- * // the point of class 1 is the top-right one
- * [0, 1, 2].map((c) => px[c]![11]![125]); // [94, 79, 162]
+ * // the point of class 1 is the top-right one: the plot spans x 10–140, y 10–110 (the legend takes the right)
+ * [0, 1, 2].map((c) => px[c]![15]![134]); // [94, 79, 162]
  * ```
  */
 export async function scatterPlot(points: Tensor, labels: Tensor | ArrayLike<number>, options: ScatterPlotOptions = {}): Promise<Tensor> {
