@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Generator, memory, randn, readImage, tensor, tidy } from 'tensorgrad';
-import { conditionalProbabilities, jointProbabilities, squaredDistances, TSNE, tsneObjective } from '../src/chapter11/tsne.js';
+import { conditionalProbabilities, jointProbabilities, pcaScores, squaredDistances, TSNE, tsneObjective } from '../src/chapter11/tsne.js';
 import { scatterPlot, spectralColors } from '../src/chapter11/scatter-plot.js';
 import { parseTsneArgs, runTsneLatents } from '../src/chapter11/tsne-latents.js';
 
@@ -172,6 +172,30 @@ describe('chapter 11: t-SNE with tensorgrad ops and autodiff', () => {
     tsne.embedding_ = null;
     expect(memory().numTensors).toBe(before);
   }, 60_000);
+
+  it("init 'pca': the scores on the principal components of data built from two known orthogonal directions", async () => {
+    // x = a·u + b·v + c with var(a) ≫ var(b): the components are u and v, the scores a − ā and b − b̄ (up to sign)
+    const u = [0.8, 0.6, 0, 0];
+    const v = [0, 0, 0.6, 0.8];
+    const { x: ab } = clusters(1, 40, 2, 5);
+    const mean = (t: number[]) => t.reduce((p, q) => p + q, 0) / t.length;
+    const a = ab.map((r) => 3 * r[0]!);
+    // b made exactly uncorrelated with a (in the sample), so the sample's components are exactly u and v
+    const ac = a.map((ai) => ai - mean(a));
+    const b0 = ab.map((r) => 0.5 * r[1]!);
+    const proj = b0.reduce((s2, bi, i) => s2 + bi * ac[i]!, 0) / ac.reduce((s2, q) => s2 + q * q, 0);
+    const b = b0.map((bi, i) => bi - proj * ac[i]!);
+    const x = a.map((ai, i) => u.map((uc, c) => ai * uc + b[i]! * v[c]! + [1, -2, 3, 0][c]!));
+    const xt = tensor(x, { dtype: 'float64' });
+    const scores = await pcaScores(xt, 2);
+    xt.dispose();
+    for (const [col, ref] of [[0, a], [1, b]] as const) {
+      const centred = ref.map((r) => r - mean(ref));
+      const got = centred.map((_, i) => scores[i * 2 + col]!);
+      // the sign: svd_flip makes each component's largest entry positive (0.8 in u and in v)
+      for (let i = 0; i < got.length; i++) expect(Math.abs(got[i]! - centred[i]!)).toBeLessThan(1e-8);
+    }
+  });
 
   it("takes scikit-learn's names and defaults, and refuses what it does not implement", async () => {
     const t = new TSNE();

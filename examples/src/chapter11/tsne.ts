@@ -264,8 +264,25 @@ function plogp(P: Float64Array, scale: number): number {
   return s;
 }
 
-/** Principal components of the rows of `x` (`[N, D]` row-major) by orthogonal iteration on the covariance. */
-async function pcaProjection(x: Tensor, k: number): Promise<Float64Array> {
+/**
+ * The scores of the rows of `x` `[N, D]` on their first `k` principal components (`[N·k]`
+ * row-major, float64): the centred data times the top-k eigenvectors of its scatter matrix, found
+ * by orthogonal iteration, each component's sign chosen as scikit-learn's `svd_flip` does (its
+ * largest entry positive). What `init: 'pca'` starts from (scikit-learn:
+ * `PCA(n_components).fit_transform(X)`).
+ *
+ * @example
+ * ```ts
+ * import { tensor } from 'tensorgrad';
+ * import { pcaScores } from './tsne.js';
+ * // points on the line y = 2x: one component along (1, 2)/√5, scores (x − x̄)·√5
+ * const s = await pcaScores(tensor([[0, 0], [1, 2], [2, 4]]), 1);
+ * Array.from(s, (v) => Math.round(v * 1e6) / 1e6); // [-2.236068, 0, 2.236068]
+ * ```
+ */
+export async function pcaScores(x: Tensor, k: number): Promise<Float64Array> {
+  if (x.ndim !== 2 || !(k >= 1 && k <= x.shape[1]!))
+    throw new RangeError(`pcaScores: expected a matrix [N, D] and 1 ≤ k ≤ D, got shape [${x.shape.join(', ')}] and k = ${k}`);
   const d = x.shape[1]!;
   const centred = tidy(() => {
     const x64 = x.to('float64');
@@ -515,7 +532,7 @@ export class TSNE {
     }
     if (this.init === 'pca') {
       if (x.shape[1]! < k) throw new RangeError(`TSNE.fitTransform: init 'pca' needs at least nComponents = ${k} features, got ${x.shape[1]}; use init: 'random'`);
-      const proj = await pcaProjection(x, k);
+      const proj = await pcaScores(x, k);
       // scikit-learn: PCA scores scaled so that the first component has standard deviation 1e-4
       let mean = 0;
       for (let i = 0; i < n; i++) mean += proj[i * k]!;
