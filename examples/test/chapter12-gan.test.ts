@@ -43,7 +43,7 @@ if (torchMissing) console.warn(`skipping the PyTorch cross-checks of the chapter
 // conditional layout (label_emb = Embedding(10, 10) concatenated to the input), in PyTorch; the
 // state dicts, inputs and eval-mode outputs are written as safetensors (written by hand: no
 // safetensors package needed).
-const REFERENCE = String.raw`
+const DEFINITIONS = String.raw`
 import json, struct, sys, torch, torch.nn as nn
 def save(path, tensors):
     names = {torch.float32: 'F32', torch.int32: 'I32'}
@@ -78,8 +78,11 @@ class ConditionalGenerator(nn.Module):
     def __init__(self):
         super().__init__(); self.label_emb = nn.Embedding(10, 10); self.model = g_layers(110)
     def forward(self, z, labels): return self.model(torch.cat([z, self.label_emb(labels)], 1))
+out = sys.argv[1]
+`;
+const REFERENCE = String.raw`
 torch.manual_seed(0)
-out, info = sys.argv[1], {}
+info = {}
 x = torch.rand(5, 784) * 2 - 1
 z = torch.randn(5, 100)
 labels = torch.tensor([0, 3, 9, 3, 7])
@@ -129,7 +132,7 @@ describe('chapter 12: the book’s GAN and the conditional GAN', () => {
     const before = memory().numTensors;
     const dir = mkdtempSync(join(tmpdir(), 'tensorgrad-ch12-'));
     try {
-      const r = spawnSync(PYTHON, ['-c', REFERENCE, dir], { encoding: 'utf8', timeout: 120_000 });
+      const r = spawnSync(PYTHON, ['-c', DEFINITIONS + REFERENCE, dir], { encoding: 'utf8', timeout: 120_000 });
       if (r.status !== 0) throw new Error(`python failed (${r.status}):\n${r.stderr}`);
       const info = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, { count: number; keys: [string, number[]][] }>;
       const { tensors: io } = await loadSafetensors(join(dir, 'io.safetensors'));
@@ -161,6 +164,74 @@ describe('chapter 12: the book’s GAN and the conditional GAN', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     expect(memory().numTensors).toBe(before);
+  }, 120_000);
+
+  it.skipIf(torchMissing !== null)('two rounds of the book’s D and G steps give PyTorch’s losses and weights (same start, same batches, no dropout)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tensorgrad-ch12-steps-'));
+    try {
+      const script =
+        DEFINITIONS +
+        String.raw`
+torch.manual_seed(3)
+D, G = Discriminator().eval(), Generator()
+save(out + '/d0.safetensors', D.state_dict()); save(out + '/g0.safetensors', G.state_dict())
+real = [torch.rand(8, 784) * 2 - 1 for _ in range(2)]
+z = [torch.randn(8, 100) for _ in range(4)]
+loss = nn.BCELoss()
+d_opt = torch.optim.Adam(D.parameters(), lr=0.0002); g_opt = torch.optim.Adam(G.parameters(), lr=0.0002)
+losses = []
+for k in range(2):
+    fake = G(z[2 * k]).detach()
+    d_opt.zero_grad()
+    er = loss(D(real[k]), torch.ones(8, 1)); er.backward()
+    ef = loss(D(fake), torch.zeros(8, 1)); ef.backward()
+    d_opt.step()
+    g_opt.zero_grad()
+    eg = loss(D(G(z[2 * k + 1])), torch.ones(8, 1)); eg.backward()
+    g_opt.step()
+    losses.append([(er + ef).item(), eg.item()])
+save(out + '/d2.safetensors', D.state_dict()); save(out + '/g2.safetensors', G.state_dict())
+save(out + '/batches.safetensors', {'real0': real[0], 'real1': real[1], 'z0': z[0], 'z1': z[1], 'z2': z[2], 'z3': z[3]})
+print(json.dumps(losses))
+`;
+      const r = spawnSync(PYTHON, ['-c', script, dir], { encoding: 'utf8', timeout: 120_000 });
+      if (r.status !== 0) throw new Error(`python failed (${r.status}):\n${r.stderr}`);
+      const want = JSON.parse(r.stdout.trim().split('\n').pop()!) as [number, number][];
+      const load = async (name: string): Promise<Record<string, Tensor>> => (await loadSafetensors(join(dir, `${name}.safetensors`))).tensors;
+      const discriminator = new Discriminator().eval();
+      const generator = new Generator();
+      for (const [m, name] of [[discriminator, 'd0'], [generator, 'g0']] as const) {
+        const sd = await load(name);
+        m.loadStateDict(sd);
+        for (const t of Object.values(sd)) t.dispose();
+      }
+      const b = await load('batches');
+      const dOptimizer = new Adam(discriminator.parameters(), { lr: 0.0002 });
+      const gOptimizer = new Adam(generator.parameters(), { lr: 0.0002 });
+      const gan = { discriminator, dOptimizer, gOptimizer, loss: new BCELoss() };
+      const got: [number, number][] = [];
+      for (let k = 0; k < 2; k++) {
+        const fake = tidy(() => generator(b[`z${2 * k}`]!).detach());
+        const dLoss = discriminatorTrainStep(gan, b[`real${k}`]!, fake);
+        fake.dispose();
+        const gLoss = tidy(() => generatorTrainStep(gan, generator(b[`z${2 * k + 1}`]!)));
+        got.push([dLoss, gLoss]);
+      }
+      got.flat().forEach((v, i) => expect(v).toBeCloseTo(want.flat()[i]!, 4));
+      for (const [m, name] of [[discriminator, 'd2'], [generator, 'g2']] as const) {
+        const sd = await load(name);
+        const mine = m.stateDict();
+        for (const k of Object.keys(sd)) expect(await maxDiff(mine[k]!, sd[k]!), `${name} ${k}`).toBeLessThan(1e-5);
+        for (const t of [...Object.values(sd), ...Object.values(mine)]) t.dispose();
+      }
+      for (const t of Object.values(b)) t.dispose();
+      dOptimizer.dispose();
+      gOptimizer.dispose();
+      discriminator.dispose();
+      generator.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it('one discriminator step lowers its loss on the batch, one generator step lowers the generator’s; each moves only its own network', async () => {
