@@ -215,8 +215,8 @@ describe('chapter 13: SRGAN data and training', () => {
       for (const v of Object.values(r.psnr)) expect(v > 5 && v < 60).toBe(true);
       const png = readFileSync(r.grid!);
       expect(png.subarray(1, 4).toString()).toBe('PNG');
-      // 4 rows of 3 tiles of 28×28, padding 2
-      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([3 * 30 + 2, 4 * 30 + 2]);
+      // 4 rows (garments) of 4 tiles of 28×28 (bicubic, SRResNet, SRGAN, high resolution), padding 2
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([4 * 30 + 2, 4 * 30 + 2]);
       expect(memory().numTensors).toBeLessThanOrEqual(before);
     } finally {
       data.train.dispose();

@@ -2,7 +2,7 @@
  * The book's chapter 13 super-resolution program: trains the reference's SRResNet on the pixel MSE,
  * then the SRGAN (VGG19 content loss + 1e-3 × adversarial loss) on Fashion-MNIST low/high
  * resolution pairs, prints the models' summaries, the losses and the held-out PSNR of bicubic
- * up-sampling, the SRResNet and the SRGAN, and writes a grid (bicubic | SRGAN | high resolution):
+ * up-sampling, the SRResNet and the SRGAN, and writes a grid (bicubic | SRResNet | SRGAN | high resolution):
  *
  *     node examples/dist/chapter13/srgan-main.js [--epochs N] [--gan-steps N] [--limit N]
  *          [--test-limit N] [--scale 2|4|8] [--channels N] [--blocks N] [--disc-channels N]

@@ -564,7 +564,7 @@ export interface SrganOptions {
   vggWeights?: Record<string, Tensor>;
   /** Seed of the initialisation and the batch order (default 0). */
   seed?: number;
-  /** Where to write the grid `srgan-grid.png` (none without). */
+  /** Where to write the grid `srgan-grid.png`: bicubic | SRResNet | SRGAN | high resolution (none without). */
   out?: string;
   /** Garments in the grid (default 8). */
   gridSize?: number;
@@ -662,7 +662,7 @@ async function fashionImages(train: number, test: number): Promise<{ train: Tens
  * BCE-with-logits of the discriminator calling its output real, then the discriminator minimises
  * BCE-with-logits on real (high resolution) and generated images. Prints (`log`) the summaries,
  * the losses and the held-out PSNR of bicubic up-sampling, the SRResNet and the SRGAN; writes a
- * grid (rows of garments: bicubic | SRGAN | high resolution) to `out/srgan-grid.png`.
+ * grid (rows of garments: bicubic | SRResNet | SRGAN | high resolution) to `out/srgan-grid.png`.
  *
  * @example
  * ```ts
@@ -716,6 +716,7 @@ export async function runSrgan(options: SrganOptions = {}): Promise<SrganResult>
   const srresnetLosses: number[] = [];
   const ganLosses: SrganResult['ganLosses'] = [];
   let grid: string | null = null;
+  let srresnetGrid: Tensor | null = null;
   const t0 = Date.now();
   const optG = new Adam(generator.parameters(), { lr: options.lr ?? 1e-3 });
   try {
@@ -743,6 +744,8 @@ export async function runSrgan(options: SrganOptions = {}): Promise<SrganResult>
       log(`SRResNet epoch ${epoch}/${epochs}: pixel MSE ${(sum / steps).toFixed(5)}, held-out PSNR ${evalPsnr().toFixed(2)} dB (${((Date.now() - te) / 1000).toFixed(1)} s)`);
     }
     const srresnetPsnr = evalPsnr();
+    const k = Math.min(options.gridSize ?? 8, test.hr.shape[0]!);
+    srresnetGrid = options.out ? superResolve(generator, test.lr.narrow(0, 0, k)) : null;
     const t1 = Date.now();
     // stage 2: SRGAN (reference: train_srgan.py); the generator starts from the SRResNet
     const optimizerG = new Adam(generator.parameters(), { lr: options.ganLr ?? 1e-4 });
@@ -799,18 +802,18 @@ export async function runSrgan(options: SrganOptions = {}): Promise<SrganResult>
       const { mkdirSync } = await import('node:fs');
       const { join } = await import('node:path');
       mkdirSync(options.out, { recursive: true });
-      const k = Math.min(options.gridSize ?? 8, test.hr.shape[0]!);
+      const k = srresnetGrid!.shape[0]!;
       const sr = superResolve(generator, test.lr.narrow(0, 0, k));
       const rows = tidy(() => {
         const tiles: Tensor[] = [];
-        for (let i = 0; i < k; i++) tiles.push(bicubicUp.select(0, i), sr.select(0, i), testHr01.select(0, i));
-        return makeGrid(tiles, { nrow: 3, padding: 2, padValue: 1 });
+        for (let i = 0; i < k; i++) tiles.push(bicubicUp.select(0, i), srresnetGrid!.select(0, i), sr.select(0, i), testHr01.select(0, i));
+        return makeGrid(tiles, { nrow: 4, padding: 2, padValue: 1 });
       });
       grid = join(options.out, 'srgan-grid.png');
       await saveImage(rows, grid);
       rows.dispose();
       sr.dispose();
-      log(`wrote ${grid} (rows: bicubic | SRGAN | high resolution)`);
+      log(`wrote ${grid} (rows: bicubic | SRResNet | SRGAN | high resolution)`);
     }
     return {
       parameters,
@@ -826,5 +829,6 @@ export async function runSrgan(options: SrganOptions = {}): Promise<SrganResult>
     optG.dispose();
     for (const m of [generator, discriminator, vgg]) m.dispose();
     for (const t of [train.hr, train.lr, test.hr, test.lr, testHr01, bicubicUp]) t.dispose();
+    srresnetGrid?.dispose();
   }
 }
