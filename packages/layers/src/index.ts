@@ -31,4 +31,6 @@ export * from './instance-group-norm.js';
 export * from './padding.js';
 export * from './pixel-shuffle.js';
 export * from './dropout2d.js';
+// chapter 13 (SRGAN)
+export * from './prelu.js';
 export * as init from './init.js';

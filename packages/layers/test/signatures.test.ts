@@ -68,6 +68,8 @@ const CALLS: Record<string, (o: Bad) => unknown> = {
   PixelShuffle: (o) => new C.PixelShuffle!({ upscaleFactor: 2, ...o }),
   PixelUnshuffle: (o) => new C.PixelUnshuffle!({ downscaleFactor: 2, ...o }),
   Dropout2d: (o) => new C.Dropout2d!(o),
+  // chapter 13 (SRGAN)
+  PReLU: (o) => new C.PReLU!(o),
   'init.calculateGain': (o) => init.calculateGain('relu', o as Any),
   'init.calculateFanInAndFanOut': (o) => (init.calculateFanInAndFanOut as Any)(zeros([2, 2]), o),
   'init.uniform_': (o) => init.uniform_(zeros([2]), o),

@@ -42,6 +42,7 @@ export * from './ops/sigmoid.js';
 export * from './ops/relu.js';
 export * from './ops/sign.js';
 export * from './ops/leaky-relu.js';
+export * from './ops/prelu.js';
 export * from './ops/gelu.js';
 export * from './ops/clamp.js';
 export * from './ops/sum.js';

@@ -18,7 +18,7 @@ const OPS: Readonly<Record<string, Args>> = {
   eq: () => [x(), 1], ne: () => [x(), 1], lt: () => [x(), 1], le: () => [x(), 1], gt: () => [x(), 1], ge: () => [x(), 1],
   neg: () => [x()], abs: () => [x()], exp: () => [x()], log: () => [x()], sqrt: () => [x()], square: () => [x()],
   sin: () => [x()], cos: () => [x()], tanh: () => [x()], sigmoid: () => [x()], relu: () => [x()], sign: () => [x()],
-  leakyRelu: () => [x()], gelu: () => [x()], clamp: () => [x(), 0], clampMin: () => [x(), 0], clampMax: () => [x(), 0],
+  leakyRelu: () => [x()], prelu: () => [x().float(), tensor([0.25])], gelu: () => [x()], clamp: () => [x(), 0], clampMin: () => [x(), 0], clampMax: () => [x(), 0],
   sum: () => [x()], mean: () => [x()], any: () => [x()], all: () => [x()], max: () => [x(), 1], min: () => [x(), 1], argmax: () => [x()], argmin: () => [x()],
   std: () => [x()], var: () => [x()],
   matmul: () => [x(), x().transpose(0, 1)], mm: () => [x(), x().transpose(0, 1)], bmm: () => [x().unsqueeze(0), x().transpose(0, 1).unsqueeze(0)],
