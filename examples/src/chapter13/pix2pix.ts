@@ -381,10 +381,11 @@ export function pix2pixTrainStep(m: Pix2Pix, src: Tensor, trg: Tensor): Pix2PixL
  * ```ts
  * import { tensor } from 'tensorgrad';
  * import { sobelEdges } from './pix2pix.js';
- * // a bright square in the middle of a dark 6×6 image: its border is an edge, its inside and the far background are not
- * const x = tensor([[[0,0,0,0,0,0],[0,0,0,0,0,0],[0,0,1,1,0,0],[0,0,1,1,0,0],[0,0,0,0,0,0],[0,0,0,0,0,0]]]).reshape([1, 1, 6, 6]);
- * const e = await sobelEdges(x).array();
- * [e[0][0][0][0], e[0][0][1][1], e[0][0][2][2], e[0][0][2][1]]; // [1, 0, 0, 0]
+ * // a bright 4×4 square (rows and columns 2–5) in a dark 8×8 image: the pixels on either side of its
+ * // border are edges (0); the far background and the square's inside are not (1)
+ * const x = tensor(Array.from({ length: 64 }, (_, i) => (Math.floor(i / 8) >= 2 && Math.floor(i / 8) <= 5 && i % 8 >= 2 && i % 8 <= 5 ? 1 : 0))).reshape([1, 1, 8, 8]);
+ * const e = (await sobelEdges(x).array())[0][0];
+ * [e[0][0], e[1][1], e[2][2], e[2][3], e[3][3], e[4][4]]; // [1, 0, 0, 0, 1, 1]
  * ```
  */
 export function sobelEdges(images: Tensor, threshold = 0.5): Tensor {
