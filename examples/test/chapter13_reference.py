@@ -1,7 +1,8 @@
 # The chapter 13 models as PyTorch modules, for the cross-checks of
 # chapter13-pix2pix-cyclegan.test.ts: the pix2pix U-Net generator and PatchGAN of the PyTorch-GAN
 # reference (eriklindernoren, implementations/pix2pix/models.py) that the book follows, and the
-# CycleGAN ResidualBlock / GeneratorResNet / Discriminator of the book's Chapter13/CycleGAN.ipynb.
+# CycleGAN ResidualBlock / GeneratorResNet / Discriminator of the book's Chapter13/CycleGAN.ipynb
+# (the pix2pix notebook, Chapter13/pix2pix.ipynb, writes out the same pix2pix modules).
 # Module names and layer order are the reference's; the fixed sizes (8 levels, 64 filters, 3
 # channels) are parameters here (num_downs, ngf, ndf, channels) so that narrow models can be
 # compared quickly; with the defaults these build the book's models.
@@ -10,14 +11,25 @@ import torch.nn as nn
 
 
 def weights_init_normal(m):
-    name = m.__class__.__name__
-    if 'Conv' in name:
-        nn.init.normal_(m.weight.data, 0.0, 0.02)
-        if getattr(m, 'bias', None) is not None:
-            nn.init.constant_(m.bias.data, 0.0)
-    elif 'BatchNorm2d' in name:
-        nn.init.normal_(m.weight.data, 1.0, 0.02)
-        nn.init.constant_(m.bias.data, 0.0)
+    # the CycleGAN notebook's (it also zeroes the convolutions' biases)
+    classname = m.__class__.__name__
+    if classname.find("Conv") != -1:
+        torch.nn.init.normal_(m.weight.data, 0.0, 0.02)
+        if hasattr(m, "bias") and m.bias is not None:
+            torch.nn.init.constant_(m.bias.data, 0.0)
+    elif classname.find("BatchNorm2d") != -1:
+        torch.nn.init.normal_(m.weight.data, 1.0, 0.02)
+        torch.nn.init.constant_(m.bias.data, 0.0)
+
+
+def weights_init_normal_pix2pix(m):
+    # the pix2pix notebook's (and the reference's pix2pix.py): the convolutions' biases keep PyTorch's default
+    classname = m.__class__.__name__
+    if classname.find("Conv") != -1:
+        torch.nn.init.normal_(m.weight.data, 0.0, 0.02)
+    elif classname.find("BatchNorm2d") != -1:
+        torch.nn.init.normal_(m.weight.data, 1.0, 0.02)
+        torch.nn.init.constant_(m.bias.data, 0.0)
 
 
 class UNetDown(nn.Module):
@@ -104,6 +116,7 @@ class GeneratorResNet(nn.Module):
     def __init__(self, num_residual_blocks=9, channels=3, ngf=64):
         super().__init__()
         f = ngf
+        # the notebook's first padding is a literal 3, its last one ReflectionPad2d(channels)
         model = [nn.ReflectionPad2d(3), nn.Conv2d(channels, f, 7), nn.InstanceNorm2d(f), nn.ReLU(inplace=True)]
         for _ in range(2):
             model += [nn.Conv2d(f, 2 * f, 3, stride=2, padding=1), nn.InstanceNorm2d(2 * f), nn.ReLU(inplace=True)]
@@ -112,8 +125,9 @@ class GeneratorResNet(nn.Module):
         for _ in range(2):
             model += [nn.Upsample(scale_factor=2), nn.Conv2d(f, f // 2, 3, stride=1, padding=1), nn.InstanceNorm2d(f // 2), nn.ReLU(inplace=True)]
             f //= 2
-        # the notebook writes ReflectionPad2d(channels) with channels = 3: the 7x7 kernel's half width
-        model += [nn.ReflectionPad2d(3), nn.Conv2d(f, channels, 7), nn.Tanh()]
+        # as the notebook writes it: the 7x7 kernel's half width only when channels = 3 (tensorgrad pads by 3
+        # for any channels, so the comparisons build these with 3 channels)
+        model += [nn.ReflectionPad2d(channels), nn.Conv2d(f, channels, 7), nn.Tanh()]
         self.model = nn.Sequential(*model)
         self.apply(weights_init_normal)
 

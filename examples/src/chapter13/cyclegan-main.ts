@@ -40,9 +40,9 @@ export const USAGE = `usage: node examples/dist/chapter13/cyclegan-main.js [opti
 export interface CycleGANRunOptions {
   /** Epochs (default 2). */
   epochs?: number;
-  /** Training images of domains A and B `[N, 1, S, S]` in [-1, 1], or how many per domain to take from Fashion-MNIST (default 400). */
+  /** Training images of domains A and B `[N, 1, S, S]` in [-1, 1] (the run frees them when it ends), or how many per domain to take from Fashion-MNIST (default 400). */
   train?: { a: Tensor; b: Tensor } | number;
-  /** Held-out images of both domains, or how many per domain (default 5). */
+  /** Held-out images of both domains (freed when the run ends), or how many per domain (default 5). */
   test?: { a: Tensor; b: Tensor } | number;
   /** Class of domain A (default 7, Sneaker). */
   classA?: number;

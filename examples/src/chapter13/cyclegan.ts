@@ -33,10 +33,10 @@ import {
   Upsample,
   zeros,
   ZeroPad2d,
+  init,
   type AnyModule,
   type Tensor,
 } from 'tensorgrad';
-import { weightsInitNormal } from './pix2pix.js';
 
 function positiveInt(owner: string, name: string, v: unknown, fallback: number, min = 1): number {
   if (v === undefined) return fallback;
@@ -47,6 +47,37 @@ function positiveInt(owner: string, name: string, v: unknown, fallback: number, 
 function checkKeys(owner: string, options: object, allowed: readonly string[]): void {
   for (const k of Object.keys(options)) {
     if (!allowed.includes(k)) throw new TypeError(`${owner}: unknown option '${k}'; expected one of ${allowed.join(', ')}`);
+  }
+}
+
+/**
+ * The CycleGAN notebook's `weights_init_normal` (the PyTorch-GAN reference's `cyclegan/models.py`),
+ * applied by {@link GeneratorResNet} and {@link Discriminator}: every module whose class name
+ * contains `Conv` gets weights from N(0, 0.02) and a zero bias (when it has one); every
+ * `BatchNorm2d` gets weights from N(1, 0.02) and a zero bias. (The book's pix2pix version leaves
+ * the convolutions' biases alone: `weightsInitNormal` of `pix2pix.ts`.)
+ *
+ * @example
+ * ```ts
+ * import { Conv2d, manualSeed } from 'tensorgrad';
+ * import { weightsInitNormal } from './cyclegan.js';
+ * manualSeed(0);
+ * const conv = new Conv2d(8, 64, 4).apply(weightsInitNormal);
+ * const w = conv.weight.dataSync();
+ * const std = Math.sqrt(w.reduce((s, v) => s + v * v, 0) / w.length);
+ * [Math.abs(std - 0.02) < 0.002, conv.bias!.dataSync().every((v) => v === 0)]; // [true, true]
+ * ```
+ */
+export function weightsInitNormal(m: AnyModule): void {
+  const classname = m.constructor.name;
+  const weight = (m as unknown as { weight?: Tensor | null }).weight;
+  const bias = (m as unknown as { bias?: Tensor | null }).bias;
+  if (classname.includes('Conv')) {
+    if (weight) init.normal_(weight, 0.0, 0.02);
+    if (bias) init.constant_(bias, 0.0);
+  } else if (classname.includes('BatchNorm2d')) {
+    if (weight) init.normal_(weight, 1.0, 0.02);
+    if (bias) init.constant_(bias, 0.0);
   }
 }
 

@@ -36,9 +36,9 @@ export const USAGE = `usage: node examples/dist/chapter13/pix2pix-main.js [optio
 export interface Pix2PixRunOptions {
   /** Epochs (default 3). */
   epochs?: number;
-  /** Training pairs, or how many to build from the Fashion-MNIST training images (default 1500). */
+  /** Training pairs (the run frees them when it ends), or how many to build from the Fashion-MNIST training images (default 1500). */
   train?: EdgePairs | number;
-  /** Held-out pairs, or how many to build from the Fashion-MNIST test images (default 200). */
+  /** Held-out pairs (freed when the run ends), or how many to build from the Fashion-MNIST test images (default 200). */
   test?: EdgePairs | number;
   /** Image size (default 32). */
   size?: number;

@@ -2,11 +2,13 @@
  * The book's chapter 13 pix2pix ("Leveraging Pix2Pix GAN"): a U-Net generator (`GeneratorUNet`
  * built from `UNetDown`/`UNetUp` blocks) that turns an image of one kind (the book: the edges of a
  * shoe) into an image of another (the shoe), trained against a PatchGAN `Discriminator` that
- * judges (image, condition) pairs patch by patch. The book's code follows the PyTorch-GAN
- * reference implementation (eriklindernoren, `implementations/pix2pix/models.py`): the same
- * module names, layers and `weights_init_normal`, the loss `MSE(D(fake, src), 1) + 100·L1(fake, trg)`
- * for the generator and `(MSE(D(trg, src), 1) + MSE(D(fake, src), 0)) / 2` for the
- * discriminator, Adam at 2e-4 with betas (0.5, 0.999), 256×256 RGB images.
+ * judges (image, condition) pairs patch by patch. The book's notebook (`Chapter13/pix2pix.ipynb`)
+ * writes out the PyTorch-GAN reference's modules (eriklindernoren, `implementations/pix2pix/models.py`):
+ * the same module names and layers, and `weights_init_normal`; its loop makes the fake once, trains
+ * the discriminator on (real, detached fake) — `errD = MSE(D(trg, src), 1) + MSE(D(fake, src), 0)`
+ * — then the generator against the updated discriminator — `MSE(D(fake, src), 1) +
+ * 100·L1(fake, trg)` — with Adam at 2e-4, betas (0.5, 0.999), 256×256 RGB images, batch 32.
+ * (The reference's `pix2pix.py` trains the generator first and halves the discriminator's loss.)
  *
  * Here the pairs are Fashion-MNIST garments (the only images on these machines) and their edges,
  * drawn with a Sobel filter written as a `conv2d` ({@link sobelEdges}); the images are 32×32 grey,
@@ -44,10 +46,13 @@ import {
 } from 'tensorgrad';
 
 /**
- * The book's `weights_init_normal`, applied with `model.apply(weightsInitNormal)`: every module
- * whose class name contains `Conv` (`Conv2d`, `ConvTranspose2d`) gets weights from N(0, 0.02) and
- * a zero bias (when it has one); every `BatchNorm2d` gets weights from N(1, 0.02) and a zero bias.
- * Other modules (the parameter-free `InstanceNorm2d` included) are left alone.
+ * The book's pix2pix `weights_init_normal` (`Chapter13/pix2pix.ipynb`, the same as the PyTorch-GAN
+ * reference's `pix2pix.py`), applied with `model.apply(weightsInitNormal)`: every module whose class
+ * name contains `Conv` (`Conv2d`, `ConvTranspose2d`) gets weights from N(0, 0.02) — its bias, when it
+ * has one, keeps PyTorch's default initialisation; every `BatchNorm2d` gets weights from N(1, 0.02)
+ * and a zero bias. Other modules (the parameter-free `InstanceNorm2d` included) are left alone.
+ * (The CycleGAN notebook's version also zeroes the convolutions' biases: `weightsInitNormal` of
+ * `cyclegan.ts`.)
  *
  * @example
  * ```ts
@@ -57,7 +62,8 @@ import {
  * const conv = new Conv2d(8, 64, 4).apply(weightsInitNormal);
  * const w = conv.weight.dataSync();
  * const std = Math.sqrt(w.reduce((s, v) => s + v * v, 0) / w.length);
- * [Math.abs(std - 0.02) < 0.002, conv.bias!.dataSync().every((v) => v === 0)]; // [true, true]
+ * const b = conv.bias!.dataSync(); // PyTorch's default: uniform in ±1/√(8·4·4)
+ * [Math.abs(std - 0.02) < 0.002, b.some((v) => v !== 0), b.every((v) => Math.abs(v) <= 1 / Math.sqrt(128))]; // [true, true, true]
  * ```
  */
 export function weightsInitNormal(m: AnyModule): void {
@@ -66,7 +72,6 @@ export function weightsInitNormal(m: AnyModule): void {
   const bias = (m as unknown as { bias?: Tensor | null }).bias;
   if (classname.includes('Conv')) {
     if (weight) init.normal_(weight, 0.0, 0.02);
-    if (bias) init.constant_(bias, 0.0);
   } else if (classname.includes('BatchNorm2d')) {
     if (weight) init.normal_(weight, 1.0, 0.02);
     if (bias) init.constant_(bias, 0.0);
@@ -302,13 +307,13 @@ export class Discriminator extends Module<[Tensor, Tensor], Tensor> {
 /** The book's weight of the pixel-wise L1 loss in the generator's loss (`lambda_pixel = 100`). */
 export const LAMBDA_PIXEL = 100;
 
-/** The losses of one {@link pix2pixTrainStep}. */
+/** The losses of one {@link pix2pixTrainStep}, as the book's loop logs them (`errD`, `errG`) and their parts. */
 export interface Pix2PixLosses {
-  /** `(MSE(D(trg, src), 1) + MSE(D(fake.detach(), src), 0)) / 2`. */
+  /** The book's `errD = error_real + error_fake`: `MSE(D(trg, src), 1) + MSE(D(fake.detach(), src), 0)`. */
   lossD: number;
-  /** `lossGAN + 100·lossPixel`. */
+  /** The book's `errG = loss_GAN + 100·loss_pixel`. */
   lossG: number;
-  /** `MSE(D(fake, src), 1)`. */
+  /** `MSE(D(fake, src), 1)`, with the discriminator just updated. */
   lossGAN: number;
   /** `L1(fake, trg)`. */
   lossPixel: number;
@@ -327,11 +332,12 @@ export interface Pix2Pix {
 }
 
 /**
- * One training step as the reference's loop: the generator step (`MSE(D(fake, src), valid) +
- * LAMBDA_PIXEL·L1(fake, trg)`, Adam step), then the discriminator step on the real pair and the
- * detached fake (`0.5·(MSE(D(trg, src), valid) + MSE(D(fake, src), fake))`, Adam step), with
- * all-ones `valid` and all-zeros `fake` patch targets shaped like the discriminator's output.
- * `src` and `trg` are `[N, C, H, W]` in [-1, 1].
+ * One step of the book's loop: `fake = generator(src)`; then `discriminator_train_step` — the
+ * real pair's loss `MSE(D(trg, src), 1)` and the detached fake's `MSE(D(fake, src), 0)`, each
+ * back-propagated, one Adam step; then `generator_train_step` on the same fake against the updated
+ * discriminator — `MSE(D(fake, src), 1) + LAMBDA_PIXEL·L1(fake, trg)`, one Adam step. The targets
+ * are all ones and all zeros shaped like the discriminator's output. `src` and `trg` are
+ * `[N, C, H, W]` in [-1, 1].
  *
  * @example
  * ```ts
@@ -350,24 +356,24 @@ export function pix2pixTrainStep(m: Pix2Pix, src: Tensor, trg: Tensor): Pix2PixL
   return tidy(() => {
     m.generator.train();
     m.discriminator.train();
-    // generator
-    m.optimizerG.zeroGrad();
     const fake = m.generator(src);
-    const predFake = m.discriminator(fake, src);
-    const valid = ones(predFake.shape);
-    const lossGAN = mseLoss(predFake, valid);
+    // discriminator_train_step(real_src, real_trg, fake_trg)
+    m.optimizerD.zeroGrad();
+    const predReal = m.discriminator(trg, src);
+    const valid = ones(predReal.shape);
+    const errorReal = mseLoss(predReal, valid);
+    errorReal.backward();
+    const errorFake = mseLoss(m.discriminator(fake.detach(), src), zeros(predReal.shape));
+    errorFake.backward();
+    m.optimizerD.step();
+    // generator_train_step(real_src, fake_trg)
+    m.optimizerG.zeroGrad();
+    const lossGAN = mseLoss(m.discriminator(fake, src), valid);
     const lossPixel = l1Loss(fake, trg);
     const lossG = lossGAN.add(lossPixel.mul(LAMBDA_PIXEL));
     lossG.backward();
     m.optimizerG.step();
-    // discriminator
-    m.optimizerD.zeroGrad();
-    const lossReal = mseLoss(m.discriminator(trg, src), valid);
-    const lossFake = mseLoss(m.discriminator(fake.detach(), src), zeros(predFake.shape));
-    const lossD = lossReal.add(lossFake).mul(0.5);
-    lossD.backward();
-    m.optimizerD.step();
-    return { lossD: lossD.itemSync() as number, lossG: lossG.itemSync() as number, lossGAN: lossGAN.itemSync() as number, lossPixel: lossPixel.itemSync() as number };
+    return { lossD: errorReal.add(errorFake).itemSync() as number, lossG: lossG.itemSync() as number, lossGAN: lossGAN.itemSync() as number, lossPixel: lossPixel.itemSync() as number };
   });
 }
 
@@ -381,10 +387,11 @@ export function pix2pixTrainStep(m: Pix2Pix, src: Tensor, trg: Tensor): Pix2PixL
  * ```ts
  * import { tensor } from 'tensorgrad';
  * import { sobelEdges } from './pix2pix.js';
- * // a bright square in the middle of a dark 6×6 image: its border is an edge, its inside and the far background are not
- * const x = tensor([[[0,0,0,0,0,0],[0,0,0,0,0,0],[0,0,1,1,0,0],[0,0,1,1,0,0],[0,0,0,0,0,0],[0,0,0,0,0,0]]]).reshape([1, 1, 6, 6]);
- * const e = await sobelEdges(x).array();
- * [e[0][0][0][0], e[0][0][1][1], e[0][0][2][2], e[0][0][2][1]]; // [1, 0, 0, 0]
+ * // a bright 4×4 square (rows and columns 2–5) in a dark 8×8 image: the pixels on either side of its
+ * // border are edges (0); the far background and the square's inside are not (1)
+ * const x = tensor(Array.from({ length: 64 }, (_, i) => (Math.floor(i / 8) >= 2 && Math.floor(i / 8) <= 5 && i % 8 >= 2 && i % 8 <= 5 ? 1 : 0))).reshape([1, 1, 8, 8]);
+ * const e = (await sobelEdges(x).array())[0][0];
+ * [e[0][0], e[1][1], e[2][2], e[2][3], e[3][3], e[4][4]]; // [1, 0, 0, 0, 1, 1]
  * ```
  */
 export function sobelEdges(images: Tensor, threshold = 0.5): Tensor {
