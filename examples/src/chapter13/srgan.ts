@@ -420,7 +420,11 @@ export class TruncatedVGG19 extends Module {
    */
   loadVgg19StateDict(stateDict: Record<string, Tensor>): void {
     const mine: Record<string, Tensor> = {};
-    for (const key of Object.keys(this.stateDict())) {
+    // the keys only: stateDict()'s views are the caller's to dispose
+    const own = this.stateDict();
+    const keys = Object.keys(own);
+    for (const t of Object.values(own)) t.dispose();
+    for (const key of keys) {
       const theirs = key.replace(/^truncated_vgg19\./, 'features.');
       const t = stateDict[theirs];
       if (!t) throw new RangeError(`TruncatedVGG19: the state dict has no '${theirs}'; expected torchvision's vgg19 weights (vgg19-dcbb9e9d.pth) with keys features.0.weight …`);
@@ -717,6 +721,8 @@ export async function runSrgan(options: SrganOptions = {}): Promise<SrganResult>
   const ganLosses: SrganResult['ganLosses'] = [];
   let grid: string | null = null;
   let srresnetGrid: Tensor | null = null;
+  // the grid's low-resolution inputs: a view of test.lr, disposed with it
+  let gridLr: Tensor | null = null;
   const t0 = Date.now();
   const optG = new Adam(generator.parameters(), { lr: options.lr ?? 1e-3 });
   try {
@@ -745,7 +751,10 @@ export async function runSrgan(options: SrganOptions = {}): Promise<SrganResult>
     }
     const srresnetPsnr = evalPsnr();
     const k = Math.min(options.gridSize ?? 8, test.hr.shape[0]!);
-    srresnetGrid = options.out ? superResolve(generator, test.lr.narrow(0, 0, k)) : null;
+    if (options.out) {
+      gridLr = test.lr.narrow(0, 0, k);
+      srresnetGrid = superResolve(generator, gridLr);
+    }
     const t1 = Date.now();
     // stage 2: SRGAN (reference: train_srgan.py); the generator starts from the SRResNet
     const optimizerG = new Adam(generator.parameters(), { lr: options.ganLr ?? 1e-4 });
@@ -803,7 +812,7 @@ export async function runSrgan(options: SrganOptions = {}): Promise<SrganResult>
       const { join } = await import('node:path');
       mkdirSync(options.out, { recursive: true });
       const k = srresnetGrid!.shape[0]!;
-      const sr = superResolve(generator, test.lr.narrow(0, 0, k));
+      const sr = superResolve(generator, gridLr!);
       const rows = tidy(() => {
         const tiles: Tensor[] = [];
         for (let i = 0; i < k; i++) tiles.push(bicubicUp.select(0, i), srresnetGrid!.select(0, i), sr.select(0, i), testHr01.select(0, i));
@@ -830,5 +839,6 @@ export async function runSrgan(options: SrganOptions = {}): Promise<SrganResult>
     for (const m of [generator, discriminator, vgg]) m.dispose();
     for (const t of [train.hr, train.lr, test.hr, test.lr, testHr01, bicubicUp]) t.dispose();
     srresnetGrid?.dispose();
+    gridLr?.dispose();
   }
 }

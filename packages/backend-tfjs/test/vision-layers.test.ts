@@ -21,7 +21,8 @@ import {
 } from '@tensorgrad/conformance';
 
 const file = loadGenerated<LayersVisionCase>('layers-vision');
-const cases = file.cases.filter((c) => c.dtype === 'float32' && (c.kind === 'layer' || (c.kind === 'op' && c.op === 'pad')));
+// and chapter 13's PReLU (fixtures/generated/prelu.json: one slope and one per channel, zeros in the input)
+const cases = [...file.cases, ...loadGenerated<LayersVisionCase>('prelu').cases].filter((c) => c.dtype === 'float32' && (c.kind === 'layer' || (c.kind === 'op' && c.op === 'pad')));
 
 async function runPadCase(ctx: CheckContext, c: LayersVisionCase): Promise<void> {
   const tol = toleranceFor(c.dtype);
@@ -32,7 +33,7 @@ async function runPadCase(ctx: CheckContext, c: LayersVisionCase): Promise<void>
   await assertClose(x.grad!, c.grads![0]!, tol, `${c.id} input grad`);
 }
 
-describe('vision layers and pad modes on tfjs (layers-vision.json, float32)', () => {
+describe('vision layers, pad modes and PReLU on tfjs (layers-vision.json, prelu.json, float32)', () => {
   beforeAll(async () => {
     await setBackend('tfjs');
   });

@@ -137,6 +137,9 @@ export function buildGoldenLayer(op: string, attrs: Record<string, unknown>): L.
       return new C(take('downscaleFactor'));
     case 'Dropout2d':
       return new C(a);
+    // chapter 13 (cases in fixtures/generated/prelu.json)
+    case 'PReLU':
+      return new C(a);
     default:
       throw new Error(`buildGoldenLayer: no constructor convention for '${op}' yet; add it to packages/conformance/src/golden-layers.ts`);
   }

@@ -36,7 +36,9 @@ describe('PReLU matches nn.PReLU (prelu.json)', () => {
 describe('prelu and PReLU refuse what PyTorch refuses, saying how to fix it', () => {
   it('a slope count that is neither 1 nor the channels', () => {
     expect(() => prelu(zeros([2, 4]), tensor([0.1, 0.2, 0.3]))).toThrow(/prelu: expected weight with 1 element or one per channel \(dim 1 of input \[2, 4\]: 4\), got 3; build PReLU with numParameters: 4 or 1/);
-    expect(() => new PReLU(3).call(zeros([5]))).toThrow(/one per channel .*: 1\), got 3/);
+    // PyTorch 1.13: a 0-d or 1-D input has one channel ("Found parameter numbers = 3 and channel size = 1"; 0-d: "Not allow zero-dim input tensor")
+    expect(() => new PReLU(3).call(zeros([5]))).toThrow(/prelu: expected weight with 1 element for a 1-d input \[5\] \(it has no channel dim.*\), got 3; build PReLU with numParameters: 1, or pass the input as \[N, C, …\] with its 3 channels in dim 1/);
+    expect(() => prelu(zeros([]), tensor([0.1, 0.2]))).toThrow(/1 element for a 0-d input \[\].*got 2/);
   });
   it('a 2-D weight, an integer input, mixed dtypes', () => {
     expect(() => prelu(zeros([2, 3]), zeros([1, 3]))).toThrow(/expected weight to be 0-d or 1-D .*got shape \[1, 3\]/);

@@ -19,11 +19,16 @@ export interface BCEWithLogitsLossOptions extends BCELossOptions {
   posWeight?: Tensor | null;
 }
 
+// PyTorch's BCE backward clamps p(1 - p) with the float 1e-12 (9.99999996e-13), in float64 too:
+// its float64 gradient at a saturated input is 1/9.99999996e-13, not 1e12 (fixture bce.json)
+const BCE_EPSILON = Math.fround(1e-12);
+
 /**
  * Binary cross entropy between probabilities `input` (values in [0, 1]) and targets:
  * `-weight·(target·log(input) + (1 - target)·log(1 - input))`, each log clamped to `>= -100`
  * as PyTorch does. The gradient with respect to `input` is PyTorch's,
- * `weight·(input - target) / max(input·(1 - input), 1e-12)`, finite where an input is exactly 0
+ * `weight·(input - target) / max(input·(1 - input), 1e-12)` (the float32 1e-12, in float64 too, as
+ * PyTorch 1.13 computes it), finite where an input is exactly 0
  * or 1 (a saturated `sigmoid`), where differentiating the clamped logs would give 0·∞ = NaN.
  * Prefer {@link binaryCrossEntropyWithLogits} on raw scores: it is stable.
  *
@@ -72,7 +77,7 @@ export function binaryCrossEntropy(...args: unknown[]): Tensor {
     const value = neg(add(mul(target, logP), mul(sub(1, target), log1mP)));
     // the gradient with respect to the input, as PyTorch's backward computes it:
     // (p - y) / max(p·(1 - p), 1e-12), carried by input·g - (input·g).detach(), which is exactly 0
-    const g = div(sub(p, target.detach()), clamp(mul(p, sub(1, p)), { min: 1e-12 }));
+    const g = div(sub(p, target.detach()), clamp(mul(p, sub(1, p)), { min: BCE_EPSILON }));
     const carrier = mul(input, g);
     let loss = add(value, sub(carrier, carrier.detach()));
     if (weight) loss = mul(loss, weight);

@@ -47,8 +47,11 @@ export function prelu(input: Tensor, weight: Tensor, ...rest: unknown[]): Tensor
   const channels = input.ndim >= 2 ? input.shape[1]! : 1;
   if (slopes !== 1 && slopes !== channels) {
     throw new RangeError(
-      `prelu: expected weight with 1 element or one per channel (dim 1 of input [${input.shape.join(', ')}]: ${channels}), got ${slopes}; ` +
-        `build PReLU with numParameters: ${channels} or 1`,
+      input.ndim >= 2
+        ? `prelu: expected weight with 1 element or one per channel (dim 1 of input [${input.shape.join(', ')}]: ${channels}), got ${slopes}; ` +
+            `build PReLU with numParameters: ${channels} or 1`
+        : `prelu: expected weight with 1 element for a ${input.ndim}-d input [${input.shape.join(', ')}] (it has no channel dim: PyTorch 1.13 reads the channels from dim 1), got ${slopes}; ` +
+            `build PReLU with numParameters: 1, or pass the input as [N, C, …] with its ${slopes} channels in dim 1`,
     );
   }
   // one slope: a 0-d weight broadcasts without changing the input's shape; per channel: [C, 1, ...]
