@@ -174,7 +174,7 @@ export function conditionalProbabilities(distances: Float64Array, n: number, per
  * scikit-learn's `_joint_probabilities`: the conditional probabilities of
  * {@link conditionalProbabilities} symmetrised, `p_ij = (p_{j|i} + p_{i|j}) / 2N`, floored at
  * machine epsilon off the diagonal (the diagonal is 0). Returns the float64 `[N, N]` tensor and
- * the mean Gaussian bandwidth σ = mean(√(1/β)) that scikit-learn prints.
+ * the "mean sigma" that scikit-learn prints, `√(N / Σβ)` (a bandwidth from the mean precision).
  *
  * @example
  * ```ts
@@ -197,9 +197,10 @@ export async function jointProbabilities(x: Tensor, perplexity: number): Promise
   total = Math.max(total, MACHINE_EPSILON);
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) if (i !== j) joint[i * n + j] = Math.max((cond[i * n + j]! + cond[j * n + i]!) / total, MACHINE_EPSILON);
-  let sigma = 0;
-  for (const b of beta) sigma += Math.sqrt(1 / b);
-  return { P: fromTypedArray(joint, [n, n]), meanSigma: sigma / n };
+  // scikit-learn prints np.mean(math.sqrt(n_samples / beta_sum)): √(N / Σβ), one number (not the mean of the per-point σ)
+  let betaSum = 0;
+  for (const b of beta) betaSum += b;
+  return { P: fromTypedArray(joint, [n, n]), meanSigma: Math.sqrt(n / betaSum) };
 }
 
 /** The pieces of the t-SNE objective at one embedding, see {@link tsneObjective}. */
