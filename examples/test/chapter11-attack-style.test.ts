@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Adam, Linear, loadSafetensors, loadTorch, makeLayers, manualSeed, memory, noGrad, randn, tensor, vggConfigs, type Tensor } from 'tensorgrad';
+import { Adam, Linear, loadSafetensors, loadTorch, makeLayers, manualSeed, memory, noGrad, randn, Sequential, tensor, vggConfigs, type Tensor } from 'tensorgrad';
 import { ImageSplits } from '../src/chapter3/data.js';
 import { trainEpoch } from '../src/chapter3/train.js';
 import { attackAccuracy, CHAPTER4_CNN_PARAMETERS, chapter4Cnn, fgsm, runFgsm, targetedAttack } from '../src/chapter11/adversarial.js';
@@ -188,10 +188,10 @@ save(d + '/vgg-out.safetensors', {'img': img, **{f'out{i}': r for i, r in enumer
     expect(`${kinds.join(' ')} ${full.parameters().reduce((n, p) => n + p.numel(), 0)} ${mods.length}`).toBe(out);
     expect([...STYLE_LAYERS, ...CONTENT_LAYERS]).toEqual([0, 5, 10, 19, 28, 21]);
     expect(STYLE_WEIGHTS.map((w) => +w.toFixed(6))).toEqual([0.244141, 0.061035, 0.015259, 0.003815, 0.003815]);
-    full.dispose();
 
-    // vggConfigs.E up to conv5_1: modules 0–29, the keys of the truncated vgg19 state dict
-    const part = makeLayers(vggConfigs.E.slice(0, 17));
+    // modules 0–29 (up to conv5_1 and its ReLU), the keys of the truncated vgg19 state dict; the
+    // same modules as full's (no second VGG19 built), freed with it at the end
+    const part = new Sequential(...mods.slice(0, 30));
     const sd = await loadTorch(join(dir, 'vgg19-part.pth'));
     const stripped = Object.fromEntries(Object.entries(sd).map(([k, v]) => [k.replace(/^features\./, ''), v]));
     part.loadStateDict(stripped, { strict: true });
@@ -206,20 +206,24 @@ save(d + '/vgg-out.safetensors', {'img': img, **{f'out{i}': r for i, r in enumer
       const r = values(ref);
       const scale = Math.max(...r.map(Math.abs));
       expect(Math.min(...a)).toBe(0); // after the in-place ReLU, as in the book
-      a.forEach((v, j) => expect(Math.abs(v - r[j]!)).toBeLessThan(1e-4 * scale + 1e-5));
+      // one expect for the whole map (an expect per value costs a second of CPU over the six maps)
+      let worst = 0;
+      a.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - r[j]!))));
+      expect(worst).toBeLessThan(1e-4 * scale + 1e-5);
     });
 
-    // style transfer on these (random) weights at 32×32: the loss falls over a few LBFGS steps
-    const content = stylePattern(20); // resized to 32×32 like the style image
-    const style = stylePattern(32);
+    // style transfer on these (random) weights at 16×16 (the smallest size that reaches conv5_1, 1×1
+    // there): the loss falls over a few LBFGS steps
+    const content = stylePattern(20); // resized to 16×16 like the style image
+    const style = stylePattern(16);
     const before = memory().numTensors;
-    const r = await runStyleTransfer({ features: [...part], content, style, size: 32, maxIters: 6, maxIter: 3 });
+    const r = await runStyleTransfer({ features: [...part], content, style, size: 16, maxIters: 6, maxIter: 3 });
     expect(r.losses.length).toBeGreaterThanOrEqual(6);
     expect(r.losses.at(-1)!).toBeLessThan(r.losses[0]! * 0.9);
     expect(r.pretrained).toBe(false);
     expect(memory().numTensors).toBe(before);
     expect(part.parameters().every((p) => p.requiresGrad)).toBe(true); // the caller's flags are put back
-    vgg.dispose();
+    full.dispose(); // part's and vgg's modules are full's
     for (const t of [content, style, ...Object.values(sd), ...Object.values(tensors)]) t.dispose();
   }, 60_000);
 });
