@@ -345,7 +345,10 @@ export async function pcaScores(x: Tensor, k: number): Promise<Float64Array> {
  * changes sign against the update, ×0.8 otherwise, floored at 0.01), and the error checked every
  * 50 iterations (stopping after `nIterWithoutProgress` iterations without improvement or when the
  * gradient's norm is below `minGradNorm`). The gradient comes from `backward()` on the objective
- * written with tensor ops ({@link tsneObjective}), not from a hand-written formula.
+ * written with tensor ops ({@link tsneObjective}), not from a hand-written formula. For the
+ * book's 2-D embeddings (ν = 1) that is scikit-learn's gradient exactly; for `nComponents` ≥ 3
+ * (ν ≥ 2) it is the true gradient of the KL divergence, whereas scikit-learn's exact method
+ * weights each pair by `w_ij` instead of `w_ij^(2/(ν+1))`, so the two optimise differently there.
  *
  * The exact method costs O(N²) memory and time per iteration: a few thousand points. The
  * arithmetic is float64; the embedding is returned as float32. Random numbers come from
