@@ -111,7 +111,9 @@ print(json.dumps(info))
 `;
 
 describe('chapter 11: the book’s autoencoders', () => {
-  it('have the book’s parameter counts (latent 3: 218,643; conv: 50,161) and print torchsummary-like tables', () => {
+  // every test frees what it makes (tidy or dispose): a tensor leaked here would be reclaimed by the
+  // garbage collector during a later test and lower memory() under that test's own leak check
+  it('have the book’s parameter counts (latent 3: 218,643; conv: 50,161) and print torchsummary-like tables', () => tidy(() => {
     const ae = new AutoEncoder(3);
     const conv = new ConvAutoEncoder();
     const vae = new VAE({ xDim: 784, hDim1: 512, hDim2: 256, zDim: 50 });
@@ -139,61 +141,63 @@ describe('chapter 11: the book’s autoencoders', () => {
     } finally {
       for (const m of [ae, conv, vae]) m.dispose();
     }
-  });
+  }));
 
   it.skipIf(missing !== null)('equal the book’s PyTorch modules: counts, state-dict keys and shapes, outputs on loaded weights', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tensorgrad-ch11-'));
     try {
-      const ref = JSON.parse(runPython(REFERENCE, [dir]).trim().split('\n').pop()!) as Record<string, { count: number; shapes: Record<string, number[]> }>;
-      for (const latent of [2, 3, 5, 10, 50]) {
-        const m = new AutoEncoder(latent);
-        expect(count(m)).toBe(ref[`ae${latent}`]!.count);
-        expect(shapes(m)).toEqual(ref[`ae${latent}`]!.shapes);
-        expect(Object.keys(shapes(m))).toEqual(Object.keys(ref[`ae${latent}`]!.shapes));
-        m.dispose();
-      }
-      expect(ref.ae3!.count).toBe(218_643);
-      const load = async (m: AnyModule, name: string): Promise<Record<string, Tensor>> => {
-        const { tensors: sd } = await loadSafetensors(join(dir, `${name}.safetensors`));
-        expect(m.loadStateDict(sd, { strict: true })).toEqual({ missingKeys: [], unexpectedKeys: [] });
-        for (const t of Object.values(sd)) t.dispose();
-        return (await loadSafetensors(join(dir, `${name}_io.safetensors`))).tensors;
-      };
-      for (const latent of [3, 50]) {
-        const m = new AutoEncoder(latent).eval();
-        const io = await load(m, `ae${latent}`);
-        const [y, code] = noGrad(() => [m(io.x!), m.encode(io.x!)]);
-        expect(await maxDiff(y, io.y!)).toBeLessThan(1e-5);
-        expect(await maxDiff(code, io.code!)).toBeLessThan(1e-5);
-        m.dispose();
-      }
-      const conv = new ConvAutoEncoder().eval();
-      expect(count(conv)).toBe(ref.conv!.count);
-      expect(shapes(conv)).toEqual(ref.conv!.shapes);
-      const cio = await load(conv, 'conv');
-      expect(await maxDiff(noGrad(() => conv(cio.x!)), cio.y!)).toBeLessThan(1e-5);
-      expect(await maxDiff(noGrad(() => conv.encoder.call(cio.x!) as Tensor), cio.code!)).toBeLessThan(1e-5);
-      // the outputs vary, so the comparisons can fail
-      const y = Array.from(await cio.y!.data());
-      expect(Math.max(...y) - Math.min(...y)).toBeGreaterThan(0.01);
-      conv.dispose();
+      await tidy(async () => {
+        const ref = JSON.parse(runPython(REFERENCE, [dir]).trim().split('\n').pop()!) as Record<string, { count: number; shapes: Record<string, number[]> }>;
+        for (const latent of [2, 3, 5, 10, 50]) {
+          const m = new AutoEncoder(latent);
+          expect(count(m)).toBe(ref[`ae${latent}`]!.count);
+          expect(shapes(m)).toEqual(ref[`ae${latent}`]!.shapes);
+          expect(Object.keys(shapes(m))).toEqual(Object.keys(ref[`ae${latent}`]!.shapes));
+          m.dispose();
+        }
+        expect(ref.ae3!.count).toBe(218_643);
+        const load = async (m: AnyModule, name: string): Promise<Record<string, Tensor>> => {
+          const { tensors: sd } = await loadSafetensors(join(dir, `${name}.safetensors`));
+          expect(m.loadStateDict(sd, { strict: true })).toEqual({ missingKeys: [], unexpectedKeys: [] });
+          for (const t of Object.values(sd)) t.dispose();
+          return (await loadSafetensors(join(dir, `${name}_io.safetensors`))).tensors;
+        };
+        for (const latent of [3, 50]) {
+          const m = new AutoEncoder(latent).eval();
+          const io = await load(m, `ae${latent}`);
+          const [y, code] = noGrad(() => [m(io.x!), m.encode(io.x!)]);
+          expect(await maxDiff(y, io.y!)).toBeLessThan(1e-5);
+          expect(await maxDiff(code, io.code!)).toBeLessThan(1e-5);
+          m.dispose();
+        }
+        const conv = new ConvAutoEncoder().eval();
+        expect(count(conv)).toBe(ref.conv!.count);
+        expect(shapes(conv)).toEqual(ref.conv!.shapes);
+        const cio = await load(conv, 'conv');
+        expect(await maxDiff(noGrad(() => conv(cio.x!)), cio.y!)).toBeLessThan(1e-5);
+        expect(await maxDiff(noGrad(() => conv.encoder.call(cio.x!) as Tensor), cio.code!)).toBeLessThan(1e-5);
+        // the outputs vary, so the comparisons can fail
+        const y = Array.from(await cio.y!.data());
+        expect(Math.max(...y) - Math.min(...y)).toBeGreaterThan(0.01);
+        conv.dispose();
 
-      const vae = new VAE(784, 512, 256, 50).eval();
-      expect(count(vae)).toBe(ref.vae!.count);
-      expect(shapes(vae)).toEqual(ref.vae!.shapes);
-      expect(Object.keys(shapes(vae))).toEqual(Object.keys(ref.vae!.shapes));
-      const vio = await load(vae, 'vae');
-      const [mean, logVar] = noGrad(() => vae.encoder(vio.x!.reshape([-1, 784])));
-      expect(await maxDiff(mean, vio.mean!)).toBeLessThan(1e-5);
-      expect(await maxDiff(logVar, vio.log_var!)).toBeLessThan(1e-5);
-      const recon = noGrad(() => vae.decoder(vio.z!));
-      expect(await maxDiff(recon, vio.recon!)).toBeLessThan(1e-5);
-      const l = vaeLoss(recon, vio.x!, mean, logVar);
-      for (const [mine, theirs] of [[l.loss, vio.loss!], [l.recon, vio.rec!], [l.kld, vio.kld!]] as const) {
-        const want = (await theirs.data())[0]!;
-        expect(Math.abs((await mine.item()) as number - want)).toBeLessThan(1e-4 * Math.abs(want) + 1e-3);
-      }
-      vae.dispose();
+        const vae = new VAE(784, 512, 256, 50).eval();
+        expect(count(vae)).toBe(ref.vae!.count);
+        expect(shapes(vae)).toEqual(ref.vae!.shapes);
+        expect(Object.keys(shapes(vae))).toEqual(Object.keys(ref.vae!.shapes));
+        const vio = await load(vae, 'vae');
+        const [mean, logVar] = noGrad(() => vae.encoder(vio.x!.reshape([-1, 784])));
+        expect(await maxDiff(mean, vio.mean!)).toBeLessThan(1e-5);
+        expect(await maxDiff(logVar, vio.log_var!)).toBeLessThan(1e-5);
+        const recon = noGrad(() => vae.decoder(vio.z!));
+        expect(await maxDiff(recon, vio.recon!)).toBeLessThan(1e-5);
+        const l = vaeLoss(recon, vio.x!, mean, logVar);
+        for (const [mine, theirs] of [[l.loss, vio.loss!], [l.recon, vio.rec!], [l.kld, vio.kld!]] as const) {
+          const want = (await theirs.data())[0]!;
+          expect(Math.abs((await mine.item()) as number - want)).toBeLessThan(1e-4 * Math.abs(want) + 1e-3);
+        }
+        vae.dispose();
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -298,7 +302,10 @@ describe('chapter 11: the programs', () => {
     const out = mkdtempSync(join(tmpdir(), 'tensorgrad-ch11-vae-'));
     try {
       const data = imageSet(Float32Array.from({ length: 8 * 784 }, (_, i) => (i % 9) / 9), new Int32Array(8));
+      const before = memory().numTensors;
       const r = await runVAE({ train: data, val: data, epochs: 1, hDim1: 16, hDim2: 8, zDim: 2, out });
+      expect(memory().numTensors).toBe(before); // the program frees what it made, and only that
+      expect([data.images.isDisposed, data.labels.isDisposed]).toEqual([false, false]);
       expect(r.pictures.map((p) => p.slice(out.length + 1))).toEqual(['vae-samples.png', 'vae-reconstructions.png']);
       const size = (p: string): number[] => {
         const png = readFileSync(p);
