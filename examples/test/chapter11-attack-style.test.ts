@@ -13,6 +13,7 @@ import { attackAccuracy, CHAPTER4_CNN_PARAMETERS, chapter4Cnn, fgsm, runFgsm, ta
 import { parseFgsmArgs } from '../src/chapter11/fgsm.js';
 import { parseStyleArgs } from '../src/chapter11/style.js';
 import { CONTENT_LAYERS, GramMatrix, GramMSELoss, runStyleTransfer, STYLE_LAYERS, STYLE_WEIGHTS, stylePattern, VGG19Modified } from '../src/chapter11/style-transfer.js';
+import { settledTensorCount } from './settled-memory.js';
 import { runPython, torchMissingReason } from '../../packages/vision/test/torchvision.js';
 
 const noTorch = torchMissingReason();
@@ -168,9 +169,9 @@ save(d + '/vgg-out.safetensors', {'img': img, **{f'out{i}': r for i, r in enumer
     // the program's --weights: PyTorch's state dict is loaded instead of training (the file's other
     // tensors are ignored), and the clean accuracy is that of the loaded network
     const raw = ImageSplits.synthetic({ train: 32, val: 16, seed: 5 });
-    const before = memory().numTensors;
+    const before = await settledTensorCount();
     const run = await runFgsm({ data: raw, weights: join(dir, 'cnn.safetensors'), epsilons: [0], targetSteps: 1 });
-    expect(memory().numTensors).toBe(before); // the program frees what it made, and only that
+    expect(await settledTensorCount()).toBe(before); // the program frees what it made, and only that
     expect(run.trainLosses).toEqual([]);
     const scaled = raw.scaled(255);
     const images = scaled.valX.reshape([16, 1, 28, 28]);
@@ -222,12 +223,12 @@ save(d + '/vgg-out.safetensors', {'img': img, **{f'out{i}': r for i, r in enumer
     // there): the loss falls over a few LBFGS steps
     const content = stylePattern(20); // resized to 16×16 like the style image
     const style = stylePattern(16);
-    const before = memory().numTensors;
+    const before = await settledTensorCount();
     const r = await runStyleTransfer({ features: [...part], content, style, size: 16, maxIters: 6, maxIter: 3 });
     expect(r.losses.length).toBeGreaterThanOrEqual(6);
     expect(r.losses.at(-1)!).toBeLessThan(r.losses[0]! * 0.9);
     expect(r.pretrained).toBe(false);
-    expect(memory().numTensors).toBe(before);
+    expect(await settledTensorCount()).toBe(before);
     expect(part.parameters().every((p) => p.requiresGrad)).toBe(true); // the caller's flags are put back
     full.dispose(); // part's and vgg's modules are full's
     for (const t of [content, style, ...Object.values(sd), ...Object.values(tensors)]) t.dispose();

@@ -13,6 +13,7 @@ import { parseChapter11Args } from '../src/chapter11/main.js';
 import { parseVAEArgs } from '../src/chapter11/vae.js';
 import { runVAE } from '../src/chapter11/variational.js';
 import { seeded, trainAutoEncoder, trainVAE, validationLoss } from '../src/chapter11/train.js';
+import { settledTensorCount } from './settled-memory.js';
 import { runPython, torchMissingReason } from '../../packages/vision/test/torchvision.js';
 
 const count = (m: AnyModule): number => m.parameters().reduce((n, p) => n + p.numel(), 0);
@@ -238,8 +239,8 @@ describe('chapter 11: the book’s autoencoders', () => {
     });
     const split = (s: ImageSet, from: number): ImageSet => ({ images: s.images.narrow(0, from, 64), labels: s.labels.narrow(0, from, 64) });
 
-    it('the dense and convolutional autoencoders’ losses fall in a few AdamW steps; encodeDataset gives the codes', () => {
-      const before = memory().numTensors;
+    it('the dense and convolutional autoencoders’ losses fall in a few AdamW steps; encodeDataset gives the codes', async () => {
+      const before = await settledTensorCount();
       const train = split(val, 0);
       const held = split(val, 64);
       for (const build of [() => new AutoEncoder(10), () => new ConvAutoEncoder()]) {
@@ -264,7 +265,7 @@ describe('chapter 11: the book’s autoencoders', () => {
         m.dispose();
       }
       for (const t of [train.images, train.labels, held.images, held.labels]) t.dispose();
-      expect(memory().numTensors).toBe(before);
+      expect(await settledTensorCount()).toBe(before);
     }, 60_000);
 
     it('the VAE’s loss falls in a few steps', () => {
@@ -302,9 +303,9 @@ describe('chapter 11: the programs', () => {
     const out = mkdtempSync(join(tmpdir(), 'tensorgrad-ch11-vae-'));
     try {
       const data = imageSet(Float32Array.from({ length: 8 * 784 }, (_, i) => (i % 9) / 9), new Int32Array(8));
-      const before = memory().numTensors;
+      const before = await settledTensorCount();
       const r = await runVAE({ train: data, val: data, epochs: 1, hDim1: 16, hDim2: 8, zDim: 2, out });
-      expect(memory().numTensors).toBe(before); // the program frees what it made, and only that
+      expect(await settledTensorCount()).toBe(before); // the program frees what it made, and only that
       expect([data.images.isDisposed, data.labels.isDisposed]).toEqual([false, false]);
       expect(r.pictures.map((p) => p.slice(out.length + 1))).toEqual(['vae-samples.png', 'vae-reconstructions.png']);
       const size = (p: string): number[] => {

@@ -11,6 +11,7 @@ import { conditionalProbabilities, jointProbabilities, pcaScores, squaredDistanc
 import { scatterPlot, spectralColors } from '../src/chapter11/scatter-plot.js';
 import { parseTsneArgs, runTsneLatents } from '../src/chapter11/tsne-latents.js';
 import { loadFashionImages } from '../src/chapter11/data.js';
+import { settledTensorCount } from './settled-memory.js';
 
 /** Plain-JS squared distances of row-major points. */
 function jsDistances(x: number[][]): Float64Array {
@@ -128,7 +129,7 @@ describe('chapter 11: t-SNE with tensorgrad ops and autodiff', () => {
   it('keeps well-separated Gaussian clusters apart in 2-D (1-NN accuracy ≥ 0.95) and the KL divergence falls', async () => {
     const { x, labels } = clusters(4, 25, 10, 11);
     const lines: string[] = [];
-    const before = memory().numTensors;
+    const before = await settledTensorCount();
     const tsne = new TSNE(2, { perplexity: 10, maxIter: 400, randomState: 0, verbose: 2, log: (l) => lines.push(l) });
     const input = tensor(x);
     const y = await tsne.fitTransform(input);
@@ -173,7 +174,7 @@ describe('chapter 11: t-SNE with tensorgrad ops and autodiff', () => {
     for (const t of [y, input, P]) t.dispose();
     tsne.embedding_!.dispose();
     tsne.embedding_ = null;
-    expect(memory().numTensors).toBe(before);
+    expect(await settledTensorCount()).toBe(before);
   }, 60_000);
 
   it("init 'pca': the scores on the principal components of data built from two known orthogonal directions", async () => {
@@ -285,7 +286,7 @@ print(t.kl_divergence_)`;
     const val = { images: all.images.narrow(0, 128, 100), labels: all.labels.narrow(0, 128, 100) };
     // tensors made before the run (and a model) must outlive it: the program frees only its own
     const sentinel = tensor([1, 2, 3]);
-    const before = memory().numTensors;
+    const before = await settledTensorCount();
     try {
       const lines: string[] = [];
       const r = await runTsneLatents({ train, val, epochs: 1, points: 100, perplexity: 10, maxIter: 250, out: join(out, 'tsne.png'), log: (l) => lines.push(l) });
@@ -301,11 +302,11 @@ print(t.kl_divergence_)`;
       const png = await readImage(r.picture);
       expect(png.shape).toEqual([3, 600, 760]);
       png.dispose();
-      expect(memory().numTensors).toBe(before);
+      expect(await settledTensorCount()).toBe(before);
       expect([sentinel, all.images, all.labels, train.images, val.labels].map((t) => t.isDisposed)).toEqual([false, false, false, false, false]);
       // a perplexity the points cannot carry is refused before any training, leaving nothing behind
       await expect(runTsneLatents({ train, val, points: 8, perplexity: 10, out: join(out, 'no.png') })).rejects.toThrow(/perplexity must be less than the number of points embedded, got perplexity 10 for 8 points/);
-      expect(memory().numTensors).toBe(before);
+      expect(await settledTensorCount()).toBe(before);
     } finally {
       for (const t of [sentinel, train.images, train.labels, val.images, val.labels, all.images, all.labels]) t.dispose();
       rmSync(out, { recursive: true, force: true });
