@@ -13,7 +13,7 @@ import { attackAccuracy, CHAPTER4_CNN_PARAMETERS, chapter4Cnn, fgsm, runFgsm, ta
 import { parseFgsmArgs } from '../src/chapter11/fgsm.js';
 import { parseStyleArgs } from '../src/chapter11/style.js';
 import { CONTENT_LAYERS, GramMatrix, GramMSELoss, runStyleTransfer, STYLE_LAYERS, STYLE_WEIGHTS, stylePattern, VGG19Modified } from '../src/chapter11/style-transfer.js';
-import { settledTensorCount } from './settled-memory.js';
+import { settledTensorCount, withLeakWatch } from './settled-memory.js';
 import { runPython, torchMissingReason } from '../../packages/vision/test/torchvision.js';
 
 const noTorch = torchMissingReason();
@@ -170,7 +170,8 @@ save(d + '/vgg-out.safetensors', {'img': img, **{f'out{i}': r for i, r in enumer
     // tensors are ignored), and the clean accuracy is that of the loaded network
     const raw = ImageSplits.synthetic({ train: 32, val: 16, seed: 5 });
     const before = await settledTensorCount();
-    const run = await runFgsm({ data: raw, weights: join(dir, 'cnn.safetensors'), epsilons: [0], targetSteps: 1 });
+    const { result: run, leaks } = await withLeakWatch(() => runFgsm({ data: raw, weights: join(dir, 'cnn.safetensors'), epsilons: [0], targetSteps: 1 }));
+    expect(leaks).toEqual([]); // (it once dropped the state dict it read the key names from)
     expect(await settledTensorCount()).toBe(before); // the program frees what it made, and only that
     expect(run.trainLosses).toEqual([]);
     const scaled = raw.scaled(255);
@@ -224,7 +225,8 @@ save(d + '/vgg-out.safetensors', {'img': img, **{f'out{i}': r for i, r in enumer
     const content = stylePattern(20); // resized to 16×16 like the style image
     const style = stylePattern(16);
     const before = await settledTensorCount();
-    const r = await runStyleTransfer({ features: [...part], content, style, size: 16, maxIters: 6, maxIter: 3 });
+    const { result: r, leaks } = await withLeakWatch(() => runStyleTransfer({ features: [...part], content, style, size: 16, maxIters: 6, maxIter: 3 }));
+    expect(leaks).toEqual([]);
     expect(r.losses.length).toBeGreaterThanOrEqual(6);
     expect(r.losses.at(-1)!).toBeLessThan(r.losses[0]! * 0.9);
     expect(r.pretrained).toBe(false);

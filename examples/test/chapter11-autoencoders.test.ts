@@ -13,7 +13,7 @@ import { parseChapter11Args } from '../src/chapter11/main.js';
 import { parseVAEArgs } from '../src/chapter11/vae.js';
 import { runVAE } from '../src/chapter11/variational.js';
 import { seeded, trainAutoEncoder, trainVAE, validationLoss } from '../src/chapter11/train.js';
-import { settledTensorCount } from './settled-memory.js';
+import { settledTensorCount, withLeakWatch } from './settled-memory.js';
 import { runPython, torchMissingReason } from '../../packages/vision/test/torchvision.js';
 
 const count = (m: AnyModule): number => m.parameters().reduce((n, p) => n + p.numel(), 0);
@@ -304,7 +304,8 @@ describe('chapter 11: the programs', () => {
     try {
       const data = imageSet(Float32Array.from({ length: 8 * 784 }, (_, i) => (i % 9) / 9), new Int32Array(8));
       const before = await settledTensorCount();
-      const r = await runVAE({ train: data, val: data, epochs: 1, hDim1: 16, hDim2: 8, zDim: 2, out });
+      const { result: r, leaks } = await withLeakWatch(() => runVAE({ train: data, val: data, epochs: 1, hDim1: 16, hDim2: 8, zDim: 2, out }));
+      expect(leaks).toEqual([]);
       expect(await settledTensorCount()).toBe(before); // the program frees what it made, and only that
       expect([data.images.isDisposed, data.labels.isDisposed]).toEqual([false, false]);
       expect(r.pictures.map((p) => p.slice(out.length + 1))).toEqual(['vae-samples.png', 'vae-reconstructions.png']);

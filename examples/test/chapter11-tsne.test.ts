@@ -11,7 +11,7 @@ import { conditionalProbabilities, jointProbabilities, pcaScores, squaredDistanc
 import { scatterPlot, spectralColors } from '../src/chapter11/scatter-plot.js';
 import { parseTsneArgs, runTsneLatents } from '../src/chapter11/tsne-latents.js';
 import { loadFashionImages } from '../src/chapter11/data.js';
-import { settledTensorCount } from './settled-memory.js';
+import { settledTensorCount, withLeakWatch } from './settled-memory.js';
 
 /** Plain-JS squared distances of row-major points. */
 function jsDistances(x: number[][]): Float64Array {
@@ -289,7 +289,8 @@ print(t.kl_divergence_)`;
     const before = await settledTensorCount();
     try {
       const lines: string[] = [];
-      const r = await runTsneLatents({ train, val, epochs: 1, points: 100, perplexity: 10, maxIter: 250, out: join(out, 'tsne.png'), log: (l) => lines.push(l) });
+      const { result: r, leaks } = await withLeakWatch(() => runTsneLatents({ train, val, epochs: 1, points: 100, perplexity: 10, maxIter: 250, out: join(out, 'tsne.png'), log: (l) => lines.push(l) }));
+      expect(leaks).toEqual([]);
       // the book's parameter count (PyTorch's, checked against torch in chapter11-autoencoders.test.ts)
       expect(r.params).toBe(50161);
       expect(lines.some((l) => l.includes('Total params: 50,161'))).toBe(true);
