@@ -13,6 +13,7 @@ import { parseChapter11Args } from '../src/chapter11/main.js';
 import { parseVAEArgs } from '../src/chapter11/vae.js';
 import { runVAE } from '../src/chapter11/variational.js';
 import { seeded, trainAutoEncoder, trainVAE, validationLoss } from '../src/chapter11/train.js';
+import { settledTensorCount, withLeakWatch } from './settled-memory.js';
 import { runPython, torchMissingReason } from '../../packages/vision/test/torchvision.js';
 
 const count = (m: AnyModule): number => m.parameters().reduce((n, p) => n + p.numel(), 0);
@@ -111,7 +112,9 @@ print(json.dumps(info))
 `;
 
 describe('chapter 11: the book’s autoencoders', () => {
-  it('have the book’s parameter counts (latent 3: 218,643; conv: 50,161) and print torchsummary-like tables', () => {
+  // every test frees what it makes (tidy or dispose): a tensor leaked here would be reclaimed by the
+  // garbage collector during a later test and lower memory() under that test's own leak check
+  it('have the book’s parameter counts (latent 3: 218,643; conv: 50,161) and print torchsummary-like tables', () => tidy(() => {
     const ae = new AutoEncoder(3);
     const conv = new ConvAutoEncoder();
     const vae = new VAE({ xDim: 784, hDim1: 512, hDim2: 256, zDim: 50 });
@@ -139,61 +142,63 @@ describe('chapter 11: the book’s autoencoders', () => {
     } finally {
       for (const m of [ae, conv, vae]) m.dispose();
     }
-  });
+  }));
 
   it.skipIf(missing !== null)('equal the book’s PyTorch modules: counts, state-dict keys and shapes, outputs on loaded weights', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tensorgrad-ch11-'));
     try {
-      const ref = JSON.parse(runPython(REFERENCE, [dir]).trim().split('\n').pop()!) as Record<string, { count: number; shapes: Record<string, number[]> }>;
-      for (const latent of [2, 3, 5, 10, 50]) {
-        const m = new AutoEncoder(latent);
-        expect(count(m)).toBe(ref[`ae${latent}`]!.count);
-        expect(shapes(m)).toEqual(ref[`ae${latent}`]!.shapes);
-        expect(Object.keys(shapes(m))).toEqual(Object.keys(ref[`ae${latent}`]!.shapes));
-        m.dispose();
-      }
-      expect(ref.ae3!.count).toBe(218_643);
-      const load = async (m: AnyModule, name: string): Promise<Record<string, Tensor>> => {
-        const { tensors: sd } = await loadSafetensors(join(dir, `${name}.safetensors`));
-        expect(m.loadStateDict(sd, { strict: true })).toEqual({ missingKeys: [], unexpectedKeys: [] });
-        for (const t of Object.values(sd)) t.dispose();
-        return (await loadSafetensors(join(dir, `${name}_io.safetensors`))).tensors;
-      };
-      for (const latent of [3, 50]) {
-        const m = new AutoEncoder(latent).eval();
-        const io = await load(m, `ae${latent}`);
-        const [y, code] = noGrad(() => [m(io.x!), m.encode(io.x!)]);
-        expect(await maxDiff(y, io.y!)).toBeLessThan(1e-5);
-        expect(await maxDiff(code, io.code!)).toBeLessThan(1e-5);
-        m.dispose();
-      }
-      const conv = new ConvAutoEncoder().eval();
-      expect(count(conv)).toBe(ref.conv!.count);
-      expect(shapes(conv)).toEqual(ref.conv!.shapes);
-      const cio = await load(conv, 'conv');
-      expect(await maxDiff(noGrad(() => conv(cio.x!)), cio.y!)).toBeLessThan(1e-5);
-      expect(await maxDiff(noGrad(() => conv.encoder.call(cio.x!) as Tensor), cio.code!)).toBeLessThan(1e-5);
-      // the outputs vary, so the comparisons can fail
-      const y = Array.from(await cio.y!.data());
-      expect(Math.max(...y) - Math.min(...y)).toBeGreaterThan(0.01);
-      conv.dispose();
+      await tidy(async () => {
+        const ref = JSON.parse(runPython(REFERENCE, [dir]).trim().split('\n').pop()!) as Record<string, { count: number; shapes: Record<string, number[]> }>;
+        for (const latent of [2, 3, 5, 10, 50]) {
+          const m = new AutoEncoder(latent);
+          expect(count(m)).toBe(ref[`ae${latent}`]!.count);
+          expect(shapes(m)).toEqual(ref[`ae${latent}`]!.shapes);
+          expect(Object.keys(shapes(m))).toEqual(Object.keys(ref[`ae${latent}`]!.shapes));
+          m.dispose();
+        }
+        expect(ref.ae3!.count).toBe(218_643);
+        const load = async (m: AnyModule, name: string): Promise<Record<string, Tensor>> => {
+          const { tensors: sd } = await loadSafetensors(join(dir, `${name}.safetensors`));
+          expect(m.loadStateDict(sd, { strict: true })).toEqual({ missingKeys: [], unexpectedKeys: [] });
+          for (const t of Object.values(sd)) t.dispose();
+          return (await loadSafetensors(join(dir, `${name}_io.safetensors`))).tensors;
+        };
+        for (const latent of [3, 50]) {
+          const m = new AutoEncoder(latent).eval();
+          const io = await load(m, `ae${latent}`);
+          const [y, code] = noGrad(() => [m(io.x!), m.encode(io.x!)]);
+          expect(await maxDiff(y, io.y!)).toBeLessThan(1e-5);
+          expect(await maxDiff(code, io.code!)).toBeLessThan(1e-5);
+          m.dispose();
+        }
+        const conv = new ConvAutoEncoder().eval();
+        expect(count(conv)).toBe(ref.conv!.count);
+        expect(shapes(conv)).toEqual(ref.conv!.shapes);
+        const cio = await load(conv, 'conv');
+        expect(await maxDiff(noGrad(() => conv(cio.x!)), cio.y!)).toBeLessThan(1e-5);
+        expect(await maxDiff(noGrad(() => conv.encoder.call(cio.x!) as Tensor), cio.code!)).toBeLessThan(1e-5);
+        // the outputs vary, so the comparisons can fail
+        const y = Array.from(await cio.y!.data());
+        expect(Math.max(...y) - Math.min(...y)).toBeGreaterThan(0.01);
+        conv.dispose();
 
-      const vae = new VAE(784, 512, 256, 50).eval();
-      expect(count(vae)).toBe(ref.vae!.count);
-      expect(shapes(vae)).toEqual(ref.vae!.shapes);
-      expect(Object.keys(shapes(vae))).toEqual(Object.keys(ref.vae!.shapes));
-      const vio = await load(vae, 'vae');
-      const [mean, logVar] = noGrad(() => vae.encoder(vio.x!.reshape([-1, 784])));
-      expect(await maxDiff(mean, vio.mean!)).toBeLessThan(1e-5);
-      expect(await maxDiff(logVar, vio.log_var!)).toBeLessThan(1e-5);
-      const recon = noGrad(() => vae.decoder(vio.z!));
-      expect(await maxDiff(recon, vio.recon!)).toBeLessThan(1e-5);
-      const l = vaeLoss(recon, vio.x!, mean, logVar);
-      for (const [mine, theirs] of [[l.loss, vio.loss!], [l.recon, vio.rec!], [l.kld, vio.kld!]] as const) {
-        const want = (await theirs.data())[0]!;
-        expect(Math.abs((await mine.item()) as number - want)).toBeLessThan(1e-4 * Math.abs(want) + 1e-3);
-      }
-      vae.dispose();
+        const vae = new VAE(784, 512, 256, 50).eval();
+        expect(count(vae)).toBe(ref.vae!.count);
+        expect(shapes(vae)).toEqual(ref.vae!.shapes);
+        expect(Object.keys(shapes(vae))).toEqual(Object.keys(ref.vae!.shapes));
+        const vio = await load(vae, 'vae');
+        const [mean, logVar] = noGrad(() => vae.encoder(vio.x!.reshape([-1, 784])));
+        expect(await maxDiff(mean, vio.mean!)).toBeLessThan(1e-5);
+        expect(await maxDiff(logVar, vio.log_var!)).toBeLessThan(1e-5);
+        const recon = noGrad(() => vae.decoder(vio.z!));
+        expect(await maxDiff(recon, vio.recon!)).toBeLessThan(1e-5);
+        const l = vaeLoss(recon, vio.x!, mean, logVar);
+        for (const [mine, theirs] of [[l.loss, vio.loss!], [l.recon, vio.rec!], [l.kld, vio.kld!]] as const) {
+          const want = (await theirs.data())[0]!;
+          expect(Math.abs((await mine.item()) as number - want)).toBeLessThan(1e-4 * Math.abs(want) + 1e-3);
+        }
+        vae.dispose();
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -226,15 +231,16 @@ describe('chapter 11: the book’s autoencoders', () => {
     beforeAll(async () => {
       // the 10,000 test images load faster than the training split; the first 64 train, the next 64 validate
       val = await loadFashionImages({ train: false, limit: 128 });
-      valUnit = await loadFashionImages({ train: false, limit: 128, scale: 'unit' });
+      // the VAE's [0, 1] images from the same pixels (one load of the test split, not two)
+      valUnit = tidy(() => ({ images: keep(val.images.add(1).div(2)), labels: keep(val.labels.clone()) }));
     }, 60_000);
     afterAll(() => {
       for (const t of [val?.images, val?.labels, valUnit?.images, valUnit?.labels]) t?.dispose();
     });
     const split = (s: ImageSet, from: number): ImageSet => ({ images: s.images.narrow(0, from, 64), labels: s.labels.narrow(0, from, 64) });
 
-    it('the dense and convolutional autoencoders’ losses fall in a few AdamW steps; encodeDataset gives the codes', () => {
-      const before = memory().numTensors;
+    it('the dense and convolutional autoencoders’ losses fall in a few AdamW steps; encodeDataset gives the codes', async () => {
+      const before = await settledTensorCount();
       const train = split(val, 0);
       const held = split(val, 64);
       for (const build of [() => new AutoEncoder(10), () => new ConvAutoEncoder()]) {
@@ -259,7 +265,7 @@ describe('chapter 11: the book’s autoencoders', () => {
         m.dispose();
       }
       for (const t of [train.images, train.labels, held.images, held.labels]) t.dispose();
-      expect(memory().numTensors).toBe(before);
+      expect(await settledTensorCount()).toBe(before);
     }, 60_000);
 
     it('the VAE’s loss falls in a few steps', () => {
@@ -297,7 +303,11 @@ describe('chapter 11: the programs', () => {
     const out = mkdtempSync(join(tmpdir(), 'tensorgrad-ch11-vae-'));
     try {
       const data = imageSet(Float32Array.from({ length: 8 * 784 }, (_, i) => (i % 9) / 9), new Int32Array(8));
-      const r = await runVAE({ train: data, val: data, epochs: 1, hDim1: 16, hDim2: 8, zDim: 2, out });
+      const before = await settledTensorCount();
+      const { result: r, leaks } = await withLeakWatch(() => runVAE({ train: data, val: data, epochs: 1, hDim1: 16, hDim2: 8, zDim: 2, out }));
+      expect(leaks).toEqual([]);
+      expect(await settledTensorCount()).toBe(before); // the program frees what it made, and only that
+      expect([data.images.isDisposed, data.labels.isDisposed]).toEqual([false, false]);
       expect(r.pictures.map((p) => p.slice(out.length + 1))).toEqual(['vae-samples.png', 'vae-reconstructions.png']);
       const size = (p: string): number[] => {
         const png = readFileSync(p);

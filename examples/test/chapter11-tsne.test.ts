@@ -10,6 +10,8 @@ import { Generator, memory, randn, readImage, tensor, tidy } from 'tensorgrad';
 import { conditionalProbabilities, jointProbabilities, pcaScores, squaredDistances, TSNE, tsneObjective } from '../src/chapter11/tsne.js';
 import { scatterPlot, spectralColors } from '../src/chapter11/scatter-plot.js';
 import { parseTsneArgs, runTsneLatents } from '../src/chapter11/tsne-latents.js';
+import { loadFashionImages } from '../src/chapter11/data.js';
+import { settledTensorCount, withLeakWatch } from './settled-memory.js';
 
 /** Plain-JS squared distances of row-major points. */
 function jsDistances(x: number[][]): Float64Array {
@@ -45,7 +47,7 @@ describe('chapter 11: t-SNE with tensorgrad ops and autodiff', () => {
     const { x } = clusters(3, 20, 5, 7);
     const n = x.length;
     for (const perplexity of [5, 30]) {
-      const { P: cond } = conditionalProbabilities(jsDistances(x), n, perplexity);
+      const { P: cond, beta } = conditionalProbabilities(jsDistances(x), n, perplexity);
       for (let i = 0; i < n; i++) {
         let h = 0;
         let total = 0;
@@ -60,8 +62,10 @@ describe('chapter 11: t-SNE with tensorgrad ops and autodiff', () => {
       }
       // the joint P: (p_{j|i} + p_{i|j}) / 2N
       const x64 = tensor(x, { dtype: 'float64' });
-      const { P } = await jointProbabilities(x64, perplexity);
+      const { P, meanSigma } = await jointProbabilities(x64, perplexity);
       x64.dispose();
+      // scikit-learn's "[t-SNE] Mean sigma": np.mean(math.sqrt(n_samples / beta_sum)), not the mean of √(1/β)
+      expect(meanSigma).toBeCloseTo(Math.sqrt(n / beta.reduce((a, b) => a + b, 0)), 10);
       const joint = await P.data();
       for (const [i, j] of [[0, 1], [5, 40], [59, 2]] as const)
         expect(joint[i * n + j]).toBeCloseTo((cond[i * n + j]! + cond[j * n + i]!) / (2 * n), 14);
@@ -125,7 +129,7 @@ describe('chapter 11: t-SNE with tensorgrad ops and autodiff', () => {
   it('keeps well-separated Gaussian clusters apart in 2-D (1-NN accuracy ≥ 0.95) and the KL divergence falls', async () => {
     const { x, labels } = clusters(4, 25, 10, 11);
     const lines: string[] = [];
-    const before = memory().numTensors;
+    const before = await settledTensorCount();
     const tsne = new TSNE(2, { perplexity: 10, maxIter: 400, randomState: 0, verbose: 2, log: (l) => lines.push(l) });
     const input = tensor(x);
     const y = await tsne.fitTransform(input);
@@ -170,7 +174,7 @@ describe('chapter 11: t-SNE with tensorgrad ops and autodiff', () => {
     for (const t of [y, input, P]) t.dispose();
     tsne.embedding_!.dispose();
     tsne.embedding_ = null;
-    expect(memory().numTensors).toBe(before);
+    expect(await settledTensorCount()).toBe(before);
   }, 60_000);
 
   it("init 'pca': the scores on the principal components of data built from two known orthogonal directions", async () => {
@@ -276,11 +280,18 @@ print(t.kl_divergence_)`;
 
   it('the chapter 11 program: a short run trains the 50,161-parameter ConvAutoEncoder, embeds its latents and writes the plot', async () => {
     const out = mkdtempSync(join(tmpdir(), 'tensorgrad-ch11-tsne-'));
-    const before = memory().numTensors;
+    // a slice of the test split (no 60,000-image load): the first 128 images train, the next 100 validate and are embedded
+    const all = await loadFashionImages({ train: false, limit: 228 });
+    const train = { images: all.images.narrow(0, 0, 128), labels: all.labels.narrow(0, 0, 128) };
+    const val = { images: all.images.narrow(0, 128, 100), labels: all.labels.narrow(0, 128, 100) };
+    // tensors made before the run (and a model) must outlive it: the program frees only its own
+    const sentinel = tensor([1, 2, 3]);
+    const before = await settledTensorCount();
     try {
       const lines: string[] = [];
-      const r = await runTsneLatents({ epochs: 1, trainLimit: 128, valLimit: 100, points: 100, perplexity: 10, maxIter: 250, out: join(out, 'tsne.png'), log: (l) => lines.push(l) });
-      // the book's parameter count (PyTorch's, checked against torch in gae's chapter 11 tests)
+      const { result: r, leaks } = await withLeakWatch(() => runTsneLatents({ train, val, epochs: 1, points: 100, perplexity: 10, maxIter: 250, out: join(out, 'tsne.png'), log: (l) => lines.push(l) }));
+      expect(leaks).toEqual([]);
+      // the book's parameter count (PyTorch's, checked against torch in chapter11-autoencoders.test.ts)
       expect(r.params).toBe(50161);
       expect(lines.some((l) => l.includes('Total params: 50,161'))).toBe(true);
       expect(r.shape).toEqual([100, 256]);
@@ -292,8 +303,13 @@ print(t.kl_divergence_)`;
       const png = await readImage(r.picture);
       expect(png.shape).toEqual([3, 600, 760]);
       png.dispose();
-      expect(memory().numTensors).toBe(before);
+      expect(await settledTensorCount()).toBe(before);
+      expect([sentinel, all.images, all.labels, train.images, val.labels].map((t) => t.isDisposed)).toEqual([false, false, false, false, false]);
+      // a perplexity the points cannot carry is refused before any training, leaving nothing behind
+      await expect(runTsneLatents({ train, val, points: 8, perplexity: 10, out: join(out, 'no.png') })).rejects.toThrow(/perplexity must be less than the number of points embedded, got perplexity 10 for 8 points/);
+      expect(await settledTensorCount()).toBe(before);
     } finally {
+      for (const t of [sentinel, train.images, train.labels, val.images, val.labels, all.images, all.labels]) t.dispose();
       rmSync(out, { recursive: true, force: true });
     }
   }, 60_000);

@@ -524,7 +524,10 @@ export async function runFgsm(options: FgsmRunOptions = {}): Promise<FgsmResult>
 async function loadWeights(model: Sequential, path: string): Promise<void> {
   const tensors = path.endsWith('.safetensors') ? (await loadSafetensors(path)).tensors : await loadTorch(path);
   try {
-    const expected = Object.keys(model.stateDict());
+    // stateDict() hands out tensors the caller owns: only the names are needed here
+    const own = model.stateDict();
+    const expected = Object.keys(own);
+    for (const t of Object.values(own)) t.dispose();
     const missing = expected.filter((k) => !(k in tensors));
     if (missing.length > 0) {
       throw new RangeError(
@@ -532,8 +535,7 @@ async function loadWeights(model: Sequential, path: string): Promise<void> {
           `(the file has ${Object.keys(tensors).slice(0, 8).join(', ')}${Object.keys(tensors).length > 8 ? ', …' : ''}); save model.state_dict() of nn.Sequential(Conv2d(1, 64, 3), MaxPool2d(2), ReLU(), …) or use the Fashion-MNIST app's model.safetensors`,
       );
     }
-    const own = Object.fromEntries(expected.map((k) => [k, tensors[k]!]));
-    model.loadStateDict(own, { strict: true });
+    model.loadStateDict(Object.fromEntries(expected.map((k) => [k, tensors[k]!])), { strict: true });
   } finally {
     for (const t of Object.values(tensors)) t.dispose();
   }

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FashionMNIST, summary, tidy, writePng, type Tensor } from 'tensorgrad';
 import { isMain } from '../run-main.js';
-import { encodeDataset, loadFashionImages } from './data.js';
+import { encodeDataset, loadFashionImages, type ImageSet } from './data.js';
 import { ConvAutoEncoder } from './models.js';
 import { scatterPlot } from './scatter-plot.js';
 import { seeded, trainAutoEncoder } from './train.js';
@@ -48,6 +48,13 @@ export interface TsneLatentsOptions {
   log?: (line: string) => void;
   /** The Fashion-MNIST folder (default: the usual search). */
   root?: string;
+  /**
+   * Training images (scaled to [-1, 1], as `loadFashionImages` gives them) instead of loading the
+   * first `trainLimit` Fashion-MNIST training images; left to the caller to free.
+   */
+  train?: ImageSet;
+  /** Validation images instead of loading the first `valLimit` test images; left to the caller to free. */
+  val?: ImageSet;
 }
 
 /** What {@link runTsneLatents} measured. */
@@ -92,12 +99,20 @@ function nearestNeighbourAccuracy(values: ArrayLike<number>, n: number, d: numbe
  * `points` validation codes with t-SNE and writes the scatter plot; prints the model's
  * `summary`, the losses and t-SNE's progress through `log`.
  *
+ * With `train` and `val` given, nothing is loaded (without them, the first `trainLimit` training
+ * and `valLimit` test images of Fashion-MNIST are).
+ *
  * @example
  * ```ts
+ * import { mkdtempSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { imageSet } from './data.js';
  * import { runTsneLatents } from './tsne-latents.js';
- * // with Debian's dataset-fashion-mnist installed:
- * // const r = await runTsneLatents({ epochs: 1, trainLimit: 1000, points: 300 }); r.params → 50161
- * typeof runTsneLatents; // 'function'
+ * const data = imageSet(Float32Array.from({ length: 20 * 784 }, (_, i) => Math.sin(i % 97)), Int32Array.from({ length: 20 }, (_, i) => i % 4));
+ * const out = join(mkdtempSync(join(tmpdir(), 'ch11-tsne-')), 'tsne.png');
+ * const r = await runTsneLatents({ train: data, val: data, epochs: 1, points: 20, perplexity: 5, maxIter: 250, out });
+ * [r.params, r.shape]; // [50161, [20, 256]]
  * ```
  */
 export async function runTsneLatents(options: TsneLatentsOptions = {}): Promise<TsneLatentsResult> {
@@ -105,68 +120,89 @@ export async function runTsneLatents(options: TsneLatentsOptions = {}): Promise<
   const input = options.input ?? 'latents';
   const seed = options.seed ?? 0;
   const points = options.points ?? 1000;
+  const perplexity = options.perplexity ?? 30;
+  // t-SNE needs more points than the perplexity: say so before minutes of training, not after
+  const available = options.val ? options.val.images.shape[0]! : 10000;
+  if (!(perplexity < Math.min(points, available))) {
+    throw new RangeError(`runTsneLatents: perplexity must be less than the number of points embedded, got perplexity ${perplexity} for ${Math.min(points, available)} points; lower --perplexity or raise --points`);
+  }
   const out = options.out ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.generated', 'chapter11', 'tsne.png');
   const root = options.root ? { root: options.root } : {};
-  const val = await loadFashionImages({ train: false, limit: Math.max(options.valLimit ?? 10000, points), ...root });
-  let x: Tensor;
-  let labels: Tensor;
-  let params = 0;
-  const valLosses: number[] = [];
-  const t0 = performance.now();
-  if (input === 'latents') {
-    const model = seeded(seed, () => new ConvAutoEncoder());
-    const s = summary(model, [1, 28, 28]);
-    log(s.text);
-    params = s.totalParams;
-    log(`ConvAutoEncoder: ${params.toLocaleString('en-US')} parameters`);
-    const train = await loadFashionImages({ train: true, limit: options.trainLimit ?? 60000, ...root });
-    try {
-      const h = trainAutoEncoder(model, train, val, { epochs: options.epochs ?? 5, batchSize: 128, seed, log });
-      valLosses.push(...h.epochs.map((e) => e.valLoss));
-    } finally {
-      train.images.dispose();
-      train.labels.dispose();
+  const val = options.val ?? (await loadFashionImages({ train: false, limit: Math.max(options.valLimit ?? 10000, points), ...root }));
+  let valFreed = options.val !== undefined; // the caller's images stay theirs
+  const freeVal = (): void => {
+    if (valFreed) return;
+    valFreed = true;
+    val.images.dispose();
+    val.labels.dispose();
+  };
+  let x: Tensor | null = null;
+  let labels: Tensor | null = null;
+  let y: Tensor | null = null;
+  let picture: Tensor | null = null;
+  const tsne = new TSNE(2, { perplexity, maxIter: options.maxIter ?? 1000, randomState: seed, verbose: 2, log });
+  try {
+    let params = 0;
+    const valLosses: number[] = [];
+    const t0 = performance.now();
+    if (input === 'latents') {
+      const model = seeded(seed, () => new ConvAutoEncoder());
+      try {
+        const s = summary(model, [1, 28, 28]);
+        log(s.text);
+        params = s.totalParams;
+        log(`ConvAutoEncoder: ${params.toLocaleString('en-US')} parameters`);
+        const train = options.train ?? (await loadFashionImages({ train: true, limit: options.trainLimit ?? 60000, ...root }));
+        try {
+          const h = trainAutoEncoder(model, train, val, { epochs: options.epochs ?? 5, batchSize: 128, seed, log });
+          valLosses.push(...h.epochs.map((e) => e.valLoss));
+        } finally {
+          if (!options.train) {
+            train.images.dispose();
+            train.labels.dispose();
+          }
+        }
+        ({ latents: x, labels } = encodeDataset(model, val, { limit: points }));
+      } finally {
+        model.dispose();
+      }
+    } else {
+      const n = Math.min(points, val.images.shape[0]!);
+      x = tidy(() => val.images.narrow(0, 0, n).reshape([n, -1]));
+      labels = tidy(() => val.labels.narrow(0, 0, n).clone());
     }
-    ({ latents: x, labels } = encodeDataset(model, val, { limit: points }));
-    model.dispose();
-    val.images.dispose();
-    val.labels.dispose();
-  } else {
-    const n = Math.min(points, val.images.shape[0]!);
-    x = tidy(() => val.images.narrow(0, 0, n).reshape([n, -1]));
-    labels = tidy(() => val.labels.narrow(0, 0, n).clone());
-    val.images.dispose();
-    val.labels.dispose();
+    freeVal();
+    const t1 = performance.now();
+    const [n, d] = [x.shape[0]!, x.shape[1]!];
+    log(`t-SNE of ${n} validation ${input === 'latents' ? 'latent vectors' : 'images'} of dimension ${d}`);
+    y = await tsne.fitTransform(x);
+    const t2 = performance.now();
+    const labelValues = Array.from(await labels.data(), Number);
+    const neighbourAccuracy = {
+      input: nearestNeighbourAccuracy(await x.data(), n, d, labelValues),
+      embedding: nearestNeighbourAccuracy(await y.data(), n, 2, labelValues),
+    };
+    mkdirSync(dirname(out), { recursive: true });
+    picture = await scatterPlot(y, labelValues, {
+      classes: FashionMNIST.classes,
+      title: `t-SNE of ${n} ${input === 'latents' ? 'autoencoder latents' : 'raw images'}, KL ${tsne.klDivergence_.toFixed(3)}`,
+    });
+    await writePng(picture, out);
+    return {
+      input,
+      params,
+      valLosses,
+      shape: [n, d],
+      klDivergence: tsne.klDivergence_,
+      neighbourAccuracy,
+      seconds: { train: (t1 - t0) / 1000, tsne: (t2 - t1) / 1000 },
+      picture: out,
+    };
+  } finally {
+    freeVal();
+    for (const t of [x, labels, y, picture, tsne.embedding_]) t?.dispose();
+    tsne.embedding_ = null;
   }
-  const t1 = performance.now();
-  const [n, d] = [x.shape[0]!, x.shape[1]!];
-  log(`t-SNE of ${n} validation ${input === 'latents' ? 'latent vectors' : 'images'} of dimension ${d}`);
-  const tsne = new TSNE(2, { perplexity: options.perplexity ?? 30, maxIter: options.maxIter ?? 1000, randomState: seed, verbose: 2, log });
-  const y = await tsne.fitTransform(x);
-  const t2 = performance.now();
-  const labelValues = Array.from(await labels.data(), Number);
-  const neighbourAccuracy = {
-    input: nearestNeighbourAccuracy(await x.data(), n, d, labelValues),
-    embedding: nearestNeighbourAccuracy(await y.data(), n, 2, labelValues),
-  };
-  mkdirSync(dirname(out), { recursive: true });
-  const picture = await scatterPlot(y, labelValues, {
-    classes: FashionMNIST.classes,
-    title: `t-SNE of ${n} ${input === 'latents' ? 'autoencoder latents' : 'raw images'}, KL ${tsne.klDivergence_.toFixed(3)}`,
-  });
-  await writePng(picture, out);
-  for (const t of [x, labels, y, picture, tsne.embedding_!]) t.dispose();
-  tsne.embedding_ = null;
-  return {
-    input,
-    params,
-    valLosses,
-    shape: [n, d],
-    klDivergence: tsne.klDivergence_,
-    neighbourAccuracy,
-    seconds: { train: (t1 - t0) / 1000, tsne: (t2 - t1) / 1000 },
-    picture: out,
-  };
 }
 
 /** The usage text printed by `--help` and after a bad argument. */

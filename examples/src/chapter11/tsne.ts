@@ -174,7 +174,7 @@ export function conditionalProbabilities(distances: Float64Array, n: number, per
  * scikit-learn's `_joint_probabilities`: the conditional probabilities of
  * {@link conditionalProbabilities} symmetrised, `p_ij = (p_{j|i} + p_{i|j}) / 2N`, floored at
  * machine epsilon off the diagonal (the diagonal is 0). Returns the float64 `[N, N]` tensor and
- * the mean Gaussian bandwidth σ = mean(√(1/β)) that scikit-learn prints.
+ * the "mean sigma" that scikit-learn prints, `√(N / Σβ)` (a bandwidth from the mean precision).
  *
  * @example
  * ```ts
@@ -197,9 +197,10 @@ export async function jointProbabilities(x: Tensor, perplexity: number): Promise
   total = Math.max(total, MACHINE_EPSILON);
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) if (i !== j) joint[i * n + j] = Math.max((cond[i * n + j]! + cond[j * n + i]!) / total, MACHINE_EPSILON);
-  let sigma = 0;
-  for (const b of beta) sigma += Math.sqrt(1 / b);
-  return { P: fromTypedArray(joint, [n, n]), meanSigma: sigma / n };
+  // scikit-learn prints np.mean(math.sqrt(n_samples / beta_sum)): √(N / Σβ), one number (not the mean of the per-point σ)
+  let betaSum = 0;
+  for (const b of beta) betaSum += b;
+  return { P: fromTypedArray(joint, [n, n]), meanSigma: Math.sqrt(n / betaSum) };
 }
 
 /** The pieces of the t-SNE objective at one embedding, see {@link tsneObjective}. */
@@ -344,7 +345,10 @@ export async function pcaScores(x: Tensor, k: number): Promise<Float64Array> {
  * changes sign against the update, ×0.8 otherwise, floored at 0.01), and the error checked every
  * 50 iterations (stopping after `nIterWithoutProgress` iterations without improvement or when the
  * gradient's norm is below `minGradNorm`). The gradient comes from `backward()` on the objective
- * written with tensor ops ({@link tsneObjective}), not from a hand-written formula.
+ * written with tensor ops ({@link tsneObjective}), not from a hand-written formula. For the
+ * book's 2-D embeddings (ν = 1) that is scikit-learn's gradient exactly; for `nComponents` ≥ 3
+ * (ν ≥ 2) it is the true gradient of the KL divergence, whereas scikit-learn's exact method
+ * weights each pair by `w_ij` instead of `w_ij^(2/(ν+1))`, so the two optimise differently there.
  *
  * The exact method costs O(N²) memory and time per iteration: a few thousand points. The
  * arithmetic is float64; the embedding is returned as float32. Random numbers come from
