@@ -5,6 +5,7 @@
  *
  *     node examples/dist/chapter12/dcgan-main.js [--epochs N] [--limit N] [--batch-size N]
  *                                                [--size 28|64] [--seed N] [--out DIR]
+ *                                                [--grid-mode eval|train|both]
  *
  * `pnpm --filter @tensorgrad/examples ch12:dcgan` does the same after a build.
  */
@@ -15,7 +16,7 @@ import { isMain } from '../run-main.js';
 import { formatDcgan, trainDcgan, type TrainDcganOptions } from './dcgan.js';
 
 /** The usage text printed by `--help` and after a bad argument. */
-export const DCGAN_USAGE = `usage: node examples/dist/chapter12/dcgan-main.js [--epochs N] [--limit N] [--batch-size N] [--size 28|64] [--seed N] [--out DIR]
+export const DCGAN_USAGE = `usage: node examples/dist/chapter12/dcgan-main.js [--epochs N] [--limit N] [--batch-size N] [--size 28|64] [--seed N] [--out DIR] [--grid-mode eval|train|both]
 
 --epochs N       epochs (default 5; the book trains 25)
 --limit N        Fashion-MNIST training images to use (default all 60,000)
@@ -23,7 +24,9 @@ export const DCGAN_USAGE = `usage: node examples/dist/chapter12/dcgan-main.js [-
 --size 28|64     28: the small one-channel DCGAN on the garments as they are (default);
                  64: the book's networks, the garments resized to 64×64 and repeated to 3 channels
 --seed N         seed of the initialisation, the noise and the batch order (default 0)
---out DIR        where the per-epoch grids go (default examples/.generated/chapter12/dcgan/)`;
+--out DIR        where the per-epoch grids go (default examples/.generated/chapter12/dcgan/)
+--grid-mode M    the generator's mode for the grids: eval (default, the book's generator.eval()),
+                 train (batch statistics of the 64 samples) or both (epoch-NN.png and epoch-NN-train.png)`;
 
 function integer(name: string, v: string | undefined, min: number): number | undefined {
   if (v === undefined) return undefined;
@@ -57,6 +60,7 @@ export function parseDcganArgs(argv: readonly string[]): TrainDcganOptions | nul
         size: { type: 'string' },
         seed: { type: 'string' },
         out: { type: 'string' },
+        'grid-mode': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -78,6 +82,11 @@ export function parseDcganArgs(argv: readonly string[]): TrainDcganOptions | nul
   const seed = integer('seed', values.seed as string | undefined, 0);
   if (seed !== undefined) o.seed = seed;
   if (values.out !== undefined) o.out = values.out as string;
+  const gridMode = values['grid-mode'];
+  if (gridMode !== undefined) {
+    if (gridMode !== 'eval' && gridMode !== 'train' && gridMode !== 'both') throw new RangeError(`--grid-mode: expected eval, train or both, got ${String(gridMode)}\n${DCGAN_USAGE}`);
+    o.gridMode = gridMode;
+  }
   return o;
 }
 

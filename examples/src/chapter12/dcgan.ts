@@ -283,6 +283,61 @@ export function dcganImages(images: Tensor, options: { size: DcganSize; channels
   });
 }
 
+/**
+ * The book's optimisers and loss for the two networks (its notebook globals): `BCELoss` and one
+ * Adam per network with lr 0.0002 and betas (0.5, 0.999). Dispose the optimisers when done.
+ *
+ * @example
+ * ```ts
+ * import { Discriminator, Generator, dcganParts } from './dcgan.js';
+ * const d = new Discriminator({ size: 28, features: 4 });
+ * const g = new Generator({ size: 28, features: 4 });
+ * const gan = dcganParts(d, g);
+ * [gan.dOptimizer.paramGroups[0]!.lr, gan.gOptimizer.paramGroups[0]!.betas]; // [0.0002, [0.5, 0.999]]
+ * ```
+ */
+export function dcganParts(discriminator: Discriminator, generator: Generator): GanParts {
+  return {
+    discriminator,
+    dOptimizer: new Adam(discriminator.parameters(), { lr: 0.0002, betas: [0.5, 0.999] }),
+    gOptimizer: new Adam(generator.parameters(), { lr: 0.0002, betas: [0.5, 0.999] }),
+    loss: new BCELoss(),
+  };
+}
+
+/**
+ * One step of the book's training loop for one batch of real images: the generator's images for
+ * `dNoise`, detached, go to the discriminator step (`discriminator_train_step`: real against 1,
+ * generated against 0), then the generator's images for `gNoise` to the generator step
+ * (`generator_train_step`: against 1). Both networks stay in training mode, so their batch norms
+ * use the batch statistics and update their running statistics, as in the notebook. Returns the
+ * two losses; the discriminator's is `error_real + error_fake`.
+ *
+ * @example
+ * ```ts
+ * import { Adam, BCELoss, manualSeed, rand } from 'tensorgrad';
+ * import { Discriminator, Generator, dcganTrainStep } from './dcgan.js';
+ * import { noise } from './gan-utils.js';
+ * manualSeed(0);
+ * const discriminator = new Discriminator({ size: 28, features: 4 });
+ * const generator = new Generator({ size: 28, features: 4 });
+ * const gan = { discriminator, dOptimizer: new Adam(discriminator.parameters(), { lr: 0.0002, betas: [0.5, 0.999] }),
+ *   gOptimizer: new Adam(generator.parameters(), { lr: 0.0002, betas: [0.5, 0.999] }), loss: new BCELoss() };
+ * const { dLoss, gLoss } = dcganTrainStep(gan, generator, rand([4, 1, 28, 28]).mul(2).sub(1), noise(4, 100, [1, 1]), noise(4, 100, [1, 1]));
+ * dLoss > 0 && gLoss > 0; // true
+ * ```
+ */
+export function dcganTrainStep(gan: GanParts, generator: AnyModule, realData: Tensor, dNoise: Tensor, gNoise: Tensor): { dLoss: number; gLoss: number } {
+  return tidy(() => {
+    const g = generator as unknown as (z: Tensor) => Tensor;
+    // the notebook's `generator(…).detach()`: no graph is kept, but batch norm still updates its statistics
+    const fakeData = noGrad(() => g(dNoise));
+    const dLoss = discriminatorTrainStep(gan, realData, fakeData);
+    const gLoss = generatorTrainStep(gan, g(gNoise));
+    return { dLoss, gLoss };
+  });
+}
+
 /** Options of {@link trainDcgan}. */
 export interface TrainDcganOptions {
   /** Image side: 28 (default; the CPU variant) or 64 (the book's networks on resized garments). */
@@ -305,6 +360,12 @@ export interface TrainDcganOptions {
   out?: string;
   /** Samples in each grid, from one fixed noise batch (default 64, the book's; 8 per row). */
   gridSamples?: number;
+  /**
+   * The generator's mode for the grids: `'eval'` (default, the book's `generator.eval()`: batch
+   * norm's running statistics), `'train'` (the statistics of the 64 fixed samples), or `'both'`
+   * (`epoch-NN.png` in eval mode and `epoch-NN-train.png` in train mode).
+   */
+  gridMode?: 'eval' | 'train' | 'both';
   /** Called with progress lines (the summaries, then one line per epoch). */
   log?: (line: string) => void;
 }
@@ -319,8 +380,10 @@ export interface DcganEpoch {
   gLoss: number;
   /** Wall-clock seconds of the epoch (training and the grid). */
   seconds: number;
-  /** The grid written after the epoch, if any. */
+  /** The grid written after the epoch, if any (the train-mode one with `gridMode: 'train'`). */
   grid: string | null;
+  /** With `gridMode: 'both'`, the train-mode grid written beside {@link DcganEpoch.grid}. */
+  trainGrid?: string;
 }
 
 /** What {@link trainDcgan} measured. */
@@ -348,7 +411,7 @@ export interface DcganResult {
  * against 1), both with Adam (lr 0.0002, betas (0.5, 0.999)); the losses are averaged per epoch
  * and, after each epoch, a grid of the generator's images for one fixed noise batch is written to
  * `out/epoch-NN.png` (`saveEpochGrid`: 8 per row, min–max normalised as the book's
- * `make_grid(…, normalize=True)`, drawn in eval mode).
+ * `make_grid(…, normalize=True)`, drawn in eval mode as the book's samples, or as `gridMode` says).
  *
  * @example
  * ```ts
@@ -365,6 +428,8 @@ export async function trainDcgan(options: TrainDcganOptions = {}): Promise<Dcgan
   const batchSize = options.batchSize ?? 64;
   const epochs = options.epochs ?? 5;
   positiveInt('batchSize', batchSize);
+  const gridMode = options.gridMode ?? 'eval';
+  if (gridMode !== 'eval' && gridMode !== 'train' && gridMode !== 'both') throw new RangeError(`trainDcgan: expected gridMode 'eval', 'train' or 'both', got ${String(gridMode)}`);
   const config = dcganConfig({
     size,
     ...(options.channels === undefined ? {} : { channels: options.channels }),
@@ -393,12 +458,7 @@ export async function trainDcgan(options: TrainDcganOptions = {}): Promise<Dcgan
   };
   const parameters = { discriminator: count(discriminator), generator: count(generator) };
   options.log?.(`Discriminator: ${parameters.discriminator.toLocaleString('en-US')} parameters\n${summaries.discriminator.text}\nGenerator: ${parameters.generator.toLocaleString('en-US')} parameters\n${summaries.generator.text}`);
-  const gan: GanParts = {
-    discriminator,
-    dOptimizer: new Adam(discriminator.parameters(), { lr: 0.0002, betas: [0.5, 0.999] }),
-    gOptimizer: new Adam(generator.parameters(), { lr: 0.0002, betas: [0.5, 0.999] }),
-    loss: new BCELoss(),
-  };
+  const gan = dcganParts(discriminator, generator);
   const nz = config.latentDim;
   const fixedNoise = keep(noise(options.gridSamples ?? 64, nz, [1, 1]));
   const n = images.shape[0]!;
@@ -422,23 +482,25 @@ export async function trainDcgan(options: TrainDcganOptions = {}): Promise<Dcgan
         if (idx.length < 2) break; // batch norm needs two samples
         const step = tidy(() => {
           const realData = dcganImages(images.indexSelect(0, fromTypedArray(Int32Array.from(idx), [idx.length])), config);
-          const fakeData = noGrad(() => generator(noise(idx.length, nz, [1, 1])));
-          const dLoss = discriminatorTrainStep(gan, realData, fakeData);
-          const gLoss = generatorTrainStep(gan, generator(noise(idx.length, nz, [1, 1])));
-          return { dLoss, gLoss };
+          return dcganTrainStep(gan, generator, realData, noise(idx.length, nz, [1, 1]), noise(idx.length, nz, [1, 1]));
         });
         steps.push(step);
         log.record(step);
       }
       if (steps.length === 0) throw new RangeError(`trainDcgan: no training step ran (${n} images, batch size ${batchSize}); give at least two images`);
       let grid: string | null = null;
+      let trainGrid: string | undefined;
       if (options.out) {
-        grid = await saveEpochGrid(generator, fixedNoise, join(options.out, `epoch-${String(epoch).padStart(2, '0')}.png`), { imageShape: [config.channels, size, size] });
+        const name = `epoch-${String(epoch).padStart(2, '0')}`;
+        const imageShape = [config.channels, size, size] as const;
+        if (gridMode === 'train') grid = await saveEpochGrid(generator, fixedNoise, join(options.out, `${name}.png`), { imageShape, mode: 'train' });
+        else grid = await saveEpochGrid(generator, fixedNoise, join(options.out, `${name}.png`), { imageShape, mode: 'eval' });
+        if (gridMode === 'both') trainGrid = await saveEpochGrid(generator, fixedNoise, join(options.out, `${name}-train.png`), { imageShape, mode: 'train' });
       }
       const e = log.endEpoch();
-      const row: DcganEpoch = { epoch, dLoss: e.means.dLoss!, gLoss: e.means.gLoss!, seconds: e.seconds, grid };
+      const row: DcganEpoch = { epoch, dLoss: e.means.dLoss!, gLoss: e.means.gLoss!, seconds: e.seconds, grid, ...(trainGrid ? { trainGrid } : {}) };
       history.push(row);
-      options.log?.(`epoch ${epoch}/${epochs}: d_loss ${row.dLoss.toFixed(3)}, g_loss ${row.gLoss.toFixed(3)} (${e.steps} steps, ${row.seconds.toFixed(1)} s)${grid ? `, ${grid}` : ''}`);
+      options.log?.(`epoch ${epoch}/${epochs}: d_loss ${row.dLoss.toFixed(3)}, g_loss ${row.gLoss.toFixed(3)} (${e.steps} steps, ${steps.length} in all, ${row.seconds.toFixed(1)} s)${grid ? `, ${grid}` : ''}${trainGrid ? `, ${trainGrid}` : ''}`);
       if (options.maxSteps !== undefined && steps.length >= options.maxSteps) break;
     }
     return { config, trainSize: n, parameters, summaries, steps, history, seconds: (Date.now() - started) / 1000 };

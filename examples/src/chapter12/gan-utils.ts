@@ -218,13 +218,22 @@ export interface SaveEpochGridOptions {
    * `[0, 1]` (`valueRange: [-1, 1]`), which keeps grey levels comparable across epochs.
    */
   scale?: 'minmax' | 'tanh';
+  /**
+   * The generator's mode while it draws: `'eval'` (default; the book's `generator.eval()` before
+   * its samples, so batch norm uses its running statistics) or `'train'` (batch norm normalises
+   * with the statistics of the fixed inputs themselves, as PyTorch's DCGAN tutorial samples). In
+   * `'train'` mode the running statistics the forward pass updates are put back afterwards, so
+   * drawing a grid never changes the generator. Makes no difference to a generator without
+   * batch norm or dropout.
+   */
+  mode?: 'eval' | 'train';
 }
 
 /**
  * Draws the generator's images for fixed inputs (the same noise every epoch, so the grids show
  * one set of samples improving) and writes them as a PNG grid (`makeGrid` + `saveImage`) at
- * `path`, creating its folder. Runs in eval mode under `noGrad` and restores the generator's mode.
- * Pass `[noise, labels]` for a conditional generator.
+ * `path`, creating its folder. Runs under `noGrad`, in eval mode unless `mode: 'train'`, and
+ * restores the generator's mode. Pass `[noise, labels]` for a conditional generator.
  *
  * @example
  * ```ts
@@ -244,8 +253,12 @@ export interface SaveEpochGridOptions {
  */
 export async function saveEpochGrid(generator: AnyModule, fixedInputs: GanInputs, path: string, options: SaveEpochGridOptions = {}): Promise<string> {
   const [c, h, w] = options.imageShape ?? [1, 28, 28];
+  const mode = options.mode ?? 'eval';
+  if (mode !== 'eval' && mode !== 'train') throw new RangeError(`saveEpochGrid: expected mode 'eval' or 'train', got ${String(mode)}`);
   const wasTraining = generator.training;
-  generator.eval();
+  // a forward pass in training mode moves batch norm's running statistics: keep copies to restore
+  const saved = mode === 'train' ? tidy(() => Object.fromEntries(generator.namedBuffers().map(([k, b]) => [k, keep(b.clone())]))) : null;
+  generator.train(mode === 'train');
   try {
     const images = tidy(() => {
       const out = noGrad(() => callOn(generator, fixedInputs));
@@ -269,7 +282,11 @@ export async function saveEpochGrid(generator: AnyModule, fixedInputs: GanInputs
     images.dispose();
     return path;
   } finally {
-    if (wasTraining) generator.train();
+    generator.train(wasTraining);
+    if (saved) {
+      generator.loadStateDict(saved, { strict: false });
+      for (const t of Object.values(saved)) t.dispose();
+    }
   }
 }
 
