@@ -6,10 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSafetensors, manualSeed, memory, noGrad, rand, randn, readImage, tidy, zeros, type AnyModule, type BatchNorm2d, type ConvTranspose2d, type Tensor } from 'tensorgrad';
+import { loadSafetensors, manualSeed, noGrad, rand, randn, readImage, tidy, zeros, type AnyModule, type BatchNorm2d, type ConvTranspose2d, type Tensor } from 'tensorgrad';
 import { saveEpochGrid } from '../src/chapter12/gan-utils.js';
 import { dcganParts, dcganTrainStep, Discriminator, Generator, trainDcgan, weightsInit, type DcganSize } from '../src/chapter12/dcgan.js';
 import { parseDcganArgs } from '../src/chapter12/dcgan-main.js';
+import { settledTensorCount } from './settled-memory.js';
 
 const PYTHON = '/usr/bin/python3';
 const count = (m: AnyModule): number => m.parameters().reduce((n, p) => n + p.numel(), 0);
@@ -228,7 +229,7 @@ describe('chapter 12: DCGAN', () => {
   it.skipIf(missing !== null)('28×28: three training steps in lock-step with PyTorch (the losses of every step, then every parameter and batch-norm statistic)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tensorgrad-dcgan-lockstep-'));
     const [features, batch, steps] = [8, 8, 3];
-    const before = memory().numTensors;
+    const before = await settledTensorCount();
     const discriminator = new Discriminator({ size: 28, features });
     const generator = new Generator({ size: 28, features });
     const gan = dcganParts(discriminator, generator);
@@ -289,7 +290,7 @@ describe('chapter 12: DCGAN', () => {
         for (const t of [...Object.values(mine), ...Object.values(sd0), ...Object.values(sd1)]) t.dispose();
       }
       dispose();
-      expect(memory().numTensors).toBe(before);
+      expect(await settledTensorCount()).toBe(before);
     } finally {
       dispose();
       rmSync(dir, { recursive: true, force: true });
@@ -338,7 +339,7 @@ describe('chapter 12: DCGAN', () => {
   it('one training step on a few images runs, updates both networks and writes the grid', async () => {
     const out = mkdtempSync(join(tmpdir(), 'tensorgrad-dcgan-train-'));
     const images = tidy(() => rand([16, 1, 28, 28]).mul(2).sub(1));
-    const before = memory().numTensors;
+    const before = await settledTensorCount();
     try {
       const r = await trainDcgan({ images, size: 28, features: 8, epochs: 2, batchSize: 8, maxSteps: 3, out, gridSamples: 16, gridMode: 'both' });
       expect(r.steps.length).toBe(3);
@@ -361,7 +362,7 @@ describe('chapter 12: DCGAN', () => {
       // gridMode 'both': the book's eval-mode grid and a train-mode one beside it
       expect(r.history.map((e) => [e.grid, e.trainGrid])).toEqual([1, 2].map((e) => [join(out, `epoch-0${e}.png`), join(out, `epoch-0${e}-train.png`)]));
       expect(readFileSync(r.history[1]!.trainGrid!).equals(readFileSync(r.history[1]!.grid!))).toBe(false);
-      expect(memory().numTensors).toBe(before);
+      expect(await settledTensorCount()).toBe(before);
     } finally {
       images.dispose();
       rmSync(out, { recursive: true, force: true });
