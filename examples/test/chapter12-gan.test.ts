@@ -166,69 +166,90 @@ describe('chapter 12: the book’s GAN and the conditional GAN', () => {
     expect(memory().numTensors).toBe(before);
   }, 120_000);
 
-  it.skipIf(torchMissing !== null)('two rounds of the book’s D and G steps give PyTorch’s losses and weights (same start, same batches, no dropout)', async () => {
+  // ROUNDS rounds from one start, twice: with the discriminator in eval mode (no dropout) and in
+  // training mode, where both sides reseed their generator (manualSeed(5) / torch.manual_seed(5))
+  // before the first round, so tensorgrad's Dropout draws PyTorch's masks and the two runs compute
+  // the same thing — dropout's masks, scaling and masked gradients included.
+  const ROUNDS = 6;
+  it.skipIf(torchMissing !== null)(`${ROUNDS} rounds of the book’s D and G steps give PyTorch’s losses and weights (same start, batches and noise; dropout off and on)`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tensorgrad-ch12-steps-'));
     try {
       const script =
         DEFINITIONS +
         String.raw`
 torch.manual_seed(3)
-D, G = Discriminator().eval(), Generator()
+D, G = Discriminator(), Generator()
 save(out + '/d0.safetensors', D.state_dict()); save(out + '/g0.safetensors', G.state_dict())
-real = [torch.rand(8, 784) * 2 - 1 for _ in range(2)]
-z = [torch.randn(8, 100) for _ in range(4)]
+R = ${ROUNDS}
+real = [torch.rand(16, 784) * 2 - 1 for _ in range(R)]
+z = [torch.randn(16, 100) for _ in range(2 * R)]
+batches = {}
+for k in range(R): batches['real%d' % k] = real[k]
+for k in range(2 * R): batches['z%d' % k] = z[k]
+save(out + '/batches.safetensors', batches)
+# copies: a state dict holds the parameters themselves, which the first run updates in place
+d0 = {k: v.clone() for k, v in D.state_dict().items()}; g0 = {k: v.clone() for k, v in G.state_dict().items()}
 loss = nn.BCELoss()
-d_opt = torch.optim.Adam(D.parameters(), lr=0.0002); g_opt = torch.optim.Adam(G.parameters(), lr=0.0002)
-losses = []
-for k in range(2):
-    fake = G(z[2 * k]).detach()
-    d_opt.zero_grad()
-    er = loss(D(real[k]), torch.ones(8, 1)); er.backward()
-    ef = loss(D(fake), torch.zeros(8, 1)); ef.backward()
-    d_opt.step()
-    g_opt.zero_grad()
-    eg = loss(D(G(z[2 * k + 1])), torch.ones(8, 1)); eg.backward()
-    g_opt.step()
-    losses.append([(er + ef).item(), eg.item()])
-save(out + '/d2.safetensors', D.state_dict()); save(out + '/g2.safetensors', G.state_dict())
-save(out + '/batches.safetensors', {'real0': real[0], 'real1': real[1], 'z0': z[0], 'z1': z[1], 'z2': z[2], 'z3': z[3]})
-print(json.dumps(losses))
-`;
+result = {}
+for mode in ['eval', 'train']:
+    D.load_state_dict(d0); G.load_state_dict(g0); D.train(mode == 'train')
+    d_opt = torch.optim.Adam(D.parameters(), lr=0.0002); g_opt = torch.optim.Adam(G.parameters(), lr=0.0002)
+    torch.manual_seed(5)
+    losses = []
+    for k in range(R):
+        fake = G(z[2 * k]).detach()
+        d_opt.zero_grad()
+        er = loss(D(real[k]), torch.ones(16, 1)); er.backward()
+        ef = loss(D(fake), torch.zeros(16, 1)); ef.backward()
+        d_opt.step()
+        g_opt.zero_grad()
+        eg = loss(D(G(z[2 * k + 1])), torch.ones(16, 1)); eg.backward()
+        g_opt.step()
+        losses.append([(er + ef).item(), eg.item()])
+    save(out + '/d-' + mode + '.safetensors', D.state_dict()); save(out + '/g-' + mode + '.safetensors', G.state_dict())
+    result[mode] = losses
+print(json.dumps(result))
+`.replace('${ROUNDS}', String(ROUNDS));
       const r = spawnSync(PYTHON, ['-c', script, dir], { encoding: 'utf8', timeout: 120_000 });
       if (r.status !== 0) throw new Error(`python failed (${r.status}):\n${r.stderr}`);
-      const want = JSON.parse(r.stdout.trim().split('\n').pop()!) as [number, number][];
+      const want = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<'eval' | 'train', [number, number][]>;
       const load = async (name: string): Promise<Record<string, Tensor>> => (await loadSafetensors(join(dir, `${name}.safetensors`))).tensors;
-      const discriminator = new Discriminator().eval();
-      const generator = new Generator();
-      for (const [m, name] of [[discriminator, 'd0'], [generator, 'g0']] as const) {
-        const sd = await load(name);
-        m.loadStateDict(sd);
-        for (const t of Object.values(sd)) t.dispose();
-      }
       const b = await load('batches');
-      const dOptimizer = new Adam(discriminator.parameters(), { lr: 0.0002 });
-      const gOptimizer = new Adam(generator.parameters(), { lr: 0.0002 });
-      const gan = { discriminator, dOptimizer, gOptimizer, loss: new BCELoss() };
-      const got: [number, number][] = [];
-      for (let k = 0; k < 2; k++) {
-        const fake = tidy(() => generator(b[`z${2 * k}`]!).detach());
-        const dLoss = discriminatorTrainStep(gan, b[`real${k}`]!, fake);
-        fake.dispose();
-        const gLoss = tidy(() => generatorTrainStep(gan, generator(b[`z${2 * k + 1}`]!)));
-        got.push([dLoss, gLoss]);
+      for (const mode of ['eval', 'train'] as const) {
+        const discriminator = new Discriminator().train(mode === 'train');
+        const generator = new Generator();
+        for (const [m, name] of [[discriminator, 'd0'], [generator, 'g0']] as const) {
+          const sd = await load(name);
+          m.loadStateDict(sd);
+          for (const t of Object.values(sd)) t.dispose();
+        }
+        const dOptimizer = new Adam(discriminator.parameters(), { lr: 0.0002 });
+        const gOptimizer = new Adam(generator.parameters(), { lr: 0.0002 });
+        const gan = { discriminator, dOptimizer, gOptimizer, loss: new BCELoss() };
+        manualSeed(5);
+        const got: [number, number][] = [];
+        for (let k = 0; k < ROUNDS; k++) {
+          const fake = tidy(() => generator(b[`z${2 * k}`]!).detach());
+          const dLoss = discriminatorTrainStep(gan, b[`real${k}`]!, fake);
+          fake.dispose();
+          const gLoss = tidy(() => generatorTrainStep(gan, generator(b[`z${2 * k + 1}`]!)));
+          got.push([dLoss, gLoss]);
+        }
+        got.flat().forEach((v, i) => expect(v, `${mode} loss ${i}`).toBeCloseTo(want[mode].flat()[i]!, 4));
+        for (const [m, name] of [[discriminator, `d-${mode}`], [generator, `g-${mode}`]] as const) {
+          const sd = await load(name);
+          const mine = m.stateDict();
+          for (const k of Object.keys(sd)) expect(await maxDiff(mine[k]!, sd[k]!), `${name} ${k}`).toBeLessThan(1e-5);
+          for (const t of [...Object.values(sd), ...Object.values(mine)]) t.dispose();
+        }
+        dOptimizer.dispose();
+        gOptimizer.dispose();
+        discriminator.dispose();
+        generator.dispose();
       }
-      got.flat().forEach((v, i) => expect(v).toBeCloseTo(want.flat()[i]!, 4));
-      for (const [m, name] of [[discriminator, 'd2'], [generator, 'g2']] as const) {
-        const sd = await load(name);
-        const mine = m.stateDict();
-        for (const k of Object.keys(sd)) expect(await maxDiff(mine[k]!, sd[k]!), `${name} ${k}`).toBeLessThan(1e-5);
-        for (const t of [...Object.values(sd), ...Object.values(mine)]) t.dispose();
-      }
+      // dropout changes the run: the comparison in training mode is not the eval one again
+      expect(Math.abs(want.train[0]![0] - want.eval[0]![0])).toBeGreaterThan(1e-3);
       for (const t of Object.values(b)) t.dispose();
-      dOptimizer.dispose();
-      gOptimizer.dispose();
-      discriminator.dispose();
-      generator.dispose();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
