@@ -15,7 +15,6 @@ import {
   keep,
   loadSafetensors,
   manualSeed,
-  memory,
   noGrad,
   rand,
   randn,
@@ -29,6 +28,7 @@ import { BOOK_DISCRIMINATOR_PARAMETERS, BOOK_GENERATOR_PARAMETERS, Discriminator
 import { ConditionalDiscriminator, ConditionalGenerator, runConditionalGan } from '../src/chapter12/conditional-gan.js';
 import { discriminatorTrainStep, generatorTrainStep, loadFashionMnistGanData } from '../src/chapter12/gan-utils.js';
 import { parseGanArgs } from '../src/chapter12/cli.js';
+import { settledTensorCount } from './settled-memory.js';
 
 const PYTHON = '/usr/bin/python3';
 const count = (m: AnyModule): number => m.parameters().reduce((n, p) => n + p.numel(), 0);
@@ -129,7 +129,7 @@ describe('chapter 12: the book’s GAN and the conditional GAN', () => {
   });
 
   it.skipIf(torchMissing !== null)('equal PyTorch’s modules: counts, state-dict keys and shapes, outputs on the loaded weights', async () => {
-    const before = memory().numTensors;
+    const before = await settledTensorCount();
     const dir = mkdtempSync(join(tmpdir(), 'tensorgrad-ch12-'));
     try {
       const r = spawnSync(PYTHON, ['-c', DEFINITIONS + REFERENCE, dir], { encoding: 'utf8', timeout: 120_000 });
@@ -163,7 +163,7 @@ describe('chapter 12: the book’s GAN and the conditional GAN', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    expect(memory().numTensors).toBe(before);
+    expect(await settledTensorCount()).toBe(before);
   }, 120_000);
 
   // ROUNDS rounds from one start, twice: with the discriminator in eval mode (no dropout) and in
@@ -257,7 +257,7 @@ print(json.dumps(result))
 
   it('one discriminator step lowers its loss on the batch, one generator step lowers the generator’s; each moves only its own network', async () => {
     manualSeed(1);
-    const before = memory().numTensors;
+    const before = await settledTensorCount();
     const discriminator = new Discriminator().eval(); // no dropout: the losses before and after compare
     const generator = new Generator();
     const dOptimizer = new Adam(discriminator.parameters(), { lr: 0.0002 });
@@ -301,13 +301,13 @@ print(json.dumps(result))
       discriminator.dispose();
       generator.dispose();
     }
-    expect(memory().numTensors).toBe(before);
+    expect(await settledTensorCount()).toBe(before);
   });
 
   it('trains for an epoch of a tiny set and writes one grid per epoch (8×8 samples; the conditional: 10 classes × 8)', async () => {
     const out = mkdtempSync(join(tmpdir(), 'tensorgrad-ch12-grid-'));
     manualSeed(2);
-    const before = memory().numTensors;
+    const before = await settledTensorCount();
     const data = { images: tidy(() => keep(rand([8, 1, 28, 28]).mul(2).sub(1))), labels: tensor([0, 1, 2, 3, 4, 5, 6, 7], { dtype: 'int32' }) };
     try {
       const lines: string[] = [];
@@ -347,7 +347,7 @@ print(json.dumps(result))
       data.labels.dispose();
       rmSync(out, { recursive: true, force: true });
     }
-    expect(memory().numTensors).toBe(before);
+    expect(await settledTensorCount()).toBe(before);
   }, 60_000);
 
   it('scales Fashion-MNIST pixels to [-1, 1] as the book’s Normalize((0.5,), (0.5,)), keeping the labels', async () => {
