@@ -27,11 +27,10 @@ import {
   Tanh,
   tidy,
   zeros,
-  type ModelSummary,
   type Tensor,
 } from 'tensorgrad';
-import { discriminatorTrainStep, generatorTrainStep, loadFashionMnistGanData, LossLog, noise, saveEpochGrid, type EpochLosses, type GanData } from './gan-utils.js';
-import { gridName } from './gan.js';
+import { discriminatorTrainStep, generatorTrainStep, loadFashionMnistGanData, LossLog, noise, saveEpochGrid, type GanData } from './gan-utils.js';
+import { gridName, type GanOptions, type GanResult } from './gan.js';
 
 /** Fashion-MNIST's classes: the conditional GAN's labels. */
 export const NUM_CLASSES = 10;
@@ -118,41 +117,14 @@ export class ConditionalGenerator extends Module<[Tensor, Tensor], Tensor> {
   }
 }
 
-/** Options of {@link runConditionalGan}. */
-export interface ConditionalGanOptions {
-  /** The training images and labels, or how many of Fashion-MNIST's training images to use (default all 60,000). */
-  data?: GanData | number;
-  /** Epochs (default 10). */
-  epochs?: number;
-  /** Batch size (default 128, as the chapter's GAN; incomplete last batch dropped). */
-  batchSize?: number;
-  /** Adam's learning rate for both networks (default 0.0002). */
-  lr?: number;
-  /** Seed of the initialisation, the noise, the fake labels and the batch order (default 0). */
-  seed?: number;
-  /** Stop every epoch after this many steps (default: the whole epoch). */
-  maxSteps?: number;
-  /** Folder of the grids `epoch-NNN.png`: one row per class, 8 samples each (none written when absent). */
-  out?: string;
-  /** Called with progress lines. */
-  log?: (line: string) => void;
-}
+/**
+ * Options of {@link runConditionalGan}: the GAN's ({@link GanOptions}). The grids in `out` hold one
+ * row per class, 8 samples each; `seed` also draws the fake images' labels.
+ */
+export type ConditionalGanOptions = GanOptions;
 
-/** What {@link runConditionalGan} measured. */
-export interface ConditionalGanResult {
-  /** Training images used. */
-  images: number;
-  /** The torchsummary-style summaries of the two networks. */
-  summaries: { discriminator: ModelSummary; generator: ModelSummary };
-  /** Average `dLoss` and `gLoss` of every epoch. */
-  history: EpochLosses[];
-  /** The losses of every step. */
-  steps: { dLoss: number; gLoss: number }[];
-  /** The grids written. */
-  grids: string[];
-  /** Wall-clock seconds in all. */
-  seconds: number;
-}
+/** What {@link runConditionalGan} measured: what {@link runGan} does ({@link GanResult}). */
+export type ConditionalGanResult = GanResult;
 
 /**
  * Trains the conditional GAN with the book's steps: the discriminator learns that real images
