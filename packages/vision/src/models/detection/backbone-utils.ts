@@ -138,7 +138,8 @@ export class BackboneWithFPN extends Module<[Tensor], Record<string, Tensor>> {
  * torchvision's `_resnet_fpn_extractor(backbone, trainable_layers, returned_layers=None,
  * extra_blocks=None, norm_layer=None)`: freezes all but the last `trainableLayers` of
  * `layer4, layer3, layer2, layer1, conv1` (5 also trains `bn1`) and wraps `layer1`–`layer4` (or
- * `returnedLayers`) in a {@link BackboneWithFPN} with 256 channels.
+ * `returnedLayers`) in a {@link BackboneWithFPN} with 256 channels. Takes ownership of `backbone`:
+ * the children the result does not use (`avgpool`, `fc`) are disposed.
  * @internal
  */
 export function resnetFpnExtractor(
@@ -168,7 +169,13 @@ export function resnetFpnExtractor(
   const inplanes = (layer4.conv3 ?? layer4.conv2).outChannels;
   const stage2 = Math.trunc(inplanes / 8);
   const inChannelsList = returned.map((i) => stage2 * 2 ** (i - 1));
-  return new BackboneWithFPN(backbone, returnLayers, inChannelsList, 256, extraBlocks ?? new LastLevelMaxPool(), normLayer);
+  const fpn = new BackboneWithFPN(backbone, returnLayers, inChannelsList, 256, extraBlocks ?? new LastLevelMaxPool(), normLayer);
+  // the backbone's children after the last returned stage (avgpool, fc) are not part of the result;
+  // both callers built the backbone for it alone, so nothing else can reach them: free their tensors
+  // (Python's garbage collector does this in torchvision)
+  const kept = new Set(fpn.body.namedChildren().map(([, m]) => m));
+  for (const [, child] of backbone.namedChildren()) if (!kept.has(child)) child.dispose();
+  return fpn;
 }
 
 /** Options of {@link resnetFpnBackbone} (torchvision's keywords, camelCase). */
