@@ -114,6 +114,14 @@ describe('runExample output', () => {
     ]);
   });
 
+  it('prints a module (a callable object) through its own inspect hook, as Node does', async () => {
+    const r = await run("import { Linear } from 'tensorgrad';\nconsole.log(new Linear(2, 3));");
+    const text = r.output[0]!.text;
+    expect(text).not.toMatch(/^\[Function/);
+    expect(text).toMatch(/Linear/);
+    expect(text).toMatch(/9/); // 2·3 weights + 3 biases
+  });
+
   it('runs top-level await and for await, and names a module the page cannot import', async () => {
     const ok = await run("const xs: number[] = [];\nfor await (const x of [1, 2]) xs.push(x);\nxs; // [1, 2]");
     expect(ok.output).toEqual([{ kind: 'value', text: '[1, 2]', line: 3 }]);
