@@ -27,6 +27,21 @@ const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
 const PARAMS = ['require', 'exports', 'module', 'console', VALUE_HOOK] as const;
 
 let runCounter = 0;
+
+// The run in progress, for errors that escape it asynchronously (a rejected promise nobody
+// awaited, a throw in a timer callback): the worker hands them to reportUncaught.
+let active: { record: (e: unknown) => void } | null = null;
+
+/**
+ * Attributes an uncaught error (the worker's `unhandledrejection` and `error` events) to the run
+ * in progress: it becomes an error line of its output and fails the run. Returns false when no
+ * run is in progress (the error then stays the environment's).
+ */
+export function reportUncaught(error: unknown): boolean {
+  if (!active) return false;
+  active.record(error);
+  return true;
+}
 let headerLines: number | undefined;
 
 // How many lines the engine puts before the body of `new AsyncFunction(…)` in its stack traces
@@ -148,6 +163,16 @@ export async function runExample(code: string, options: { backend: BackendName }
   let inside = before;
   let failure: unknown;
   let failed = false;
+  const uncaught: unknown[] = [];
+  const run = {
+    record: (e: unknown) => {
+      uncaught.push(e);
+      const line = exampleLine(e instanceof Error ? e.stack : undefined, sourceName, lineCount);
+      const { name, message } = describeError(e);
+      output.push({ kind: 'error', args: [`Uncaught ${name}: ${message}`], tensors: new Map(), ...(line !== undefined ? { line } : {}) });
+    },
+  };
+  active = run;
   const tracker = startTracking((modules['@tensorgrad/layers'] as { Module?: Function } | undefined)?.Module);
   const start = performance.now();
   try {
@@ -165,6 +190,11 @@ export async function runExample(code: string, options: { backend: BackendName }
     failure = e;
   }
   const ms = performance.now() - start;
+  if (active === run) active = null;
+  if (!failed && uncaught.length) {
+    failed = true;
+    failure = uncaught[0];
+  }
   // what the library kept out of the scope (module parameters, keep()): freed now
   for (const problem of tracker.dispose()) output.push({ kind: 'warn', args: [`after the run: ${problem}`], tensors: new Map() });
   const left = memoryNow().numTensors - before;
