@@ -86,7 +86,19 @@ export async function runExample(code: string, options: { backend: BackendName }
   const reads: Promise<void>[] = [];
   const lineCount = code.split('\n').length;
   const sourceName = `tg-example-${++runCounter}.js`;
-  const memoryNow = (): { numTensors: number; numBytes: number } => lib.memory();
+  // a backend that failed to start leaves memory() nothing to ask: the run then reports zeros
+  const memoryNow = (): { numTensors: number; numBytes: number } => {
+    try {
+      return lib.memory();
+    } catch {
+      return { numTensors: 0, numBytes: 0 };
+    }
+  };
+  // for a run that ends before the example starts: nothing was created, nothing freed
+  const notStarted = (error: RunResult['error']): RunResult => {
+    const now = memoryNow().numTensors;
+    return result('error', 0, now, now, error);
+  };
   const result = (status: RunResult['status'], ms: number, before: number, inside: number, error?: RunResult['error']): RunResult => {
     const after = memoryNow();
     const lines = output.map(({ kind, line, args, tensors }): OutputLine => {
@@ -108,14 +120,14 @@ export async function runExample(code: string, options: { backend: BackendName }
     js = transformExample(code).js;
   } catch (e) {
     const err = e instanceof ExampleSyntaxError ? e : new ExampleSyntaxError(describeError(e).message, undefined);
-    return result('error', 0, 0, 0, { name: err.name, message: err.message, ...(err.line ? { line: err.line } : {}) });
+    return notStarted({ name: err.name, message: err.message, ...(err.line ? { line: err.line } : {}) });
   }
 
   try {
     await lib.setBackend(BACKEND_REGISTRATION[backend]);
   } catch (e) {
     const { message } = describeError(e);
-    return result('error', 0, 0, 0, { name: 'BackendError', message: `the '${backend}' backend could not start here: ${message}` });
+    return notStarted({ name: 'BackendError', message: `the '${backend}' backend could not start here: ${message}` });
   }
 
   await functionHeaderLines();
@@ -124,7 +136,7 @@ export async function runExample(code: string, options: { backend: BackendName }
     fn = new AsyncFunction(...PARAMS, `${js}\n//# sourceURL=${sourceName}`);
   } catch (e) {
     // sucrase accepted it but the engine did not (syntax newer than this browser): no line known
-    return result('error', 0, 0, 0, describeError(e));
+    return notStarted(describeError(e));
   }
 
   const visible = trackedModules(modules);

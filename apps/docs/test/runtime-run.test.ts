@@ -40,10 +40,25 @@ describe('runExample on cpu', () => {
     expect(r.memory.tensorsAfter).toBe(r.memory.tensorsBefore);
   });
 
+  it('says so when the picked backend cannot start', async () => {
+    // the library as bundled, except that starting a backend fails as it does without a GPU adapter
+    const tensor = EXAMPLE_MODULES['@tensorgrad/tensor']!;
+    const failing = async (name: string) => {
+      throw new Error(`requestAdapter() returned null (${name})`);
+    };
+    const modules = { ...EXAMPLE_MODULES, '@tensorgrad/tensor': { ...tensor, setBackend: failing } };
+    const r = await runExample('1;', { backend: 'webgpu' }, modules);
+    expect(r.status).toBe('error');
+    expect(r.error).toEqual({ name: 'BackendError', message: "the 'webgpu' backend could not start here: requestAdapter() returned null (webgpu)" });
+    expect(r.backend).toBe('webgpu');
+  });
+
   it('reports a syntax error with its line', async () => {
     const r = await run('const a = 1;\nconst b = ;\n');
     expect(r.status).toBe('error');
     expect(r.error).toMatchObject({ name: 'SyntaxError', line: 2 });
+    expect(r.memory.tensorsAfter).toBe(r.memory.tensorsBefore);
+    expect(r.memory.freed).toBe(0);
   });
 });
 
