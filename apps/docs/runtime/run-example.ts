@@ -6,6 +6,7 @@
 // creates is freed when it ends, also those it keeps in variables; console output and promised
 // values are formatted while the tensors are still alive (webgpu reads back asynchronously).
 import type * as TensorModule from '@tensorgrad/tensor';
+import { __docCheck } from '../../../scripts/doc-examples-runtime.mjs';
 import { formatLogArgs, inspect, readTensors, type TensorTexts } from './format.js';
 import { startTracking, trackedModules } from './track.js';
 import { ExampleSyntaxError, transformExample, VALUE_HOOK } from './transform.js';
@@ -116,8 +117,9 @@ export async function runExample(code: string, options: { backend: BackendName }
   };
 
   let js: string;
+  let promised: Map<number, string>;
   try {
-    js = transformExample(code).js;
+    ({ js, promised } = transformExample(code));
   } catch (e) {
     const err = e instanceof ExampleSyntaxError ? e : new ExampleSyntaxError(describeError(e).message, undefined);
     return notStarted({ name: err.name, message: err.message, ...(err.line ? { line: err.line } : {}) });
@@ -167,6 +169,17 @@ export async function runExample(code: string, options: { backend: BackendName }
   };
   const valueHook = <T>(line: number, value: T): T => {
     record('value', [value], line);
+    // the same comparison as the doc-example tests (one unit in the last printed digit): on
+    // another backend, or after an edit, the reader sees where the result left the comment
+    const literal = promised.get(line);
+    if (literal !== undefined) {
+      try {
+        __docCheck(value, literal, `line ${line}`);
+      } catch (e) {
+        const problem = (e instanceof Error ? e.message : String(e)).split('\n').pop()!.trim();
+        output.push({ kind: 'warn', line, args: [`differs from the comment // ${literal}: ${problem}`], tensors: new Map() });
+      }
+    }
     return value;
   };
   const exportsObject = {};

@@ -129,6 +129,19 @@ describe('runExample output', () => {
     ]);
   });
 
+  it('says when a value differs from what its comment promises, beyond the last printed digit', async () => {
+    const code = ["import { tensor } from 'tensorgrad';", 'const t = tensor([0.5, 1.25]);', 'await t.array(); // [0.5, 1.3]', 'await t.array(); // [0.5, 1.5]', 't.shape; // [3]'].join('\n');
+    const r = await run(code);
+    expect(r.status).toBe('ok');
+    expect(r.output).toEqual([
+      { kind: 'value', text: '[0.5, 1.25]', line: 3 },
+      { kind: 'value', text: '[0.5, 1.25]', line: 4 },
+      { kind: 'warn', text: 'differs from the comment // [0.5, 1.5]: value[1]: expected 1.5 (±0.1), got 1.25', line: 4 },
+      { kind: 'value', text: '[2]', line: 5 },
+      { kind: 'warn', text: 'differs from the comment // [3]: value[0]: expected 3 (±0.000031), got 2', line: 5 },
+    ]);
+  });
+
   it('prints a module (a callable object) through its own inspect hook, as Node does', async () => {
     const r = await run("import { Linear } from 'tensorgrad';\nconsole.log(new Linear(2, 3));");
     const text = r.output[0]!.text;
