@@ -142,6 +142,18 @@ describe('runExample output', () => {
     ]);
   });
 
+  it("supports console's counters, assertions and timers as Node prints them", async () => {
+    const code = ["console.count('x');", "console.count('x');", "console.assert(1 > 2, 'math');", "console.time('t');", "console.timeEnd('t');"].join('\n');
+    const r = await run(code);
+    expect(r.output.slice(0, 3)).toEqual([
+      { kind: 'log', text: 'x: 1', line: 1 },
+      { kind: 'log', text: 'x: 2', line: 2 },
+      { kind: 'error', text: 'Assertion failed: math', line: 3 },
+    ]);
+    expect(r.output[3]!.text).toMatch(/^t: \d+\.\d{3}ms$/);
+    expect(r.output[3]!.line).toBe(5);
+  });
+
   it('prints a module (a callable object) through its own inspect hook, as Node does', async () => {
     const r = await run("import { Linear } from 'tensorgrad';\nconsole.log(new Linear(2, 3));");
     const text = r.output[0]!.text;
