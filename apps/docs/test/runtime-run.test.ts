@@ -62,6 +62,22 @@ describe('runExample on cpu', () => {
   });
 });
 
+describe('runExample on the picked backend', () => {
+  it("runs on the picked backend even when the example imports '@tensorgrad/backend-cpu', and frees its tensors there", async () => {
+    const code = ["import { tensor, memory } from 'tensorgrad';", "import '@tensorgrad/backend-cpu';", 'const t = tensor([1, 2]).add(1);', 't.backend;', 'await t.array(); // [2, 3]'].join('\n');
+    const r = await runExample(code.replace('t.backend;', "t.backend; // 'tfjs'"), { backend: 'tfjs' }, EXAMPLE_MODULES);
+    expect(r.error).toBeUndefined();
+    expect(r.output).toEqual([
+      { kind: 'value', text: "'tfjs'", line: 4 },
+      { kind: 'value', text: '[2, 3]', line: 5 },
+    ]);
+    expect(r.backend).toBe('tfjs');
+    expect(r.memory.tensorsAfter).toBe(r.memory.tensorsBefore);
+    // and back on cpu for the next run
+    expect((await run(code.replace('t.backend;', "t.backend; // 'cpu'"))).output[0]).toEqual({ kind: 'value', text: "'cpu'", line: 4 });
+  });
+});
+
 describe('runExample frees what the library keeps out of tidy', () => {
   it('disposes modules the example constructs or gets from a factory, and tensors passed to keep()', async () => {
     const code = [
