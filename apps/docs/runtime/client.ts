@@ -133,13 +133,14 @@ let shared: ExampleRunner | undefined;
 export function getExampleRunner(): ExampleRunner {
   if (!shared) {
     const runner = createExampleRunner();
-    shared = {
+    const page: ExampleRunner = {
       ...runner,
       dispose() {
-        if (shared === this) shared = undefined;
+        if (shared === page) shared = undefined;
         runner.dispose();
       },
     };
+    shared = page;
   }
   return shared;
 }
