@@ -122,10 +122,16 @@ describe('guide blocks that cannot run in the page', () => {
     const bare = allBlocks.filter((b) => b.info === '').map((b) => `${b.file}:${b.line}`);
     expect(unmarked, 'blocks without a Run button whose fence does not say why').toEqual([]);
     expect(bare, 'code blocks without a language (use text, sh, python, ts …)').toEqual([]);
+    // Node-only blocks are whole programs that read files: those of train-in-pytorch.md run below;
+    // the others need ImageNet weights and photos the test machine does not have, `node
+    // --expose-gc` (memory-management.md's debug mode), or load all of Fashion-MNIST (chapter 7's
+    // scenes, about 4 s: over this file's time budget of 20 s)
+    const nodeOnly = examples.filter((b) => /\snode\b/.test(b.info)).map((b) => `${b.file}:${b.line}`);
     console.log(
       `guides: ${guides.length} files, ${examples.length} TypeScript blocks: ` +
         `${examples.length - [...byKind.values()].reduce((a, b) => a + b, 0)} runnable, ` +
-        [...byKind].map(([k, n]) => `${n} ${k}`).join(', '),
+        [...byKind].map(([k, n]) => `${n} ${k}`).join(', ') +
+        `; Node-only (no Run button): ${nodeOnly.join(', ')}`,
     );
   });
 });
@@ -175,3 +181,4 @@ describe.skipIf(torchMissing !== '')('train-in-pytorch.md with PyTorch', () => {
     }
   });
 });
+
