@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { __docCheck } from '../../../scripts/doc-examples-runtime.mjs';
 import { isLiteral, loggedArgument, valueLines } from '../../../scripts/doc-example-lines.mjs';
 import { classifyExample } from '../runtime/classify.js';
@@ -87,10 +87,6 @@ function expectPromisesKept(block: Block, r: RunResult): void {
 
 describe('guide examples on cpu, as the page runs them', () => {
   const runnable = examples.filter((b) => classifyExample(b.code, b.info).runnable);
-  const leftAlive: string[] = [];
-  afterAll(() => {
-    if (leftAlive.length) console.log(`guide examples: tensors still alive after the run (example: count): ${leftAlive.join(', ')}`);
-  });
 
   it('finds the guides and their runnable blocks', () => {
     expect(guides).toContain('getting-started.md');
@@ -101,10 +97,10 @@ describe('guide examples on cpu, as the page runs them', () => {
     it(`${block.file}:${block.line}`, async () => {
       const r = await runExample(block.code, { backend: 'cpu' }, EXAMPLE_MODULES);
       expectPromisesKept(block, r);
-      // not asserted: freeing what a run leaves (module parameters, gradients, kept tensors) is the
-      // runtime's job (its own tests), and the guides should not end every example with dispose()
-      const left = r.memory.tensorsAfter - r.memory.tensorsBefore;
-      if (left !== 0) leftAlive.push(`${block.file}:${block.line} ${left}`);
+      // the page runs every example in one worker: a run must leave nothing behind (the runtime
+      // frees what the example made, models and kept tensors included) and warn about nothing
+      expect(r.memory.tensorsAfter - r.memory.tensorsBefore, `${block.file}:${block.line} leaves tensors alive`).toBe(0);
+      expect(r.output.filter((o) => o.kind === 'warn' || o.kind === 'error')).toEqual([]);
     });
   }
 });
