@@ -61,7 +61,12 @@ export const CONTENT_TYPES = Object.freeze({
  * @property {() => Promise<void>} close stops the server and drops open connections
  */
 
-// the file a request path names, or null: exact file, folder index, then the clean URL's `.html`
+/**
+ * The file a request path names, or null: exact file, folder index, then the clean URL's `.html`.
+ * @param {string} root
+ * @param {string} pathname
+ * @returns {Promise<string | null>}
+ */
 async function resolveFile(root, pathname) {
   let decoded;
   try {
@@ -146,7 +151,10 @@ export async function startSiteServer(options = {}) {
   };
 }
 
-// `node scripts/serve.mjs [--port N] [--host H] [dir]`
+/**
+ * `node scripts/serve.mjs [--port N] [--host H] [dir]`
+ * @param {string[]} argv
+ */
 async function main(argv) {
   /** @type {SiteServerOptions} */
   const options = { port: 4173 };
