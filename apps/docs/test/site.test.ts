@@ -88,7 +88,13 @@ function sitePages(root: string): string[] {
 async function visitInPage(args: { path: string; only: number[] | null; timeoutMs: number; navigate: boolean }): Promise<PageVisit> {
   const hooks = (window as unknown as { __tgDocs?: { router: { go(href: string): Promise<void>; route: { data: { isNotFound?: boolean } } } } }).__tgDocs;
   if (hooks === undefined) throw new Error('window.__tgDocs is not set: the theme did not hydrate, or it does not expose the test hooks of issue #16');
-  if (args.navigate) await hooks.router.go(args.path);
+  if (args.navigate) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stuck = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`router.go('${args.path}') did not finish within ${args.timeoutMs} ms`)), args.timeoutMs);
+    });
+    await Promise.race([hooks.router.go(args.path), stuck]).finally(() => clearTimeout(timer));
+  }
   // the route's component renders on the next ticks; the examples mount with it
   for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   const notFound = hooks.router.route.data.isNotFound === true;
