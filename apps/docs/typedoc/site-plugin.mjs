@@ -41,9 +41,9 @@ export const TOPICS = [
 const OTHER_MODULES = new Map([
   ['@tensorgrad/backend-webgpu', { dir: 'backend-webgpu', title: 'WebGPU backend' }],
   ['@tensorgrad/backend-tfjs', { dir: 'backend-tfjs', title: 'TF.js backend' }],
-  ['@tensorgrad/tensor/backend', { dir: 'tensor-backend', title: 'Backend authors: @tensorgrad/tensor/backend' }],
-  ['@tensorgrad/autodiff', { dir: 'autodiff-rules', title: 'Backend authors: gradient rules' }],
-  ['@tensorgrad/backend-cpu', { dir: 'backend-cpu', title: 'Backend authors: CPU kernels' }],
+  ['@tensorgrad/tensor/backend', { dir: 'tensor-backend', title: 'Extension API (tensor/backend)' }],
+  ['@tensorgrad/autodiff', { dir: 'autodiff-rules', title: 'Gradient rules (autodiff)' }],
+  ['@tensorgrad/backend-cpu', { dir: 'backend-cpu', title: 'CPU kernels (backend-cpu)' }],
 ]);
 
 const KIND_TITLES = [
