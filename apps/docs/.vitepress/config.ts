@@ -67,7 +67,9 @@ export default defineConfig({
   lastUpdated: false,
   srcExclude: ['**/README.md', 'node_modules/**', 'test/**', 'runtime/**'],
   markdown: {
-    config: (md) => md.use(examplesPlugin),
+    config: (md) => {
+      md.use(examplesPlugin);
+    },
   },
   themeConfig: {
     nav: [
