@@ -62,8 +62,6 @@ export default defineConfig({
   lang: 'en-US',
   outDir: 'dist',
   cleanUrls: true,
-  // the page → chunk map goes to one cacheable file instead of being inlined in all ~900 pages
-  metaChunk: true,
   lastUpdated: false,
   srcExclude: ['**/README.md', 'node_modules/**', 'test/**', 'runtime/**'],
   markdown: {
