@@ -13,6 +13,7 @@
 // tolerance of one unit in the last printed digit.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { loggedArgument, valueLines } from './doc-example-lines.mjs';
 
 const pkgDir = resolve(process.argv[2] ?? '.');
 const srcDir = join(pkgDir, 'src');
@@ -191,56 +192,16 @@ function hoist(examples) {
 
 // ---- result comments -> assertions -------------------------------------------------------------
 
-// a number must take its whole run of digits ((?![\d.])): otherwise `\d+\.?\d*` inside `(…)+` can
-// split a digit run in exponentially many ways and a near-literal comment hangs the extraction
-const literalRe = /^(?:[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?(?![\d.])|NaN|Infinity)|true|false|null|'[^'\\]*'|"[^"\\]*"|[\[\],\s])+$/i;
-
-function isLiteral(s) {
-  if (!literalRe.test(s)) return false;
-  let depth = 0;
-  for (const c of s.replace(/'[^']*'|"[^"]*"/g, '')) {
-    if (c === '[') depth++;
-    else if (c === ']' && --depth < 0) return false;
-  }
-  return depth === 0 && /\S/.test(s);
-}
-
-function balanced(code) {
-  let depth = 0;
-  const stripped = code.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g, '""');
-  for (const c of stripped) {
-    if ('([{'.includes(c)) depth++;
-    else if (')]}'.includes(c)) depth--;
-  }
-  return depth === 0;
-}
-
 function withAssertions(body, where) {
   const lines = body.split('\n');
-  let prevEnds = true; // does the previous code line end a statement?
-  return lines
-    .map((line) => {
-      const m = line.match(/^(\s*)(.*?);\s*\/\/\s*(.+?)\s*$/);
-      let out = line;
-      if (m && prevEnds && isLiteral(m[3])) {
-        const expr = m[2].trim();
-        const isStatement = /^(?:(?:const|let|var|using|await\s+using|import|export|return|if|for|while|do|throw|try|switch|class|function|async\s+function)\b|[})\].])/.test(expr);
-        const isAssignment = /^[A-Za-z_$][\w$.[\]'"]*\s*(?:[-+*/%&|^]|\*\*|<<|>>>?|&&|\|\||\?\?)?=(?!=)/.test(expr);
-        if (expr && !isStatement && !isAssignment && balanced(expr)) {
-          const args = `${JSON.stringify(m[3])}, ${JSON.stringify(`${where}: ${line.trim()}`)}`;
-          const logged = expr.match(/^console\.log\(([\s\S]*)\)$/);
-          // `console.log(x); // v` checks x and still prints it
-          out =
-            logged && balanced(logged[1]) && !/,\s*(?![^()[\]{}]*[)\]}])/.test(logged[1])
-              ? `${m[1]}console.log(__docCheck(${logged[1]}, ${args}));`
-              : `${m[1]}__docCheck(${expr}, ${args});`;
-        }
-      }
-      const code = line.replace(/\/\/.*$/, '').trim();
-      if (code) prevEnds = /[;{}]$/.test(code);
-      return out;
-    })
-    .join('\n');
+  for (const { index, indent, expr, literal } of valueLines(lines)) {
+    const line = lines[index];
+    const args = `${JSON.stringify(literal)}, ${JSON.stringify(`${where}: ${line.trim()}`)}`;
+    const logged = loggedArgument(expr);
+    // `console.log(x); // v` checks x and still prints it
+    lines[index] = logged !== null ? `${indent}console.log(__docCheck(${logged}, ${args}));` : `${indent}__docCheck(${expr}, ${args});`;
+  }
+  return lines.join('\n');
 }
 
 // ---- exported functions and classes must have an example ---------------------------------------

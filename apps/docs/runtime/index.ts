@@ -5,3 +5,4 @@
 export { classifyExample, importedModules, BROWSER_MODULES } from './classify.js';
 export { BACKEND_NAMES } from './types.js';
 export type { BackendName, Classification, ExampleRunner, OutputLine, RunOptions, RunResult } from './types.js';
+export { createExampleRunner, getExampleRunner, DEFAULT_TIMEOUT_MS, type ExampleRunnerOptions } from './client.js';

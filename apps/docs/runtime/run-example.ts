@@ -1,0 +1,164 @@
+// Runs one example to completion and describes what happened: the part of the runtime that needs
+// no Worker, so that Node tests can run real doc examples through exactly the code the page uses
+// (worker.ts only adds the message plumbing and the backends' one-time set-up).
+//
+// The example runs inside an async `tidy` of the bundled `@tensorgrad/tensor`, so every tensor it
+// creates is freed when it ends, also those it keeps in variables; console output and promised
+// values are formatted while the tensors are still alive (webgpu reads back asynchronously).
+import type * as TensorModule from '@tensorgrad/tensor';
+import { formatLogArgs, inspect, readTensors, type TensorTexts } from './format.js';
+import { ExampleSyntaxError, transformExample, VALUE_HOOK } from './transform.js';
+import type { BackendName, OutputLine, RunResult } from './types.js';
+
+/** The modules an example may import, by specifier, as namespace objects (see modules.ts). */
+export type ExampleModules = Readonly<Record<string, object>>;
+
+/** What an example's `console` calls and promised values become, in the order they happened. */
+interface PendingLine {
+  kind: OutputLine['kind'];
+  line?: number;
+  args: readonly unknown[];
+  tensors: TensorTexts;
+}
+
+type AsyncFn = (...args: unknown[]) => Promise<unknown>;
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => AsyncFn;
+const PARAMS = ['require', 'exports', 'module', 'console', VALUE_HOOK] as const;
+
+let runCounter = 0;
+let headerLines: number | undefined;
+
+// How many lines the engine puts before the body of `new AsyncFunction(…)` in its stack traces
+// (V8: 2, `async function anonymous(…\n) {\n`), measured once with a probe rather than assumed.
+async function functionHeaderLines(): Promise<number> {
+  if (headerLines === undefined) {
+    const probe = new AsyncFunction(...PARAMS, 'return new Error().stack;\n//# sourceURL=tg-probe.js');
+    const m = /tg-probe\.js:(\d+)/.exec(String(await probe()));
+    headerLines = m ? Number(m[1]) - 1 : 0;
+  }
+  return headerLines;
+}
+
+/** The 1-based example line of the innermost stack frame inside the example, if any. */
+function exampleLine(stack: string | undefined, sourceName: string, lineCount: number): number | undefined {
+  if (!stack) return undefined;
+  const escaped = sourceName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m = new RegExp(`${escaped}:(\\d+)`).exec(stack);
+  if (!m) return undefined;
+  const line = Number(m[1]) - (headerLines ?? 0);
+  return line >= 1 && line <= lineCount ? line : undefined;
+}
+
+function describeError(e: unknown): { name: string; message: string } {
+  if (e instanceof Error) return { name: e.name || 'Error', message: e.message };
+  return { name: 'Error', message: `the example threw a non-Error value: ${inspect(e)}` };
+}
+
+/** What a backend name on the picker means for `setBackend`. */
+const BACKEND_REGISTRATION: Record<BackendName, string> = { cpu: 'cpu', webgpu: 'webgpu', tfjs: 'tfjs' };
+
+/**
+ * Runs `code` (TypeScript, importing only the specifiers in `modules`) on `backend`, and reports
+ * its output, promised values, error with the example's line, wall time and memory. `modules`
+ * must contain `@tensorgrad/tensor` and whatever registers `backend`.
+ */
+export async function runExample(code: string, options: { backend: BackendName }, modules: ExampleModules): Promise<RunResult> {
+  const lib = modules['@tensorgrad/tensor'] as typeof TensorModule | undefined;
+  if (!lib) throw new Error("runExample: `modules` has no '@tensorgrad/tensor'; pass the bundled packages (see modules.ts)");
+  const backend = options.backend;
+  const output: PendingLine[] = [];
+  const reads: Promise<void>[] = [];
+  const lineCount = code.split('\n').length;
+  const sourceName = `tg-example-${++runCounter}.js`;
+  const memoryNow = (): { numTensors: number; numBytes: number } => lib.memory();
+  const result = (status: RunResult['status'], ms: number, before: number, inside: number, error?: RunResult['error']): RunResult => {
+    const after = memoryNow();
+    const lines = output.map(({ kind, line, args, tensors }): OutputLine => {
+      const text = kind === 'value' ? inspect(args[0], tensors) : formatLogArgs(args, tensors);
+      return line === undefined ? { kind, text } : { kind, text, line };
+    });
+    return {
+      status,
+      output: lines,
+      ...(error ? { error } : {}),
+      ms,
+      backend,
+      memory: { tensorsBefore: before, tensorsAfter: after.numTensors, bytesAfter: after.numBytes, freed: Math.max(0, inside - after.numTensors) },
+    };
+  };
+
+  let js: string;
+  try {
+    js = transformExample(code).js;
+  } catch (e) {
+    const err = e instanceof ExampleSyntaxError ? e : new ExampleSyntaxError(describeError(e).message, undefined);
+    return result('error', 0, 0, 0, { name: err.name, message: err.message, ...(err.line ? { line: err.line } : {}) });
+  }
+
+  try {
+    await lib.setBackend(BACKEND_REGISTRATION[backend]);
+  } catch (e) {
+    const { message } = describeError(e);
+    return result('error', 0, 0, 0, { name: 'BackendError', message: `the '${backend}' backend could not start here: ${message}` });
+  }
+
+  await functionHeaderLines();
+  let fn: AsyncFn;
+  try {
+    fn = new AsyncFunction(...PARAMS, `${js}\n//# sourceURL=${sourceName}`);
+  } catch (e) {
+    // sucrase accepted it but the engine did not (syntax newer than this browser): no line known
+    return result('error', 0, 0, 0, describeError(e));
+  }
+
+  const require = (specifier: string): object => {
+    const m = modules[specifier];
+    if (m) return m;
+    throw new Error(
+      `cannot import '${specifier}' in the page: examples here can import ${Object.keys(modules)
+        .map((k) => `'${k}'`)
+        .join(', ')}; run this one in Node instead`,
+    );
+  };
+  const record = (kind: OutputLine['kind'], args: readonly unknown[], line: number | undefined): void => {
+    const tensors: TensorTexts = new Map();
+    reads.push(readTensors(args, lib, tensors));
+    output.push({ kind, args, tensors, ...(line !== undefined ? { line } : {}) });
+  };
+  const logger = (kind: 'log' | 'info' | 'warn' | 'error') => (...args: unknown[]) =>
+    record(kind, args, exampleLine(new Error().stack, sourceName, lineCount));
+  const exampleConsole = {
+    log: logger('log'),
+    info: logger('info'),
+    warn: logger('warn'),
+    error: logger('error'),
+    debug: logger('log'),
+    table: logger('log'),
+    dir: logger('log'),
+  };
+  const valueHook = <T>(line: number, value: T): T => {
+    record('value', [value], line);
+    return value;
+  };
+  const exportsObject = {};
+
+  const before = memoryNow().numTensors;
+  let inside = before;
+  const start = performance.now();
+  try {
+    await lib.tidy(async () => {
+      try {
+        await fn(require, exportsObject, { exports: exportsObject }, exampleConsole, valueHook);
+      } finally {
+        // the tensors printed must be read before the scope frees them
+        await Promise.allSettled(reads);
+        inside = memoryNow().numTensors;
+      }
+    });
+  } catch (e) {
+    const ms = performance.now() - start;
+    const line = exampleLine(e instanceof Error ? e.stack : undefined, sourceName, lineCount);
+    return result('error', ms, before, inside, { ...describeError(e), ...(line !== undefined ? { line } : {}) });
+  }
+  return result('ok', performance.now() - start, before, inside);
+}

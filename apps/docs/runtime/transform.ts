@@ -1,0 +1,56 @@
+// Turns an example's TypeScript into the body of an async function the runner can call: sucrase
+// strips the types and rewrites `import … from 'm'` into `require('m')` (which the runner maps to
+// the bundled packages), keeping every line where it was, so an error's line is the example's
+// line. Top-level `await` stays valid because the body runs inside an async function. A line that
+// promises a value (`x.shape; // [2, 3]`, see scripts/doc-example-lines.mjs) is wrapped so that the
+// runner sees the value: `__tgValue(<line>, x.shape);`.
+import { transform } from 'sucrase';
+import { loggedArgument, valueLines } from '../../../scripts/doc-example-lines.mjs';
+
+/** The name of the function that receives promised values; an example is unlikely to use it. */
+export const VALUE_HOOK = '__tgValue';
+
+/** The transformed example and the 1-based lines whose value it reports. */
+export interface TransformedExample {
+  /** The body of an async function with the parameters `require, exports, module, console, __tgValue`. */
+  js: string;
+  valueLines: number[];
+}
+
+/** An example that is not valid TypeScript; `line` is 1-based in the example. */
+export class ExampleSyntaxError extends SyntaxError {
+  constructor(
+    message: string,
+    readonly line: number | undefined,
+  ) {
+    super(message);
+    this.name = 'SyntaxError';
+  }
+}
+
+/** Wraps each value-promising line in the value hook, one line for one line. */
+export function instrumentValues(code: string): { code: string; valueLines: number[] } {
+  const lines = code.split('\n');
+  const found: number[] = [];
+  for (const { index, indent, expr } of valueLines(lines)) {
+    // `console.log(x); // v` already shows x: it stays a plain log line
+    if (loggedArgument(expr) !== null) continue;
+    lines[index] = `${indent}${VALUE_HOOK}(${index + 1}, ${expr});`;
+    found.push(index + 1);
+  }
+  return { code: lines.join('\n'), valueLines: found };
+}
+
+/** The example as the body of an async function; throws {@link ExampleSyntaxError} with its line. */
+export function transformExample(code: string): TransformedExample {
+  const instrumented = instrumentValues(code);
+  let js: string;
+  try {
+    js = transform(instrumented.code, { transforms: ['typescript', 'imports'], disableESTransforms: true }).code;
+  } catch (e) {
+    const loc = (e as { loc?: { line?: number } }).loc;
+    const message = (e instanceof Error ? e.message : String(e)).replace(/\s*\(\d+:\d+\)$/, '');
+    throw new ExampleSyntaxError(message, loc?.line);
+  }
+  return { js, valueLines: instrumented.valueLines };
+}
