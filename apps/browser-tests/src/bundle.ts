@@ -31,6 +31,11 @@ export async function bundleScenario(entry: string): Promise<Bundle> {
     envDir: false,
     logLevel: 'warn',
     resolve: { alias: workspaceAliases },
+    // URLs of emitted files (a module worker's `new URL('./worker.ts', import.meta.url)`) relative
+    // to the bundle, which is served under /b/<id>/, not at the root
+    base: './',
+    // module workers, split like the page (a worker with dynamic imports cannot be one IIFE)
+    worker: { format: 'es' },
     build: {
       write: false,
       target: 'esnext',

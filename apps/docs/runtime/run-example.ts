@@ -7,6 +7,7 @@
 // values are formatted while the tensors are still alive (webgpu reads back asynchronously).
 import type * as TensorModule from '@tensorgrad/tensor';
 import { formatLogArgs, inspect, readTensors, type TensorTexts } from './format.js';
+import { startTracking, trackedModules } from './track.js';
 import { ExampleSyntaxError, transformExample, VALUE_HOOK } from './transform.js';
 import type { BackendName, OutputLine, RunResult } from './types.js';
 
@@ -111,8 +112,9 @@ export async function runExample(code: string, options: { backend: BackendName }
     return result('error', 0, 0, 0, describeError(e));
   }
 
+  const visible = trackedModules(modules);
   const require = (specifier: string): object => {
-    const m = modules[specifier];
+    const m = visible[specifier];
     if (m) return m;
     throw new Error(
       `cannot import '${specifier}' in the page: examples here can import ${Object.keys(modules)
@@ -144,6 +146,9 @@ export async function runExample(code: string, options: { backend: BackendName }
 
   const before = memoryNow().numTensors;
   let inside = before;
+  let failure: unknown;
+  let failed = false;
+  const tracker = startTracking((modules['@tensorgrad/layers'] as { Module?: Function } | undefined)?.Module);
   const start = performance.now();
   try {
     await lib.tidy(async () => {
@@ -156,9 +161,23 @@ export async function runExample(code: string, options: { backend: BackendName }
       }
     });
   } catch (e) {
-    const ms = performance.now() - start;
-    const line = exampleLine(e instanceof Error ? e.stack : undefined, sourceName, lineCount);
-    return result('error', ms, before, inside, { ...describeError(e), ...(line !== undefined ? { line } : {}) });
+    failed = true;
+    failure = e;
   }
-  return result('ok', performance.now() - start, before, inside);
+  const ms = performance.now() - start;
+  // what the library kept out of the scope (module parameters, keep()): freed now
+  for (const problem of tracker.dispose()) output.push({ kind: 'warn', args: [`after the run: ${problem}`], tensors: new Map() });
+  const left = memoryNow().numTensors - before;
+  if (left > 0) {
+    output.push({
+      kind: 'warn',
+      args: [`${left} tensor${left > 1 ? 's' : ''} this run created could not be freed by the page (made by code the runner does not see, e.g. kept by a library object); they are released when garbage-collected (cpu) or when the worker restarts`],
+      tensors: new Map(),
+    });
+  }
+  if (failed) {
+    const line = exampleLine(failure instanceof Error ? failure.stack : undefined, sourceName, lineCount);
+    return result('error', ms, before, inside, { ...describeError(failure), ...(line !== undefined ? { line } : {}) });
+  }
+  return result('ok', ms, before, inside);
 }

@@ -46,3 +46,85 @@ describe('runExample on cpu', () => {
     expect(r.error).toMatchObject({ name: 'SyntaxError', line: 2 });
   });
 });
+
+describe('runExample frees what the library keeps out of tidy', () => {
+  it('disposes modules the example constructs or gets from a factory, and tensors passed to keep()', async () => {
+    const code = [
+      "import { Linear, Sequential, ReLU } from '@tensorgrad/layers';",
+      "import { keep, randn, tensor } from '@tensorgrad/tensor';",
+      "import { makeLayers } from '@tensorgrad/vision';",
+      'const net = new Sequential(new Linear(4, 3), new ReLU(), new Linear(3, 2));',
+      'net(randn([5, 4])).shape; // [5, 2]',
+      "const features = makeLayers([4, 'M', 8]);",
+      'features.parameters().length; // 4',
+      'const kept = keep(tensor([1, 2, 3]));',
+      'net.parameters().length; // 4',
+    ].join('\n');
+    const r = await run(code);
+    expect(r.error).toBeUndefined();
+    expect(r.output.filter((o) => o.kind === 'warn')).toEqual([]);
+    expect(r.memory.tensorsAfter).toBe(r.memory.tensorsBefore);
+    // 4 + 4 parameters and the kept tensor, on top of what the tidy scope freed
+    expect(r.memory.freed).toBeGreaterThanOrEqual(9);
+  });
+
+  it('does not dispose a backend the example looked up, and a later run still works', async () => {
+    const first = await run("import { findBackend } from '@tensorgrad/tensor';\n(await findBackend('cpu')).name; // 'cpu'");
+    expect(first.output).toEqual([{ kind: 'value', text: "'cpu'", line: 2 }]);
+    const second = await run("import { tensor } from 'tensorgrad';\nawait tensor([2]).mul(3).array(); // [6]");
+    expect(second.output).toEqual([{ kind: 'value', text: '[6]', line: 2 }]);
+  });
+
+  it('says how many tensors it could not free when they were made where the runner cannot see', async () => {
+    // the class reached through an instance is the library's own, not the tracked one the import gave
+    const code = [
+      "import { tensor } from '@tensorgrad/tensor';",
+      "import { Parameter } from '@tensorgrad/layers';",
+      'const Untracked = new Parameter(tensor([1])).constructor as typeof Parameter;',
+      'new Untracked(tensor([2, 3]));',
+    ].join('\n');
+    const r = await run(code);
+    expect(r.status).toBe('ok');
+    expect(r.memory.tensorsAfter - r.memory.tensorsBefore).toBe(1);
+    expect(r.output).toHaveLength(1);
+    expect(r.output[0]!.kind).toBe('warn');
+    expect(r.output[0]!.text).toMatch(/^1 tensor this run created could not be freed/);
+  });
+});
+
+describe('runExample output', () => {
+  it('prints tensors with the library formatter, float32 values with their shortest digits, and strings quoted in values', async () => {
+    const code = [
+      "import { tensor } from 'tensorgrad';",
+      'const t = tensor([[1.5, 2], [3, 4]]);',
+      'console.log(t);',
+      "console.log('%s has %d rows', 'x', 2, { a: [1, 2] });",
+      "t.dtype; // 'float32'",
+      '(await t.mul(0.1).data())[0]; // 0.15',
+      "new Map([['k', 1]]);",
+      'console.log(await t.array());',
+    ].join('\n');
+    const r = await run(code);
+    expect(r.output).toEqual([
+      { kind: 'log', text: 'tensor([[1.5000, 2.0000],\n        [3.0000, 4.0000]])', line: 3 },
+      { kind: 'log', text: 'x has 2 rows { a: [1, 2] }', line: 4 },
+      { kind: 'value', text: "'float32'", line: 5 },
+      { kind: 'value', text: '0.15', line: 6 },
+      { kind: 'log', text: '[[1.5, 2], [3, 4]]', line: 8 },
+    ]);
+  });
+
+  it('runs top-level await and for await, and names a module the page cannot import', async () => {
+    const ok = await run("const xs: number[] = [];\nfor await (const x of [1, 2]) xs.push(x);\nxs; // [1, 2]");
+    expect(ok.output).toEqual([{ kind: 'value', text: '[1, 2]', line: 3 }]);
+    const bad = await run("const a = 1;\nimport { readFileSync } from 'node:fs';\nreadFileSync('x');");
+    expect(bad.status).toBe('error');
+    expect(bad.error?.message).toContain("cannot import 'node:fs' in the page");
+  });
+
+  it('reports an error thrown inside a function with the line of the example that threw', async () => {
+    const code = ['function check(n: number) {', "  if (n > 1) throw new RangeError('too big: ' + n);", '}', 'check(1);', 'check(2);'].join('\n');
+    const r = await run(code);
+    expect(r.error).toEqual({ name: 'RangeError', message: 'too big: 2', line: 2 });
+  });
+});
