@@ -8,13 +8,15 @@
 //      `@tensorgrad/tensor/backend`, …) instead of their file paths;
 //   2. routes every umbrella export to /api/<topic>/<kind>/<name>, the topic being its source
 //      package (the router computes every link, so links stay right);
-//   3. writes a sidebar per topic (api-sidebar.json: the site config keys it by /api/<topic>/, so
+//   3. drops the @example of inherited members (every layer inherits Module's methods, Parameter
+//      Tensor's): the example stays on the page that defines the member, instead of ~800 copies;
+//   4. writes a sidebar per topic (api-sidebar.json: the site config keys it by /api/<topic>/, so
 //      a page carries its own topic's names only) and an index page per topic listing its
 //      exports with their one-line summaries.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { Comment, Converter, ReflectionKind, RendererEvent } from 'typedoc';
-import { MemberRouter } from 'typedoc-plugin-markdown';
+import { MarkdownPageEvent, MemberRouter } from 'typedoc-plugin-markdown';
 
 /** Module name (as typedoc derives it from the entry file path) → the import path readers use. */
 const MODULE_NAMES = [
@@ -142,6 +144,33 @@ export function load(app) {
       const named = MODULE_NAMES.find(([pattern]) => pattern.test(source) || pattern.test(mod.name));
       if (named) mod.name = named[1];
     }
+  });
+
+  app.converter.on(Converter.EVENT_RESOLVE_END, (context) => {
+    const dropExamples = (reflection) => {
+      if (reflection?.comment) reflection.comment.blockTags = reflection.comment.blockTags.filter((tag) => tag.tag !== '@example');
+    };
+    for (const reflection of Object.values(context.project.reflections)) {
+      if (!reflection.inheritedFrom) continue;
+      dropExamples(reflection);
+      for (const signature of reflection.signatures ?? []) dropExamples(signature);
+      dropExamples(reflection.getSignature);
+      dropExamples(reflection.setSignature);
+    }
+  });
+
+  // a callable class's call signatures show the class comment again, example included: keep each
+  // example once per page (with its "Example" heading), where it first appears
+  app.renderer.on(MarkdownPageEvent.END, (page) => {
+    if (!page.contents) return;
+    const seen = new Set();
+    page.contents = page.contents.replace(/(#{2,6} Examples?\n\n)?(```(?:ts|typescript|js)[^\n]*\n[\s\S]*?\n```\n)/g, (whole, _heading, block) => {
+      if (!seen.has(block)) {
+        seen.add(block);
+        return whole;
+      }
+      return '';
+    });
   });
 
   app.renderer.on(RendererEvent.END, (event) => {
