@@ -63,6 +63,7 @@ export default defineConfig({
   outDir: 'dist',
   cleanUrls: true,
   lastUpdated: false,
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   srcExclude: ['**/README.md', 'node_modules/**', 'test/**', 'runtime/**'],
   markdown: {
     config: (md) => {
@@ -77,6 +78,7 @@ export default defineConfig({
     sidebar: { '/guide/': guideSidebar, ...apiSidebar },
     search: { provider: 'local' },
     outline: { level: [2, 3] },
+    logo: '/favicon.svg',
     socialLinks: [{ icon: 'github', link: 'https://github.com/tensorgrad/tensorgrad' }],
     footer: { message: 'MIT licensed. Examples run in your browser, in a Web Worker, on the backend picked in the top bar.' },
   },

@@ -10,6 +10,7 @@
 //      package (the router computes every link, so links stay right);
 //   3. drops the @example of inherited members (every layer inherits Module's methods, Parameter
 //      Tensor's): the example stays on the page that defines the member, instead of ~800 copies;
+//      and of members declared by the platform's typings (their examples are Node's, not ours);
 //   4. writes a sidebar per topic (api-sidebar.json: the site config keys it by /api/<topic>/, so
 //      a page carries its own topic's names only) and an index page per topic listing its
 //      exports with their one-line summaries.
@@ -146,16 +147,20 @@ export function load(app) {
     }
   });
 
-  app.converter.on(Converter.EVENT_RESOLVE_END, (context) => {
-    const dropExamples = (reflection) => {
-      if (reflection?.comment) reflection.comment.blockTags = reflection.comment.blockTags.filter((tag) => tag.tag !== '@example');
+  // at render time: the sources (file paths) are known by then
+  app.renderer.on(RendererEvent.BEGIN, (context) => {
+    const dropExamples = (reflection, codeToo) => {
+      if (!reflection?.comment) return;
+      reflection.comment.blockTags = reflection.comment.blockTags.filter((tag) => tag.tag !== '@example');
+      if (codeToo) reflection.comment.summary = reflection.comment.summary.filter((part) => !(part.kind === 'code' && part.text.startsWith('```')));
     };
+    // members documented by the platform's own typings (Error.captureStackTrace from @types/node)
+    // carry code blocks written for Node, not for this library: they go too
+    const external = (reflection) => /[\\/]node_modules[\\/]/.test(reflection.sources?.[0]?.fullFileName ?? '');
     for (const reflection of Object.values(context.project.reflections)) {
-      if (!reflection.inheritedFrom) continue;
-      dropExamples(reflection);
-      for (const signature of reflection.signatures ?? []) dropExamples(signature);
-      dropExamples(reflection.getSignature);
-      dropExamples(reflection.setSignature);
+      const foreign = external(reflection) || (reflection.signatures ?? []).some(external);
+      if (!reflection.inheritedFrom && !foreign) continue;
+      for (const r of [reflection, ...(reflection.signatures ?? []), reflection.getSignature, reflection.setSignature]) dropExamples(r, foreign);
     }
   });
 
@@ -205,7 +210,10 @@ export function load(app) {
     const count = (list) => list.filter((r) => router.hasOwnDocument(r)).length;
     const rows = [
       ...TOPICS.map((t) => `| [${t.title}](./${t.dir}/) | \`tensorgrad\` | ${count((umbrella.children ?? []).filter((r) => topicOf(r) === t))} |`),
-      ...modules.filter((m) => OTHER_MODULES.has(m.name)).map((m) => `| [${OTHER_MODULES.get(m.name).title}](./${OTHER_MODULES.get(m.name).dir}/) | \`${m.name}\` | ${count(m.children ?? [])} |`),
+      ...[...OTHER_MODULES].flatMap(([name, { dir, title }]) => {
+        const mod = modules.find((m) => m.name === name);
+        return mod ? [`| [${title}](./${dir}/) | \`${name}\` | ${count(mod.children ?? [])} |`] : [];
+      }),
     ];
     writeFileSync(
       join(out, 'index.md'),
