@@ -85,7 +85,9 @@ export default defineConfig({
   vite: {
     plugins: [leanSidebar()],
     resolve: { alias: aliases },
-    worker: { format: 'es' },
+    // keepNames: the library reads class names at run time (Module.typeName, summary() tables,
+    // error messages), which minification would turn into 'e'
+    worker: { format: 'es', rolldownOptions: { output: { keepNames: true } } },
     build: { chunkSizeWarningLimit: 4000 },
   },
   buildEnd() {
