@@ -118,10 +118,11 @@ describe('guide blocks that cannot run in the page', () => {
     const bare = allBlocks.filter((b) => b.info === '').map((b) => `${b.file}:${b.line}`);
     expect(unmarked, 'blocks without a Run button whose fence does not say why').toEqual([]);
     expect(bare, 'code blocks without a language (use text, sh, python, ts …)').toEqual([]);
-    // Node-only blocks are whole programs that read files: those of train-in-pytorch.md run below;
+    // Node-only blocks read or write files: two of train-in-pytorch.md run below (with PyTorch);
     // the others need ImageNet weights and photos the test machine does not have, `node
-    // --expose-gc` (memory-management.md's debug mode), or load all of Fashion-MNIST (chapter 7's
-    // scenes, about 4 s: over this file's time budget of 20 s)
+    // --expose-gc` (memory-management.md's debug mode), the Fashion-MNIST IDX files (chapter 3's
+    // data, chapter 7's scenes: about 4 s, over this file's time budget of 20 s), or files that
+    // another program writes first (chapter 5's backbone.safetensors, a model.safetensors)
     const nodeOnly = examples.filter((b) => /\snode\b/.test(b.info)).map((b) => `${b.file}:${b.line}`);
     console.log(
       `guides: ${guides.length} files, ${examples.length} TypeScript blocks: ` +
