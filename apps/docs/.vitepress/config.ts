@@ -62,12 +62,13 @@ export default defineConfig({
   lang: 'en-US',
   outDir: 'dist',
   cleanUrls: true,
-  // the page → chunk map goes to one cacheable file instead of being inlined in all ~900 pages
-  metaChunk: true,
   lastUpdated: false,
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   srcExclude: ['**/README.md', 'node_modules/**', 'test/**', 'runtime/**'],
   markdown: {
-    config: (md) => md.use(examplesPlugin),
+    config: (md) => {
+      md.use(examplesPlugin);
+    },
   },
   themeConfig: {
     nav: [
@@ -77,13 +78,16 @@ export default defineConfig({
     sidebar: { '/guide/': guideSidebar, ...apiSidebar },
     search: { provider: 'local' },
     outline: { level: [2, 3] },
+    logo: '/favicon.svg',
     socialLinks: [{ icon: 'github', link: 'https://github.com/tensorgrad/tensorgrad' }],
     footer: { message: 'MIT licensed. Examples run in your browser, in a Web Worker, on the backend picked in the top bar.' },
   },
   vite: {
     plugins: [leanSidebar()],
     resolve: { alias: aliases },
-    worker: { format: 'es' },
+    // keepNames: the library reads class names at run time (Module.typeName, summary() tables,
+    // error messages), which minification would turn into 'e'
+    worker: { format: 'es', rolldownOptions: { output: { keepNames: true } } },
     build: { chunkSizeWarningLimit: 4000 },
   },
   buildEnd() {

@@ -90,6 +90,19 @@ function notInBrowser(modules: readonly string[]): string {
   return `imports ${modules.join(', ')}`;
 }
 
+// Node's globals that a browser lacks, by what the badge says
+const NODE_GLOBALS: readonly (readonly [RegExp, string])[] = [
+  [/(?:^|[^\w$.])process\.(?:env|argv|exit|cwd|pid|platform|stdout|stderr|memoryUsage|hrtime|versions)\b/, 'process'],
+  [/(?:^|[^\w$.])Buffer\.(?:from|alloc|allocUnsafe|concat|isBuffer)\b/, 'Buffer'],
+  [/(?:^|[^\w$.])__(?:dirname|filename)\b/, '__dirname'],
+];
+
+/** The Node-only globals the code uses (outside comments). */
+export function nodeGlobals(code: string): string[] {
+  const text = stripComments(code);
+  return NODE_GLOBALS.filter(([re]) => re.test(text)).map(([, name]) => name);
+}
+
 /**
  * Whether the block whose fence info is `info` (`'ts'`, `'ts node'`, `'typescript excerpt'`) and
  * whose text is `code` can run in the page. Blocks in other languages are `other`; the `node` and
@@ -113,6 +126,8 @@ export function classifyExample(code: string, info: string): Classification {
     return { runnable: false, kind: 'excerpt', reason: 'an excerpt of a larger program, not runnable alone' };
   }
   if (foreign.length) return { runnable: false, kind: 'node', reason: notInBrowser(foreign) };
+  const globals = nodeGlobals(code);
+  if (globals.length) return { runnable: false, kind: 'node', reason: `uses Node's ${globals.join(', ')}` };
   if (!/\S/.test(stripComments(code))) return { runnable: false, kind: 'other', reason: 'no code to run' };
   return { runnable: true };
 }

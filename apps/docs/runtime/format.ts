@@ -100,6 +100,19 @@ function join(open: string, items: string[], close: string, indent: string): str
   return `${open.trimEnd()}\n${items.map((i) => pad + i).join(',\n')}\n${indent}${close.trimStart()}`;
 }
 
+// Node's hook for how an object prints (`[Symbol.for('nodejs.util.inspect.custom')]`), which the
+// library's modules and data classes define; null when the object has none or it fails.
+function customInspect(o: object): string | null {
+  const hook = (o as Record<symbol, unknown>)[Symbol.for('nodejs.util.inspect.custom')];
+  if (typeof hook !== 'function') return null;
+  try {
+    const out: unknown = hook.call(o, MAX_DEPTH, {}, undefined);
+    return typeof out === 'string' ? out : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * `value` as Node's `util.inspect` would print it (compactly), tensors from `tensors` (see
  * {@link readTensors}); a tensor not in it prints through its own `toString()`.
@@ -119,12 +132,18 @@ export function inspect(value: unknown, tensors: TensorTexts = new Map()): strin
         return String(v);
       case 'symbol':
         return v.toString();
-      case 'function':
+      case 'function': {
+        // modules are callable objects: they print their summary, as in Node
+        const custom = customInspect(v);
+        if (custom !== null) return custom;
         return v.name ? `[${/^class\b/.test(Function.prototype.toString.call(v)) ? 'class' : 'Function'}: ${v.name}]` : '[Function (anonymous)]';
+      }
     }
     if (v === null) return 'null';
     const o = v as object;
     if (isTensor(o)) return (tensors.get(o) ?? String(o)).replace(/\n/g, `\n${indent}`);
+    const custom = customInspect(o);
+    if (custom !== null) return custom;
     if (seen.includes(o)) return '[Circular]';
     if (o instanceof Error) return o.stack && !o.stack.startsWith('    at') ? `${o.name}: ${o.message}` : String(o);
     if (o instanceof Date) return o.toISOString();

@@ -6,6 +6,7 @@
 // creates is freed when it ends, also those it keeps in variables; console output and promised
 // values are formatted while the tensors are still alive (webgpu reads back asynchronously).
 import type * as TensorModule from '@tensorgrad/tensor';
+import { __docCheck } from '../../../scripts/doc-examples-runtime.mjs';
 import { formatLogArgs, inspect, readTensors, type TensorTexts } from './format.js';
 import { startTracking, trackedModules } from './track.js';
 import { ExampleSyntaxError, transformExample, VALUE_HOOK } from './transform.js';
@@ -27,6 +28,21 @@ const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
 const PARAMS = ['require', 'exports', 'module', 'console', VALUE_HOOK] as const;
 
 let runCounter = 0;
+
+// The run in progress, for errors that escape it asynchronously (a rejected promise nobody
+// awaited, a throw in a timer callback): the worker hands them to reportUncaught.
+let active: { record: (e: unknown) => void } | null = null;
+
+/**
+ * Attributes an uncaught error (the worker's `unhandledrejection` and `error` events) to the run
+ * in progress: it becomes an error line of its output and fails the run. Returns false when no
+ * run is in progress (the error then stays the environment's).
+ */
+export function reportUncaught(error: unknown): boolean {
+  if (!active) return false;
+  active.record(error);
+  return true;
+}
 let headerLines: number | undefined;
 
 // How many lines the engine puts before the body of `new AsyncFunction(…)` in its stack traces
@@ -71,7 +87,19 @@ export async function runExample(code: string, options: { backend: BackendName }
   const reads: Promise<void>[] = [];
   const lineCount = code.split('\n').length;
   const sourceName = `tg-example-${++runCounter}.js`;
-  const memoryNow = (): { numTensors: number; numBytes: number } => lib.memory();
+  // a backend that failed to start leaves memory() nothing to ask: the run then reports zeros
+  const memoryNow = (): { numTensors: number; numBytes: number } => {
+    try {
+      return lib.memory();
+    } catch {
+      return { numTensors: 0, numBytes: 0 };
+    }
+  };
+  // for a run that ends before the example starts: nothing was created, nothing freed
+  const notStarted = (error: RunResult['error']): RunResult => {
+    const now = memoryNow().numTensors;
+    return result('error', 0, now, now, error);
+  };
   const result = (status: RunResult['status'], ms: number, before: number, inside: number, error?: RunResult['error']): RunResult => {
     const after = memoryNow();
     const lines = output.map(({ kind, line, args, tensors }): OutputLine => {
@@ -89,18 +117,19 @@ export async function runExample(code: string, options: { backend: BackendName }
   };
 
   let js: string;
+  let promised: Map<number, string>;
   try {
-    js = transformExample(code).js;
+    ({ js, promised } = transformExample(code));
   } catch (e) {
     const err = e instanceof ExampleSyntaxError ? e : new ExampleSyntaxError(describeError(e).message, undefined);
-    return result('error', 0, 0, 0, { name: err.name, message: err.message, ...(err.line ? { line: err.line } : {}) });
+    return notStarted({ name: err.name, message: err.message, ...(err.line ? { line: err.line } : {}) });
   }
 
   try {
     await lib.setBackend(BACKEND_REGISTRATION[backend]);
   } catch (e) {
     const { message } = describeError(e);
-    return result('error', 0, 0, 0, { name: 'BackendError', message: `the '${backend}' backend could not start here: ${message}` });
+    return notStarted({ name: 'BackendError', message: `the '${backend}' backend could not start here: ${message}` });
   }
 
   await functionHeaderLines();
@@ -109,7 +138,7 @@ export async function runExample(code: string, options: { backend: BackendName }
     fn = new AsyncFunction(...PARAMS, `${js}\n//# sourceURL=${sourceName}`);
   } catch (e) {
     // sucrase accepted it but the engine did not (syntax newer than this browser): no line known
-    return result('error', 0, 0, 0, describeError(e));
+    return notStarted(describeError(e));
   }
 
   const visible = trackedModules(modules);
@@ -140,6 +169,17 @@ export async function runExample(code: string, options: { backend: BackendName }
   };
   const valueHook = <T>(line: number, value: T): T => {
     record('value', [value], line);
+    // the same comparison as the doc-example tests (one unit in the last printed digit): on
+    // another backend, or after an edit, the reader sees where the result left the comment
+    const literal = promised.get(line);
+    if (literal !== undefined) {
+      try {
+        __docCheck(value, literal, `line ${line}`);
+      } catch (e) {
+        const problem = (e instanceof Error ? e.message : String(e)).split('\n').pop()!.trim();
+        output.push({ kind: 'warn', line, args: [`differs from the comment // ${literal}: ${problem}`], tensors: new Map() });
+      }
+    }
     return value;
   };
   const exportsObject = {};
@@ -148,6 +188,16 @@ export async function runExample(code: string, options: { backend: BackendName }
   let inside = before;
   let failure: unknown;
   let failed = false;
+  const uncaught: unknown[] = [];
+  const run = {
+    record: (e: unknown) => {
+      uncaught.push(e);
+      const line = exampleLine(e instanceof Error ? e.stack : undefined, sourceName, lineCount);
+      const { name, message } = describeError(e);
+      output.push({ kind: 'error', args: [`Uncaught ${name}: ${message}`], tensors: new Map(), ...(line !== undefined ? { line } : {}) });
+    },
+  };
+  active = run;
   const tracker = startTracking((modules['@tensorgrad/layers'] as { Module?: Function } | undefined)?.Module);
   const start = performance.now();
   try {
@@ -165,6 +215,11 @@ export async function runExample(code: string, options: { backend: BackendName }
     failure = e;
   }
   const ms = performance.now() - start;
+  if (active === run) active = null;
+  if (!failed && uncaught.length) {
+    failed = true;
+    failure = uncaught[0];
+  }
   // what the library kept out of the scope (module parameters, keep()): freed now
   for (const problem of tracker.dispose()) output.push({ kind: 'warn', args: [`after the run: ${problem}`], tensors: new Map() });
   const left = memoryNow().numTensors - before;

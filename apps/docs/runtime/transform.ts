@@ -14,7 +14,8 @@ export const VALUE_HOOK = '__tgValue';
 export interface TransformedExample {
   /** The body of an async function with the parameters `require, exports, module, console, __tgValue`. */
   js: string;
-  valueLines: number[];
+  /** The value-promising lines, 1-based, with the literal each one's comment promises. */
+  promised: Map<number, string>;
 }
 
 /** An example that is not valid TypeScript; `line` is 1-based in the example. */
@@ -29,16 +30,16 @@ export class ExampleSyntaxError extends SyntaxError {
 }
 
 /** Wraps each value-promising line in the value hook, one line for one line. */
-export function instrumentValues(code: string): { code: string; valueLines: number[] } {
+export function instrumentValues(code: string): { code: string; promised: Map<number, string> } {
   const lines = code.split('\n');
-  const found: number[] = [];
-  for (const { index, indent, expr } of valueLines(lines)) {
+  const promised = new Map<number, string>();
+  for (const { index, indent, expr, literal } of valueLines(lines)) {
     // `console.log(x); // v` already shows x: it stays a plain log line
     if (loggedArgument(expr) !== null) continue;
     lines[index] = `${indent}${VALUE_HOOK}(${index + 1}, ${expr});`;
-    found.push(index + 1);
+    promised.set(index + 1, literal);
   }
-  return { code: lines.join('\n'), valueLines: found };
+  return { code: lines.join('\n'), promised };
 }
 
 /** The example as the body of an async function; throws {@link ExampleSyntaxError} with its line. */
@@ -52,5 +53,5 @@ export function transformExample(code: string): TransformedExample {
     const message = (e instanceof Error ? e.message : String(e)).replace(/\s*\(\d+:\d+\)$/, '');
     throw new ExampleSyntaxError(message, loc?.line);
   }
-  return { js, valueLines: instrumented.valueLines };
+  return { js, promised: instrumented.promised };
 }

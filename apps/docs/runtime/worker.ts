@@ -6,7 +6,7 @@
 import { setCpuThreads } from '@tensorgrad/backend-cpu';
 import { EXAMPLE_MODULES } from './modules.js';
 import type { WorkerReply, WorkerRequest } from './protocol.js';
-import { runExample } from './run-example.js';
+import { reportUncaught, runExample } from './run-example.js';
 import type { BackendName } from './types.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -14,6 +14,15 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 // Threads need SharedArrayBuffer, which exists only in a cross-origin-isolated page; elsewhere
 // asking for more than one would only make the backend try and give up.
 setCpuThreads(scope.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
+
+// an example's promise that rejects unawaited, or a throw in its timer callback, belongs to the
+// run in progress: it is shown there instead of only in the browser console
+scope.addEventListener('unhandledrejection', (event) => {
+  if (reportUncaught(event.reason)) event.preventDefault();
+});
+scope.addEventListener('error', (event) => {
+  if (reportUncaught(event.error ?? new Error(event.message))) event.preventDefault();
+});
 
 let webgpuAdapter: Promise<boolean> | undefined;
 

@@ -15,13 +15,18 @@ const target = join(here, '..', 'guide');
 const GITHUB = 'https://github.com/tensorgrad/tensorgrad/blob/main/';
 
 /** Sidebar sections: the reading order a newcomer wants; a guide no rule matches goes to "More". */
+/** @type {{ text: string; match: (name: string) => number }[]} */
 const SECTIONS = [
   { text: 'Start here', match: (n) => ['getting-started', 'choosing-a-backend', 'memory-management'].indexOf(n) },
   { text: 'Chapters', match: (n) => (n.startsWith('chapter-') ? Number.parseInt(n.slice(8), 10) : -1) },
   { text: 'Moving from…', match: (n) => ['moving-from-pytorch', 'moving-from-tfjs', 'train-in-pytorch'].indexOf(n) },
 ];
 
-/** Rewrites a Markdown link target found in a guide; `null` keeps it as it is. */
+/**
+ * Rewrites a Markdown link target found in a guide; `null` keeps it as it is.
+ * @param {string} href
+ * @returns {string | null}
+ */
 export function rewriteGuideLink(href) {
   if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('#') || href.startsWith('/')) return null;
   if (!href.startsWith('../')) return null;
@@ -30,14 +35,15 @@ export function rewriteGuideLink(href) {
   return GITHUB + resolved;
 }
 
+/** @param {string} markdown */
 function rewriteLinks(markdown) {
   let inFence = false;
   return markdown
     .split('\n')
-    .map((line) => {
+    .map((/** @type {string} */ line) => {
       if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
       if (inFence) return line;
-      return line.replace(/(\]\()([^)\s]+)(\))/g, (whole, open, href, close) => {
+      return line.replace(/(\]\()([^)\s]+)(\))/g, (/** @type {string} */ whole, /** @type {string} */ open, /** @type {string} */ href, /** @type {string} */ close) => {
         const rewritten = rewriteGuideLink(href);
         return rewritten === null ? whole : `${open}${rewritten}${close}`;
       });
@@ -45,6 +51,10 @@ function rewriteLinks(markdown) {
     .join('\n');
 }
 
+/**
+ * @param {string} markdown
+ * @param {string} name
+ */
 function titleOf(markdown, name) {
   const heading = /^#\s+(.+)$/m.exec(markdown)?.[1];
   return (heading ?? name).replace(/`/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
@@ -52,6 +62,7 @@ function titleOf(markdown, name) {
 
 rmSync(target, { recursive: true, force: true });
 mkdirSync(target, { recursive: true });
+/** @type {{ name: string; title: string }[]} */
 const guides = [];
 for (const file of readdirSync(source).filter((f) => f.endsWith('.md')).sort()) {
   const name = file.slice(0, -3);
@@ -61,15 +72,19 @@ for (const file of readdirSync(source).filter((f) => f.endsWith('.md')).sort()) 
 }
 if (existsSync(join(source, 'images'))) cpSync(join(source, 'images'), join(target, 'images'), { recursive: true });
 
+/** @typedef {{ text: string; link: string; order?: number }} GuideItem */
+/** @type {{ text: string; items: GuideItem[] }[]} */
 const sidebar = SECTIONS.map((s) => ({ text: s.text, items: [] }));
+/** @type {{ text: string; items: GuideItem[] }} */
 const more = { text: 'More', items: [] };
 for (const g of guides) {
   const index = SECTIONS.findIndex((s) => s.match(g.name) >= 0);
-  const item = { text: g.title, link: `/guide/${g.name}`, order: index >= 0 ? SECTIONS[index].match(g.name) : 0 };
-  (index >= 0 ? sidebar[index] : more).items.push(item);
+  /** @type {GuideItem} */
+  const item = { text: g.title, link: `/guide/${g.name}`, order: SECTIONS[index]?.match(g.name) ?? 0 };
+  (index >= 0 ? sidebar[index] ?? more : more).items.push(item);
 }
 for (const section of [...sidebar, more]) {
-  section.items.sort((a, b) => a.order - b.order || a.text.localeCompare(b.text));
+  section.items.sort((a, b) => (a.order ?? 0) - (b.order ?? 0) || a.text.localeCompare(b.text));
   for (const item of section.items) delete item.order;
 }
 const sections = [...sidebar, more].filter((s) => s.items.length);

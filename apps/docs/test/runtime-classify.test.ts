@@ -67,6 +67,19 @@ describe('classifyExample', () => {
   });
 });
 
+describe('Node globals', () => {
+  it("marks code using process, Buffer or __dirname as Node only, but not a variable of that name", () => {
+    expect(classifyExample("const home = process.env.HOME;", 'ts')).toEqual({ runnable: false, kind: 'node', reason: "uses Node's process" });
+    expect(classifyExample("Buffer.from('x'); console.log(__dirname);", 'ts')).toEqual({
+      runnable: false,
+      kind: 'node',
+      reason: "uses Node's Buffer, __dirname",
+    });
+    expect(classifyExample('const process = { env: 1 };\nprocess; // comment: process.env', 'ts')).toEqual({ runnable: true });
+    expect(classifyExample('// process.exit(1)\nmodel.process.env;', 'ts')).toEqual({ runnable: true });
+  });
+});
+
 describe('stripComments', () => {
   it('blanks comments but keeps strings (also ones containing //) and line numbers', () => {
     const code = "const url = 'http://x'; // note\n/* a\nb */ const y = `a // b`;";

@@ -40,10 +40,25 @@ describe('runExample on cpu', () => {
     expect(r.memory.tensorsAfter).toBe(r.memory.tensorsBefore);
   });
 
+  it('says so when the picked backend cannot start', async () => {
+    // the library as bundled, except that starting a backend fails as it does without a GPU adapter
+    const tensor = EXAMPLE_MODULES['@tensorgrad/tensor']!;
+    const failing = async (name: string) => {
+      throw new Error(`requestAdapter() returned null (${name})`);
+    };
+    const modules = { ...EXAMPLE_MODULES, '@tensorgrad/tensor': { ...tensor, setBackend: failing } };
+    const r = await runExample('1;', { backend: 'webgpu' }, modules);
+    expect(r.status).toBe('error');
+    expect(r.error).toEqual({ name: 'BackendError', message: "the 'webgpu' backend could not start here: requestAdapter() returned null (webgpu)" });
+    expect(r.backend).toBe('webgpu');
+  });
+
   it('reports a syntax error with its line', async () => {
     const r = await run('const a = 1;\nconst b = ;\n');
     expect(r.status).toBe('error');
     expect(r.error).toMatchObject({ name: 'SyntaxError', line: 2 });
+    expect(r.memory.tensorsAfter).toBe(r.memory.tensorsBefore);
+    expect(r.memory.freed).toBe(0);
   });
 });
 
@@ -112,6 +127,27 @@ describe('runExample output', () => {
       { kind: 'value', text: '0.15', line: 6 },
       { kind: 'log', text: '[[1.5, 2], [3, 4]]', line: 8 },
     ]);
+  });
+
+  it('says when a value differs from what its comment promises, beyond the last printed digit', async () => {
+    const code = ["import { tensor } from 'tensorgrad';", 'const t = tensor([0.5, 1.25]);', 'await t.array(); // [0.5, 1.3]', 'await t.array(); // [0.5, 1.5]', 't.shape; // [3]'].join('\n');
+    const r = await run(code);
+    expect(r.status).toBe('ok');
+    expect(r.output).toEqual([
+      { kind: 'value', text: '[0.5, 1.25]', line: 3 },
+      { kind: 'value', text: '[0.5, 1.25]', line: 4 },
+      { kind: 'warn', text: 'differs from the comment // [0.5, 1.5]: value[1]: expected 1.5 (±0.1), got 1.25', line: 4 },
+      { kind: 'value', text: '[2]', line: 5 },
+      { kind: 'warn', text: 'differs from the comment // [3]: value[0]: expected 3 (±0.000031), got 2', line: 5 },
+    ]);
+  });
+
+  it('prints a module (a callable object) through its own inspect hook, as Node does', async () => {
+    const r = await run("import { Linear } from 'tensorgrad';\nconsole.log(new Linear(2, 3));");
+    const text = r.output[0]!.text;
+    expect(text).not.toMatch(/^\[Function/);
+    expect(text).toMatch(/Linear/);
+    expect(text).toMatch(/9/); // 2·3 weights + 3 biases
   });
 
   it('runs top-level await and for await, and names a module the page cannot import', async () => {

@@ -39,6 +39,16 @@ describe.skipIf(missing !== null)('the example worker in headless Chromium', () 
     expect(result.failing.error?.line).toBe(3);
   });
 
+  it('fails a run whose promise rejects unawaited, with the error in its output', () => {
+    const r = result.unawaited;
+    expect(r.status).toBe('error');
+    expect(r.error).toMatchObject({ name: 'TypeError', message: 'nobody waits', line: 2 });
+    expect(r.output).toEqual([
+      { kind: 'log', text: 'start', line: 1 },
+      { kind: 'error', text: 'Uncaught TypeError: nobody waits', line: 2 },
+    ]);
+  });
+
   it('stops a run that never ends, and a fresh worker serves the next run', () => {
     expect(result.stuck.error?.name).toBe('TimeoutError');
     expect(result.afterRestart.status).toBe('ok');

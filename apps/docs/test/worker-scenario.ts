@@ -12,6 +12,7 @@ export interface WorkerScenarioResult {
   afterRestart: RunResult;
   webgpu: RunResult | null;
   tfjs: RunResult;
+  unawaited: RunResult;
 }
 
 const EXAMPLE = [
@@ -34,7 +35,11 @@ export async function run(): Promise<WorkerScenarioResult> {
     const afterRestart = await runner.run(EXAMPLE, { backend: 'cpu' });
     const webgpu = backends.includes('webgpu') ? await runner.run(EXAMPLE, { backend: 'webgpu', timeoutMs: 60_000 }) : null;
     const tfjs = await runner.run(EXAMPLE, { backend: 'tfjs' });
-    return { backends, first, failing, stuck, afterRestart, webgpu, tfjs };
+    const unawaited = await runner.run(
+      "console.log('start');\nvoid Promise.reject(new TypeError('nobody waits'));\nawait new Promise((r) => setTimeout(r, 20));",
+      { backend: 'cpu' },
+    );
+    return { backends, first, failing, stuck, afterRestart, webgpu, tfjs, unawaited };
   } finally {
     runner.dispose();
   }

@@ -8,13 +8,16 @@
 //      `@tensorgrad/tensor/backend`, …) instead of their file paths;
 //   2. routes every umbrella export to /api/<topic>/<kind>/<name>, the topic being its source
 //      package (the router computes every link, so links stay right);
-//   3. writes a sidebar per topic (api-sidebar.json: the site config keys it by /api/<topic>/, so
+//   3. drops the @example of inherited members (every layer inherits Module's methods, Parameter
+//      Tensor's): the example stays on the page that defines the member, instead of ~800 copies;
+//      and of members declared by the platform's typings (their examples are Node's, not ours);
+//   4. writes a sidebar per topic (api-sidebar.json: the site config keys it by /api/<topic>/, so
 //      a page carries its own topic's names only) and an index page per topic listing its
 //      exports with their one-line summaries.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { Comment, Converter, ReflectionKind, RendererEvent } from 'typedoc';
-import { MemberRouter } from 'typedoc-plugin-markdown';
+import { MarkdownPageEvent, MemberRouter } from 'typedoc-plugin-markdown';
 
 /** Module name (as typedoc derives it from the entry file path) → the import path readers use. */
 const MODULE_NAMES = [
@@ -41,9 +44,9 @@ export const TOPICS = [
 const OTHER_MODULES = new Map([
   ['@tensorgrad/backend-webgpu', { dir: 'backend-webgpu', title: 'WebGPU backend' }],
   ['@tensorgrad/backend-tfjs', { dir: 'backend-tfjs', title: 'TF.js backend' }],
-  ['@tensorgrad/tensor/backend', { dir: 'tensor-backend', title: 'Backend authors: @tensorgrad/tensor/backend' }],
-  ['@tensorgrad/autodiff', { dir: 'autodiff-rules', title: 'Backend authors: gradient rules' }],
-  ['@tensorgrad/backend-cpu', { dir: 'backend-cpu', title: 'Backend authors: CPU kernels' }],
+  ['@tensorgrad/tensor/backend', { dir: 'tensor-backend', title: 'Extension API (tensor/backend)' }],
+  ['@tensorgrad/autodiff', { dir: 'autodiff-rules', title: 'Gradient rules (autodiff)' }],
+  ['@tensorgrad/backend-cpu', { dir: 'backend-cpu', title: 'CPU kernels (backend-cpu)' }],
 ]);
 
 const KIND_TITLES = [
@@ -144,6 +147,37 @@ export function load(app) {
     }
   });
 
+  // at render time: the sources (file paths) are known by then
+  app.renderer.on(RendererEvent.BEGIN, (context) => {
+    const dropExamples = (reflection, codeToo) => {
+      if (!reflection?.comment) return;
+      reflection.comment.blockTags = reflection.comment.blockTags.filter((tag) => tag.tag !== '@example');
+      if (codeToo) reflection.comment.summary = reflection.comment.summary.filter((part) => !(part.kind === 'code' && part.text.startsWith('```')));
+    };
+    // members documented by the platform's own typings (Error.captureStackTrace from @types/node)
+    // carry code blocks written for Node, not for this library: they go too
+    const external = (reflection) => /[\\/]node_modules[\\/]/.test(reflection.sources?.[0]?.fullFileName ?? '');
+    for (const reflection of Object.values(context.project.reflections)) {
+      const foreign = external(reflection) || (reflection.signatures ?? []).some(external);
+      if (!reflection.inheritedFrom && !foreign) continue;
+      for (const r of [reflection, ...(reflection.signatures ?? []), reflection.getSignature, reflection.setSignature]) dropExamples(r, foreign);
+    }
+  });
+
+  // a callable class's call signatures show the class comment again, example included: keep each
+  // example once per page (with its "Example" heading), where it first appears
+  app.renderer.on(MarkdownPageEvent.END, (page) => {
+    if (!page.contents) return;
+    const seen = new Set();
+    page.contents = page.contents.replace(/(#{2,6} Examples?\n\n)?(```(?:ts|typescript|js)[^\n]*\n[\s\S]*?\n```\n)/g, (whole, _heading, block) => {
+      if (!seen.has(block)) {
+        seen.add(block);
+        return whole;
+      }
+      return '';
+    });
+  });
+
   app.renderer.on(RendererEvent.END, (event) => {
     const router = app.renderer.router;
     const out = event.outputDirectory;
@@ -176,7 +210,10 @@ export function load(app) {
     const count = (list) => list.filter((r) => router.hasOwnDocument(r)).length;
     const rows = [
       ...TOPICS.map((t) => `| [${t.title}](./${t.dir}/) | \`tensorgrad\` | ${count((umbrella.children ?? []).filter((r) => topicOf(r) === t))} |`),
-      ...modules.filter((m) => OTHER_MODULES.has(m.name)).map((m) => `| [${OTHER_MODULES.get(m.name).title}](./${OTHER_MODULES.get(m.name).dir}/) | \`${m.name}\` | ${count(m.children ?? [])} |`),
+      ...[...OTHER_MODULES].flatMap(([name, { dir, title }]) => {
+        const mod = modules.find((m) => m.name === name);
+        return mod ? [`| [${title}](./${dir}/) | \`${name}\` | ${count(mod.children ?? [])} |`] : [];
+      }),
     ];
     writeFileSync(
       join(out, 'index.md'),

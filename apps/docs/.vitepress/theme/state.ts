@@ -20,11 +20,25 @@ export function loadRunner(): Promise<ExampleRunner> {
   return runnerPromise;
 }
 
-/** Reads the stored choice, then asks the runner which backends work here (client only). */
-export async function initBackends(runner: ExampleRunner): Promise<void> {
+function storedBackend(): BackendName | undefined {
   const stored = localStorage.getItem(STORAGE_KEY);
-  if (stored === 'cpu' || stored === 'webgpu' || stored === 'tfjs') backend.value = stored;
+  return stored === 'cpu' || stored === 'webgpu' || stored === 'tfjs' ? stored : undefined;
+}
+
+/**
+ * Applies the stored choice at once (client only) when it needs no probing (cpu, tfjs); a stored
+ * webgpu waits for initBackends, since the picker offers webgpu only once an adapter is found.
+ */
+export function restoreBackend(): void {
+  const stored = storedBackend();
+  if (stored && availableBackends.value.includes(stored)) backend.value = stored;
+}
+
+/** Asks the runner which backends work here; a stored choice this browser cannot run falls back to cpu. */
+export async function initBackends(runner: ExampleRunner): Promise<void> {
   availableBackends.value = await runner.availableBackends();
+  const stored = storedBackend();
+  if (stored && availableBackends.value.includes(stored)) backend.value = stored;
   if (!availableBackends.value.includes(backend.value)) backend.value = 'cpu';
 }
 
