@@ -126,8 +126,21 @@ export function createExampleRunner(options: ExampleRunnerOptions = {}): Example
 
 let shared: ExampleRunner | undefined;
 
-/** The page's runner, created at the first call (in the browser only: it starts a Web Worker). */
+/**
+ * The page's runner, created at the first call (in the browser only: it starts a Web Worker);
+ * after its `dispose()` the next call creates a new one.
+ */
 export function getExampleRunner(): ExampleRunner {
-  shared ??= createExampleRunner();
+  if (!shared) {
+    const runner = createExampleRunner();
+    const page: ExampleRunner = {
+      ...runner,
+      dispose() {
+        if (shared === page) shared = undefined;
+        runner.dispose();
+      },
+    };
+    shared = page;
+  }
   return shared;
 }

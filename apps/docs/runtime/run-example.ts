@@ -156,16 +156,40 @@ export async function runExample(code: string, options: { backend: BackendName }
     reads.push(readTensors(args, lib, tensors));
     output.push({ kind, args, tensors, ...(line !== undefined ? { line } : {}) });
   };
-  const logger = (kind: 'log' | 'info' | 'warn' | 'error') => (...args: unknown[]) =>
-    record(kind, args, exampleLine(new Error().stack, sourceName, lineCount));
+  // the console methods a snippet is likely to call; timers and counters print as Node's do
+  const timers = new Map<string, number>();
+  const counts = new Map<string, number>();
+  const here = (): number | undefined => exampleLine(new Error().stack, sourceName, lineCount);
+  const logger = (kind: 'log' | 'info' | 'warn' | 'error') => (...args: unknown[]) => record(kind, args, here());
+  const elapsed = (label: string): string => {
+    const t0 = timers.get(label);
+    return t0 === undefined ? `Warning: No such label '${label}'` : `${label}: ${(performance.now() - t0).toFixed(3)}ms`;
+  };
   const exampleConsole = {
     log: logger('log'),
     info: logger('info'),
     warn: logger('warn'),
     error: logger('error'),
     debug: logger('log'),
+    trace: logger('log'),
     table: logger('log'),
     dir: logger('log'),
+    group: logger('log'),
+    groupEnd: () => {},
+    time: (label = 'default') => void timers.set(label, performance.now()),
+    timeLog: (label = 'default', ...rest: unknown[]) => record('log', [elapsed(label), ...rest], here()),
+    timeEnd: (label = 'default') => {
+      record('log', [elapsed(label)], here());
+      timers.delete(label);
+    },
+    count: (label = 'default') => {
+      const n = (counts.get(label) ?? 0) + 1;
+      counts.set(label, n);
+      record('log', [`${label}: ${n}`], here());
+    },
+    assert: (condition: unknown, ...rest: unknown[]) => {
+      if (!condition) record('error', rest.length ? ['Assertion failed:', ...rest] : ['Assertion failed'], here());
+    },
   };
   const valueHook = <T>(line: number, value: T): T => {
     record('value', [value], line);

@@ -62,6 +62,22 @@ describe('runExample on cpu', () => {
   });
 });
 
+describe('runExample on the picked backend', () => {
+  it("runs on the picked backend even when the example imports '@tensorgrad/backend-cpu', and frees its tensors there", async () => {
+    const code = ["import { tensor, memory } from 'tensorgrad';", "import '@tensorgrad/backend-cpu';", 'const t = tensor([1, 2]).add(1);', 't.backend;', 'await t.array(); // [2, 3]'].join('\n');
+    const r = await runExample(code.replace('t.backend;', "t.backend; // 'tfjs'"), { backend: 'tfjs' }, EXAMPLE_MODULES);
+    expect(r.error).toBeUndefined();
+    expect(r.output).toEqual([
+      { kind: 'value', text: "'tfjs'", line: 4 },
+      { kind: 'value', text: '[2, 3]', line: 5 },
+    ]);
+    expect(r.backend).toBe('tfjs');
+    expect(r.memory.tensorsAfter).toBe(r.memory.tensorsBefore);
+    // and back on cpu for the next run
+    expect((await run(code.replace('t.backend;', "t.backend; // 'cpu'"))).output[0]).toEqual({ kind: 'value', text: "'cpu'", line: 4 });
+  });
+});
+
 describe('runExample frees what the library keeps out of tidy', () => {
   it('disposes modules the example constructs or gets from a factory, and tensors passed to keep()', async () => {
     const code = [
@@ -140,6 +156,18 @@ describe('runExample output', () => {
       { kind: 'value', text: '[2]', line: 5 },
       { kind: 'warn', text: 'differs from the comment // [3]: value[0]: expected 3 (±0.000031), got 2', line: 5 },
     ]);
+  });
+
+  it("supports console's counters, assertions and timers as Node prints them", async () => {
+    const code = ["console.count('x');", "console.count('x');", "console.assert(1 > 2, 'math');", "console.time('t');", "console.timeEnd('t');"].join('\n');
+    const r = await run(code);
+    expect(r.output.slice(0, 3)).toEqual([
+      { kind: 'log', text: 'x: 1', line: 1 },
+      { kind: 'log', text: 'x: 2', line: 2 },
+      { kind: 'error', text: 'Assertion failed: math', line: 3 },
+    ]);
+    expect(r.output[3]!.text).toMatch(/^t: \d+\.\d{3}ms$/);
+    expect(r.output[3]!.line).toBe(5);
   });
 
   it('prints a module (a callable object) through its own inspect hook, as Node does', async () => {
