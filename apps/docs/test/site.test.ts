@@ -2,8 +2,9 @@
 // serves apps/docs/dist/ cross-origin isolated (scripts/serve.mjs), opens every page of the site,
 // clicks every Run button on the cpu backend and waits for each run's `data-status`, then runs a
 // sample again on webgpu (Chromium's software adapter) through the backend picker. It fails on any
-// uncaught page error or console error, and when fewer than 99 % of the runs end `ok`; every failed
-// run is printed with its page, example and message. Screenshots of an API page and a guide page
+// uncaught page error or console error, and when fewer than 99 % of the runs end `ok` (on webgpu: a
+// run that fails other than with NotSupportedError); every failed run is printed with its page,
+// example and message. Screenshots of an API page and a guide page
 // after a Run go to apps/docs/test-results/.
 //
 // Speed matters (CI has 2 cores): the site is loaded once and every other page is reached by
@@ -29,6 +30,8 @@ import { DIST_DIR, startSiteServer, type SiteServer } from '../scripts/serve.mjs
 const MIN_OK_SHARE = 0.99;
 /** How many examples run again on webgpu (those of the WebGPU backend's pages first). */
 const WEBGPU_SAMPLE = 20;
+/** The share of the webgpu sample that must end ok; the rest may only be NotSupportedError refusals. */
+const WEBGPU_MIN_OK_SHARE = 0.75;
 /** How long one run may take before the test records it as timed out (the runner's own limit is lower). */
 const RUN_TIMEOUT_MS = 60_000;
 /** Tabs visiting pages at the same time (TENSORGRAD_DOCS_TABS, default 1: a second tab gained 4 % on 2 loaded cores). */
@@ -300,11 +303,17 @@ describe.skipIf(missing !== null || !existsSync(join(dist, 'index.html')))('the 
       await go(path === '/' ? '/api/' : '/');
       runs.push(...(await page.evaluate(visitInPage, { path, examples: examplesOf.get(path) ?? 0, only, timeoutMs: RUN_TIMEOUT_MS, navigate: true })).runs);
     }
-    // a run that ended ok, but on cpu, would mean the picker's choice was ignored: the output names the backend
-    const failed = runs.filter((r) => r.status !== 'ok' || !/\bwebgpu\b/.test(r.output));
+    // A run that ended ok, but on cpu, would mean the picker's choice was ignored: the output names
+    // the backend. A NotSupportedError is the library saying clearly what webgpu cannot do (reading a
+    // value synchronously, float64): listed, not failed, as long as most of the sample runs.
+    const okOnWebgpu = runs.filter((r) => r.status === 'ok' && /\bwebgpu\b/.test(r.output));
+    const refused = runs.filter((r) => r.status === 'error' && /NotSupportedError/.test(r.output));
+    const failed = runs.filter((r) => !okOnWebgpu.includes(r) && !refused.includes(r));
     console.log(
       [
-        `docs site (webgpu): ${runs.length} Runs on ${byPage.size} pages: ${runs.length - failed.length} ok on webgpu, ${failed.length} not; ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        `docs site (webgpu): ${runs.length} Runs on ${byPage.size} pages: ${okOnWebgpu.length} ok on webgpu, ${refused.length} refused (NotSupportedError), ` +
+          `${failed.length} failed; ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        ...refused.map((r) => `  REFUSED ${describeRun(r)}`),
         ...failed.map((r) => `  FAILED ${describeRun(r)}`),
       ].join('\n'),
     );
@@ -315,7 +324,8 @@ describe.skipIf(missing !== null || !existsSync(join(dist, 'index.html')))('the 
     expect(errors.pageErrors, 'uncaught errors in the page').toEqual([]);
     expect(errors.consoleErrors, 'console errors of the page and its workers').toEqual([]);
     expect(runs.length, 'runs of the webgpu sample').toBe(sample.length);
-    expect(failed.map(describeRun), 'examples that ran ok on cpu but not on webgpu').toEqual([]);
+    expect(failed.map(describeRun), 'examples that ran ok on cpu but failed on webgpu (other than NotSupportedError)').toEqual([]);
+    expect(okOnWebgpu.length, `runs of the sample that ended ok on webgpu; refused:\n${refused.map(describeRun).join('\n')}`).toBeGreaterThanOrEqual(Math.ceil(WEBGPU_MIN_OK_SHARE * sample.length));
   }, 300_000);
 
   it('screenshots an API page and a guide page after a Run (test-results/)', async () => {
