@@ -30,6 +30,8 @@ import { DIST_DIR, startSiteServer, type SiteServer } from '../scripts/serve.mjs
 const MIN_OK_SHARE = 0.99;
 /** How many examples run again on webgpu (those of the WebGPU backend's pages first). */
 const WEBGPU_SAMPLE = 20;
+/** Examples slower than this on cpu (ms, on the loaded test machine) are not sampled for webgpu. */
+const WEBGPU_MAX_CPU_MS = 250;
 /** The share of the webgpu sample that must end ok; the rest may only be NotSupportedError refusals. */
 const WEBGPU_MIN_OK_SHARE = 0.75;
 /** How long one run may take before the test records it as timed out (the runner's own limit is lower). */
@@ -366,9 +368,11 @@ function median(xs: number[]): number {
 
 // The WebGPU backend's own pages first, then examples spread evenly over the rest of the site.
 // Examples that ask for float64 are left out: the webgpu backend has no float64 by design
-// (WGSL has no f64), and refusing it with NotSupportedError is the documented behaviour.
+// (WGSL has no f64), and refusing it with NotSupportedError is the documented behaviour. So are
+// examples that took more than WEBGPU_MAX_CPU_MS on cpu: SwiftShader, a CPU emulation of a GPU, ran
+// resnet18's example past the runner's 30 s limit.
 function pickSample(runs: ExampleRun[], n: number): ExampleRun[] {
-  const eligible = runs.filter((r) => !/float64|Float64Array/.test(r.code));
+  const eligible = runs.filter((r) => !/float64|Float64Array/.test(r.code) && r.ms <= WEBGPU_MAX_CPU_MS);
   const webgpu = eligible.filter((r) => /webgpu/i.test(r.page)).slice(0, Math.ceil(n / 2));
   const rest = eligible.filter((r) => !webgpu.includes(r));
   const picked = [...webgpu];
