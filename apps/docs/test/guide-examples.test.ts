@@ -85,12 +85,39 @@ function expectPromisesKept(block: Block, r: RunResult): void {
   }
 }
 
+/**
+ * Lines of `code` that look like a promise (`expr; // [0x50, 0x4b]`) but that valueLines does not
+ * take as one, because the comment is not a plain literal: the page would show nothing for them
+ * and no test would check them. Declarations and assignments are left alone (`const x = …; // [8, 1]`
+ * describes x, it promises nothing).
+ */
+function unrecognisedPromises(code: string): string[] {
+  const lines = code.split('\n');
+  const recognised = new Set(valueLines(lines).map((v) => v.index));
+  const looksLikeValue = /^(?:[[\d'"]|-\d|(?:true|false|null|NaN|Infinity)\b)/;
+  const out: string[] = [];
+  lines.forEach((line, i) => {
+    const m = /^\s*(.*?);\s*\/\/\s*(.+?)\s*$/.exec(line);
+    if (!m || recognised.has(i) || !looksLikeValue.test(m[2]!)) return;
+    const expr = m[1]!.trim();
+    const declares = /^(?:const|let|var|using|import|export|return|if|for|while|throw|class|function|async|await\s+using)\b/.test(expr);
+    const assigns = /^[A-Za-z_$][\w$.[\]'"]*\s*[-+*/]?=(?!=)/.test(expr);
+    if (!declares && !assigns) out.push(`line ${i + 1}: ${line.trim()}`);
+  });
+  return out;
+}
+
 describe('guide examples on cpu, as the page runs them', () => {
   const runnable = examples.filter((b) => classifyExample(b.code, b.info).runnable);
 
   it('finds the guides and their runnable blocks', () => {
     expect(guides).toContain('getting-started.md');
     expect(runnable.length).toBeGreaterThan(30);
+  });
+
+  it('promises only plain literals, so that every promise is shown and checked', () => {
+    const bad = runnable.flatMap((b) => unrecognisedPromises(b.code).map((l) => `${b.file}:${b.line} ${l}`));
+    expect(bad, 'write the value as a literal the page can compare (numbers in decimal, quoted strings, arrays)').toEqual([]);
   });
 
   for (const block of runnable) {

@@ -162,9 +162,16 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     noGrad(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
+          // before the .grad test: dispose() also drops the gradient, so a disposed parameter (one
+          // that model.to() replaced, say) would otherwise be skipped silently and training stall
+          if (p.isDisposed) {
+            throw new Error(
+              `${this.name}.step: a parameter (shape ${formatShape(p.shape)}) was disposed; an optimizer can't update disposed parameters. ` +
+                `model.to(...) replaces a model's parameters: create the optimizer after moving the model`,
+            );
+          }
           const g = p.grad;
           if (g === null) continue;
-          if (p.isDisposed) throw new Error(`${this.name}.step: a parameter (shape ${formatShape(p.shape)}) was disposed; an optimizer can't update disposed parameters`);
           let st = this.state.get(p);
           if (st === undefined) {
             st = {};

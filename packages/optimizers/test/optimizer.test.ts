@@ -15,6 +15,17 @@ function quadStep(opt: Optimizer<object>, params: Tensor[]): void {
 }
 
 describe('Optimizer', () => {
+  it('step() refuses a parameter disposed after the optimizer took it, instead of skipping it silently', () => {
+    // what model.to(...) does to the parameters of an optimizer created before it: dispose()
+    // also drops .grad, so the parameter looks like one without a gradient
+    const w = tensor([1, 2], { requiresGrad: true });
+    const opt = new Adam([w], { lr: 0.1 });
+    w.grad = tensor([1, 1]);
+    w.dispose();
+    expect(() => opt.step()).toThrow(/Adam\.step: a parameter \(shape \[2\]\) was disposed.*create the optimizer after moving the model/);
+    opt.dispose();
+  });
+
   it('param groups use their own options, others fall back to defaults', () => {
     const a = tensor([1], { requiresGrad: true });
     const b = tensor([1], { requiresGrad: true });

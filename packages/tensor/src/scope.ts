@@ -101,7 +101,8 @@ function creationSite(): string {
   E.stackTraceLimit = 40;
   const stack = new Error().stack ?? '';
   E.stackTraceLimit = limit;
-  const frames = stack.split('\n').slice(1).map((l) => l.trim()).filter((l) => l !== '');
+  // V8's frames start with "at ", which the messages around them already say
+  const frames = stack.split('\n').slice(1).map((l) => l.trim().replace(/^at /, '')).filter((l) => l !== '');
   const outside = frames.filter((l) => !l.includes(ownDir.href) && !l.includes(ownDir.path));
   return (outside.length ? outside : frames.slice(3)).slice(0, 3).join(' <- ');
 }
@@ -170,7 +171,7 @@ export function untrackTensor(t: Tensor, backend: Backend): void {
 
 function originOf(scope: Scope): string {
   // frames: "Error: …", tidy, then the caller of tidy
-  const frames = scope.origin?.stack?.split('\n').slice(2, 4).map((l) => l.trim()) ?? [];
+  const frames = scope.origin?.stack?.split('\n').slice(2, 4).map((l) => l.trim().replace(/^at /, '')) ?? [];
   return frames.length ? frames.join(' <- ') : 'an unknown place';
 }
 
