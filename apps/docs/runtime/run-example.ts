@@ -25,7 +25,7 @@ interface PendingLine {
 
 type AsyncFn = (...args: unknown[]) => Promise<unknown>;
 const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => AsyncFn;
-const PARAMS = ['require', 'exports', 'module', 'console', VALUE_HOOK] as const;
+const PARAMS = ['require', 'exports', 'module', 'console', VALUE_HOOK, 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'] as const;
 
 let runCounter = 0;
 
@@ -74,6 +74,52 @@ function exampleLine(stack: string | undefined, sourceName: string, lineCount: n
   if (!m) return undefined;
   const line = Number(m[1]) - (headerLines ?? 0);
   return line >= 1 && line <= lineCount ? line : undefined;
+}
+
+type TimerId = ReturnType<typeof setTimeout>;
+
+/** setTimeout and setInterval for one run, remembering what is still pending so `stop()` can clear it. */
+function runTimers(): { api: readonly unknown[]; stop(): number } {
+  const pending = new Set<TimerId>();
+  const api = [
+    (fn: unknown, ms?: number, ...args: unknown[]): TimerId => {
+      const id: TimerId = setTimeout(() => {
+        pending.delete(id);
+        if (typeof fn === 'function') (fn as (...a: unknown[]) => void)(...args);
+      }, ms);
+      pending.add(id);
+      return id;
+    },
+    (fn: unknown, ms?: number, ...args: unknown[]): TimerId => {
+      const id: TimerId = setInterval(() => {
+        if (typeof fn === 'function') (fn as (...a: unknown[]) => void)(...args);
+      }, ms);
+      pending.add(id);
+      return id;
+    },
+    (id: TimerId | undefined): void => {
+      if (id === undefined) return;
+      pending.delete(id);
+      clearTimeout(id);
+    },
+    (id: TimerId | undefined): void => {
+      if (id === undefined) return;
+      pending.delete(id);
+      clearInterval(id);
+    },
+  ];
+  return {
+    api,
+    stop() {
+      const n = pending.size;
+      for (const id of pending) {
+        clearTimeout(id);
+        clearInterval(id);
+      }
+      pending.clear();
+      return n;
+    },
+  };
 }
 
 function describeError(e: unknown): { name: string; message: string } {
@@ -228,6 +274,7 @@ export async function runExample(code: string, options: { backend: BackendName }
     return value;
   };
   const exportsObject = {};
+  const clock = runTimers();
 
   const before = memoryNow().numTensors;
   let inside = before;
@@ -248,7 +295,7 @@ export async function runExample(code: string, options: { backend: BackendName }
   try {
     await lib.tidy(async () => {
       try {
-        await fn(require, exportsObject, { exports: exportsObject }, exampleConsole, valueHook);
+        await fn(require, exportsObject, { exports: exportsObject }, exampleConsole, valueHook, ...clock.api);
       } finally {
         // the tensors printed must be read before the scope frees them
         await Promise.allSettled(reads);
@@ -264,6 +311,16 @@ export async function runExample(code: string, options: { backend: BackendName }
   if (!failed && uncaught.length) {
     failed = true;
     failure = uncaught[0];
+  }
+  // a timer the example left behind would run into later runs (printing nowhere, making tensors
+  // outside any scope, failing in no run): the run ends when its code does, and so do its timers
+  const stopped = clock.stop();
+  if (stopped > 0) {
+    output.push({
+      kind: 'warn',
+      args: [`after the run: stopped ${stopped} timer${stopped > 1 ? 's' : ''} (setTimeout/setInterval) the example left running; await what should finish within the run`],
+      tensors: new Map(),
+    });
   }
   if (dropped > 0) {
     output.push({

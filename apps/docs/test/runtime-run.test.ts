@@ -233,4 +233,29 @@ describe('runExample output', () => {
       { kind: 'warn', text: expect.stringMatching(/^differs from the comment \/\/ 'cpu': value: expected 'cpu', got \{.{190,210}… \(\d+ characters\)$/), line: 3 },
     ]);
   });
+
+  it('stops the timers an example leaves running, so that nothing of it runs into later runs', async () => {
+    const code = [
+      "import { tensor, memory } from 'tensorgrad';",
+      "const id = setInterval(() => { tensor([1, 2]); console.log('tick'); }, 1);",
+      'await new Promise((resolve) => setTimeout(resolve, 30));',
+      "setTimeout(() => console.log('too late'), 0);",
+      "clearTimeout(setTimeout(() => console.log('cleared'), 0));",
+    ].join('\n');
+    const r = await run(code);
+    expect(r.status).toBe('ok');
+    const ticks = r.output.filter((o) => o.text === 'tick');
+    expect(ticks.length).toBeGreaterThan(0);
+    expect(ticks[0]!.line).toBe(2);
+    expect(r.output.at(-1)).toEqual({
+      kind: 'warn',
+      text: 'after the run: stopped 2 timers (setTimeout/setInterval) the example left running; await what should finish within the run',
+    });
+    expect(r.memory.tensorsAfter).toBe(r.memory.tensorsBefore);
+    const lib = EXAMPLE_MODULES['@tensorgrad/tensor'] as typeof import('@tensorgrad/tensor');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(lib.memory().numTensors).toBe(r.memory.tensorsAfter);
+    const quiet = await run("await new Promise((resolve) => setTimeout(resolve, 1));\nclearInterval(setInterval(() => {}, 1));");
+    expect(quiet.output).toEqual([]);
+  });
 });
