@@ -109,6 +109,7 @@ function fmt(v) {
   if (typeof v === 'object' && v !== null && v._isTensor === true) {
     return `a tensor of shape [${v.shape.join(', ')}] (compare its values: \`await t.array()\`)`;
   }
+  if (v instanceof Promise) return 'a Promise (the line needs `await`)';
   let s;
   try {
     s = JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));

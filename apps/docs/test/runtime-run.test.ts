@@ -225,12 +225,13 @@ describe('runExample output', () => {
   });
 
   it('describes a value that is not what the comment promises in a few words, not by serialising it', async () => {
-    const code = ["import { tensor, getBackend } from 'tensorgrad';", 'tensor([1, 2]); // [1, 2]', "getBackend(); // 'cpu'"].join('\n');
+    const code = ["import { tensor, getBackend } from 'tensorgrad';", 'tensor([1, 2]); // [1, 2]', "getBackend(); // 'cpu'", 'tensor([1, 2]).sum().item(); // 3'].join('\n');
     const r = await run(code);
     const warnings = r.output.filter((o) => o.kind === 'warn');
     expect(warnings).toEqual([
       { kind: 'warn', text: 'differs from the comment // [1, 2]: value: expected an array, got a tensor of shape [2] (compare its values: `await t.array()`)', line: 2 },
       { kind: 'warn', text: expect.stringMatching(/^differs from the comment \/\/ 'cpu': value: expected 'cpu', got \{.{190,210}… \(\d+ characters\)$/), line: 3 },
+      { kind: 'warn', text: 'differs from the comment // 3: value: expected a number, got a Promise (the line needs `await`)', line: 4 },
     ]);
   });
 
@@ -239,7 +240,7 @@ describe('runExample output', () => {
       "import { tensor, memory } from 'tensorgrad';",
       "const id = setInterval(() => { tensor([1, 2]); console.log('tick'); }, 1);",
       'await new Promise((resolve) => setTimeout(resolve, 30));',
-      "setTimeout(() => console.log('too late'), 0);",
+      "setTimeout(() => console.log('too late'), 60_000);",
       "clearTimeout(setTimeout(() => console.log('cleared'), 0));",
     ].join('\n');
     const r = await run(code);
