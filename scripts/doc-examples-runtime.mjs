@@ -102,12 +102,22 @@ function mismatch(actual, expected, path) {
   }
 }
 
+// the value a comment did not match, short: a tensor (or a backend, a module) serialised whole
+// would be megabytes of internals in a test failure or on the docs page
+const FMT_MAX = 200;
 function fmt(v) {
-  try {
-    return JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
-  } catch {
-    return String(v);
+  if (typeof v === 'object' && v !== null && v._isTensor === true) {
+    return `a tensor of shape [${v.shape.join(', ')}] (compare its values: \`await t.array()\`)`;
   }
+  if (v instanceof Promise) return 'a Promise (the line needs `await`)';
+  let s;
+  try {
+    s = JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
+  } catch {
+    s = undefined;
+  }
+  if (s === undefined) s = String(v);
+  return s.length > FMT_MAX ? `${s.slice(0, FMT_MAX)}… (${s.length} characters)` : s;
 }
 
 /**

@@ -3,6 +3,8 @@
 // API reference typedoc writes to ../api/ (typedoc.site.json + typedoc/site-plugin.mjs); both
 // generated folders are gitignored. Output: ../dist/.
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type DefaultTheme, type Plugin } from 'vitepress';
 import { examplesPlugin, exampleCounts } from './examples-plugin.js';
@@ -56,6 +58,33 @@ function leanSidebar(): Plugin {
   };
 }
 
+/**
+ * The tfjs wasm engine (`'tfjs-wasm'`, `TfjsBackend.create({ engine: 'wasm' })`) fetches its binary
+ * at run time from the folder of the script that runs it: the example worker, in the build's assets
+ * folder. Nothing imports the .wasm files, so the bundler would not emit them: this copies the
+ * single-threaded binaries (SIMD and plain; backend-tfjs never starts the threaded one) there
+ * under the names tfjs asks for, which also serves wasm backends an example creates itself.
+ */
+function tfjsWasmBinaries(): Plugin {
+  const wasmDir = dirname(createRequire(`${packagesDir}backend-tfjs/package.json`).resolve('@tensorflow/tfjs-backend-wasm'));
+  let assetsDir = 'assets';
+  let ssr = false;
+  return {
+    name: 'tensorgrad-docs:tfjs-wasm-binaries',
+    apply: 'build',
+    configResolved(config) {
+      assetsDir = config.build.assetsDir;
+      ssr = Boolean(config.build.ssr);
+    },
+    generateBundle() {
+      if (ssr) return;
+      for (const file of ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm']) {
+        this.emitFile({ type: 'asset', fileName: `${assetsDir}/${file}`, source: readFileSync(join(wasmDir, file)) });
+      }
+    },
+  };
+}
+
 export default defineConfig({
   title: 'tensorgrad',
   description: 'PyTorch-style deep learning for TypeScript: tensors, autograd, layers and optimizers on CPU, WebGPU and TF.js',
@@ -83,7 +112,7 @@ export default defineConfig({
     footer: { message: 'MIT licensed. Examples run in your browser, in a Web Worker, on the backend picked in the top bar.' },
   },
   vite: {
-    plugins: [leanSidebar()],
+    plugins: [leanSidebar(), tfjsWasmBinaries()],
     resolve: { alias: aliases },
     // keepNames: the library reads class names at run time (Module.typeName, summary() tables,
     // error messages), which minification would turn into 'e'

@@ -93,11 +93,47 @@ function quote(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 }
 
-function join(open: string, items: string[], close: string, indent: string): string {
+// Node's grouping of a long array's short items into aligned columns (util.inspect's
+// groupArrayElements), so that 100 numbers take a dozen lines rather than a hundred; numbers are
+// right-aligned. `more` is the trailing "... n more items" entry, kept on its own line.
+function groupItems(items: string[], numeric: boolean, indent: string): string[] {
+  const more = items.length && items[items.length - 1]!.startsWith('... ') ? items[items.length - 1] : undefined;
+  const data = more === undefined ? items : items.slice(0, -1);
+  if (data.length <= 6 || data.some((i) => i.includes('\n'))) return items;
+  const separatorSpace = 2;
+  const lengths = data.map((i) => i.length);
+  const totalLength = lengths.reduce((a, n) => a + n + separatorSpace, 0);
+  const maxLength = Math.max(...lengths);
+  const actualMax = maxLength + separatorSpace;
+  if (!(actualMax * 3 + indent.length < WIDTH && (totalLength / actualMax > 5 || maxLength <= 6))) return items;
+  const averageBias = Math.sqrt(actualMax - totalLength / items.length);
+  const biasedMax = Math.max(actualMax - 3 - averageBias, 1);
+  const columns = Math.min(Math.round(Math.sqrt(2.5 * biasedMax * data.length) / biasedMax), Math.floor((WIDTH - indent.length) / actualMax), 12, 15);
+  if (columns <= 1) return items;
+  const widths: number[] = [];
+  for (let c = 0; c < columns; c++) {
+    let w = 0;
+    for (let j = c; j < data.length; j += columns) w = Math.max(w, lengths[j]!);
+    widths.push(w + separatorSpace);
+  }
+  const rows: string[] = [];
+  for (let i = 0; i < data.length; i += columns) {
+    const end = Math.min(i + columns, data.length);
+    let row = '';
+    for (let j = i; j < end - 1; j++) row += numeric ? `${data[j]}, `.padStart(widths[j - i]!) : `${data[j]}, `.padEnd(widths[j - i]!);
+    row += numeric ? data[end - 1]!.padStart(widths[end - 1 - i]! - separatorSpace) : data[end - 1]!;
+    rows.push(row);
+  }
+  if (more !== undefined) rows.push(more);
+  return rows;
+}
+
+function join(open: string, items: string[], close: string, indent: string, group?: { numeric: boolean }): string {
   const flat = `${open}${items.join(', ')}${close}`;
   if (flat.length + indent.length <= WIDTH && !flat.includes('\n')) return flat;
   const pad = `${indent}  `;
-  return `${open.trimEnd()}\n${items.map((i) => pad + i).join(',\n')}\n${indent}${close.trimStart()}`;
+  const lines = group ? groupItems(items, group.numeric, indent) : items;
+  return `${open.trimEnd()}\n${lines.map((i) => pad + i).join(',\n')}\n${indent}${close.trimStart()}`;
 }
 
 // Node's hook for how an object prints (`[Symbol.for('nodejs.util.inspect.custom')]`), which the
@@ -162,10 +198,11 @@ export function inspect(value: unknown, tensors: TensorTexts = new Map()): strin
         if (total > MAX_ITEMS) out.push(`... ${total - MAX_ITEMS} more item${total - MAX_ITEMS > 1 ? 's' : ''}`);
         return out;
       };
-      if (Array.isArray(o)) return o.length ? join('[', items(o, o.length), ']', indent) : '[]';
+      const numeric = (xs: ArrayLike<unknown>): boolean => Array.prototype.slice.call(xs, 0, MAX_ITEMS).every((x) => typeof x === 'number' || typeof x === 'bigint');
+      if (Array.isArray(o)) return o.length ? join('[', items(o, o.length), ']', indent, { numeric: numeric(o) }) : '[]';
       if (ArrayBuffer.isView(o) && !(o instanceof DataView)) {
         const arr = o as unknown as ArrayLike<number | bigint> & { length: number };
-        return `${o.constructor.name}(${arr.length}) ${arr.length ? join('[ ', items(Array.from(arr), arr.length), ' ]', indent) : '[]'}`;
+        return `${o.constructor.name}(${arr.length}) ${arr.length ? join('[ ', items(Array.from({ length: Math.min(arr.length, MAX_ITEMS) }, (_, i) => arr[i]), arr.length), ' ]', indent, { numeric: true }) : '[]'}`;
       }
       if (o instanceof Map) {
         const entries = [...o].slice(0, MAX_ITEMS).map(([k, x]) => `${show(k, depth + 1, inner)} => ${show(x, depth + 1, inner)}`);

@@ -25,9 +25,19 @@ interface PendingLine {
 
 type AsyncFn = (...args: unknown[]) => Promise<unknown>;
 const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => AsyncFn;
-const PARAMS = ['require', 'exports', 'module', 'console', VALUE_HOOK] as const;
+const PARAMS = ['require', 'exports', 'module', 'console', VALUE_HOOK, 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'] as const;
 
 let runCounter = 0;
+
+/** The most output lines a run shows (console calls and promised values); later ones are counted. */
+export const MAX_OUTPUT_LINES = 1000;
+/** The most characters an output line shows. */
+export const MAX_LINE_CHARS = 10_000;
+
+function clip(text: string): string {
+  if (text.length <= MAX_LINE_CHARS) return text;
+  return `${text.slice(0, MAX_LINE_CHARS)}… (${text.length - MAX_LINE_CHARS} more characters)`;
+}
 
 // The run in progress, for errors that escape it asynchronously (a rejected promise nobody
 // awaited, a throw in a timer callback): the worker hands them to reportUncaught.
@@ -64,6 +74,52 @@ function exampleLine(stack: string | undefined, sourceName: string, lineCount: n
   if (!m) return undefined;
   const line = Number(m[1]) - (headerLines ?? 0);
   return line >= 1 && line <= lineCount ? line : undefined;
+}
+
+type TimerId = ReturnType<typeof setTimeout>;
+
+/** setTimeout and setInterval for one run, remembering what is still pending so `stop()` can clear it. */
+function runTimers(): { api: readonly unknown[]; stop(): number } {
+  const pending = new Set<TimerId>();
+  const api = [
+    (fn: unknown, ms?: number, ...args: unknown[]): TimerId => {
+      const id: TimerId = setTimeout(() => {
+        pending.delete(id);
+        if (typeof fn === 'function') (fn as (...a: unknown[]) => void)(...args);
+      }, ms);
+      pending.add(id);
+      return id;
+    },
+    (fn: unknown, ms?: number, ...args: unknown[]): TimerId => {
+      const id: TimerId = setInterval(() => {
+        if (typeof fn === 'function') (fn as (...a: unknown[]) => void)(...args);
+      }, ms);
+      pending.add(id);
+      return id;
+    },
+    (id: TimerId | undefined): void => {
+      if (id === undefined) return;
+      pending.delete(id);
+      clearTimeout(id);
+    },
+    (id: TimerId | undefined): void => {
+      if (id === undefined) return;
+      pending.delete(id);
+      clearInterval(id);
+    },
+  ];
+  return {
+    api,
+    stop() {
+      const n = pending.size;
+      for (const id of pending) {
+        clearTimeout(id);
+        clearInterval(id);
+      }
+      pending.clear();
+      return n;
+    },
+  };
 }
 
 function describeError(e: unknown): { name: string; message: string } {
@@ -103,7 +159,7 @@ export async function runExample(code: string, options: { backend: BackendName }
   const result = (status: RunResult['status'], ms: number, before: number, inside: number, error?: RunResult['error']): RunResult => {
     const after = memoryNow();
     const lines = output.map(({ kind, line, args, tensors }): OutputLine => {
-      const text = kind === 'value' ? inspect(args[0], tensors) : formatLogArgs(args, tensors);
+      const text = clip(kind === 'value' ? inspect(args[0], tensors) : formatLogArgs(args, tensors));
       return line === undefined ? { kind, text } : { kind, text, line };
     });
     return {
@@ -135,7 +191,10 @@ export async function runExample(code: string, options: { backend: BackendName }
   await functionHeaderLines();
   let fn: AsyncFn;
   try {
-    fn = new AsyncFunction(...PARAMS, `${js}\n//# sourceURL=${sourceName}`);
+    // the body in a block of its own, so that an example may declare `const module = new Linear(…)`
+    // (or its own console, require, exports) without colliding with the function's parameters;
+    // the block opens on the example's first line, which keeps every line where it was
+    fn = new AsyncFunction(...PARAMS, `'use strict';{${js}\n}\n//# sourceURL=${sourceName}`);
   } catch (e) {
     // sucrase accepted it but the engine did not (syntax newer than this browser): no line known
     return notStarted(describeError(e));
@@ -151,7 +210,15 @@ export async function runExample(code: string, options: { backend: BackendName }
         .join(', ')}; run this one in Node instead`,
     );
   };
-  const record = (kind: OutputLine['kind'], args: readonly unknown[], line: number | undefined): void => {
+  // a run that prints in a long loop keeps its first lines only: the rest would cost the worker
+  // memory, the page a node per line, and the reader nothing
+  let dropped = 0;
+  const record = (kind: OutputLine['kind'], args: readonly unknown[], line: number | undefined | (() => number | undefined)): void => {
+    if (output.length >= MAX_OUTPUT_LINES) {
+      dropped++;
+      return;
+    }
+    if (typeof line === 'function') line = line();
     const tensors: TensorTexts = new Map();
     reads.push(readTensors(args, lib, tensors));
     output.push({ kind, args, tensors, ...(line !== undefined ? { line } : {}) });
@@ -160,7 +227,7 @@ export async function runExample(code: string, options: { backend: BackendName }
   const timers = new Map<string, number>();
   const counts = new Map<string, number>();
   const here = (): number | undefined => exampleLine(new Error().stack, sourceName, lineCount);
-  const logger = (kind: 'log' | 'info' | 'warn' | 'error') => (...args: unknown[]) => record(kind, args, here());
+  const logger = (kind: 'log' | 'info' | 'warn' | 'error') => (...args: unknown[]) => record(kind, args, here);
   const elapsed = (label: string): string => {
     const t0 = timers.get(label);
     return t0 === undefined ? `Warning: No such label '${label}'` : `${label}: ${(performance.now() - t0).toFixed(3)}ms`;
@@ -177,18 +244,18 @@ export async function runExample(code: string, options: { backend: BackendName }
     group: logger('log'),
     groupEnd: () => {},
     time: (label = 'default') => void timers.set(label, performance.now()),
-    timeLog: (label = 'default', ...rest: unknown[]) => record('log', [elapsed(label), ...rest], here()),
+    timeLog: (label = 'default', ...rest: unknown[]) => record('log', [elapsed(label), ...rest], here),
     timeEnd: (label = 'default') => {
-      record('log', [elapsed(label)], here());
+      record('log', [elapsed(label)], here);
       timers.delete(label);
     },
     count: (label = 'default') => {
       const n = (counts.get(label) ?? 0) + 1;
       counts.set(label, n);
-      record('log', [`${label}: ${n}`], here());
+      record('log', [`${label}: ${n}`], here);
     },
     assert: (condition: unknown, ...rest: unknown[]) => {
-      if (!condition) record('error', rest.length ? ['Assertion failed:', ...rest] : ['Assertion failed'], here());
+      if (!condition) record('error', rest.length ? ['Assertion failed:', ...rest] : ['Assertion failed'], here);
     },
   };
   const valueHook = <T>(line: number, value: T): T => {
@@ -201,12 +268,13 @@ export async function runExample(code: string, options: { backend: BackendName }
         __docCheck(value, literal, `line ${line}`);
       } catch (e) {
         const problem = (e instanceof Error ? e.message : String(e)).split('\n').pop()!.trim();
-        output.push({ kind: 'warn', line, args: [`differs from the comment // ${literal}: ${problem}`], tensors: new Map() });
+        record('warn', [`differs from the comment // ${literal}: ${problem}`], line);
       }
     }
     return value;
   };
   const exportsObject = {};
+  const clock = runTimers();
 
   const before = memoryNow().numTensors;
   let inside = before;
@@ -227,7 +295,7 @@ export async function runExample(code: string, options: { backend: BackendName }
   try {
     await lib.tidy(async () => {
       try {
-        await fn(require, exportsObject, { exports: exportsObject }, exampleConsole, valueHook);
+        await fn(require, exportsObject, { exports: exportsObject }, exampleConsole, valueHook, ...clock.api);
       } finally {
         // the tensors printed must be read before the scope frees them
         await Promise.allSettled(reads);
@@ -243,6 +311,23 @@ export async function runExample(code: string, options: { backend: BackendName }
   if (!failed && uncaught.length) {
     failed = true;
     failure = uncaught[0];
+  }
+  // a timer the example left behind would run into later runs (printing nowhere, making tensors
+  // outside any scope, failing in no run): the run ends when its code does, and so do its timers
+  const stopped = clock.stop();
+  if (stopped > 0) {
+    output.push({
+      kind: 'warn',
+      args: [`after the run: stopped ${stopped} timer${stopped > 1 ? 's' : ''} (setTimeout/setInterval) the example left running; await what should finish within the run`],
+      tensors: new Map(),
+    });
+  }
+  if (dropped > 0) {
+    output.push({
+      kind: 'warn',
+      args: [`… and ${dropped} more line${dropped > 1 ? 's' : ''} of output, not shown (the page keeps the first ${MAX_OUTPUT_LINES})`],
+      tensors: new Map(),
+    });
   }
   // what the library kept out of the scope (module parameters, keep()): freed now
   for (const problem of tracker.dispose()) output.push({ kind: 'warn', args: [`after the run: ${problem}`], tensors: new Map() });

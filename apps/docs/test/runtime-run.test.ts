@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_MODULES } from '../runtime/modules.js';
-import { runExample } from '../runtime/run-example.js';
+import { MAX_LINE_CHARS, MAX_OUTPUT_LINES, runExample } from '../runtime/run-example.js';
 
 const run = (code: string) => runExample(code, { backend: 'cpu' }, EXAMPLE_MODULES);
 
@@ -190,5 +190,73 @@ describe('runExample output', () => {
     const code = ['function check(n: number) {', "  if (n > 1) throw new RangeError('too big: ' + n);", '}', 'check(1);', 'check(2);'].join('\n');
     const r = await run(code);
     expect(r.error).toEqual({ name: 'RangeError', message: 'too big: 2', line: 2 });
+  });
+
+  it('lets an example declare module, console and exports of its own, with lines unchanged', async () => {
+    const code = [
+      "import { Linear, tensor } from 'tensorgrad';",
+      'const module = new Linear(2, 3);',
+      'module(tensor([[1, 2]])).shape; // [1, 3]',
+      'const exports = { a: 1 };',
+      'exports.a; // 1',
+      'throw new Error(module.weight.shape.join());',
+    ].join('\n');
+    const r = await run(code);
+    expect(r.output).toEqual([
+      { kind: 'value', text: '[1, 3]', line: 3 },
+      { kind: 'value', text: '1', line: 5 },
+    ]);
+    expect(r.error).toEqual({ name: 'Error', message: '3,2', line: 6 });
+    expect(r.memory.tensorsAfter).toBe(r.memory.tensorsBefore);
+    // a console of its own takes the output with it: nothing reaches the page
+    const own = await run("const console = { log: (..._a: unknown[]) => {} };\nconsole.log('hidden');\n1 + 1; // 2");
+    expect(own.status).toBe('ok');
+    expect(own.output).toEqual([{ kind: 'value', text: '2', line: 3 }]);
+  });
+
+  it('keeps the first lines of a long output and says how many it left out; clips a very long line', async () => {
+    const r = await run(`for (let i = 0; i < ${MAX_OUTPUT_LINES + 250}; i++) console.log('line ' + i);\nconsole.log('x'.repeat(${MAX_LINE_CHARS + 5}));`);
+    expect(r.status).toBe('ok');
+    expect(r.output).toHaveLength(MAX_OUTPUT_LINES + 1);
+    expect(r.output[MAX_OUTPUT_LINES - 1]).toEqual({ kind: 'log', text: `line ${MAX_OUTPUT_LINES - 1}`, line: 1 });
+    expect(r.output[MAX_OUTPUT_LINES]).toEqual({ kind: 'warn', text: `… and 251 more lines of output, not shown (the page keeps the first ${MAX_OUTPUT_LINES})` });
+    const long = await run(`console.log('x'.repeat(${MAX_LINE_CHARS + 5}));`);
+    expect(long.output).toEqual([{ kind: 'log', text: `${'x'.repeat(MAX_LINE_CHARS)}… (5 more characters)`, line: 1 }]);
+  });
+
+  it('describes a value that is not what the comment promises in a few words, not by serialising it', async () => {
+    const code = ["import { tensor, getBackend } from 'tensorgrad';", 'tensor([1, 2]); // [1, 2]', "getBackend(); // 'cpu'", 'tensor([1, 2]).sum().item(); // 3'].join('\n');
+    const r = await run(code);
+    const warnings = r.output.filter((o) => o.kind === 'warn');
+    expect(warnings).toEqual([
+      { kind: 'warn', text: 'differs from the comment // [1, 2]: value: expected an array, got a tensor of shape [2] (compare its values: `await t.array()`)', line: 2 },
+      { kind: 'warn', text: expect.stringMatching(/^differs from the comment \/\/ 'cpu': value: expected 'cpu', got \{.{190,210}… \(\d+ characters\)$/), line: 3 },
+      { kind: 'warn', text: 'differs from the comment // 3: value: expected a number, got a Promise (the line needs `await`)', line: 4 },
+    ]);
+  });
+
+  it('stops the timers an example leaves running, so that nothing of it runs into later runs', async () => {
+    const code = [
+      "import { tensor, memory } from 'tensorgrad';",
+      "const id = setInterval(() => { tensor([1, 2]); console.log('tick'); }, 1);",
+      'await new Promise((resolve) => setTimeout(resolve, 30));',
+      "setTimeout(() => console.log('too late'), 60_000);",
+      "clearTimeout(setTimeout(() => console.log('cleared'), 0));",
+    ].join('\n');
+    const r = await run(code);
+    expect(r.status).toBe('ok');
+    const ticks = r.output.filter((o) => o.text === 'tick');
+    expect(ticks.length).toBeGreaterThan(0);
+    expect(ticks[0]!.line).toBe(2);
+    expect(r.output.at(-1)).toEqual({
+      kind: 'warn',
+      text: 'after the run: stopped 2 timers (setTimeout/setInterval) the example left running; await what should finish within the run',
+    });
+    expect(r.memory.tensorsAfter).toBe(r.memory.tensorsBefore);
+    const lib = EXAMPLE_MODULES['@tensorgrad/tensor'] as typeof import('@tensorgrad/tensor');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(lib.memory().numTensors).toBe(r.memory.tensorsAfter);
+    const quiet = await run("await new Promise((resolve) => setTimeout(resolve, 1));\nclearInterval(setInterval(() => {}, 1));");
+    expect(quiet.output).toEqual([]);
   });
 });

@@ -284,6 +284,9 @@ describe.skipIf(missing !== null || !existsSync(join(dist, 'index.html')))('the 
     expect(errors.consoleErrors, 'console errors of the page and its workers').toEqual([]);
     expect(runs.length, 'Run buttons on the site (none means the examples lost their Run buttons)').toBeGreaterThan(0);
     expect(ok.length / runs.length, `share of runs that ended ok; failures:\n${failed.map(describeRun).join('\n')}`).toBeGreaterThanOrEqual(MIN_OK_SHARE);
+    // within the 1 %, a whole engine once failed unnoticed: tfjs-wasm, whose .wasm files the site must serve beside the worker
+    const tfjsFailed = failed.filter((r) => r.page.includes('/backend-tfjs/'));
+    expect(tfjsFailed.map(describeRun), 'examples of @tensorgrad/backend-tfjs that failed (its wasm engine starts in the page)').toEqual([]);
   }, 900_000);
 
   it(`runs a sample of ${WEBGPU_SAMPLE} examples on webgpu (software adapter) through the backend picker`, async () => {

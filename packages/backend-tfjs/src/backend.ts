@@ -14,11 +14,10 @@ const BYTES: Record<(typeof DTYPES)[number], number> = { float32: 4, int32: 4, b
  *
  * @example
  * ```ts
- * import { findBackend, tensor } from '@tensorgrad/tensor';
+ * import { tensor, toAsync } from '@tensorgrad/tensor';
  * import '@tensorgrad/backend-cpu';
  * import type { TfjsStorage } from '@tensorgrad/backend-tfjs';
- * await findBackend('tfjs');
- * const t = tensor([[1, 2], [3, 4]]).to('tfjs');
+ * const t = await toAsync(tensor([[1, 2], [3, 4]]), 'tfjs');
  * const storage = t._storage.handle as TfjsStorage;
  * storage.tensor.shape; // [4]
  * storage.dtype; // 'float32'

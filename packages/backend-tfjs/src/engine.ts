@@ -95,7 +95,10 @@ export function initEngine(engine: TfjsEngine, options: { wasmPaths?: WasmPaths 
 
 async function initEngineOnce(engine: TfjsEngine, options: { wasmPaths?: WasmPaths }): Promise<void> {
   const mod = await importEngine(engine);
-  if (engine === 'wasm' && tf.findBackend('wasm') === null) {
+  // not `tf.findBackend('wasm') === null`: findBackend starts a registered engine's initialisation,
+  // which reads the thread flag and the .wasm location before they are set here (a browser then
+  // fetched the threaded binary, and the paths came too late)
+  if (engine === 'wasm' && !('wasm' in tf.engine().registry)) {
     // the threaded binary needs cross-origin isolation in browsers and is not supported in Node:
     // the single-threaded (SIMD) one runs everywhere and gives reproducible timings
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
