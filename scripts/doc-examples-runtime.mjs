@@ -102,12 +102,22 @@ function mismatch(actual, expected, path) {
   }
 }
 
+/** Longest value text a mismatch message quotes. */
+const FMT_MAX = 200;
+
 function fmt(v) {
-  try {
-    return JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
-  } catch {
-    return String(v);
+  // a tensor's fields hold its backend (pools, kernels, megabytes of buffers): name it instead
+  if (typeof v === 'object' && v !== null && v._isTensor === true) {
+    return `a Tensor (shape [${v.shape.join(', ')}], ${v.dtype}); the comment shows values: read them with await t.array() or await t.item()`;
   }
+  let text;
+  try {
+    text = JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
+  } catch {
+    text = String(v);
+  }
+  text ??= String(v);
+  return text.length > FMT_MAX ? `${text.slice(0, FMT_MAX)}… (${text.length} characters)` : text;
 }
 
 /**
