@@ -107,7 +107,7 @@ function mismatch(actual, expected, path) {
 const FMT_MAX = 200;
 function fmt(v) {
   if (typeof v === 'object' && v !== null && v._isTensor === true) {
-    return `a tensor of shape [${v.shape.join(', ')}] (compare its values: \`await t.array()\`)`;
+    return `a Tensor (shape [${v.shape.join(', ')}], ${v.dtype}); the comment shows values: read them with await t.array() or await t.item()`;
   }
   if (v instanceof Promise) return 'a Promise (the line needs `await`)';
   let s;

@@ -39,9 +39,10 @@ const aliases = [
  * The API sidebar of a topic lists up to ~260 names, and VitePress renders every sidebar item into
  * every page's HTML, collapsed or not (~90 KB a page, most of the site's size). This patch makes
  * the default theme's sidebar item render a collapsed section's children only once expanded: the
- * HTML carries the section headings, and the section holding the current page opens on the client
- * (the theme expands it after hydration). VitePress is pinned exactly (package.json), and the patch
- * fails loudly when the template it edits changes.
+ * HTML carries the section headings and the children of the section holding the current page, which
+ * style.css shows open until hydration (when the theme expands that section itself), so the sidebar
+ * does not jump on load. VitePress is pinned exactly (package.json), and the patch fails loudly when
+ * the template it edits changes.
  */
 function leanSidebar(): Plugin {
   const needle = '<ul v-if="item.items && item.items.length" class="items">';
@@ -53,7 +54,7 @@ function leanSidebar(): Plugin {
       if (!code.includes(needle)) {
         throw new Error(`lean-sidebar: VitePress's VPSidebarItem.vue no longer contains ${needle}; update the patch in .vitepress/config.ts for this VitePress version`);
       }
-      return code.replace(needle, '<ul v-if="item.items && item.items.length && !collapsed" class="items">');
+      return code.replace(needle, '<ul v-if="item.items && item.items.length && (!collapsed || hasActiveLink)" class="items">');
     },
   };
 }

@@ -158,6 +158,16 @@ describe('runExample output', () => {
     ]);
   });
 
+  it('names a tensor that stands where its comment promises plain values, instead of dumping its fields', async () => {
+    const r = await run("import { tensor } from 'tensorgrad';\ntensor([[1, 2], [3, 4]]).mean(); // 2.5");
+    expect(r.status).toBe('ok');
+    expect(r.output[1]).toEqual({
+      kind: 'warn',
+      text: 'differs from the comment // 2.5: value: expected a number, got a Tensor (shape [], float32); the comment shows values: read them with await t.array() or await t.item()',
+      line: 2,
+    });
+  });
+
   it("supports console's counters, assertions and timers as Node prints them", async () => {
     const code = ["console.count('x');", "console.count('x');", "console.assert(1 > 2, 'math');", "console.time('t');", "console.timeEnd('t');"].join('\n');
     const r = await run(code);
@@ -229,7 +239,7 @@ describe('runExample output', () => {
     const r = await run(code);
     const warnings = r.output.filter((o) => o.kind === 'warn');
     expect(warnings).toEqual([
-      { kind: 'warn', text: 'differs from the comment // [1, 2]: value: expected an array, got a tensor of shape [2] (compare its values: `await t.array()`)', line: 2 },
+      { kind: 'warn', text: 'differs from the comment // [1, 2]: value: expected an array, got a Tensor (shape [2], float32); the comment shows values: read them with await t.array() or await t.item()', line: 2 },
       { kind: 'warn', text: expect.stringMatching(/^differs from the comment \/\/ 'cpu': value: expected 'cpu', got \{.{190,210}… \(\d+ characters\)$/), line: 3 },
       { kind: 'warn', text: 'differs from the comment // 3: value: expected a number, got a Promise (the line needs `await`)', line: 4 },
     ]);
