@@ -178,6 +178,14 @@ export function load(app) {
     });
   });
 
+  // typedoc-plugin-markdown writes a member's anchor with its name as is (`property-roi_heads`) but
+  // links to it slugified (`#property-roi-heads`): give such anchors the slugified id as well, so
+  // links to members named in snake_case (torchvision's attribute names) land
+  app.renderer.on(MarkdownPageEvent.END, (page) => {
+    if (!page.contents) return;
+    page.contents = page.contents.replace(/<a id="([^"]*_[^"]*)"><\/a>/g, (whole, id) => `${whole}<a id="${id.replace(/_/g, '-')}"></a>`);
+  });
+
   app.renderer.on(RendererEvent.END, (event) => {
     const router = app.renderer.router;
     const out = event.outputDirectory;
