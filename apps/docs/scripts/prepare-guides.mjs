@@ -32,6 +32,11 @@ export function rewriteGuideLink(href) {
   if (!href.startsWith('../')) return null;
   const resolved = posix.normalize(posix.join('docs', href));
   if (resolved.startsWith('../')) throw new Error(`prepare-guides: link ${href} leaves the repository; link to a file inside it`);
+  // VitePress's dead-link check does not see GitHub links: check the file is in the repository here
+  const file = resolved.replace(/[?#].*$/, '');
+  if (!existsSync(join(repo, file))) {
+    throw new Error(`prepare-guides: dead link ${href}: expected a file or folder at ${file} in the repository; fix the path or remove the link`);
+  }
   return GITHUB + resolved;
 }
 

@@ -174,15 +174,28 @@ function describeRun(r: ExampleRun): string {
   return `${r.page} #${r.index + 1}${r.heading ? ` (${r.heading})` : ''} \`${r.firstLine.slice(0, 80)}\`: ${r.status}: ${r.output || '(no output)'}`;
 }
 
-it('the site is built (apps/docs/dist/, by the docs task this test depends on)', () => {
-  // not a skip: a test run without the site must fail, in CI above all
-  expect(existsSync(join(dist, 'index.html')), `expected ${join(dist, 'index.html')}: build the site first with \`pnpm --filter @tensorgrad/docs docs\` (npm test runs it before this test)`).toBe(true);
+// A missing site or Chromium fails where the run must be complete and is a skip, with its reason
+// printed, elsewhere (`npx vitest run` in apps/docs before a build; a machine without Chromium):
+// - the site: `npm test` (scripts/test.sh, CI) sets TENSORGRAD_REQUIRE_DOCS_SITE=1, and its docs task,
+//   which this test depends on, builds it; CI=true requires it too;
+// - Chromium: CI=true requires it; under `npm test`, scripts/ensure-chromium.sh already fails where
+//   the machine could install it and did not (the rule of apps/browser-tests).
+const ci = /^(1|true)$/i.test(process.env.CI ?? '');
+const requireSite = ci || process.env.TENSORGRAD_REQUIRE_DOCS_SITE === '1';
+const built = existsSync(join(dist, 'index.html'));
+const missing = chromiumMissingReason();
+const buildHint = `build it first with \`pnpm --filter @tensorgrad/docs docs\` (npm test runs it before this test)`;
+const skipReason = !built ? `no built site at ${join(dist, 'index.html')}: ${buildHint}` : missing;
+if (skipReason !== null) console.warn(`docs: skipping the site test in headless Chromium: ${skipReason}`);
+
+it.runIf(requireSite)('the site is built (apps/docs/dist/, by the docs task this test depends on)', () => {
+  expect(built, `expected ${join(dist, 'index.html')}: ${buildHint}`).toBe(true);
+});
+it.runIf(ci)('Chromium is there (CI=true)', () => {
+  expect(missing, 'the reason Chromium is missing').toBeNull();
 });
 
-const missing = chromiumMissingReason();
-if (missing !== null) console.warn(`docs: skipping the site test in headless Chromium: ${missing}`);
-
-describe.skipIf(missing !== null || !existsSync(join(dist, 'index.html')))('the built site in headless Chromium', () => {
+describe.skipIf(skipReason !== null)('the built site in headless Chromium', () => {
   let server: SiteServer;
   let browser: Browser;
   let page: Page;
