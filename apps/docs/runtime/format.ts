@@ -21,7 +21,8 @@ const MAX_ITEMS = 100;
 const MAX_DEPTH = 3;
 const WIDTH = 80;
 
-function isTensor(v: unknown): v is Tensor {
+/** A tensor of the bundled library, recognised without importing its class (the worker's copy). */
+export function isTensor(v: unknown): v is Tensor {
   return typeof v === 'object' && v !== null && (v as { _isTensor?: unknown })._isTensor === true;
 }
 

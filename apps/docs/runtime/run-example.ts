@@ -127,9 +127,6 @@ function describeError(e: unknown): { name: string; message: string } {
   return { name: 'Error', message: `the example threw a non-Error value: ${inspect(e)}` };
 }
 
-/** What a backend name on the picker means for `setBackend`. */
-const BACKEND_REGISTRATION: Record<BackendName, string> = { cpu: 'cpu', webgpu: 'webgpu', tfjs: 'tfjs' };
-
 /**
  * Runs `code` (TypeScript, importing only the specifiers in `modules`) on `backend`, and reports
  * its output, promised values, error with the example's line, wall time and memory. `modules`
@@ -182,7 +179,8 @@ export async function runExample(code: string, options: { backend: BackendName }
   }
 
   try {
-    await lib.setBackend(BACKEND_REGISTRATION[backend]);
+    // the picker's names are the backends' registered names
+    await lib.setBackend(backend);
   } catch (e) {
     const { message } = describeError(e);
     return notStarted({ name: 'BackendError', message: `the '${backend}' backend could not start here: ${message}` });

@@ -7,6 +7,7 @@
 // the objects the example constructed (modules, optimizers, metrics: anything with `dispose()`),
 // the modules factories returned (`resnet18()`), and the tensors calls returned (`keep(t)`).
 // Wrapping is by Proxy, so `instanceof`, `extends Module`, statics and `this` behave as before.
+import { isTensor } from './format.js';
 import type { ExampleModules } from './run-example.js';
 
 type Disposable = { dispose(): void };
@@ -15,10 +16,6 @@ type Disposable = { dispose(): void };
 export interface Tracker {
   /** Disposes what the run left undisposed, newest first; returns the problems it met. */
   dispose(): string[];
-}
-
-function isTensor(v: unknown): v is Disposable & { isDisposed: boolean } {
-  return typeof v === 'object' && v !== null && (v as { _isTensor?: unknown })._isTensor === true;
 }
 
 // modules are callable objects (typeof 'function'), like PyTorch's `model(x)`
