@@ -32,13 +32,14 @@ const isFile = (path) => {
 /**
  * The folders searched, in order, with the reason each is searched.
  * @param {NodeJS.ProcessEnv} env
+ * @param {string} systemDir the system-wide folder (tests pass another)
  * @returns {{ dir: string, from: string }[]}
  */
-export function candidateDirs(env = process.env) {
+export function candidateDirs(env = process.env, systemDir = SYSTEM_DIR) {
   const dirs = [];
   const base = env.TENSORGRAD_DATA?.trim();
   if (base) for (const sub of ['FashionMNIST/raw', 'FashionMNIST', 'fashion-mnist', '.']) dirs.push({ dir: resolve(base, sub), from: '$TENSORGRAD_DATA' });
-  dirs.push({ dir: SYSTEM_DIR, from: 'system' });
+  dirs.push({ dir: systemDir, from: 'system' });
   return dirs;
 }
 
@@ -46,10 +47,11 @@ export function candidateDirs(env = process.env) {
  * The first folder that holds all four files (each as `<stem>.gz` or `<stem>`), with the file
  * names found, or null.
  * @param {NodeJS.ProcessEnv} env
+ * @param {string} systemDir
  * @returns {{ dir: string, files: string[] } | null}
  */
-export function findFashionMnist(env = process.env) {
-  for (const { dir } of candidateDirs(env)) {
+export function findFashionMnist(env = process.env, systemDir = SYSTEM_DIR) {
+  for (const { dir } of candidateDirs(env, systemDir)) {
     const files = STEMS.map((stem) => [`${stem}.gz`, stem].find((name) => isFile(join(dir, name))));
     if (files.every((f) => f !== undefined)) return { dir, files: /** @type {string[]} */ (files) };
   }
@@ -61,13 +63,14 @@ export function findFashionMnist(env = process.env) {
  * Returns what it did, as the line to print, and whether it copied.
  * @param {string} outDir
  * @param {NodeJS.ProcessEnv} env
+ * @param {string} systemDir
  * @returns {{ copied: boolean, message: string }}
  */
-export function copyWebData(outDir = DATA_OUT_DIR, env = process.env) {
+export function copyWebData(outDir = DATA_OUT_DIR, env = process.env, systemDir = SYSTEM_DIR) {
   rmSync(outDir, { recursive: true, force: true });
-  const found = findFashionMnist(env);
+  const found = findFashionMnist(env, systemDir);
   if (found === null) {
-    const tried = candidateDirs(env).map((c) => `${c.dir} (${c.from})`);
+    const tried = candidateDirs(env, systemDir).map((c) => `${c.dir} (${c.from})`);
     if (!env.TENSORGRAD_DATA?.trim()) tried.unshift('$TENSORGRAD_DATA: not set');
     return {
       copied: false,
