@@ -5,6 +5,7 @@
 # Debian's dataset-fashion-mnist is installed with apt-get when missing and the machine allows it.
 # `scripts/start.sh examples` runs the book's chapter 1-2 examples instead (`npm run examples`), and
 # `scripts/start.sh experiments [name] [--epochs N ...]` the chapter 3 experiments (`npm run experiments`).
+# `scripts/start.sh web [--port N]` builds the app's web page and serves it (`npm run web`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,12 +29,14 @@ run_quiet() {
 
 target=app
 case "${1:-}" in
-  examples | experiments)
+  examples | experiments | web)
     target="$1"
     shift
     ;;
 esac
-if [ "$target" = app ]; then package='@tensorgrad/fashion-mnist'; else package='@tensorgrad/examples'; fi
+if [ "$target" = app ] || [ "$target" = web ]; then package='@tensorgrad/fashion-mnist'; else package='@tensorgrad/examples'; fi
+# the page's build copies the IDX files into it (apps/fashion-mnist/scripts/copy-web-data.mjs)
+if [ "$target" = web ]; then bash scripts/ensure-dataset.sh; fi
 
 echo "installing dependencies and building $package..."
 if [ -f pnpm-lock.yaml ]; then
@@ -46,6 +49,7 @@ echo
 
 case "$target" in
   examples) node examples/dist/main.js "$@" ;;
+  web) exec node apps/fashion-mnist/scripts/serve-web.mjs "$@" ;;
   experiments)
     bash scripts/ensure-dataset.sh
     node examples/dist/experiments.js "$@"

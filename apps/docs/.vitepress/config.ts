@@ -3,10 +3,9 @@
 // API reference typedoc writes to ../api/ (typedoc.site.json + typedoc/site-plugin.mjs); both
 // generated folders are gitignored. Output: ../dist/.
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type DefaultTheme, type Plugin } from 'vitepress';
+import { tfjsWasmBinaries } from '../../../scripts/vite-tfjs-wasm.mjs';
 import { examplesPlugin, exampleCounts } from './examples-plugin.js';
 
 const docsDir = fileURLToPath(new URL('..', import.meta.url));
@@ -55,33 +54,6 @@ function leanSidebar(): Plugin {
         throw new Error(`lean-sidebar: VitePress's VPSidebarItem.vue no longer contains ${needle}; update the patch in .vitepress/config.ts for this VitePress version`);
       }
       return code.replace(needle, '<ul v-if="item.items && item.items.length && (!collapsed || hasActiveLink)" class="items">');
-    },
-  };
-}
-
-/**
- * The tfjs wasm engine (`'tfjs-wasm'`, `TfjsBackend.create({ engine: 'wasm' })`) fetches its binary
- * at run time from the folder of the script that runs it: the example worker, in the build's assets
- * folder. Nothing imports the .wasm files, so the bundler would not emit them: this copies the
- * single-threaded binaries (SIMD and plain; backend-tfjs never starts the threaded one) there
- * under the names tfjs asks for, which also serves wasm backends an example creates itself.
- */
-function tfjsWasmBinaries(): Plugin {
-  const wasmDir = dirname(createRequire(`${packagesDir}backend-tfjs/package.json`).resolve('@tensorflow/tfjs-backend-wasm'));
-  let assetsDir = 'assets';
-  let ssr = false;
-  return {
-    name: 'tensorgrad-docs:tfjs-wasm-binaries',
-    apply: 'build',
-    configResolved(config) {
-      assetsDir = config.build.assetsDir;
-      ssr = Boolean(config.build.ssr);
-    },
-    generateBundle() {
-      if (ssr) return;
-      for (const file of ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm']) {
-        this.emitFile({ type: 'asset', fileName: `${assetsDir}/${file}`, source: readFileSync(join(wasmDir, file)) });
-      }
     },
   };
 }
