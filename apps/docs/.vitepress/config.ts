@@ -2,7 +2,8 @@
 // guides copied from the repository's docs/ into ../guide/ (scripts/prepare-guides.mjs) and the
 // API reference typedoc writes to ../api/ (typedoc.site.json + typedoc/site-plugin.mjs); both
 // generated folders are gitignored. Output: ../dist/.
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type DefaultTheme, type Plugin } from 'vitepress';
 import { tfjsWasmBinaries } from '../../../scripts/vite-tfjs-wasm.mjs';
@@ -58,6 +59,25 @@ function leanSidebar(): Plugin {
   };
 }
 
+/**
+ * The site serves the Fashion-MNIST page (apps/fashion-mnist's build, data included) under /app/,
+ * the "Example app" of the top bar: the same files `npm run web` serves, so the site and the app
+ * cannot drift apart. The app's build is a dependency of this package's docs task (turbo builds it
+ * first); a build without it fails here rather than publish a link to nothing.
+ */
+function embedApp(outDir: string): void {
+  const appDist = fileURLToPath(new URL('../../fashion-mnist/dist-web/', import.meta.url));
+  if (!existsSync(join(appDist, 'index.html'))) {
+    throw new Error(
+      `the site's Example app (/app/) is the Fashion-MNIST page, but ${appDist}index.html does not exist; build it with \`pnpm --filter @tensorgrad/fashion-mnist build\` (\`npm run docs\` builds it first)`,
+    );
+  }
+  const target = join(outDir, 'app');
+  rmSync(target, { recursive: true, force: true });
+  cpSync(appDist, target, { recursive: true });
+  console.log(`example app: ${appDist} copied into ${target}${existsSync(join(appDist, 'data')) ? '' : ' (without data: the app build found no Fashion-MNIST files)'}`);
+}
+
 export default defineConfig({
   title: 'tensorgrad',
   description: 'PyTorch-style deep learning for TypeScript: tensors, autograd, layers and optimizers on CPU, WebGPU and TF.js',
@@ -76,6 +96,8 @@ export default defineConfig({
     nav: [
       { text: 'Guide', link: firstGuide, activeMatch: '^/guide/' },
       { text: 'API', link: '/api/', activeMatch: '^/api/' },
+      // not a VitePress page: `target` keeps the router from handling it (a full page load)
+      { text: 'Example app', link: '/app/', target: '_self' },
     ],
     sidebar: { '/guide/': guideSidebar, ...apiSidebar },
     search: { provider: 'local' },
@@ -92,8 +114,9 @@ export default defineConfig({
     worker: { format: 'es', rolldownOptions: { output: { keepNames: true } } },
     build: { chunkSizeWarningLimit: 4000 },
   },
-  buildEnd() {
+  buildEnd(site) {
     const { runnable, node, excerpt, other } = exampleCounts();
     console.log(`examples: ${runnable} runnable, ${node} node-only, ${excerpt} excerpts, ${other} other (not offered a Run button)`);
+    embedApp(site.outDir);
   },
 });

@@ -1,7 +1,8 @@
 // The built documentation site in real headless Chromium (Debian's chromium via playwright-core):
 // serves apps/docs/dist/ cross-origin isolated (scripts/serve.mjs), opens every page of the site,
 // clicks every Run button on the cpu backend and waits for each run's `data-status`, then runs a
-// sample again on webgpu (Chromium's software adapter) through the backend picker. It fails on any
+// sample again on webgpu (Chromium's software adapter) through the backend picker, and follows the
+// top bar's "Example app" link to the embedded Fashion-MNIST page (/app/). It fails on any
 // uncaught page error or console error, and when fewer than 99 % of the runs end `ok` (on webgpu: a
 // run that fails other than with NotSupportedError); every failed run is printed with its page,
 // example and message. Screenshots of an API page and a guide page
@@ -77,14 +78,15 @@ interface PageVisit {
 }
 
 // every page of the built site, as the path the router is given (`/`, `/guide/x.html`), with the
-// number of examples its prerendered HTML holds (the hydrated page must show as many)
+// number of examples its prerendered HTML holds (the hydrated page must show as many); /app/ is the
+// embedded Fashion-MNIST page, not a VitePress page (its own test is below)
 function sitePages(root: string): { path: string; examples: number }[] {
   const pages: { path: string; examples: number }[] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (entry.name !== 'assets') walk(path);
+        if (entry.name !== 'assets' && path !== join(root, 'app')) walk(path);
       } else if (entry.name.endsWith('.html') && path !== join(root, '404.html')) {
         const rel = relative(root, path).split(sep).join('/');
         const examples = readFileSync(path, 'utf8').match(/class="tg-example"/g)?.length ?? 0;
@@ -345,6 +347,25 @@ describe.skipIf(skipReason !== null)('the built site in headless Chromium', () =
     expect(failed.map(describeRun), 'examples that ran ok on cpu but failed on webgpu (other than NotSupportedError)').toEqual([]);
     expect(okOnWebgpu.length, `runs of the sample that ended ok on webgpu; refused:\n${refused.map(describeRun).join('\n')}`).toBeGreaterThanOrEqual(Math.ceil(WEBGPU_MIN_OK_SHARE * sample.length));
   }, 300_000);
+
+  it("the top bar's Example app opens the Fashion-MNIST page (/app/), cross-origin isolated and idle", async () => {
+    const since = mark();
+    await go('/');
+    current.set(page, '/app/');
+    // a real click: the link must leave the VitePress router (a full page load of another page)
+    await page.getByRole('link', { name: 'Example app' }).first().click();
+    await page.waitForURL(`${server.origin}/app/`);
+    const status = page.locator('[data-testid="status"]');
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('idle');
+    expect(await page.evaluate(() => crossOriginIsolated), 'the embedded page is cross-origin isolated').toBe(true);
+    const errors = errorsSince(since);
+    expect(errors.pageErrors).toEqual([]);
+    expect(errors.consoleErrors).toEqual([]);
+    // back to the site, hydrated, for what follows
+    await page.goto(`${server.origin}/`);
+    await page.waitForFunction(() => '__tgDocs' in window, undefined, { timeout: 30_000 });
+    current.set(page, '/');
+  }, 60_000);
 
   it('screenshots an API page and a guide page after a Run (test-results/)', async () => {
     const since = mark();
