@@ -348,15 +348,16 @@ describe.skipIf(skipReason !== null)('the built site in headless Chromium', () =
     expect(okOnWebgpu.length, `runs of the sample that ended ok on webgpu; refused:\n${refused.map(describeRun).join('\n')}`).toBeGreaterThanOrEqual(Math.ceil(WEBGPU_MIN_OK_SHARE * sample.length));
   }, 300_000);
 
-  it("the top bar's Example app opens the Fashion-MNIST page (/app/), cross-origin isolated and idle", async () => {
+  it("the top bar's Example app opens the Fashion-MNIST page (/app/): cross-origin isolated, its worker started, idle", async () => {
     const since = mark();
     await go('/');
     current.set(page, '/app/');
     // a real click: the link must leave the VitePress router (a full page load of another page)
     await page.getByRole('link', { name: 'Example app' }).first().click();
     await page.waitForURL(`${server.origin}/app/`);
-    const status = page.locator('[data-testid="status"]');
-    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('idle');
+    // Start is enabled once the page's training worker has said hello (the static HTML says idle too)
+    await page.waitForFunction(() => (document.querySelector('[data-testid="start"]') as HTMLButtonElement | null)?.disabled === false, undefined, { timeout: 30_000 });
+    expect(await page.textContent('[data-testid="status"]')).toBe('idle');
     expect(await page.evaluate(() => crossOriginIsolated), 'the embedded page is cross-origin isolated').toBe(true);
     const errors = errorsSince(since);
     expect(errors.pageErrors).toEqual([]);

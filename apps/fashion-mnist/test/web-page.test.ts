@@ -31,10 +31,10 @@ import { capture, cli } from './cli-harness.js';
 
 /** The issue's bar for a 2,000-image, 1-epoch CNN run on cpu (the Node CLI reaches 72 %). */
 const CPU_MIN_ACCURACY = 0.65;
-/** The cpu run's query: 2,000 training images, 1 epoch, evaluated on 2,000 test images. */
-const CPU_QUERY = 'backend=cpu&model=cnn&limit=2000&epochs=1&testLimit=2000&autostart=1';
+/** The cpu run's query: 2,000 training images, 1 epoch, evaluated on 1,000 test images (±1.4 % at 72 %). */
+const CPU_QUERY = 'backend=cpu&model=cnn&limit=2000&epochs=1&testLimit=1000&autostart=1';
 /** The webgpu run (SwiftShader emulates the GPU on the CPU: ~100× slower than cpu, so a small subset). */
-const WEBGPU_QUERY = 'backend=webgpu&model=cnn&limit=320&epochs=1&testLimit=500&autostart=1';
+const WEBGPU_QUERY = 'backend=webgpu&model=cnn&limit=320&epochs=1&testLimit=200&autostart=1';
 /** Chance is 0.1; 10 steps of the CNN on 320 images measured 0.55–0.6 (see the log line). */
 const WEBGPU_MIN_ACCURACY = 0.3;
 /** Flags added to the harness's: keep the SwiftShader WebGPU adapter allowed (as apps/docs' site test does). */
@@ -323,7 +323,7 @@ describe.skipIf(skipReason !== null)('the page in headless Chromium', () => {
         const accuracy = await testAccuracy(page);
         const backend = ((await page.textContent('[data-testid="backend-active"]')) ?? '').trim();
         const imagesPerSecond = Number(((await page.textContent('[data-testid="images-per-second"]')) ?? '').replace(/[^\d.]/g, ''));
-        console.log(`fashion-mnist page (webgpu): test accuracy ${accuracy} after 1 epoch on 320 images (500 test images); ${((performance.now() - t0) / 1000).toFixed(1)} s; ${imagesPerSecond} images/s; ${backend}`);
+        console.log(`fashion-mnist page (webgpu): test accuracy ${accuracy} after 1 epoch on 320 images (200 test images); ${((performance.now() - t0) / 1000).toFixed(1)} s; ${imagesPerSecond} images/s; ${backend}`);
         expect(backend).toMatch(/^webgpu/);
         expect(accuracy).toBeGreaterThanOrEqual(WEBGPU_MIN_ACCURACY);
         expect(errorsSince(mark)).toEqual([]);
