@@ -9,7 +9,7 @@
 //   run may be building the same packages) run as shown plus `--dry=json`: the command line and
 //   the wrapper are exercised, the lookup is proven by the two runs above, which use the same
 //   wrapper in front of the same turbo;
-// - `npm run bench`, `crosscheck`, `examples` and `experiments` build and run for minutes: the
+// - `npm run bench`, `crosscheck`, `examples`, `experiments` and `web` build and run for minutes: the
 //   test checks that their scripts reach turbo and pnpm through the wrapper (or start.sh), and
 //   runs the wrapper's `pnpm` with no pnpm on PATH;
 // - `npm start` and `npm test` are what CI runs (test.sh; start.sh sources the same wrapper).
@@ -81,10 +81,10 @@ describe('README commands without pnpm on PATH', () => {
       expect(scripts[name], `${c}: no root script '${name}'`).toBeDefined();
     }
     for (const [name, script] of Object.entries(scripts)) {
-      if (['start', 'test', 'changeset', 'examples', 'experiments'].includes(name)) continue;
+      if (['start', 'test', 'changeset', 'examples', 'experiments', 'web'].includes(name)) continue;
       expect(script, `root script '${name}' must run turbo/pnpm through scripts/with-pnpm.sh`).toMatch(/bash scripts\/with-pnpm\.sh (turbo|pnpm) /);
     }
-    for (const name of ['start', 'examples', 'experiments']) expect(scripts[name]).toMatch(/^bash scripts\/start\.sh\b/);
+    for (const name of ['start', 'examples', 'experiments', 'web']) expect(scripts[name]).toMatch(/^bash scripts\/start\.sh\b/);
     expect(scripts.test).toBe('bash scripts/test.sh');
     for (const f of ['start.sh', 'test.sh']) expect(readFileSync(join(root, 'scripts', f), 'utf8')).toMatch(/^source scripts\/with-pnpm\.sh$/m);
   });
