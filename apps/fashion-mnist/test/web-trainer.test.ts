@@ -222,9 +222,27 @@ describe('web trainer', () => {
     expect(epochs[1]!.samplePredictions).toHaveLength(40);
     // train accuracy well above chance on this easy data
     expect(epochs[1]!.testAcc).toBeGreaterThan(0.5);
+    // one epoch, then `continue` for another: the second epoch is the 2-epoch run's (same shuffle
+    // of epoch 2, the optimizer's state kept)
+    await ask({ type: 'train', settings: { ...SETTINGS, epochs: 1 } }, 'run-end');
+    const at = events.length;
+    expect(await ask({ type: 'train', settings: { ...SETTINGS, epochs: 1 }, continue: true }, 'run-end')).toMatchObject({ type: 'run-end', epochs: 1 });
+    const continued = events.slice(at).filter((e) => e.type === 'epoch');
+    expect(continued.map((e) => [e.epoch, e.trainLoss, e.testAcc])).toEqual([[2, history[1]!.trainLoss, history[1]!.testAcc]]);
     for (const t of [train.images, train.labels, test.images, test.labels]) t.dispose();
     opt.dispose();
     model.dispose();
+  });
+
+  it('trains on the tfjs backend (the TensorFlow.js wasm engine) through the same loop', async () => {
+    const { ask, events } = harness();
+    await ask({ type: 'load-data', source: SOURCE }, 'data-ready');
+    const end = await ask({ type: 'train', settings: { ...SETTINGS, backend: 'tfjs', epochs: 1, limit: 32, testLimit: 40 } }, 'run-end');
+    expect(end).toMatchObject({ type: 'run-end', stopped: false, epochs: 1 });
+    expect(events.find((e) => e.type === 'run-start')).toMatchObject({ backend: 'tfjs (wasm)' });
+    const epoch = events.find((e) => e.type === 'epoch')!;
+    expect(Number.isFinite(epoch.trainLoss) && epoch.memory.tensors > 0).toBe(true);
+    expect(await ask({ type: 'predict', pixels: new Float32Array(784) }, 'prediction')).toMatchObject({ type: 'prediction' });
   });
 
   it('refuses what cannot run now, saying why', async () => {
