@@ -298,6 +298,7 @@ function onEvent(event: WorkerEvent): void {
       ui.gridNote.textContent = `The first ${event.samples.length} test images; wrong predictions get a red border and the predicted class.`;
       if (queuedRun !== null) train(queuedRun);
       else setStatus('idle');
+      refreshControls();
       break;
     case 'run-start': {
       running = true;
@@ -313,6 +314,7 @@ function onEvent(event: WorkerEvent): void {
       lossChart.reset();
       accuracyChart.reset();
       smoothAccuracy.reset();
+      refreshControls();
       requestPrediction();
       break;
     }

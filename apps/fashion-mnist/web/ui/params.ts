@@ -10,7 +10,7 @@ import type { BackendChoice, TrainSettings } from '../protocol.js';
 
 /** The page's backend choices, in the order the picker lists them. */
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'cpu', 'webgpu', 'tfjs'];
-const MODELS: Record<ModelKind, string> = { cnn: "chapter 4's CNN", mlp: "chapter 3's MLP" };
+const MODELS: Record<ModelKind, string> = { cnn: "Chapter 4's CNN", mlp: "Chapter 3's MLP" };
 const OPTIMIZERS: Record<OptimizerKind, true> = { adam: true, sgd: true, adamw: true, rmsprop: true, adagrad: true };
 /** The models the picker offers (src/args.ts's MODEL_KINDS). */
 export const PAGE_MODEL_KINDS = Object.keys(MODELS) as readonly ModelKind[];
