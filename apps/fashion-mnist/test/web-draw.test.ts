@@ -2,14 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { inkBox, resizeArea, toModelInput, type GreyImage } from '../web/ui/to-input.js';
 
 /** A black `size`×`size` canvas with the given rectangles painted white (x0, y0 inclusive; x1, y1 exclusive). */
-function canvas(size: number, ...rects: [number, number, number, number][]): GreyImage {
+type Canvas = GreyImage & { pixels: Float32Array };
+
+function canvas(size: number, ...rects: [number, number, number, number][]): Canvas {
   const pixels = new Float32Array(size * size);
   for (const [x0, y0, x1, y1] of rects) for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) pixels[y * size + x] = 1;
   return { pixels, width: size, height: size };
 }
 
 /** A round brush stroke from (ax, ay) to (bx, by), `radius` pixels thick on each side, as the page's canvas draws it. */
-function stroke(image: GreyImage & { pixels: Float32Array }, ax: number, ay: number, bx: number, by: number, radius: number): void {
+function stroke(image: Canvas, ax: number, ay: number, bx: number, by: number, radius: number): void {
   for (let y = 0; y < image.height; y++) {
     for (let x = 0; x < image.width; x++) {
       const t = Math.max(0, Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2 || 1)));
