@@ -11,7 +11,7 @@ import { drawConfusion } from './ui/confusion.js';
 import { DrawingPad, type PadChange } from './ui/draw.js';
 import { formatAccuracy, formatBytes, formatLoss, formatMemory, formatPercent, formatRate } from './ui/format.js';
 import { SampleGrid } from './ui/grid.js';
-import { modelChapter, parsePageParams, readSettings } from './ui/params.js';
+import { BACKEND_CHOICES, modelInfo, PAGE_MODEL_KINDS, PAGE_OPTIMIZER_KINDS, parsePageParams, readSettings } from './ui/params.js';
 import { formatDuration } from '../src/progress.js';
 
 function element<T extends Element>(selector: string): T {
@@ -128,6 +128,14 @@ function settingField(name: keyof TrainSettings): HTMLInputElement | HTMLSelectE
   return field;
 }
 
+/** The pickers offer exactly what the validator accepts. */
+function fillChoices(): void {
+  const options = (values: readonly string[], text: (v: string) => string): HTMLOptionElement[] => values.map((v) => new Option(text(v), v));
+  settingField('backend').replaceChildren(...options(BACKEND_CHOICES, (v) => v));
+  settingField('model').replaceChildren(...options(PAGE_MODEL_KINDS, (v) => `${modelInfo(v as ModelKind).name} (ch. ${modelInfo(v as ModelKind).chapter})`));
+  settingField('optimizer').replaceChildren(...options(PAGE_OPTIMIZER_KINDS, (v) => v));
+}
+
 function fillForm(settings: TrainSettings): void {
   for (const [name, value] of Object.entries(settings) as [keyof TrainSettings, unknown][]) settingField(name).value = String(value);
 }
@@ -140,7 +148,8 @@ function backendLabel(name: string): string {
 
 function showModel(): void {
   if (model === null) return;
-  ui.modelLine.textContent = `${modelChapter(model.kind)} — ${model.parameters.toLocaleString('en-US')} parameters, on ${backendLabel(model.backend)}.`;
+  const { name, chapter } = modelInfo(model.kind);
+  ui.modelLine.textContent = `Chapter ${chapter}'s ${name} — ${model.parameters.toLocaleString('en-US')} parameters, on ${backendLabel(model.backend)}.`;
   ui.backendActive.textContent = backendLabel(model.backend);
 }
 
@@ -432,6 +441,7 @@ ui.loadModel.addEventListener('change', () => {
 });
 byTestId<HTMLButtonElement>('clear-draw').addEventListener('click', () => pad.clear());
 
+fillChoices();
 fillForm(parsed.params.settings);
 if (parsed.error !== null) showError(parsed.error);
 refreshControls();
