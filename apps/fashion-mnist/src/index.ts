@@ -7,6 +7,7 @@
  */
 export * from './args.js';
 export * from './models.js';
+export * from './model-file.js';
 export * from './dataset.js';
 export * from './train.js';
 export * from './progress.js';

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { FashionMNIST, loadCheckpoint, loadSafetensors, noGrad, setBackend, softmax, tidy, Tensor } from 'tensorgrad';
+import { FashionMNIST, noGrad, setBackend, softmax, tidy, type Tensor } from 'tensorgrad';
 import { decodeImage } from '@tensorgrad/vision';
 import { UsageError, type ModelKind, type PredictOptions } from './args.js';
 import { loadFashionData, type EnsureDeps } from './dataset.js';
 import { imageToInput } from './image-input.js';
-import { buildModel, inferModelKind, modelInputShape } from './models.js';
-import { MODEL_METADATA_KEY, type CliIO } from './run-train.js';
+import { modelFromSafetensors, type LoadedModel } from './model-file.js';
+import { modelInputShape } from './models.js';
+import type { CliIO } from './run-train.js';
 
 /** One of the top classes {@link runPredict} reports. */
 export interface ClassProbability {
@@ -26,13 +27,6 @@ export interface PredictResult {
   label: number | null;
   /** The architecture that was loaded. */
   model: ModelKind;
-}
-
-function disposeAll(value: unknown): void {
-  if (value instanceof Tensor) {
-    if (!value.isDisposed) value.dispose();
-  } else if (Array.isArray(value)) value.forEach(disposeAll);
-  else if (value !== null && typeof value === 'object') Object.values(value).forEach(disposeAll);
 }
 
 /**
@@ -56,42 +50,11 @@ function disposeAll(value: unknown): void {
  * mlp.dispose();
  * ```
  */
-export async function loadTrainedModel(path: string, fallback: ModelKind | null = null): Promise<{ kind: ModelKind; model: ReturnType<typeof buildModel> }> {
+export async function loadTrainedModel(path: string, fallback: ModelKind | null = null): Promise<LoadedModel> {
   if (!existsSync(path)) {
     throw new Error(`no model file at ${path}; train one first (npm start, or fashion-mnist train --out DIR) or pass --checkpoint FILE`);
   }
-  let tensors: Record<string, Tensor>;
-  let declared: unknown = null;
-  let loaded: unknown;
-  try {
-    const ckpt = await loadCheckpoint(path);
-    loaded = ckpt;
-    tensors = ckpt.model;
-    declared = (ckpt.settings as { model?: unknown } | undefined)?.model ?? null;
-  } catch (e) {
-    if (!/plain safetensors file/.test((e as Error).message)) throw e;
-    const plain = await loadSafetensors(path);
-    loaded = plain.tensors;
-    tensors = plain.tensors;
-    declared = plain.metadata[MODEL_METADATA_KEY] ?? null;
-  }
-  try {
-    const inferred = inferModelKind(tensors);
-    const kind = declared === 'cnn' || declared === 'mlp' ? declared : (inferred ?? fallback);
-    if (kind === null) {
-      throw new Error(`${path}: cannot tell the architecture (no "${MODEL_METADATA_KEY}" metadata, and '0.weight' is not the cnn's [64, 1, 3, 3] or the mlp's [1000, 784]); pass --model cnn|mlp`);
-    }
-    const model = buildModel(kind);
-    try {
-      model.loadStateDict(tensors);
-    } catch (e) {
-      model.dispose();
-      throw new Error(`${path}: the weights do not fit the ${kind} architecture: ${(e as Error).message}`);
-    }
-    return { kind, model };
-  } finally {
-    disposeAll(loaded);
-  }
+  return modelFromSafetensors(new Uint8Array(await readFile(path)), path, fallback);
 }
 
 /**

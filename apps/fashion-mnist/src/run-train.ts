@@ -15,6 +15,7 @@ import {
 } from 'tensorgrad';
 import { UsageError, type ModelKind, type OptimizerKind, type TrainOptions } from './args.js';
 import { loadFashionData, type EnsureDeps, type FashionData } from './dataset.js';
+import { modelFileOptions } from './model-file.js';
 import { buildModel, buildOptimizer, modelInputShape } from './models.js';
 import { ProgressBar, type ProgressStream } from './progress.js';
 import { confusionTable, metricsHeader, metricsRow } from './report.js';
@@ -73,8 +74,6 @@ export interface TrainRunResult {
   confusion: number[][] | null;
 }
 
-/** The `__metadata__` key of model.safetensors that names the architecture. */
-export const MODEL_METADATA_KEY = 'tensorgrad.fashion-mnist.model';
 const APP = 'tensorgrad-fashion-mnist';
 
 /**
@@ -342,7 +341,7 @@ export async function runTrain(options: TrainOptions, io: CliIO, deps: EnsureDep
             settings,
             history,
           });
-          await saveSafetensors(stateDict, files.model, { metadata: { format: 'pt', [MODEL_METADATA_KEY]: settings.model } });
+          await saveSafetensors(stateDict, files.model, modelFileOptions(settings.model));
         } finally {
           for (const t of Object.values(stateDict)) t.dispose();
         }

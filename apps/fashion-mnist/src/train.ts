@@ -34,20 +34,30 @@ export interface TrainEpochOptions {
   seed?: number;
   /** The model's input shape without the batch dim (default the images' own, e.g. `[784]` for an MLP). */
   inputShape?: readonly number[];
-  /** Called after every batch. */
-  onBatch?: (info: BatchInfo) => void;
+  /**
+   * Called after every batch and awaited, so a caller can hold the loop between batches (the web
+   * page's pause waits here for its resume).
+   */
+  onBatch?: (info: BatchInfo) => void | Promise<void>;
+  /**
+   * Ends the epoch early: checked before every batch, so an abort takes effect after the batch in
+   * progress (the model keeps every update made so far). The result then has `stopped: true`.
+   */
+  signal?: AbortSignal;
 }
 
 /** What {@link trainEpoch} returns. */
 export interface TrainEpochResult {
-  /** Mean loss over the epoch's examples (each batch's mean loss weighted by its size). */
+  /** Mean loss over the epoch's examples (each batch's mean loss weighted by its size); over those trained on when stopped early (`NaN` when none). */
   loss: number;
-  /** Fraction of the examples classified correctly, each by the model as it was before its batch's update. */
+  /** Fraction of the examples classified correctly, each by the model as it was before its batch's update (of those trained on when stopped early). */
   accuracy: number;
   /** The mean loss of every batch, in order. */
   batchLosses: number[];
   /** Wall-clock seconds. */
   seconds: number;
+  /** Whether `signal` ended the epoch before its last batch. */
+  stopped: boolean;
 }
 
 /** Options of {@link evaluate}. */
@@ -58,8 +68,8 @@ export interface EvaluateOptions {
   inputShape?: readonly number[];
   /** The number of classes of the confusion matrix (default the logits' width). */
   numClasses?: number;
-  /** Called after every batch with the number of examples done so far and the total. */
-  onBatch?: (done: number, total: number) => void;
+  /** Called after every batch with the number of examples done so far and the total (awaited). */
+  onBatch?: (done: number, total: number) => void | Promise<void>;
 }
 
 /** What {@link evaluate} returns. */
@@ -110,12 +120,18 @@ export interface FitOptions {
   evalBatchSize?: number;
   /** Called when an epoch's training starts. */
   onEpochStart?: (epoch: number) => void;
-  /** Called after every training batch. */
-  onBatch?: (info: BatchInfo) => void;
+  /** Called after every training batch (awaited: see {@link TrainEpochOptions.onBatch}). */
+  onBatch?: (info: BatchInfo) => void | Promise<void>;
   /** Called when evaluation starts (e.g. to show a progress bar). */
   onEvaluate?: (epoch: number) => void;
-  /** Called after every evaluation batch. */
-  onEvaluateBatch?: (done: number, total: number) => void;
+  /** Called after every evaluation batch (awaited). */
+  onEvaluateBatch?: (done: number, total: number) => void | Promise<void>;
+  /**
+   * Stops training after the batch in progress: the epoch it interrupts is neither evaluated nor
+   * reported (its metrics would describe part of an epoch), no later epoch starts, and `fit`
+   * returns the epochs completed before. The model keeps every update.
+   */
+  signal?: AbortSignal;
   /** Called after every epoch (awaited: save a checkpoint here). */
   onEpoch?: (metrics: EpochMetrics, evaluation: EvaluateResult) => void | Promise<void>;
 }
@@ -192,8 +208,16 @@ export async function trainEpoch(model: AnyModule, optimizer: AnyOptimizer, data
   let lossSum = 0;
   let correctSum = 0;
   let b = 0;
+  let seen = 0;
+  let stopped = false;
   model.train();
   for (const [images, labels] of loader) {
+    if (options.signal?.aborted) {
+      images.dispose();
+      labels.dispose();
+      stopped = true;
+      break;
+    }
     const size = images.shape[0]!;
     let lossT: Tensor;
     let correctT: Tensor;
@@ -227,10 +251,13 @@ export async function trainEpoch(model: AnyModule, optimizer: AnyOptimizer, data
     batchLosses.push(loss);
     lossSum += loss * size;
     correctSum += correct;
-    options.onBatch?.({ epoch: options.epoch, batch: b, batches, loss, size, correct });
+    seen += size;
+    await options.onBatch?.({ epoch: options.epoch, batch: b, batches, loss, size, correct });
     await yieldToEventLoop();
   }
-  return { loss: lossSum / n, accuracy: correctSum / n, batchLosses, seconds: (performance.now() - started) / 1000 };
+  // an abort during the last batch's onBatch still completed the epoch
+  const total = stopped ? seen : n;
+  return { loss: lossSum / total, accuracy: correctSum / total, batchLosses, seconds: (performance.now() - started) / 1000, stopped };
 }
 
 /**
@@ -308,7 +335,7 @@ export async function evaluate(model: AnyModule, data: LabelledImages, options: 
         lossT.dispose();
         predT.dispose();
       }
-      options.onBatch?.(start + index.length, n);
+      await options.onBatch?.(start + index.length, n);
       await yieldToEventLoop();
     }
   } finally {
@@ -347,7 +374,7 @@ export async function evaluate(model: AnyModule, data: LabelledImages, options: 
 export async function fit(model: AnyModule, optimizer: AnyOptimizer, train: LabelledImages, test: LabelledImages, options: FitOptions): Promise<EpochMetrics[]> {
   const history: EpochMetrics[] = [];
   const seed = options.seed ?? 0;
-  for (let epoch = options.startEpoch ?? 1; epoch <= options.epochs; epoch++) {
+  for (let epoch = options.startEpoch ?? 1; epoch <= options.epochs && !options.signal?.aborted; epoch++) {
     options.onEpochStart?.(epoch);
     const t = await trainEpoch(model, optimizer, train, {
       epoch,
@@ -355,7 +382,9 @@ export async function fit(model: AnyModule, optimizer: AnyOptimizer, train: Labe
       batchSize: options.batchSize,
       ...(options.inputShape ? { inputShape: options.inputShape } : {}),
       ...(options.onBatch ? { onBatch: options.onBatch } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
+    if (t.stopped) break;
     options.onEvaluate?.(epoch);
     const e = await evaluate(model, test, {
       batchSize: options.evalBatchSize ?? 500,

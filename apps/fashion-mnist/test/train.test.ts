@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crossEntropy, DataLoader, fromTypedArray, indexSelect, manualSeed, memory, noGrad, TensorDataset, tidy } from 'tensorgrad';
+import { crossEntropy, DataLoader, fromTypedArray, indexSelect, Linear, manualSeed, memory, noGrad, SGD, tensor, TensorDataset, tidy } from 'tensorgrad';
 import {
   buildModel,
   buildOptimizer,
   confusionMatrix,
   evaluate,
+  fit,
   loadFashionData,
   modelInputShape,
   trainEpoch,
@@ -34,6 +35,83 @@ describe('confusionMatrix', () => {
   });
 });
 
+describe('awaiting onBatch and stopping with a signal (how the web page pauses and stops)', () => {
+  const setup = () => {
+    manualSeed(0);
+    const model = new Linear(4, 3);
+    const opt = new SGD(model.parameters(), { lr: 0.1 });
+    const images = tensor(Array.from({ length: 10 }, (_, i) => [i % 3, (i * 7) % 5, 1, -i / 10]));
+    const labels = tensor(Array.from({ length: 10 }, (_, i) => i % 3), { dtype: 'int32' });
+    const data = { images, labels };
+    const dispose = (): void => {
+      opt.dispose();
+      model.dispose();
+      images.dispose();
+      labels.dispose();
+    };
+    return { model, opt, data, dispose };
+  };
+
+  it('waits for a promised onBatch before the next batch', async () => {
+    const { model, opt, data, dispose } = setup();
+    const events: string[] = [];
+    await trainEpoch(model, opt, data, {
+      epoch: 1,
+      batchSize: 4,
+      onBatch: async (b) => {
+        events.push(`start ${b.batch}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        events.push(`end ${b.batch}`);
+      },
+    });
+    expect(events).toEqual(['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
+    dispose();
+  });
+
+  it('ends the epoch after the batch in progress, keeping the updates, without leaking', async () => {
+    const { model, opt, data, dispose } = setup();
+    const before = memory().numTensors;
+    const stop = new AbortController();
+    const r = await trainEpoch(model, opt, data, { epoch: 1, batchSize: 2, signal: stop.signal, onBatch: (b) => void (b.batch === 2 && stop.abort()) });
+    expect(r.stopped).toBe(true);
+    expect(r.batchLosses).toHaveLength(2);
+    expect(r.loss).toBeCloseTo((r.batchLosses[0]! + r.batchLosses[1]!) / 2, 12);
+    // the same two batches without a signal give the same weights: the updates were kept
+    const weights = await model.weight.array();
+    const again = setup();
+    let n = 0;
+    const ref = new AbortController();
+    await trainEpoch(again.model, again.opt, again.data, { epoch: 1, batchSize: 2, signal: ref.signal, onBatch: () => void (++n === 2 && ref.abort()) });
+    expect(await again.model.weight.array()).toEqual(weights);
+    again.dispose();
+    const done = await trainEpoch(model, opt, data, { epoch: 2, batchSize: 2, signal: new AbortController().signal });
+    expect(done.stopped).toBe(false);
+    opt.zeroGrad();
+    expect(memory().numTensors - before).toBe(0);
+    dispose();
+  });
+
+  it('fit returns the epochs completed before the stop, without evaluating the interrupted one', async () => {
+    const { model, opt, data, dispose } = setup();
+    const stop = new AbortController();
+    const evaluated: number[] = [];
+    const history = await fit(model, opt, data, data, {
+      epochs: 5,
+      batchSize: 4,
+      signal: stop.signal,
+      onBatch: (b) => void (b.epoch === 2 && b.batch === 1 && stop.abort()),
+      onEvaluate: (epoch) => void evaluated.push(epoch),
+    });
+    expect(history.map((h) => h.epoch)).toEqual([1]);
+    expect(evaluated).toEqual([1]);
+    // a stop during an epoch's last batch still completes (and evaluates) that epoch
+    const last = new AbortController();
+    const more = await fit(model, opt, data, data, { epochs: 5, startEpoch: 3, batchSize: 4, signal: last.signal, onBatch: (b) => void (b.batch === b.batches && last.abort()) });
+    expect(more.map((h) => h.epoch)).toEqual([3]);
+    dispose();
+  });
+});
+
 describe.skipIf(NO_DATA)('on the first 300 test images', () => {
   let test: FashionData;
   beforeAll(async () => {
@@ -59,7 +137,7 @@ describe.skipIf(NO_DATA)('on the first 300 test images', () => {
         }),
       );
       const sizes: number[] = [];
-      const r = await trainEpoch(model, opt, data, { epoch: 2, seed: 5, batchSize: 16, inputShape: modelInputShape('mlp'), onBatch: (b) => sizes.push(b.size) });
+      const r = await trainEpoch(model, opt, data, { epoch: 2, seed: 5, batchSize: 16, inputShape: modelInputShape('mlp'), onBatch: (b) => void sizes.push(b.size) });
       expect(sizes).toEqual([16, 16, 8]);
       expect(r.batchLosses).toHaveLength(3);
       expect(r.batchLosses[0]).toBe(first);
@@ -79,7 +157,7 @@ describe.skipIf(NO_DATA)('on the first 300 test images', () => {
       const data = { images: test.images.narrow(0, 0, n), labels: test.labels.narrow(0, 0, n) };
       const before = memory().numTensors;
       const counts: number[] = [];
-      await trainEpoch(model, opt, data, { epoch: 1, batchSize: 8, inputShape: modelInputShape(kind), onBatch: () => counts.push(memory().numTensors) });
+      await trainEpoch(model, opt, data, { epoch: 1, batchSize: 8, inputShape: modelInputShape(kind), onBatch: () => void counts.push(memory().numTensors) });
       expect(counts).toHaveLength(n / 8);
       // after the first step only Adam's two moment tensors per parameter (and the gradients) were added
       expect(new Set(counts.slice(1)).size).toBe(1);

@@ -169,8 +169,9 @@ export async function saveCheckpoint(path: string, checkpoint: Checkpoint): Prom
 }
 
 /**
- * Loads a checkpoint written by {@link saveCheckpoint}: the same object with every tensor
- * restored (on `options.backend`, default the current one). The caller owns the tensors.
+ * Loads a checkpoint written by {@link saveCheckpoint} from a file path or from the file's bytes
+ * (in a browser, e.g. a file the user picked): the same object with every tensor restored (on
+ * `options.backend`, default the current one). The caller owns the tensors.
  *
  * @example
  * ```ts
@@ -192,8 +193,9 @@ export async function saveCheckpoint(path: string, checkpoint: Checkpoint): Prom
  * await rm(file);
  * ```
  */
-export async function loadCheckpoint(path: string, options: LoadSafetensorsOptions = {}): Promise<LoadedCheckpoint> {
-  const { tensors, metadata } = await loadSafetensors(path, options);
+export async function loadCheckpoint(pathOrBytes: string | Uint8Array, options: LoadSafetensorsOptions = {}): Promise<LoadedCheckpoint> {
+  const { tensors, metadata } = await loadSafetensors(pathOrBytes, options);
+  const what = typeof pathOrBytes === 'string' ? `'${pathOrBytes}'` : 'the given bytes';
   const dispose = (): void => {
     for (const t of Object.values(tensors)) t.dispose();
   };
@@ -201,7 +203,7 @@ export async function loadCheckpoint(path: string, options: LoadSafetensorsOptio
   if (json === undefined) {
     dispose();
     throw new Error(
-      `loadCheckpoint: '${path}' has no "${CHECKPOINT_METADATA_KEY}" metadata, so it is a plain safetensors file, not a checkpoint; ` +
+      `loadCheckpoint: ${what} ${typeof pathOrBytes === 'string' ? 'has' : 'have'} no "${CHECKPOINT_METADATA_KEY}" metadata, so it is a plain safetensors file, not a checkpoint; ` +
         'load it with loadSafetensors instead',
     );
   }
@@ -217,6 +219,6 @@ export async function loadCheckpoint(path: string, options: LoadSafetensorsOptio
     return out;
   } catch (e) {
     dispose();
-    throw new Error(`loadCheckpoint: '${path}' has a malformed "${CHECKPOINT_METADATA_KEY}" entry: ${(e as Error).message}`);
+    throw new Error(`loadCheckpoint: ${what} ${typeof pathOrBytes === 'string' ? 'has' : 'have'} a malformed "${CHECKPOINT_METADATA_KEY}" entry: ${(e as Error).message}`);
   }
 }

@@ -115,4 +115,18 @@ describe('checkpoints', () => {
     tensors.w!.dispose();
     w.dispose();
   });
+
+  it("loads from the file's bytes as from its path (a browser has bytes, no paths)", async () => {
+    const file = join(await tmp(), 'bytes.safetensors');
+    const w = tensor([[1, 2]]);
+    await saveCheckpoint(file, { model: { w }, epoch: 3, settings: { lr: 0.5 } });
+    const loaded = await loadCheckpoint(new Uint8Array(await readFile(file)));
+    expect(loaded.epoch).toBe(3);
+    expect(loaded.settings).toEqual({ lr: 0.5 });
+    expect(loaded.model.w!.arraySync()).toEqual([[1, 2]]);
+    loaded.model.w!.dispose();
+    const plain = await saveSafetensors({ w }, undefined);
+    await expect(loadCheckpoint(plain)).rejects.toThrow(/^loadCheckpoint: the given bytes have no "tensorgrad.checkpoint" metadata/);
+    w.dispose();
+  });
 });
