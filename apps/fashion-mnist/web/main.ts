@@ -365,7 +365,7 @@ function onEvent(event: WorkerEvent): void {
       running = false;
       paused = false;
       setStatus('done');
-      ui.runText.textContent = `${event.stopped ? 'stopped' : 'finished'} after ${event.epochs} epoch${event.epochs === 1 ? '' : 's'}`;
+      ui.runText.textContent = `${event.stopped ? 'stopped' : 'finished'} after ${event.epochs} complete epoch${event.epochs === 1 ? '' : 's'}`;
       refreshControls();
       requestPrediction();
       break;
