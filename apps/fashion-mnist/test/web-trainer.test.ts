@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { encodeIdx, manualSeed, memory } from 'tensorgrad';
 import { buildModel, buildOptimizer, fit, loadTrainedModel, modelInputShape, parseArgs, runTrain } from '@tensorgrad/fashion-mnist';
 import { splitTensors, type RawSplit } from '../web/data.js';
@@ -64,7 +64,7 @@ function gzipped(files: Record<string, Uint8Array>): Record<string, Uint8Array> 
 function harness(files: Record<string, Uint8Array> = gzipped(idxFiles())) {
   const events: WorkerEvent[] = [];
   const asked: string[] = [];
-  const trainer = new Trainer({ post: (e) => void events.push(e), fetch: fakeFetch(files, asked), gpu: null, isolated: false });
+  const trainer = makeTrainer({ post: (e) => void events.push(e), fetch: fakeFetch(files, asked), gpu: null, isolated: false });
   let nextId = 1;
   /** Sends a request with a fresh id and resolves with the first event answering it (`ok` or `error`). */
   const ask = async <T extends WorkerEvent['type']>(request: Record<string, unknown> & { type: Request['type'] }, answer: T): Promise<Extract<WorkerEvent, { type: T }> | Extract<WorkerEvent, { type: 'error' }>> => {
@@ -76,6 +76,19 @@ function harness(files: Record<string, Uint8Array> = gzipped(idxFiles())) {
     return reply as never;
   };
   return { trainer, events, asked, ask };
+}
+
+// every trainer a test makes, freed after it: their tensors would otherwise count in later
+// tests' memory checks (and stop counting whenever the garbage collector takes them)
+const trainers: Trainer[] = [];
+afterEach(() => {
+  for (const t of trainers.splice(0)) t.dispose();
+});
+
+function makeTrainer(options: ConstructorParameters<typeof Trainer>[0]): Trainer {
+  const t = new Trainer(options);
+  trainers.push(t);
+  return t;
 }
 
 const SETTINGS: TrainSettings = { model: 'mlp', backend: 'cpu', epochs: 2, batchSize: 16, lr: 1e-3, optimizer: 'adam', limit: 64, testLimit: 48, seed: 3 };
@@ -97,6 +110,26 @@ describe('web trainer', () => {
     expect(byName.webgpu!.available).toBe(false);
     expect(byName.webgpu!.detail).toMatch(/navigator\.gpu is missing/);
     expect(byName.tfjs!.available).toBe(true);
+  });
+
+  it('offers a software WebGPU adapter but lets auto pick cpu; no adapter is unavailable with the reason', async () => {
+    const answering = (adapter: unknown): GPU => ({ requestAdapter: async () => adapter }) as unknown as GPU;
+    const events: WorkerEvent[] = [];
+    const swiftshader = { info: { vendor: 'google', architecture: 'swiftshader', description: '', isFallbackAdapter: false } };
+    const soft = makeTrainer({ post: (e) => void events.push(e), fetch: fakeFetch(gzipped(idxFiles())), gpu: answering(swiftshader), isolated: false });
+    await soft.handle({ type: 'hello', id: 1 });
+    const hello = events.at(-1) as Extract<WorkerEvent, { type: 'hello' }>;
+    expect(hello.backends.find((b) => b.name === 'webgpu')).toEqual({ name: 'webgpu', available: true, detail: 'google swiftshader (a software adapter, slower than cpu: auto picks cpu)' });
+    await soft.handle({ type: 'load-data', id: 2, source: SOURCE });
+    await soft.handle({ type: 'train', id: 3, settings: { ...SETTINGS, backend: 'auto', epochs: 1, limit: 16 } });
+    expect(events.find((e) => e.type === 'run-start')).toMatchObject({ backend: 'cpu (1 thread)' });
+    expect(events.at(-1)).toMatchObject({ type: 'run-end', id: 3 });
+
+    const none = makeTrainer({ post: (e) => void events.push(e), gpu: answering(null), isolated: false });
+    await none.handle({ type: 'hello', id: 4 });
+    const noAdapter = (events.at(-1) as Extract<WorkerEvent, { type: 'hello' }>).backends.find((b) => b.name === 'webgpu')!;
+    expect(noAdapter.available).toBe(false);
+    expect(noAdapter.detail).toMatch(/^no WebGPU adapter: navigator\.gpu\.requestAdapter\(\) gave none/);
   });
 
   it('loads the data (.gz first), reporting progress per file, and sends the first test images', async () => {
@@ -151,7 +184,7 @@ describe('web trainer', () => {
     const offline = (async () => {
       throw new TypeError('Failed to fetch');
     }) as typeof fetch;
-    const network = new Trainer({ post: (e) => void events.push(e), fetch: offline, gpu: null, isolated: false });
+    const network = makeTrainer({ post: (e) => void events.push(e), fetch: offline, gpu: null, isolated: false });
     await network.handle({ type: 'load-data', id: 1, source: SOURCE });
     expect(events.at(-1)).toMatchObject({ type: 'error', id: 1 });
     expect((events.at(-1) as { message: string }).message).toContain(`tried ${SOURCE}train-images-idx3-ubyte.gz (network error: Failed to fetch)`);
@@ -189,9 +222,27 @@ describe('web trainer', () => {
     expect(epochs[1]!.samplePredictions).toHaveLength(40);
     // train accuracy well above chance on this easy data
     expect(epochs[1]!.testAcc).toBeGreaterThan(0.5);
+    // one epoch, then `continue` for another: the second epoch is the 2-epoch run's (same shuffle
+    // of epoch 2, the optimizer's state kept)
+    await ask({ type: 'train', settings: { ...SETTINGS, epochs: 1 } }, 'run-end');
+    const at = events.length;
+    expect(await ask({ type: 'train', settings: { ...SETTINGS, epochs: 1 }, continue: true }, 'run-end')).toMatchObject({ type: 'run-end', epochs: 1 });
+    const continued = events.slice(at).filter((e) => e.type === 'epoch');
+    expect(continued.map((e) => [e.epoch, e.trainLoss, e.testAcc])).toEqual([[2, history[1]!.trainLoss, history[1]!.testAcc]]);
     for (const t of [train.images, train.labels, test.images, test.labels]) t.dispose();
     opt.dispose();
     model.dispose();
+  });
+
+  it('trains on the tfjs backend (the TensorFlow.js wasm engine) through the same loop', async () => {
+    const { ask, events } = harness();
+    await ask({ type: 'load-data', source: SOURCE }, 'data-ready');
+    const end = await ask({ type: 'train', settings: { ...SETTINGS, backend: 'tfjs', epochs: 1, limit: 32, testLimit: 40 } }, 'run-end');
+    expect(end).toMatchObject({ type: 'run-end', stopped: false, epochs: 1 });
+    expect(events.find((e) => e.type === 'run-start')).toMatchObject({ backend: 'tfjs (wasm)' });
+    const epoch = events.find((e) => e.type === 'epoch')!;
+    expect(Number.isFinite(epoch.trainLoss) && epoch.memory.tensors > 0).toBe(true);
+    expect(await ask({ type: 'predict', pixels: new Float32Array(784) }, 'prediction')).toMatchObject({ type: 'prediction' });
   });
 
   it('refuses what cannot run now, saying why', async () => {
@@ -249,7 +300,8 @@ describe('web trainer', () => {
   });
 
   it('saves and loads a model (identical predictions), loads the CLI checkpoint, and leaks no tensors', async () => {
-    const { ask } = harness();
+    const start = memory('cpu').numTensors;
+    const { ask, trainer } = harness();
     await ask({ type: 'load-data', source: SOURCE }, 'data-ready');
     // testLimit below the 40 samples: their predictions come from a separate forward pass
     const end = await ask({ type: 'train', settings: { ...SETTINGS, epochs: 1, testLimit: 20 } }, 'run-end');
@@ -308,9 +360,11 @@ describe('web trainer', () => {
     fromCli.model.dispose();
     const top = (web as { top: { label: number; probability: number }[] }).top;
     for (const t of top) expect(t.probability).toBe(sameAsCli[t.label]);
-    expect(memory('cpu').numTensors).toBeGreaterThan(0);
 
     const junk = await ask({ type: 'load-model', bytes: new Uint8Array([1, 2, 3]), name: 'junk.bin', backend: 'cpu' }, 'model-loaded');
     expect(junk).toMatchObject({ type: 'error', message: expect.stringMatching(/^junk\.bin: /) });
+    // everything the trainer made is accounted for: freeing its model and data frees all
+    trainer.dispose();
+    expect(memory('cpu').numTensors).toBe(start);
   });
 });

@@ -4,7 +4,7 @@
 // Requests that expect one answer carry an `id`, echoed by that answer (`ok`, `error`, …).
 import type { ModelKind, OptimizerKind } from '../src/args.js';
 
-/** The backends the page offers. `auto` = webgpu when an adapter is found, else cpu. */
+/** The backends the page offers. `auto` = webgpu when a hardware adapter is found, else cpu (a software adapter such as SwiftShader is ~10× slower than cpu). */
 export type BackendChoice = 'auto' | 'cpu' | 'webgpu' | 'tfjs';
 
 /** What the worker found out about one backend. */

@@ -54,7 +54,10 @@ const TFJS_BACKEND = 'tfjs-wasm';
 
 interface Probe {
   readonly infos: readonly BackendInfo[];
+  /** How the GPU adapter names itself, for the run's backend label. */
   readonly gpuDetail: string | null;
+  /** Whether the adapter emulates a GPU in software. */
+  readonly softwareGpu: boolean;
 }
 
 interface Run {
@@ -144,6 +147,21 @@ export class Trainer {
     }
   }
 
+  /**
+   * Frees the model, its optimizer and the data's tensors (stopping a run first). The worker lives
+   * as long as the page and never needs it; tests do, so that one trainer's tensors do not count in
+   * the next one's memory checks.
+   */
+  dispose(): void {
+    this.#stop();
+    if (this.#run) throw new Error('Trainer.dispose: a run is in progress; await its handle() after stop, then dispose');
+    this.#dropModel();
+    disposeData(this.#train);
+    disposeData(this.#test);
+    this.#train = this.#test = null;
+    this.#raw = null;
+  }
+
   /** Memory of the backend the model is on (the cpu backend before there is a model). */
   memory(): MemoryInfo {
     const m = memory(this.#backend ?? 'cpu');
@@ -160,6 +178,7 @@ export class Trainer {
       };
       let webgpu: BackendInfo;
       let gpuDetail: string | null = null;
+      let software = false;
       if (!this.#gpu) {
         webgpu = { name: 'webgpu', available: false, detail: 'this browser has no WebGPU here (navigator.gpu is missing in the worker)' };
       } else {
@@ -170,7 +189,10 @@ export class Trainer {
           } else {
             const info = adapter.info;
             gpuDetail = info?.description || [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'adapter';
-            webgpu = { name: 'webgpu', available: true, detail: gpuDetail };
+            // a software adapter (SwiftShader, Chromium's stand-in without a GPU) emulates the GPU
+            // on the CPU: measured ~10× slower here than the cpu backend, so auto does not pick it
+            software = info?.isFallbackAdapter === true || /swiftshader/i.test(`${info?.vendor} ${info?.architecture} ${info?.description}`);
+            webgpu = { name: 'webgpu', available: true, detail: software ? `${gpuDetail} (a software adapter, slower than cpu: auto picks cpu)` : gpuDetail };
           }
         } catch (e) {
           webgpu = { name: 'webgpu', available: false, detail: `requesting a WebGPU adapter failed: ${(e as Error).message}` };
@@ -183,7 +205,7 @@ export class Trainer {
       } catch (e) {
         tfjs = { name: 'tfjs', available: false, detail: `the TensorFlow.js wasm engine did not start: ${(e as Error).message}` };
       }
-      return { infos: [cpu, webgpu, tfjs], gpuDetail };
+      return { infos: [cpu, webgpu, tfjs], gpuDetail, softwareGpu: software };
     })();
     return this.#probe;
   }
@@ -197,14 +219,14 @@ export class Trainer {
   async #resolveBackend(choice: BackendChoice): Promise<{ name: string; label: string }> {
     const probe = await this.#probeBackends();
     const info = (n: BackendInfo['name']): BackendInfo => probe.infos.find((b) => b.name === n)!;
-    const picked = choice === 'auto' ? (info('webgpu').available ? 'webgpu' : 'cpu') : choice;
+    const picked = choice === 'auto' ? (info('webgpu').available && !probe.softwareGpu ? 'webgpu' : 'cpu') : choice;
     if (picked !== 'cpu' && picked !== 'webgpu' && picked !== 'tfjs') {
       throw new Error(`backend: expected one of auto, cpu, webgpu, tfjs, got ${JSON.stringify(choice)}`);
     }
     const b = info(picked);
     if (!b.available) throw new Error(`the ${picked} backend is not available here: ${b.detail}; pick another backend`);
     if (picked === 'cpu') return { name: 'cpu', label: `cpu (${b.detail.replace(/ \(.*$/, '')})` };
-    if (picked === 'webgpu') return { name: 'webgpu', label: `webgpu (${b.detail})` };
+    if (picked === 'webgpu') return { name: 'webgpu', label: `webgpu (${probe.gpuDetail})` };
     return { name: TFJS_BACKEND, label: 'tfjs (wasm)' };
   }
 
