@@ -258,8 +258,8 @@ function onHello(list: readonly BackendInfo[], isolated: boolean, threads: numbe
   const notes: HTMLLIElement[] = [];
   for (const option of ui.backend.options) {
     if (option.value === 'auto') {
-      const gpu = list.find((b) => b.name === 'webgpu');
-      option.title = `webgpu when an adapter is found, else cpu: here ${gpu?.available ? 'webgpu' : 'cpu'}`;
+      // which one auto picks is the worker's call; `backend-active` shows it once a run starts
+      option.title = 'webgpu when a hardware GPU adapter is found, else cpu (a software adapter is slower than cpu)';
       continue;
     }
     const info = list.find((b) => b.name === option.value);
