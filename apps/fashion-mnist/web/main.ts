@@ -58,6 +58,8 @@ let data: 'none' | 'loading' | 'ready' = 'none';
 let classes: readonly string[] = [];
 /** A run asked for while the data was still loading. */
 let queuedRun: TrainSettings | null = null;
+/** A train request is out and its `run-start` (or error) has not come back: a second Start would be refused. */
+let starting = false;
 /** From `run-start` to `run-end`. */
 let running = false;
 let paused = false;
@@ -111,7 +113,7 @@ function hideError(): void {
 }
 
 function refreshControls(): void {
-  const busy = running || data === 'loading' || queuedRun !== null;
+  const busy = starting || running || data === 'loading' || queuedRun !== null;
   for (const field of ui.form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[name], select[name]')) field.disabled = busy;
   ui.start.disabled = backends === null || busy;
   ui.pause.disabled = !running;
@@ -191,6 +193,7 @@ function loadData(): void {
 
 function train(settings: TrainSettings): void {
   queuedRun = null;
+  starting = true;
   pending.train = nextId++;
   post({ type: 'train', id: pending.train, settings });
 }
@@ -310,6 +313,7 @@ function onEvent(event: WorkerEvent): void {
       refreshControls();
       break;
     case 'run-start': {
+      starting = false;
       running = true;
       paused = false;
       model = { kind: event.settings.model, parameters: event.parameters, backend: event.backend };
@@ -406,6 +410,7 @@ function onError(id: number | null, message: string): void {
     ui.gridNote.textContent = `The data could not be loaded from ${dataFolder}.`;
   }
   if (id === null || id === pending.train) {
+    starting = false;
     running = false;
     paused = false;
   }
@@ -416,6 +421,7 @@ function onError(id: number | null, message: string): void {
 worker.onmessage = (e: MessageEvent<WorkerEvent>) => onEvent(e.data);
 worker.onerror = (e: ErrorEvent) => {
   e.preventDefault();
+  starting = false;
   running = false;
   queuedRun = null;
   showError(`the training worker failed: ${e.message || 'it could not be started (see the browser console)'}; reload the page to start a new one`);
