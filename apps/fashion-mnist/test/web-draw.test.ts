@@ -2,14 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { inkBox, resizeArea, toModelInput, type GreyImage } from '../web/ui/to-input.js';
 
 /** A black `size`×`size` canvas with the given rectangles painted white (x0, y0 inclusive; x1, y1 exclusive). */
-function canvas(size: number, ...rects: [number, number, number, number][]): GreyImage {
+type Canvas = GreyImage & { pixels: Float32Array };
+
+function canvas(size: number, ...rects: [number, number, number, number][]): Canvas {
   const pixels = new Float32Array(size * size);
   for (const [x0, y0, x1, y1] of rects) for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) pixels[y * size + x] = 1;
   return { pixels, width: size, height: size };
 }
 
 /** A round brush stroke from (ax, ay) to (bx, by), `radius` pixels thick on each side, as the page's canvas draws it. */
-function stroke(image: GreyImage & { pixels: Float32Array }, ax: number, ay: number, bx: number, by: number, radius: number): void {
+function stroke(image: Canvas, ax: number, ay: number, bx: number, by: number, radius: number): void {
   for (let y = 0; y < image.height; y++) {
     for (let x = 0; x < image.width; x++) {
       const t = Math.max(0, Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2 || 1)));
@@ -62,6 +64,8 @@ describe('resizeArea', () => {
   });
 });
 
+const MNIST = { fit: 20, centre: 'mass' } as const;
+
 describe('toModelInput', () => {
   it('gives all zeros for an empty drawing', () => {
     const out = toModelInput(canvas(280));
@@ -69,10 +73,10 @@ describe('toModelInput', () => {
     expect(sum(out)).toBe(0);
   });
 
-  it('scales a small stroke in a corner up to 20 pixels and centres it by its centre of mass', () => {
+  it("scales a small stroke in a corner up to 20 pixels and centres it by its centre of mass (MNIST's recipe)", () => {
     const image = canvas(280);
     stroke(image, 20, 30, 80, 30, 11); // a short thick horizontal stroke near the top left
-    const out = toModelInput(image);
+    const out = toModelInput(image, MNIST);
     const box = box28(out)!;
     expect(box.x1 - box.x0).toBe(20);
     const [cx, cy] = centreOfMass(out);
@@ -86,13 +90,14 @@ describe('toModelInput', () => {
     const b = canvas(280, [100, 40, 180, 200], [100, 180, 280, 200]); // the same L, twice as large, elsewhere
     const ia = toModelInput(a);
     const ib = toModelInput(b);
+    expect(box28(ia)).toEqual({ x0: 0, y0: 2, x1: 28, y1: 27 }); // the longer side (the width) fills the frame
     let diff = 0;
     for (let i = 0; i < 784; i++) diff = Math.max(diff, Math.abs(ia[i]! - ib[i]!));
     expect(diff).toBeLessThan(1e-5);
   });
 
   it('places an L by its centre of mass, not by its box: the heavy corner pulls it off the box centre', () => {
-    const out = toModelInput(canvas(280, [0, 0, 40, 200], [0, 160, 200, 200]));
+    const out = toModelInput(canvas(280, [0, 0, 40, 200], [0, 160, 200, 200]), MNIST);
     const box = box28(out)!;
     const [cx, cy] = centreOfMass(out);
     expect(Math.abs(cx - 14)).toBeLessThanOrEqual(0.5);
@@ -100,10 +105,14 @@ describe('toModelInput', () => {
     expect((box.x0 + box.x1) / 2).toBeGreaterThan(15); // the box sits right of the centre
   });
 
-  it('fills the frame by the bounding box with fit 28 and centre "box" (Fashion-MNIST\'s recipe)', () => {
-    const out = toModelInput(canvas(280, [70, 0, 210, 280]), { fit: 28, centre: 'box' });
+  it("fills the frame by the bounding box by default (Fashion-MNIST's recipe), leaving a centred 28×28 garment as it is", () => {
+    const out = toModelInput(canvas(280, [70, 0, 210, 280]));
     expect(box28(out)).toEqual({ x0: 7, y0: 0, x1: 21, y1: 28 });
     expect(out[14 * 28 + 14]).toBe(1);
+    const garment = canvas(28);
+    stroke(garment, 8, 2, 19, 25, 3.5);
+    garment.pixels.fill(0.5, 0, 28); // a grey top row makes the box the whole width
+    expect(Array.from(toModelInput(garment))).toEqual(Array.from(garment.pixels));
   });
 
   it('ignores faint noise below the threshold when cropping', () => {

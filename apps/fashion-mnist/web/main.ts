@@ -11,7 +11,7 @@ import { drawConfusion } from './ui/confusion.js';
 import { DrawingPad, type PadChange } from './ui/draw.js';
 import { formatAccuracy, formatBytes, formatLoss, formatMemory, formatPercent, formatRate } from './ui/format.js';
 import { SampleGrid } from './ui/grid.js';
-import { modelChapter, parsePageParams, readSettings } from './ui/params.js';
+import { BACKEND_CHOICES, modelInfo, PAGE_MODEL_KINDS, PAGE_OPTIMIZER_KINDS, parsePageParams, readSettings } from './ui/params.js';
 import { formatDuration } from '../src/progress.js';
 
 function element<T extends Element>(selector: string): T {
@@ -58,6 +58,8 @@ let data: 'none' | 'loading' | 'ready' = 'none';
 let classes: readonly string[] = [];
 /** A run asked for while the data was still loading. */
 let queuedRun: TrainSettings | null = null;
+/** A train request is out and its `run-start` (or error) has not come back: a second Start would be refused. */
+let starting = false;
 /** From `run-start` to `run-end`. */
 let running = false;
 let paused = false;
@@ -111,7 +113,7 @@ function hideError(): void {
 }
 
 function refreshControls(): void {
-  const busy = running || data === 'loading' || queuedRun !== null;
+  const busy = starting || running || data === 'loading' || queuedRun !== null;
   for (const field of ui.form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[name], select[name]')) field.disabled = busy;
   ui.start.disabled = backends === null || busy;
   ui.pause.disabled = !running;
@@ -128,6 +130,14 @@ function settingField(name: keyof TrainSettings): HTMLInputElement | HTMLSelectE
   return field;
 }
 
+/** The pickers offer exactly what the validator accepts. */
+function fillChoices(): void {
+  const options = (values: readonly string[], text: (v: string) => string): HTMLOptionElement[] => values.map((v) => new Option(text(v), v));
+  settingField('backend').replaceChildren(...options(BACKEND_CHOICES, (v) => v));
+  settingField('model').replaceChildren(...options(PAGE_MODEL_KINDS, (v) => `${modelInfo(v as ModelKind).name} (ch. ${modelInfo(v as ModelKind).chapter})`));
+  settingField('optimizer').replaceChildren(...options(PAGE_OPTIMIZER_KINDS, (v) => v));
+}
+
 function fillForm(settings: TrainSettings): void {
   for (const [name, value] of Object.entries(settings) as [keyof TrainSettings, unknown][]) settingField(name).value = String(value);
 }
@@ -140,7 +150,8 @@ function backendLabel(name: string): string {
 
 function showModel(): void {
   if (model === null) return;
-  ui.modelLine.textContent = `${modelChapter(model.kind)} — ${model.parameters.toLocaleString('en-US')} parameters, on ${backendLabel(model.backend)}.`;
+  const { name, chapter } = modelInfo(model.kind);
+  ui.modelLine.textContent = `Chapter ${chapter}'s ${name} — ${model.parameters.toLocaleString('en-US')} parameters, on ${backendLabel(model.backend)}.`;
   ui.backendActive.textContent = backendLabel(model.backend);
 }
 
@@ -182,6 +193,7 @@ function loadData(): void {
 
 function train(settings: TrainSettings): void {
   queuedRun = null;
+  starting = true;
   pending.train = nextId++;
   post({ type: 'train', id: pending.train, settings });
 }
@@ -249,8 +261,8 @@ function onHello(list: readonly BackendInfo[], isolated: boolean, threads: numbe
   const notes: HTMLLIElement[] = [];
   for (const option of ui.backend.options) {
     if (option.value === 'auto') {
-      const gpu = list.find((b) => b.name === 'webgpu');
-      option.title = `webgpu when an adapter is found, else cpu: here ${gpu?.available ? 'webgpu' : 'cpu'}`;
+      // which one auto picks is the worker's call; `backend-active` shows it once a run starts
+      option.title = 'webgpu when a hardware GPU adapter is found, else cpu (a software adapter is slower than cpu)';
       continue;
     }
     const info = list.find((b) => b.name === option.value);
@@ -298,8 +310,10 @@ function onEvent(event: WorkerEvent): void {
       ui.gridNote.textContent = `The first ${event.samples.length} test images; wrong predictions get a red border and the predicted class.`;
       if (queuedRun !== null) train(queuedRun);
       else setStatus('idle');
+      refreshControls();
       break;
     case 'run-start': {
+      starting = false;
       running = true;
       paused = false;
       model = { kind: event.settings.model, parameters: event.parameters, backend: event.backend };
@@ -313,6 +327,7 @@ function onEvent(event: WorkerEvent): void {
       lossChart.reset();
       accuracyChart.reset();
       smoothAccuracy.reset();
+      refreshControls();
       requestPrediction();
       break;
     }
@@ -354,7 +369,7 @@ function onEvent(event: WorkerEvent): void {
       running = false;
       paused = false;
       setStatus('done');
-      ui.runText.textContent = `${event.stopped ? 'stopped' : 'finished'} after ${event.epochs} epoch${event.epochs === 1 ? '' : 's'}`;
+      ui.runText.textContent = `${event.stopped ? 'stopped' : 'finished'} after ${event.epochs} complete epoch${event.epochs === 1 ? '' : 's'}`;
       refreshControls();
       requestPrediction();
       break;
@@ -395,6 +410,7 @@ function onError(id: number | null, message: string): void {
     ui.gridNote.textContent = `The data could not be loaded from ${dataFolder}.`;
   }
   if (id === null || id === pending.train) {
+    starting = false;
     running = false;
     paused = false;
   }
@@ -405,6 +421,7 @@ function onError(id: number | null, message: string): void {
 worker.onmessage = (e: MessageEvent<WorkerEvent>) => onEvent(e.data);
 worker.onerror = (e: ErrorEvent) => {
   e.preventDefault();
+  starting = false;
   running = false;
   queuedRun = null;
   showError(`the training worker failed: ${e.message || 'it could not be started (see the browser console)'}; reload the page to start a new one`);
@@ -430,6 +447,7 @@ ui.loadModel.addEventListener('change', () => {
 });
 byTestId<HTMLButtonElement>('clear-draw').addEventListener('click', () => pad.clear());
 
+fillChoices();
 fillForm(parsed.params.settings);
 if (parsed.error !== null) showError(parsed.error);
 refreshControls();

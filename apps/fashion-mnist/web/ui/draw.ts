@@ -6,8 +6,8 @@ import { paintGrey } from './grid.js';
 import { toModelInput } from './to-input.js';
 
 const SIZE = 280;
-// the book's garments are ~2–3 pixels thick lines at 28×28 after scaling to fit; a 22 px brush on
-// 280 px keeps that proportion for a drawing that fills about two thirds of the pad
+// a drawing that fills about two thirds of the pad is scaled by ~28/190, so a 22 px brush becomes
+// a ~3 px line at 28×28: thick enough to survive the shrinking as solid strokes, not grey haze
 const BRUSH = 22;
 const THROTTLE_MS = 60;
 

@@ -10,15 +10,15 @@ import type { BackendChoice, TrainSettings } from '../protocol.js';
 
 /** The page's backend choices, in the order the picker lists them. */
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'cpu', 'webgpu', 'tfjs'];
-const MODELS: Record<ModelKind, string> = { cnn: "chapter 4's CNN", mlp: "chapter 3's MLP" };
+const MODELS: Record<ModelKind, { readonly name: string; readonly chapter: number }> = { cnn: { name: 'CNN', chapter: 4 }, mlp: { name: 'MLP', chapter: 3 } };
 const OPTIMIZERS: Record<OptimizerKind, true> = { adam: true, sgd: true, adamw: true, rmsprop: true, adagrad: true };
 /** The models the picker offers (src/args.ts's MODEL_KINDS). */
 export const PAGE_MODEL_KINDS = Object.keys(MODELS) as readonly ModelKind[];
 /** The optimizers the picker offers (src/args.ts's OPTIMIZER_KINDS). */
 export const PAGE_OPTIMIZER_KINDS = Object.keys(OPTIMIZERS) as readonly OptimizerKind[];
 
-/** Which chapter of the book a model comes from, for the page's headline. */
-export function modelChapter(kind: ModelKind): string {
+/** The book's name and chapter of a model, for the picker and the page's headline. */
+export function modelInfo(kind: ModelKind): { readonly name: string; readonly chapter: number } {
   return MODELS[kind];
 }
 

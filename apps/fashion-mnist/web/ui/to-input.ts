@@ -3,16 +3,19 @@
 // small, off-centre blob the model never saw, so the drawing is normalised the way the training
 // images were: crop to the bounding box, scale (area averaging, which keeps thin strokes as grey
 // instead of dropping them as nearest-neighbour would) so that the longer side fits `fit` pixels,
-// then place it in the 28×28 frame by its centre of mass (MNIST's recipe, the default) or by its
-// bounding box's centre (Fashion-MNIST's). Pure, DOM-free, so Node tests cover it.
+// then place it in the 28×28 frame by its bounding box's centre or by its centre of mass.
+// The default is Fashion-MNIST's own recipe (longer side 28, centred box): its test images are
+// nearly fixed points of it (mean |Δ| 0.008 per pixel over the first 1,000), whereas MNIST's
+// (20×20 box centred by mass, the other option) changes them by 0.185 — it would show the model
+// garments smaller than any it was trained on. Pure, DOM-free, so Node tests cover it.
 
 /** Options of {@link toModelInput}. */
 export interface ToModelInputOptions {
   /** Side of the output (default 28). */
   readonly size?: number;
-  /** The longer side of the scaled bounding box (default 20, MNIST's; Fashion-MNIST's is 28). */
+  /** The longer side of the scaled bounding box (default 28, Fashion-MNIST's; MNIST's is 20). */
   readonly fit?: number;
-  /** Centre by the centre of mass (default, MNIST) or by the bounding box (Fashion-MNIST). */
+  /** Centre by the bounding box (default, Fashion-MNIST) or by the centre of mass (MNIST). */
   readonly centre?: 'mass' | 'box';
   /** Pixels above this value count as ink for the bounding box (default 0.05). */
   readonly threshold?: number;
@@ -100,7 +103,7 @@ export function resizeArea(image: GreyImage, width: number, height: number): Flo
  */
 export function toModelInput(image: GreyImage, options: ToModelInputOptions = {}): Float32Array {
   const size = options.size ?? 28;
-  const fit = options.fit ?? 20;
+  const fit = options.fit ?? 28;
   if (!(Number.isInteger(fit) && fit >= 1 && fit <= size)) throw new RangeError(`toModelInput: expected fit to be an integer from 1 to ${size}, got ${fit}`);
   const out = new Float32Array(size * size);
   const box = inkBox(image, options.threshold ?? 0.05);
@@ -118,7 +121,7 @@ export function toModelInput(image: GreyImage, options: ToModelInputOptions = {}
   // where the small image's centre (of mass or of its box) is, relative to its top-left corner
   let cx = w / 2;
   let cy = h / 2;
-  if ((options.centre ?? 'mass') === 'mass') {
+  if (options.centre === 'mass') {
     let mass = 0;
     let mx = 0;
     let my = 0;
