@@ -33,10 +33,15 @@ import { capture, cli } from './cli-harness.js';
 const CPU_MIN_ACCURACY = 0.65;
 /** The cpu run's query: 2,000 training images, 1 epoch, evaluated on 1,000 test images (±1.4 % at 72 %). */
 const CPU_QUERY = 'backend=cpu&model=cnn&limit=2000&epochs=1&testLimit=1000&autostart=1';
-/** The webgpu run (SwiftShader emulates the GPU on the CPU: ~100× slower than cpu, so a small subset). */
-const WEBGPU_QUERY = 'backend=webgpu&model=cnn&limit=320&epochs=1&testLimit=200&autostart=1';
-/** Chance is 0.1; 10 steps of the CNN on 320 images measured 0.55–0.6 (see the log line). */
-const WEBGPU_MIN_ACCURACY = 0.3;
+/**
+ * The webgpu run. SwiftShader emulates the GPU on the CPU: its first step compiles every pipeline of
+ * the CNN's forward, backward and Adam passes (33 s on an idle 2-core machine, 57 s loaded), and
+ * each later step of 32 images takes ~3 s. So: 6 steps, at 3e-3 to learn more per step, evaluated
+ * on 100 images.
+ */
+const WEBGPU_QUERY = 'backend=webgpu&model=cnn&limit=192&epochs=1&testLimit=100&lr=0.003&autostart=1';
+/** Chance is 0.1; the run above measured 0.38 (seeded: the same batches and weights every time). */
+const WEBGPU_MIN_ACCURACY = 0.25;
 /** Flags added to the harness's: keep the SwiftShader WebGPU adapter allowed (as apps/docs' site test does). */
 const EXTRA_CHROMIUM_ARGS = ['--enable-unsafe-swiftshader'];
 
@@ -309,7 +314,7 @@ describe.skipIf(skipReason !== null)('the page in headless Chromium', () => {
       await page.close();
     }, 120_000);
 
-    it(`webgpu (software adapter): the CNN on 320 images reaches ≥ ${WEBGPU_MIN_ACCURACY} test accuracy`, async () => {
+    it(`webgpu (software adapter): the CNN on 192 images reaches ≥ ${WEBGPU_MIN_ACCURACY} test accuracy`, async () => {
       const mark = errors.length;
       const t0 = performance.now();
       const page = await open(WEBGPU_QUERY);
@@ -323,7 +328,7 @@ describe.skipIf(skipReason !== null)('the page in headless Chromium', () => {
         const accuracy = await testAccuracy(page);
         const backend = ((await page.textContent('[data-testid="backend-active"]')) ?? '').trim();
         const imagesPerSecond = Number(((await page.textContent('[data-testid="images-per-second"]')) ?? '').replace(/[^\d.]/g, ''));
-        console.log(`fashion-mnist page (webgpu): test accuracy ${accuracy} after 1 epoch on 320 images (200 test images); ${((performance.now() - t0) / 1000).toFixed(1)} s; ${imagesPerSecond} images/s; ${backend}`);
+        console.log(`fashion-mnist page (webgpu): test accuracy ${accuracy} after 1 epoch on 192 images at lr 3e-3 (100 test images); ${((performance.now() - t0) / 1000).toFixed(1)} s; ${imagesPerSecond} images/s; ${backend}`);
         expect(backend).toMatch(/^webgpu/);
         expect(accuracy).toBeGreaterThanOrEqual(WEBGPU_MIN_ACCURACY);
         expect(errorsSince(mark)).toEqual([]);
