@@ -77,7 +77,7 @@ const lossChart = new TrainingChart(byTestId('loss-chart'), {
   title: 'Loss',
   curves: [
     { label: 'train (batch)', colour: 'rgba(59, 130, 246, 0.55)', kind: 'batch' },
-    { label: 'train (epoch)', colour: '#1d4ed8', kind: 'epoch' },
+    { label: 'train (epoch)', colour: '#2563eb', kind: 'epoch' },
     { label: 'test (epoch)', colour: '#ea580c', kind: 'epoch' },
   ],
 });
@@ -86,7 +86,7 @@ const accuracyChart = new TrainingChart(byTestId('accuracy-chart'), {
   yRange: [0, 1],
   curves: [
     { label: 'train (batch, smoothed)', colour: 'rgba(16, 185, 129, 0.7)', kind: 'batch' },
-    { label: 'train (epoch)', colour: '#047857', kind: 'epoch' },
+    { label: 'train (epoch)', colour: '#059669', kind: 'epoch' },
     { label: 'test (epoch)', colour: '#ea580c', kind: 'epoch' },
   ],
 });
@@ -324,8 +324,8 @@ function onEvent(event: WorkerEvent): void {
       ui.runText.textContent = '';
       ui.testAccuracy.textContent = '';
       ui.epochs.replaceChildren();
-      lossChart.reset();
-      accuracyChart.reset();
+      lossChart.reset(event.settings.epochs);
+      accuracyChart.reset(event.settings.epochs);
       smoothAccuracy.reset();
       refreshControls();
       requestPrediction();
