@@ -447,6 +447,11 @@ ui.loadModel.addEventListener('change', () => {
 });
 byTestId<HTMLButtonElement>('clear-draw').addEventListener('click', () => pad.clear());
 
+// The docs link is `../`: the site above the page when the docs embed it under /app/. Served on
+// its own (`npm run web`) the page is at the server's root, where `../` is the page itself, a link
+// that only reloads it: hide it there.
+if (new URL('../', location.href).href === new URL('./', location.href).href) element<HTMLElement>('header nav').hidden = true;
+
 fillChoices();
 fillForm(parsed.params.settings);
 if (parsed.error !== null) showError(parsed.error);
