@@ -99,11 +99,15 @@ type Status = 'idle' | 'loading' | 'training' | 'paused' | 'done';
 
 function setStatus(status: Status): void {
   ui.status.textContent = status;
+  ui.status.title = '';
 }
 
 /** Shows `message` in the banner; with `status` (the default) also as the status `error: …`. */
 function showError(message: string, status = true): void {
-  if (status) ui.status.textContent = `error: ${message}`;
+  if (status) {
+    ui.status.textContent = `error: ${message}`;
+    ui.status.title = ui.status.textContent;
+  }
   ui.banner.textContent = message;
   ui.banner.hidden = false;
 }
