@@ -77,7 +77,7 @@ const lossChart = new TrainingChart(byTestId('loss-chart'), {
   title: 'Loss',
   curves: [
     { label: 'train (batch)', colour: 'rgba(59, 130, 246, 0.55)', kind: 'batch' },
-    { label: 'train (epoch)', colour: '#1d4ed8', kind: 'epoch' },
+    { label: 'train (epoch)', colour: '#2563eb', kind: 'epoch' },
     { label: 'test (epoch)', colour: '#ea580c', kind: 'epoch' },
   ],
 });
@@ -86,7 +86,7 @@ const accuracyChart = new TrainingChart(byTestId('accuracy-chart'), {
   yRange: [0, 1],
   curves: [
     { label: 'train (batch, smoothed)', colour: 'rgba(16, 185, 129, 0.7)', kind: 'batch' },
-    { label: 'train (epoch)', colour: '#047857', kind: 'epoch' },
+    { label: 'train (epoch)', colour: '#059669', kind: 'epoch' },
     { label: 'test (epoch)', colour: '#ea580c', kind: 'epoch' },
   ],
 });
@@ -99,11 +99,15 @@ type Status = 'idle' | 'loading' | 'training' | 'paused' | 'done';
 
 function setStatus(status: Status): void {
   ui.status.textContent = status;
+  ui.status.title = '';
 }
 
 /** Shows `message` in the banner; with `status` (the default) also as the status `error: …`. */
 function showError(message: string, status = true): void {
-  if (status) ui.status.textContent = `error: ${message}`;
+  if (status) {
+    ui.status.textContent = `error: ${message}`;
+    ui.status.title = ui.status.textContent;
+  }
   ui.banner.textContent = message;
   ui.banner.hidden = false;
 }
@@ -324,8 +328,8 @@ function onEvent(event: WorkerEvent): void {
       ui.runText.textContent = '';
       ui.testAccuracy.textContent = '';
       ui.epochs.replaceChildren();
-      lossChart.reset();
-      accuracyChart.reset();
+      lossChart.reset(event.settings.epochs);
+      accuracyChart.reset(event.settings.epochs);
       smoothAccuracy.reset();
       refreshControls();
       requestPrediction();
@@ -446,6 +450,11 @@ ui.loadModel.addEventListener('change', () => {
   if (file) void loadModelFile(file);
 });
 byTestId<HTMLButtonElement>('clear-draw').addEventListener('click', () => pad.clear());
+
+// The docs link is `../`: the site above the page when the docs embed it under /app/. Served on
+// its own (`npm run web`) the page is at the server's root, where `../` is the page itself, a link
+// that only reloads it: hide it there.
+if (new URL('../', location.href).href === new URL('./', location.href).href) element<HTMLElement>('header nav').hidden = true;
 
 fillChoices();
 fillForm(parsed.params.settings);

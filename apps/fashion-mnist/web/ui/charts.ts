@@ -29,6 +29,8 @@ export class TrainingChart {
   #x: number[] = [];
   #y: (number | null)[][];
   #pending = false;
+  /** The run's length in epochs: the x axis spans it from the first batch, so curves grow left to right instead of rescaling. */
+  #epochs: number | null = null;
 
   constructor(target: HTMLElement, options: TrainingChartOptions) {
     this.#curves = options.curves;
@@ -41,7 +43,14 @@ export class TrainingChart {
         title: options.title,
         width: Math.max(200, target.clientWidth),
         height: options.height ?? 240,
-        scales: { x: { time: false }, y: options.yRange ? { range: [options.yRange[0], options.yRange[1]] } : {} },
+        scales: {
+          // before the first value uPlot has no range and draws no axes: an empty chart with its axes
+          // reads as "waiting for data" rather than as a broken panel
+          x: { time: false, range: (_u, min, max) => [0, this.#epochs ?? (max === null || min === null || max <= 0 ? 1 : max)] },
+          y: options.yRange
+            ? { range: [options.yRange[0], options.yRange[1]] }
+            : { range: (_u, min, max) => (min === null || max === null ? [0, 1] : uPlot.rangeNum(min, max, 0.1, true)) },
+        },
         axes: [{ ...axis, label: 'epoch' }, { ...axis, size: 56 }],
         legend: { live: true },
         cursor: { drag: { x: true, y: false } },
@@ -60,8 +69,9 @@ export class TrainingChart {
     new ResizeObserver(() => this.#plot.setSize({ width: Math.max(200, target.clientWidth), height: options.height ?? 240 })).observe(target);
   }
 
-  /** Forgets every value (a new run). */
-  reset(): void {
+  /** Forgets every value (a new run of `epochs` epochs, the x axis's length; `null`: follow the data). */
+  reset(epochs: number | null = null): void {
+    this.#epochs = epochs;
     this.#x = [];
     this.#y = this.#curves.map(() => []);
     this.#schedule();

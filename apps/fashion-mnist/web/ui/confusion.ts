@@ -24,8 +24,10 @@ export function drawConfusion(canvas: HTMLCanvasElement, matrix: readonly (reado
   const dpr = window.devicePixelRatio || 1;
   canvas.width = Math.round(width * dpr);
   canvas.height = Math.round(height * dpr);
+  // its natural size, shrunk (aspect kept, by the CSS max-width) where the panel is narrower, as on a
+  // phone: all ten columns in view rather than three of them behind a horizontal scroll
   canvas.style.width = `${width}px`;
-  canvas.style.height = `${height}px`;
+  canvas.style.height = 'auto';
   const ctx = canvas.getContext('2d');
   if (ctx === null) throw new Error('drawConfusion: the canvas gave no 2d context (is it already used for WebGL?)');
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
