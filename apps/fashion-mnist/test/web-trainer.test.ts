@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeIdx, manualSeed, memory } from 'tensorgrad';
 import { buildModel, buildOptimizer, fit, loadTrainedModel, modelInputShape, parseArgs, runTrain } from '@tensorgrad/fashion-mnist';
 import { splitTensors, type RawSplit } from '../web/data.js';
@@ -170,8 +170,23 @@ describe('web trainer', () => {
     expect(t.type === 'error' && t.message).toMatch(/train-images-idx3-ubyte: not a valid IDX file: .* it is truncated/);
     const badGzip = gzipped(idxFiles());
     badGzip['train-labels-idx1-ubyte.gz'] = badGzip['train-labels-idx1-ubyte.gz']!.subarray(0, 30);
-    const g = await harness(badGzip).ask({ type: 'load-data', source: SOURCE }, 'data-ready');
-    expect(g.type === 'error' && g.message).toMatch(/train-labels-idx1-ubyte\.gz is not a valid gzip file/);
+    // Chromium's Response reports a failing body stream as "Failed to fetch" (measured): the
+    // decompressor's own reason must come through instead
+    class ChromiumResponse extends Response {
+      override async arrayBuffer(): Promise<ArrayBuffer> {
+        return super.arrayBuffer().catch(() => {
+          throw new TypeError('Failed to fetch');
+        });
+      }
+    }
+    vi.stubGlobal('Response', ChromiumResponse);
+    let g: WorkerEvent;
+    try {
+      g = await harness(badGzip).ask({ type: 'load-data', source: SOURCE }, 'data-ready');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(g.type === 'error' && g.message).toMatch(/train-labels-idx1-ubyte\.gz is not a valid gzip file \(unexpected end of file\)/);
 
     const fewLabels = idxFiles();
     fewLabels['t10k-labels-idx1-ubyte'] = encodeIdx(TEST.labels.subarray(0, 47), [47]);
