@@ -104,10 +104,54 @@ describe('awaiting onBatch and stopping with a signal (how the web page pauses a
     });
     expect(history.map((h) => h.epoch)).toEqual([1]);
     expect(evaluated).toEqual([1]);
-    // a stop during an epoch's last batch still completes (and evaluates) that epoch
+    // a stop during an epoch's last batch completes its training, but neither evaluates nor reports it
     const last = new AbortController();
-    const more = await fit(model, opt, data, data, { epochs: 5, startEpoch: 3, batchSize: 4, signal: last.signal, onBatch: (b) => void (b.batch === b.batches && last.abort()) });
-    expect(more.map((h) => h.epoch)).toEqual([3]);
+    const trained: number[] = [];
+    const more = await fit(model, opt, data, data, {
+      epochs: 5,
+      startEpoch: 3,
+      batchSize: 4,
+      signal: last.signal,
+      onBatch: (b) => void (b.batch === b.batches && (trained.push(b.epoch), last.abort())),
+      onEvaluateBatch: () => void evaluated.push(-1),
+    });
+    expect(more).toEqual([]);
+    expect(trained).toEqual([3]);
+    expect(evaluated).toEqual([1]);
+    dispose();
+  });
+
+  it('a stop during evaluation ends it after the batch in progress and leaves the epoch unreported', async () => {
+    const { model, opt, data, dispose } = setup();
+    const before = memory().numTensors;
+    const stop = new AbortController();
+    const done: number[] = [];
+    const reported: number[] = [];
+    const history = await fit(model, opt, data, data, {
+      epochs: 3,
+      batchSize: 4,
+      evalBatchSize: 3,
+      signal: stop.signal,
+      onEvaluateBatch: (n) => void (done.push(n), stop.abort()),
+      onEpoch: (m) => void reported.push(m.epoch),
+    });
+    // one of the four evaluation batches ran, then nothing: no epoch 1 metrics, no epoch 2
+    expect(done).toEqual([3]);
+    expect(history).toEqual([]);
+    expect(reported).toEqual([]);
+    // evaluate itself: the result covers the examples evaluated and says it stopped
+    const part = new AbortController();
+    const r = await evaluate(model, data, { batchSize: 4, signal: part.signal, onBatch: () => part.abort() });
+    const full = await evaluate(model, data, { batchSize: 4 });
+    expect([r.stopped, full.stopped]).toEqual([true, false]);
+    expect([...r.predictions]).toEqual([...full.predictions.subarray(0, 4)]);
+    expect(r.confusion.flat().reduce((a, b) => a + b)).toBe(4);
+    const none = new AbortController();
+    none.abort();
+    const empty = await evaluate(model, data, { signal: none.signal });
+    expect([empty.stopped, empty.predictions.length, empty.confusion, Number.isNaN(empty.accuracy)]).toEqual([true, 0, [], true]);
+    opt.zeroGrad();
+    expect(memory().numTensors - before).toBe(0);
     dispose();
   });
 });

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeIdx, manualSeed, memory } from 'tensorgrad';
 import { buildModel, buildOptimizer, fit, loadTrainedModel, modelInputShape, parseArgs, runTrain } from '@tensorgrad/fashion-mnist';
 import { splitTensors, type RawSplit } from '../web/data.js';
@@ -170,8 +170,23 @@ describe('web trainer', () => {
     expect(t.type === 'error' && t.message).toMatch(/train-images-idx3-ubyte: not a valid IDX file: .* it is truncated/);
     const badGzip = gzipped(idxFiles());
     badGzip['train-labels-idx1-ubyte.gz'] = badGzip['train-labels-idx1-ubyte.gz']!.subarray(0, 30);
-    const g = await harness(badGzip).ask({ type: 'load-data', source: SOURCE }, 'data-ready');
-    expect(g.type === 'error' && g.message).toMatch(/train-labels-idx1-ubyte\.gz is not a valid gzip file/);
+    // Chromium's Response reports a failing body stream as "Failed to fetch" (measured): the
+    // decompressor's own reason must come through instead
+    class ChromiumResponse extends Response {
+      override async arrayBuffer(): Promise<ArrayBuffer> {
+        return super.arrayBuffer().catch(() => {
+          throw new TypeError('Failed to fetch');
+        });
+      }
+    }
+    vi.stubGlobal('Response', ChromiumResponse);
+    let g: WorkerEvent;
+    try {
+      g = await harness(badGzip).ask({ type: 'load-data', source: SOURCE }, 'data-ready');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(g.type === 'error' && g.message).toMatch(/train-labels-idx1-ubyte\.gz is not a valid gzip file \(unexpected end of file\)/);
 
     const fewLabels = idxFiles();
     fewLabels['t10k-labels-idx1-ubyte'] = encodeIdx(TEST.labels.subarray(0, 47), [47]);
@@ -297,6 +312,36 @@ describe('web trainer', () => {
     const after = await probabilities();
     expect(after).toEqual(await probabilities());
     expect(after).not.toEqual(during);
+  });
+
+  it('stops during evaluation after its batch in progress: the epoch counts as trained, unreported, and continue goes on after it', async () => {
+    // 1,200 test images: three evaluation batches of 500
+    const files = gzipped({ ...idxFiles(), 't10k-images-idx3-ubyte': encodeIdx(synthetic(1200, 3).pixels, [1200, 28, 28]), 't10k-labels-idx1-ubyte': encodeIdx(synthetic(1200, 3).labels, [1200]) });
+    const { ask, trainer, events } = harness(files);
+    await ask({ type: 'load-data', source: SOURCE }, 'data-ready');
+    const run = trainer.handle({ type: 'train', id: 9, settings: { ...SETTINGS, epochs: 3, testLimit: 1200 } });
+    while (!events.some((e) => e.type === 'evaluate-progress')) await new Promise((r) => setTimeout(r, 1));
+    await trainer.handle({ type: 'stop' });
+    await run;
+    const progress = events.filter((e) => e.type === 'evaluate-progress');
+    expect(progress.map((e) => [e.epoch, e.done])).toEqual([[1, 500]]);
+    expect(events.some((e) => e.type === 'epoch')).toBe(false);
+    expect(events.at(-1)).toEqual({ type: 'run-end', id: 9, stopped: true, epochs: 1 });
+    // the stopped epoch's shuffle is used up: continue trains epoch 2
+    await ask({ type: 'train', settings: { ...SETTINGS, epochs: 1, testLimit: 48 }, continue: true }, 'run-end');
+    expect(events.filter((e) => e.type === 'epoch').map((e) => e.epoch)).toEqual([2]);
+  });
+
+  it('refuses an unknown optimizer before touching the model', async () => {
+    const { ask } = harness();
+    await ask({ type: 'load-data', source: SOURCE }, 'data-ready');
+    await ask({ type: 'train', settings: { ...SETTINGS, epochs: 1 } }, 'run-end');
+    const image = new Float32Array(SIDE).fill(0.5);
+    const before = await ask({ type: 'predict', pixels: image }, 'prediction');
+    const refused = await ask({ type: 'train', settings: { ...SETTINGS, optimizer: 'lbfgs' as TrainSettings['optimizer'] } }, 'run-end');
+    expect(refused).toMatchObject({ type: 'error', message: 'bad training settings: optimizer: expected one of adam, sgd, adamw, rmsprop, adagrad, got "lbfgs"' });
+    // the trained model is still there
+    expect(await ask({ type: 'predict', pixels: image }, 'prediction')).toEqual({ ...before, id: expect.any(Number) });
   });
 
   it('saves and loads a model (identical predictions), loads the CLI checkpoint, and leaks no tensors', async () => {

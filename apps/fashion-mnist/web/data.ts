@@ -47,9 +47,31 @@ function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+/** Concatenates chunks into one array. */
+function concat(chunks: readonly Uint8Array[], length: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return bytes;
+}
+
 async function gunzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  // read through the stream's own reader, not `new Response(stream).arrayBuffer()`: Chromium's
+  // Response turns the decompressor's error ("Compressed input was truncated.", "Junk found after
+  // end of compressed data.") into "Failed to fetch", which reads like a network problem
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    length += value.length;
+  }
+  return concat(chunks, length);
 }
 
 /** Reads a response body chunk by chunk, reporting progress. */
@@ -79,13 +101,7 @@ async function readBody(response: Response, file: string, onProgress: DataProgre
     }
   }
   onProgress?.(file, loaded, total ?? loaded);
-  const bytes = new Uint8Array(loaded);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.length;
-  }
-  return bytes;
+  return concat(chunks, loaded);
 }
 
 /**

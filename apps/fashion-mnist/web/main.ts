@@ -9,7 +9,7 @@ import type { BackendInfo, Event as WorkerEvent, MemoryInfo, Request, TrainSetti
 import { Smoother, TrainingChart } from './ui/charts.js';
 import { drawConfusion } from './ui/confusion.js';
 import { DrawingPad, type PadChange } from './ui/draw.js';
-import { formatAccuracy, formatBytes, formatLoss, formatMemory, formatPercent, formatRate } from './ui/format.js';
+import { divergedNote, formatAccuracy, formatBytes, formatLoss, formatMemory, formatPercent, formatRate } from './ui/format.js';
 import { SampleGrid } from './ui/grid.js';
 import { BACKEND_CHOICES, modelInfo, PAGE_MODEL_KINDS, PAGE_OPTIMIZER_KINDS, parsePageParams, readSettings } from './ui/params.js';
 import { formatDuration } from '../src/progress.js';
@@ -63,6 +63,10 @@ let starting = false;
 /** From `run-start` to `run-end`. */
 let running = false;
 let paused = false;
+/** The settings of the run in progress (from its `run-start`). */
+let runSettings: TrainSettings | null = null;
+/** Whether this run's loss stopped being finite (said once). */
+let diverged = false;
 let model: { kind: ModelKind; parameters: number; backend: string } | null = null;
 let nextId = 1;
 const pending = { hello: 0, data: 0, train: 0, save: 0, load: 0, predict: 0 };
@@ -321,6 +325,8 @@ function onEvent(event: WorkerEvent): void {
       running = true;
       paused = false;
       model = { kind: event.settings.model, parameters: event.parameters, backend: event.backend };
+      runSettings = event.settings;
+      diverged = false;
       showModel();
       setStatus('training');
       ui.progress.max = Math.max(1, event.settings.epochs * event.batchesPerEpoch);
@@ -339,6 +345,10 @@ function onEvent(event: WorkerEvent): void {
       ui.progress.value = (event.epoch - 1) * event.batches + event.batch;
       ui.runText.textContent = `epoch ${event.epoch}, batch ${event.batch}/${event.batches}, loss ${formatLoss(event.loss)}`;
       ui.rate.textContent = formatRate(event.imagesPerSecond);
+      if (!Number.isFinite(event.loss) && !diverged && runSettings !== null) {
+        diverged = true;
+        showError(divergedNote(event.loss, event.epoch, event.batch, runSettings.lr, runSettings.optimizer), false);
+      }
       showMemory(event.memory);
       lossChart.add(event.epoch - 1 + event.batch / event.batches, [event.loss, null, null]);
       accuracyChart.add(event.epoch - 1 + event.batch / event.batches, [smoothAccuracy.next(event.accuracy), null, null]);

@@ -48,7 +48,7 @@ export type Request =
   /** Pause after the current batch / resume. Answered by `state`. */
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }
-  /** Stop after the current batch; the model keeps what it learned (then `run-end` with `stopped: true`). */
+  /** Stop after the current batch (of training or of the evaluation, which a stop also ends); the model keeps what it learned (then `run-end` with `stopped: true`). */
   | { readonly type: 'stop' }
   /** Classify one 28×28 image: `pixels` float32 [784] in [0, 1], row-major, light garment on black. Answered by `prediction` (also during training, between batches). */
   | { readonly type: 'predict'; readonly id: number; readonly pixels: Float32Array }
@@ -114,6 +114,7 @@ export type Event =
       readonly memory: MemoryInfo;
     }
   | { readonly type: 'state'; readonly state: 'training' | 'paused' }
+  /** `epochs`: the run's epochs whose training finished (after a stop during an evaluation, that epoch counts but has no `epoch` event). */
   | { readonly type: 'run-end'; readonly id: number; readonly stopped: boolean; readonly epochs: number }
   | { readonly type: 'prediction'; readonly id: number; readonly top: readonly { readonly label: number; readonly name: string; readonly probability: number }[] }
   | { readonly type: 'saved'; readonly id: number; readonly bytes: Uint8Array; readonly filename: string }

@@ -27,7 +27,7 @@ import {
   type Sequential,
   type Tensor,
 } from 'tensorgrad';
-import type { ModelKind } from '../src/args.js';
+import { OPTIMIZER_KINDS, type ModelKind } from '../src/args.js';
 import { modelFromSafetensors, modelSafetensors } from '../src/model-file.js';
 import { buildModel, buildOptimizer, modelInputShape } from '../src/models.js';
 import { fit, type LabelledImages } from '../src/train.js';
@@ -271,6 +271,7 @@ export class Trainer {
     for (const key of ['epochs', 'batchSize', 'limit', 'testLimit'] as const) {
       if (!isPositiveInteger(s[key])) problems.push(`${key}: expected a positive integer, got ${JSON.stringify(s[key])}`);
     }
+    if (!OPTIMIZER_KINDS.includes(s.optimizer)) problems.push(`optimizer: expected one of ${OPTIMIZER_KINDS.join(', ')}, got ${JSON.stringify(s.optimizer)}`);
     if (!(typeof s.lr === 'number' && s.lr > 0 && Number.isFinite(s.lr))) problems.push(`lr: expected a positive number, got ${JSON.stringify(s.lr)}`);
     if (!(typeof s.seed === 'number' && Number.isSafeInteger(s.seed) && s.seed >= 0)) problems.push(`seed: expected a non-negative integer, got ${JSON.stringify(s.seed)}`);
     if (isPositiveInteger(s.limit) && s.limit > raw.train.count) problems.push(`limit: expected at most ${raw.train.count} (the training set's size), got ${s.limit}`);
@@ -321,7 +322,6 @@ export class Trainer {
       const rate = new Throughput();
       let lastPost = -Infinity;
       let evalPost = -Infinity;
-      let completed = 0;
       const first = this.#epochsDone + 1;
       await fit(model, this.#optimizer, train, test, {
         epochs: this.#epochsDone + settings.epochs,
@@ -332,6 +332,9 @@ export class Trainer {
         signal: run.stop.signal,
         onEpochStart: () => rate.reset(),
         onBatch: async (b) => {
+          // the epoch counts as done once trained: a stop during its evaluation leaves it trained
+          // but unreported, and a later `continue` must start after it (its shuffle is used up)
+          if (b.batch === b.batches) this.#epochsDone = b.epoch;
           rate.add(b.size);
           const now = performance.now();
           if (now - lastPost >= 1000 / BATCH_EVENTS_PER_SECOND || b.batch === b.batches) {
@@ -353,13 +356,11 @@ export class Trainer {
           const now = performance.now();
           if (now - evalPost >= 1000 / BATCH_EVENTS_PER_SECOND || done === total) {
             evalPost = now;
-            this.#post({ type: 'evaluate-progress', epoch: this.#epochsDone + 1, done, total });
+            this.#post({ type: 'evaluate-progress', epoch: this.#epochsDone, done, total });
           }
           await this.#pauseGate(run);
         },
         onEpoch: async (metrics, evaluation) => {
-          this.#epochsDone = metrics.epoch;
-          completed++;
           const samplePredictions =
             evaluation.predictions.length >= this.#samples.length
               ? Array.from(evaluation.predictions.subarray(0, this.#samples.length))
@@ -378,7 +379,7 @@ export class Trainer {
           });
         },
       });
-      this.#post({ type: 'run-end', id, stopped: run.stop.signal.aborted, epochs: completed });
+      this.#post({ type: 'run-end', id, stopped: run.stop.signal.aborted, epochs: this.#epochsDone - first + 1 });
     } finally {
       run.release();
       this.#run = null;

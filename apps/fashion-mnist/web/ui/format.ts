@@ -40,3 +40,12 @@ export function formatLoss(loss: number): string {
 export function formatRate(perSecond: number): string {
   return perSecond >= 10 ? Math.round(perSecond).toString() : perSecond.toFixed(1);
 }
+
+/**
+ * What the page says when a batch's loss is no longer a finite number: the run goes on (as
+ * PyTorch's would), but every later loss, accuracy and prediction is meaningless, and without a word
+ * the page would end with "finished" and `NaN` in the charts' gaps.
+ */
+export function divergedNote(loss: number, epoch: number, batch: number, lr: number, optimizer: string): string {
+  return `the training loss is ${loss} at epoch ${epoch}, batch ${batch}: the model diverged, and its weights and predictions are no longer numbers; stop the run and start again with a smaller learning rate than ${lr} for ${optimizer}`;
+}
