@@ -290,11 +290,16 @@ export async function runExample(code: string, options: { backend: BackendName }
   active = run;
   const tracker = startTracking((modules['@tensorgrad/layers'] as { Module?: Function } | undefined)?.Module);
   const start = performance.now();
+  let stopped = 0;
   try {
     await lib.tidy(async () => {
       try {
         await fn(require, exportsObject, { exports: exportsObject }, exampleConsole, valueHook, ...clock.api);
       } finally {
+        // a timer the example left behind would run into later runs (printing nowhere, making tensors
+        // outside any scope, failing in no run): the run ends when its code does, and so do its
+        // timers — stopped inside the scope, so that no tick runs between its end and the stop
+        stopped = clock.stop();
         // the tensors printed must be read before the scope frees them
         await Promise.allSettled(reads);
         inside = memoryNow().numTensors;
@@ -310,9 +315,6 @@ export async function runExample(code: string, options: { backend: BackendName }
     failed = true;
     failure = uncaught[0];
   }
-  // a timer the example left behind would run into later runs (printing nowhere, making tensors
-  // outside any scope, failing in no run): the run ends when its code does, and so do its timers
-  const stopped = clock.stop();
   if (stopped > 0) {
     output.push({
       kind: 'warn',

@@ -264,10 +264,13 @@ describe('runExample output', () => {
       kind: 'warn',
       text: 'after the run: stopped 2 timers (setTimeout/setInterval) the example left running; await what should finish within the run',
     });
-    expect(r.memory.tensorsAfter).toBe(r.memory.tensorsBefore);
+    // counts, not equalities: the tensor an earlier test could not free may be garbage-collected
+    // (and so uncounted) at any moment; what matters is that no tick adds one, now or later
+    expect(r.output.some((o) => /could not be freed/.test(o.text))).toBe(false);
+    expect(r.memory.tensorsAfter).toBeLessThanOrEqual(r.memory.tensorsBefore);
     const lib = EXAMPLE_MODULES['@tensorgrad/tensor'] as typeof import('@tensorgrad/tensor');
     await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(lib.memory().numTensors).toBe(r.memory.tensorsAfter);
+    expect(lib.memory().numTensors).toBeLessThanOrEqual(r.memory.tensorsAfter);
     const quiet = await run("await new Promise((resolve) => setTimeout(resolve, 1));\nclearInterval(setInterval(() => {}, 1));");
     expect(quiet.output).toEqual([]);
   });
