@@ -23,6 +23,7 @@ export const workspaceAliases: Record<string, string> = {
   tensorgrad: `${root}tensorgrad/src/index.ts`,
   '@tensorgrad/fashion-mnist': `${apps}fashion-mnist/src/index.ts`,
   '@tensorgrad/crosscheck': `${apps}crosscheck/src/index.ts`,
+  '@tensorgrad/fuzz': `${apps}fuzz/src/index.ts`,
   '@tensorgrad/browser-tests': `${apps}browser-tests/src/index.ts`,
 };
 
