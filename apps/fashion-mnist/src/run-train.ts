@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   loadCheckpoint,
@@ -93,6 +93,42 @@ export function runFiles(out: string): RunFiles {
     curves: join(out, 'curves.svg'),
     confusion: join(out, 'confusion.svg'),
   };
+}
+
+/**
+ * The temporary files of a run's writes: `saveSafetensors`/`saveCheckpoint` write
+ * `.<name>.<pid>.<random>.tmp`, {@link writeAtomic} `<name>.<pid>.tmp`, each renamed over `<name>`
+ * when complete. A run killed midway leaves its temporary file behind (as large as a checkpoint).
+ */
+const TEMP_FILE = /^(?:\.(?:checkpoint|model)\.safetensors\.(\d+)\.[a-z0-9]+|(?:metrics\.json|curves\.svg|confusion\.svg)\.(\d+))\.tmp$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files that killed runs left in `out` (those of processes no longer
+ * running; a live writer's are kept). Returns their names.
+ */
+async function removeStaleTemps(out: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(out);
+  } catch {
+    return []; // no folder yet
+  }
+  const stale = names.filter((name) => {
+    const m = TEMP_FILE.exec(name);
+    const pid = m ? Number(m[1] ?? m[2]) : null;
+    return pid !== null && pid !== process.pid && !processAlive(pid);
+  });
+  for (const name of stale) await rm(join(out, name), { force: true });
+  return stale;
 }
 
 async function writeAtomic(path: string, text: string): Promise<void> {
@@ -204,10 +240,12 @@ const count = (n: number): string => n.toLocaleString('en-US');
 /**
  * The `train` command: loads Fashion-MNIST (installing it where it can), builds the model,
  * trains it with a progress bar per epoch, evaluates on the test images after every epoch and
- * prints a table row, and after every epoch saves `checkpoint.safetensors` (atomically),
- * `model.safetensors`, `metrics.json`, `curves.svg` and `confusion.svg` into `options.out`. With
- * `resume` it continues from the checkpoint at the next epoch, with the exact batches and
- * numbers an uninterrupted run would have had.
+ * prints a table row, and after every epoch saves `model.safetensors`, `metrics.json`,
+ * `curves.svg`, `confusion.svg` and, last, `checkpoint.safetensors` into `options.out`, each
+ * atomically (a temporary file renamed into place), so a run killed at any point leaves a complete
+ * checkpoint — the previous one or the new one — and the next run removes the temporary files it
+ * left. With `resume` it continues from the checkpoint at the next epoch, with the exact batches
+ * and numbers an uninterrupted run would have had.
  *
  * @example
  * ```ts
@@ -235,6 +273,8 @@ export async function runTrain(options: TrainOptions, io: CliIO, deps: EnsureDep
   const say = (line = ''): void => void io.stdout.write(`${line}\n`);
   await setBackend(options.backend);
   const files = runFiles(options.out);
+  const stale = await removeStaleTemps(options.out);
+  if (stale.length) io.stderr.write(`note: removed ${stale.length} temporary file(s) that an interrupted run left in ${options.out}\n`);
   let resumed: Resumed | null = null;
   if (options.resume) resumed = await readResume(files.checkpoint, options);
   else if (existsSync(files.checkpoint)) {
@@ -331,8 +371,15 @@ export async function runTrain(options: TrainOptions, io: CliIO, deps: EnsureDep
         say(metricsRow(metrics));
         history.push(metrics);
         lastConfusion = evaluation.confusion;
+        // the checkpoint last: it is what --resume continues from, so every other file of this
+        // epoch is on disk before it (a run killed in between redoes the epoch and rewrites them,
+        // and a checkpoint that has every epoch means the other files have them too)
         const stateDict = currentModel.stateDict();
         try {
+          await saveSafetensors(stateDict, files.model, modelFileOptions(settings.model));
+          await writeAtomic(files.metrics, metricsJson({ app: APP, backend: options.backend, settings }, history));
+          await writeAtomic(files.curves, curvesSvg(history, `Fashion-MNIST ${settings.model}: ${settings.optimizer} lr ${settings.lr}, batch ${settings.batchSize}`));
+          await writeAtomic(files.confusion, confusionSvg(evaluation.confusion, classes, `${settings.model}, epoch ${metrics.epoch}: ${count(test!.length)} test images`));
           await saveCheckpoint(files.checkpoint, {
             model: stateDict,
             optimizer: currentOptimizer.stateDict(),
@@ -341,13 +388,9 @@ export async function runTrain(options: TrainOptions, io: CliIO, deps: EnsureDep
             settings,
             history,
           });
-          await saveSafetensors(stateDict, files.model, modelFileOptions(settings.model));
         } finally {
           for (const t of Object.values(stateDict)) t.dispose();
         }
-        await writeAtomic(files.metrics, metricsJson({ app: APP, backend: options.backend, settings }, history));
-        await writeAtomic(files.curves, curvesSvg(history, `Fashion-MNIST ${settings.model}: ${settings.optimizer} lr ${settings.lr}, batch ${settings.batchSize}`));
-        await writeAtomic(files.confusion, confusionSvg(evaluation.confusion, classes, `${settings.model}, epoch ${metrics.epoch}: ${count(test!.length)} test images`));
       },
     });
     if (lastConfusion) {
