@@ -75,7 +75,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
       throw new TypeError(`${name}: params must be an iterable of tensors or of parameter groups, got a single Tensor; wrap it in an array: [param]`);
     }
     const list = params == null ? [] : [...(params as Iterable<unknown>)];
-    if (list.length === 0) throw new Error(`${name}: got an empty parameter list; pass the parameters to optimize, e.g. model.parameters()`);
+    if (list.length === 0) throw new RangeError(`${name}: got an empty parameter list; pass the parameters to optimize, e.g. model.parameters()`);
     const groups = list.every((p) => p instanceof Tensor) ? [{ params: list as Tensor[] }] : (list as Array<{ params: Iterable<Tensor> }>);
     for (const g of groups) this.addParamGroup(g as { params: Iterable<Tensor> } & Partial<O>);
   }

@@ -124,6 +124,7 @@ describe('Optimizer', () => {
     expect(() => new SGD([a], {} as never)).toThrow(/learning rate is required/);
     expect(() => new SGD([a], { lr: -1 })).toThrow(/invalid learning rate -1/);
     expect(() => new SGD([], { lr: 1 })).toThrow(/empty parameter list/);
+    expect(() => new SGD([], { lr: 1 })).toThrow(RangeError); // a wrong value (PyTorch: ValueError)
     expect(() => new SGD(a as never, { lr: 1 })).toThrow(/single Tensor/);
     expect(() => new SGD([a, a], { lr: 1 }).addParamGroup({ params: [a] })).toThrow(/more than one parameter group/);
     expect(() => new SGD([a], { lr: 1, nesterov: true })).toThrow(/Nesterov/);

@@ -164,6 +164,9 @@ describe('interpolate specifics', () => {
   it('errors name the mode and the expected input', () => {
     const x = zeros([1, 1, 2, 2]);
     expect(() => interpolate(x, { scaleFactor: 2, mode: 'bicubic' })).toThrow(/mode 'bicubic' is not supported yet/);
+    // a wrong value of the argument (CONTRIBUTING.md: RangeError), not a bare Error
+    expect(() => interpolate(x, { scaleFactor: 2, mode: 'bicubic' })).toThrow(RangeError);
+    expect(() => interpolate(x, { scaleFactor: 2, mode: 42 as never })).toThrow(TypeError);
     expect(() => interpolate(x, { scaleFactor: 2, mode: 'linear' })).toThrow(/needs a 3-D input/);
     expect(() => interpolate(x, { scaleFactor: 2, alignCorners: true })).toThrow(/alignCorners/);
     expect(() => interpolate(x, {})).toThrow(/exactly one of size and scaleFactor/);

@@ -98,7 +98,9 @@ export function interpolate(input: Tensor, ...args: unknown[]): Tensor {
   assertTensor(op, input);
   const mode = options.mode ?? 'nearest';
   if (typeof mode !== 'string' || !(mode in SUPPORTED)) {
-    throw new Error(
+    // a wrong type or a wrong value of the argument, not a backend's limit (NotSupportedError)
+    const Class = typeof mode === 'string' ? RangeError : TypeError;
+    throw new Class(
       `${op}: mode '${String(mode)}' is not supported yet; supported modes are 'nearest' (3-D and 4-D input), 'linear' (3-D) and 'bilinear' (4-D)`,
     );
   }
