@@ -17,7 +17,7 @@ const GITHUB = 'https://github.com/tensorgrad/tensorgrad/blob/main/';
 /** Sidebar sections: the reading order a newcomer wants; a guide no rule matches goes to "More". */
 /** @type {{ text: string; match: (name: string) => number }[]} */
 const SECTIONS = [
-  { text: 'Start here', match: (n) => ['getting-started', 'choosing-a-backend', 'memory-management'].indexOf(n) },
+  { text: 'Start here', match: (n) => ['getting-started', 'choosing-a-backend', 'memory-management', 'errors'].indexOf(n) },
   { text: 'Chapters', match: (n) => (n.startsWith('chapter-') ? Number.parseInt(n.slice(8), 10) : -1) },
   { text: 'Moving from…', match: (n) => ['moving-from-pytorch', 'moving-from-tfjs', 'train-in-pytorch'].indexOf(n) },
 ];
