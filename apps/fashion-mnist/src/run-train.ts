@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   loadCheckpoint,
@@ -131,10 +131,21 @@ async function removeStaleTemps(out: string): Promise<string[]> {
   return stale;
 }
 
+/**
+ * Writes `text` to `path` atomically: to `<path>.<pid>.tmp`, flushed to disk, then renamed over
+ * `path` (flushed first, so that after a power loss the checkpoint renamed after it never finds it
+ * older than itself).
+ */
 async function writeAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
-    await writeFile(tmp, text);
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });

@@ -13,9 +13,9 @@
 //                                 place to <dir>/<n>-<file name> (the reference run's checkpoints
 //                                 of every epoch).
 //
-// The steps: `open` (a temporary file `*.tmp` was created), `write` (a chunk was written to it),
-// `sync` (it was flushed), `writeFile` (a whole `*.tmp` file was written at once), `rename` (a
-// file was renamed into place).
+// The steps: `open` (a temporary file `*.tmp` was created), `write` (a chunk, or all of it, was
+// written to it), `sync` (it was flushed), `writeFile` (a whole `*.tmp` file was written by path),
+// `rename` (a file was renamed into place).
 import { appendFileSync, copyFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { basename, join } from 'node:path';
@@ -77,9 +77,9 @@ const writeFileHooked = async (file, ...rest) => {
 fsp.writeFile = writeFileHooked;
 syncBuiltinESMExports();
 
-// every FileHandle shares one prototype: hook its write and sync
+// every FileHandle shares one prototype: hook its write, writeFile and sync
 const probe = await open(new URL(import.meta.url), 'r');
-/** @type {{ write: (...args: unknown[]) => Promise<unknown>, sync: () => Promise<void> }} */
+/** @type {{ write: (...args: unknown[]) => Promise<unknown>, writeFile: (...args: unknown[]) => Promise<void>, sync: () => Promise<void> }} */
 const proto = Object.getPrototypeOf(probe);
 await probe.close();
 const write = proto.write;
@@ -88,6 +88,12 @@ proto.write = async function (/** @type {unknown[]} */ ...args) {
   const file = temps.get(this);
   if (file !== undefined) step('write', file);
   return result;
+};
+const handleWriteFile = proto.writeFile;
+proto.writeFile = async function (/** @type {unknown[]} */ ...args) {
+  await handleWriteFile.apply(this, args);
+  const file = temps.get(this);
+  if (file !== undefined) step('write', file);
 };
 const sync = proto.sync;
 proto.sync = async function () {

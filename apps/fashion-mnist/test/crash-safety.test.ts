@@ -7,7 +7,7 @@
 // must have produced exactly the uninterrupted run: the same per-epoch losses and accuracies
 // (bitwise), the same model.safetensors bytes, and no temporary file left behind.
 //
-// CI runs TENSORGRAD_CRASH_KILLS kills (default 6) from TENSORGRAD_CRASH_SEED (default 19); a
+// CI runs TENSORGRAD_CRASH_KILLS kills (default 5) from TENSORGRAD_CRASH_SEED (default 19); a
 // longer run, e.g. `TENSORGRAD_CRASH_KILLS=50 npx vitest run test/crash-safety.test.ts`, tries
 // more kill points. A failure names the seed and every kill so far, to replay it.
 import { spawn } from 'node:child_process';
@@ -20,8 +20,11 @@ import { encodeIdx, loadCheckpoint, manualSeed, rand, readSafetensorsHeader, Ten
 import type { EpochMetrics } from '@tensorgrad/fashion-mnist';
 import { metricsOf } from './cli-harness.js';
 
-const KILLS = Number(process.env.TENSORGRAD_CRASH_KILLS ?? 6);
+const KILLS = Number(process.env.TENSORGRAD_CRASH_KILLS ?? 5);
 const SEED = Number(process.env.TENSORGRAD_CRASH_SEED ?? 19);
+for (const [name, v] of [['TENSORGRAD_CRASH_KILLS', KILLS], ['TENSORGRAD_CRASH_SEED', SEED]] as const) {
+  if (!Number.isInteger(v) || v < 0) throw new Error(`crash-safety: expected ${name} to be a whole number, got '${process.env[name]}'`);
+}
 const EPOCHS = 3;
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const FAILPOINTS = new URL('./crash-failpoints.mjs', import.meta.url).href;
@@ -203,5 +206,5 @@ describe('fashion-mnist train under SIGKILL', () => {
     // and nothing left behind by the killed runs
     expect(readdirSync(out).sort(), context()).toEqual(readdirSync(reference).sort());
     console.log(`crash-safety: seed ${SEED}, ${log.length} kill(s), then --resume to epoch ${EPOCHS}:\n  ${log.join('\n  ')}`);
-  });
+  }, 60_000 + KILLS * 10_000); // a run takes about a second, ten on a loaded machine
 });
