@@ -25,7 +25,8 @@ const SEED = Number(process.env.TENSORGRAD_CRASH_SEED ?? 19);
 for (const [name, v] of [['TENSORGRAD_CRASH_KILLS', KILLS], ['TENSORGRAD_CRASH_SEED', SEED]] as const) {
   if (!Number.isInteger(v) || v < 0) throw new Error(`crash-safety: expected ${name} to be a whole number, got '${process.env[name]}'`);
 }
-const EPOCHS = 3;
+// more epochs for more kills: a kill lands in any of the epochs still to run, so the chain moves on
+const EPOCHS = Math.max(3, Math.ceil(KILLS / 6));
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const FAILPOINTS = new URL('./crash-failpoints.mjs', import.meta.url).href;
 
