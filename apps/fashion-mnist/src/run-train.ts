@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -218,6 +219,8 @@ function parseSaved(x: unknown, path: string): RunSettings {
 
 interface Resumed {
   settings: RunSettings;
+  /** The fingerprint of the data trained on ({@link dataFingerprint}), or `null` in an older checkpoint. */
+  data: string | null;
   epoch: number;
   history: EpochMetrics[];
   model: Record<string, Tensor>;
@@ -233,11 +236,26 @@ async function readResume(path: string, options: TrainOptions): Promise<Resumed>
     if (ckpt.app !== APP) throw new Error(`${path}: the checkpoint was not written by this app (no "app": "${APP}" entry); start a new run without --resume`);
     const settings = resumeSettings(parseSaved(ckpt.settings, path), options, `the checkpoint ${path}`);
     if (typeof ckpt.epoch !== 'number' || !Array.isArray(ckpt.history)) throw new Error(`${path}: the checkpoint has no epoch or history; it is corrupt`);
-    return { settings, epoch: ckpt.epoch, history: ckpt.history as EpochMetrics[], model: ckpt.model, optimizer: ckpt.optimizer as OptimizerStateDict };
+    const data = typeof ckpt.data === 'string' ? ckpt.data : null;
+    return { settings, data, epoch: ckpt.epoch, history: ckpt.history as EpochMetrics[], model: ckpt.model, optimizer: ckpt.optimizer as OptimizerStateDict };
   } catch (e) {
     disposeTensors(ckpt);
     throw e;
   }
+}
+
+/**
+ * A fingerprint of the training and test examples (their counts and labels): the checkpoint
+ * records it, so that `--resume` with other data (another `--data-root`, which the settings do not
+ * record) is an error instead of a silently different run.
+ */
+async function dataFingerprint(train: FashionData, test: FashionData): Promise<string> {
+  const hash = createHash('sha256');
+  for (const d of [train, test]) {
+    const labels = (await d.labels.data()) as Int32Array;
+    hash.update(`${d.length}:`).update(new Uint8Array(labels.buffer, labels.byteOffset, labels.byteLength));
+  }
+  return hash.digest('hex').slice(0, 16);
 }
 
 /** The metrics file: readable settings, then one line per epoch (its batch losses make it long). */
@@ -325,6 +343,14 @@ export async function runTrain(options: TrainOptions, io: CliIO, deps: EnsureDep
       await setBackend(options.backend);
     }
 
+    const data = await dataFingerprint(train, test);
+    if (resumed?.data != null && resumed.data !== data) {
+      throw new UsageError(
+        `--resume: the training data differ from those ${files.checkpoint} was trained on (the examples' fingerprint is ${data}, the checkpoint's ${resumed.data}); ` +
+          'pass the --data-root that run used (it is not recorded in the checkpoint), or use another --out to start a new run',
+      );
+    }
+
     manualSeed(settings.seed);
     model = buildModel(settings.model);
     optimizer = buildOptimizer(settings.optimizer, model.parameters(), settings.lr);
@@ -397,6 +423,7 @@ export async function runTrain(options: TrainOptions, io: CliIO, deps: EnsureDep
             epoch: metrics.epoch,
             app: APP,
             settings,
+            data,
             history,
           });
         } finally {

@@ -58,6 +58,14 @@ function runCli(argv: string[], env: Record<string, string>, killAfterMs: number
   });
 }
 
+/** A tiny stand-in data set (the real one is not needed to test crash safety): 96 + 32 images. */
+function writeData(dir: string, label: (i: number) => number): void {
+  for (const [split, n] of [['train', 96], ['t10k', 32]] as const) {
+    writeFileSync(join(dir, `${split}-images-idx3-ubyte`), encodeIdx(new Uint8Array(n * 784).map((_, i) => (i * 37 + (i >> 5)) % 256), [n, 28, 28]));
+    writeFileSync(join(dir, `${split}-labels-idx1-ubyte`), encodeIdx(new Uint8Array(n).map((_, i) => label(i)), [n]));
+  }
+}
+
 /** The float32 data of every tensor of a safetensors file: the bytes after its header. */
 function tensorBytes(file: string): Buffer {
   const bytes = readFileSync(file);
@@ -88,12 +96,8 @@ const referenceCheckpoints: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error(`crash-safety: expected the built CLI at ${CLI}; run \`pnpm --filter @tensorgrad/fashion-mnist build\` first`);
-  // a tiny stand-in data set (the real one is not needed to test crash safety): 96 + 32 images
   mkdirSync(dataRoot);
-  for (const [split, n] of [['train', 96], ['t10k', 32]] as const) {
-    writeFileSync(join(dataRoot, `${split}-images-idx3-ubyte`), encodeIdx(new Uint8Array(n * 784).map((_, i) => (i * 37 + (i >> 5)) % 256), [n, 28, 28]));
-    writeFileSync(join(dataRoot, `${split}-labels-idx1-ubyte`), encodeIdx(new Uint8Array(n).map((_, i) => (i * 7) % 10), [n]));
-  }
+  writeData(dataRoot, (i) => (i * 7) % 10);
   mkdirSync(trace);
   const r = await runCli([...args, '--epochs', String(EPOCHS), '--out', reference], { TENSORGRAD_CRASH_TRACE: trace });
   if (r.code !== 0) throw new Error(`crash-safety: the uninterrupted run failed (exit ${r.code}, signal ${r.signal}):\n${r.stderr}`);
@@ -133,6 +137,16 @@ describe('fashion-mnist train under SIGKILL', () => {
     expect(withoutSeconds(metricsOf(out).epochs)).toEqual(withoutSeconds(metricsOf(reference).epochs));
     expect(Buffer.compare(readFileSync(join(out, 'model.safetensors')), readFileSync(join(reference, 'model.safetensors')))).toBe(0);
     expect(readdirSync(out).sort()).toEqual(readdirSync(reference).sort());
+
+    // --data-root is not a recorded setting: resuming on other data (same sizes, other labels) is
+    // refused, not a silently different run
+    const other = join(root, 'other-data');
+    mkdirSync(other);
+    writeData(other, (i) => (i * 3 + 1) % 10);
+    const wrong = await runCli(['--resume', '--data-root', other, '--epochs', String(EPOCHS + 1), '--out', out], {});
+    expect(wrong.code, wrong.stderr).toBe(2);
+    expect(wrong.stderr).toContain(`--resume: the training data differ from those ${join(out, 'checkpoint.safetensors')} was trained on`);
+    expect(wrong.stderr).toContain('pass the --data-root that run used');
   });
 
   it(`survives ${KILLS} seeded kills (seed ${SEED}) and resumes to exactly the uninterrupted run`, async () => {
