@@ -7,7 +7,7 @@
 // must have produced exactly the uninterrupted run: the same per-epoch losses and accuracies
 // (bitwise), the same model.safetensors bytes, and no temporary file left behind.
 //
-// CI runs TENSORGRAD_CRASH_KILLS kills (default 5) from TENSORGRAD_CRASH_SEED (default 19); a
+// CI runs TENSORGRAD_CRASH_KILLS kills (default 4) from TENSORGRAD_CRASH_SEED (default 56); a
 // longer run, e.g. `TENSORGRAD_CRASH_KILLS=50 npx vitest run test/crash-safety.test.ts`, tries
 // more kill points. A failure names the seed and every kill so far, to replay it.
 import { spawn } from 'node:child_process';
@@ -20,8 +20,11 @@ import { encodeIdx, loadCheckpoint, manualSeed, rand, readSafetensorsHeader, Ten
 import type { EpochMetrics } from '@tensorgrad/fashion-mnist';
 import { metricsOf } from './cli-harness.js';
 
-const KILLS = Number(process.env.TENSORGRAD_CRASH_KILLS ?? 5);
-const SEED = Number(process.env.TENSORGRAD_CRASH_SEED ?? 19);
+const KILLS = Number(process.env.TENSORGRAD_CRASH_KILLS ?? 4);
+// the default seed's schedule (printed by the test) kills a run midway through a checkpoint
+// write, a resumed run at a random time, one after the temporary checkpoint is flushed but before
+// its rename, and one after a plot's rename; other seeds draw other points
+const SEED = Number(process.env.TENSORGRAD_CRASH_SEED ?? 56);
 for (const [name, v] of [['TENSORGRAD_CRASH_KILLS', KILLS], ['TENSORGRAD_CRASH_SEED', SEED]] as const) {
   if (!Number.isInteger(v) || v < 0) throw new Error(`crash-safety: expected ${name} to be a whole number, got '${process.env[name]}'`);
 }
@@ -165,7 +168,8 @@ describe('fashion-mnist train under SIGKILL', () => {
       const argv = saved === null ? [...args, '--epochs', String(EPOCHS), '--out', out] : [...resumeArgs, '--out', out];
       let expected: number | null = null;
       let r: Exit;
-      if (kind < 0.75) {
+      // a timed kill only once there is a checkpoint: before, it mostly lands in the start-up
+      if (saved === null || kind < 0.7) {
         // at an exact step of this process's writes: step n of its (EPOCHS - start + 1) epochs
         const n = 1 + Math.floor(which * perEpoch * (EPOCHS - start + 1));
         const done = Math.floor((n - 1) / perEpoch);
