@@ -1,0 +1,4 @@
+export * from './probe.js';
+export * from './backends.js';
+export * from './layer-cases.js';
+export * from './training.js';
