@@ -64,7 +64,18 @@ export const LEAK_SCHEDULERS: readonly LeakScheduler[] = [
   { name: 'OneCycleLR', make: (o) => new OneCycleLR(o, { maxLr: 0.1, totalSteps: 100 }) },
 ];
 
-function collectTensors(value: unknown, out: Tensor[], seen = new Set<unknown>()): Tensor[] {
+/**
+ * Every tensor in `value`, nested in arrays, records and Maps (each once).
+ *
+ * @example
+ * ```ts
+ * import { collectTensors } from '@tensorgrad/fuzz';
+ * import { tensor } from 'tensorgrad';
+ * const t = tensor([1]);
+ * collectTensors({ a: [t, 3], b: new Map([['t', t]]) }).length; // 1
+ * ```
+ */
+export function collectTensors(value: unknown, out: Tensor[] = [], seen = new Set<unknown>()): Tensor[] {
   if (value === null || typeof value !== 'object' || seen.has(value)) return out;
   seen.add(value);
   if ((value as { _isTensor?: boolean })._isTensor === true) out.push(value as Tensor);
@@ -88,7 +99,7 @@ function collectTensors(value: unknown, out: Tensor[], seen = new Set<unknown>()
  * ```
  */
 export function lossOf(value: unknown): Tensor | null {
-  const parts = collectTensors(value, []).filter((t) => t.requiresGrad && isFloating(t.dtype));
+  const parts = collectTensors(value).filter((t) => t.requiresGrad && isFloating(t.dtype));
   if (parts.length === 0) return null;
   return parts.map((t) => t.square().mean()).reduce((a, b) => a.add(b));
 }
