@@ -3,11 +3,12 @@
 // that throws in the middle of a tidy, a failing load, an LBFGS closure that throws), on cpu, tfjs
 // and webgpu. In apps/fuzz because they need data, io, layers, optimizers and all three backends.
 import { afterAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  Adam, BatchNorm1d, DataLoader, Dataset, LBFGS, Linear, loadCheckpoint, loadSafetensors, loadTorch, manualSeed, randn, ReLU,
+  Adam, BatchNorm1d, DataLoader, Dataset, findBackendSync, LBFGS, Linear, loadCheckpoint, loadSafetensors, loadTorch, manualSeed, randn, ReLU,
   saveCheckpoint, saveSafetensors, saveTorch, Sequential, setBackend, stack, tensor, TensorDataset, tidy, toAsync, type Tensor,
 } from 'tensorgrad';
 import { collectTensors, expectNoLeak, LEAK_BACKENDS, leakBackendUnavailable, lossOf } from '../src/index.js';
@@ -37,6 +38,31 @@ class AsyncSquares extends Dataset<Promise<[Tensor, Tensor]>> {
     return [tensor([i, i * i]), tensor(i % 2, { dtype: 'int32' })];
   }
 }
+
+describe('the probe catches a leak on each counter it watches', () => {
+  it('a tensor kept per run (tensors, bytes, buffers), a tfjs tensor no storage owns (tfjsUnowned)', async () => {
+    const kept: Tensor[] = [];
+    await expect(expectNoLeak('a kept tensor', 'cpu', () => kept.push(tensor([1, 2, 3])))).rejects.toThrow(
+      /^leak in 'a kept tensor' on 'cpu': .*tensors \d+ → \d+ \(\+1 per run\), bytes \d+ → \d+ \(\+12 per run\), buffers \d+ → \d+ \(\+1 per run\)/,
+    );
+    for (const t of kept) t.dispose();
+    const raw: tf.Tensor[] = [];
+    await setBackend('tfjs');
+    await expect(expectNoLeak('a raw tfjs tensor', 'tfjs', () => raw.push(tf.ones([2])))).rejects.toThrow(/tfjsUnowned \d+ → \d+ \(\+1 per run\)/);
+    for (const t of raw) t.dispose();
+    await setBackend('cpu');
+  });
+
+  it('a GPU buffer taken from the webgpu pool and never given back (gpuBuffers), when there is an adapter', async (ctx) => {
+    if ((await leakBackendUnavailable('webgpu')) !== null) return ctx.skip();
+    const gpu = findBackendSync('webgpu') as unknown as { pool: { acquire(bytes: number, usage: number): { buffer: { destroy(): void } } } };
+    const lost: { destroy(): void }[] = [];
+    await expect(expectNoLeak('a lost buffer', 'webgpu', () => lost.push(gpu.pool.acquire(64, 0x0080 | 0x0004 | 0x0008).buffer))).rejects.toThrow(
+      /gpuBuffers \d+ → \d+ \(\+1 per run\)/,
+    );
+    for (const b of lost) b.destroy();
+  });
+});
 
 for (const backend of LEAK_BACKENDS) {
   const reason = await leakBackendUnavailable(backend);

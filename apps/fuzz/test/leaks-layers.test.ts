@@ -6,9 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as layers from '@tensorgrad/layers';
 import * as vision from '@tensorgrad/vision';
 import * as optimizers from '@tensorgrad/optimizers';
-import { BatchNorm1d, Linear, Parameter, randn, ReLU, Sequential, setBackend } from 'tensorgrad';
+import * as losses from '@tensorgrad/losses';
+import { BatchNorm1d, clipGradNorm_, clipGradValue_, Linear, Parameter, randn, ReLU, Sequential, setBackend, type Tensor } from 'tensorgrad';
 import {
-  LAYER_CASES, LAYER_EXCLUSIONS, LEAK_BACKENDS, LEAK_OPTIMIZERS, LEAK_SCHEDULERS, checkTrainingLeaks, leakBackendUnavailable,
+  LAYER_CASES, LAYER_EXCLUSIONS, LEAK_BACKENDS, LOSS_CASES, LEAK_OPTIMIZERS, LEAK_SCHEDULERS, checkTrainingLeaks, leakBackendUnavailable,
   type LayerSetup,
 } from '../src/index.js';
 import { KNOWN_LEAKS } from './known-leaks.js';
@@ -24,7 +25,7 @@ afterAll(() => {
   const known = Object.entries(KNOWN_LEAKS);
   console.log(
     `leak tests: ${LAYER_CASES.length} module cases, ${Object.keys(LAYER_EXCLUSIONS).length} exclusions, ` +
-      `${LEAK_OPTIMIZERS.length} optimizers, ${LEAK_SCHEDULERS.length} schedulers on ${LEAK_BACKENDS.join(', ')}; ` +
+      `${LEAK_OPTIMIZERS.length} optimizers, ${LEAK_SCHEDULERS.length} schedulers, ${LOSS_CASES.length} losses on ${LEAK_BACKENDS.join(', ')}; ` +
       `${notRun.length} not run:${notRun.map((s) => `\n  - ${s}`).join('')}\n${known.length} known leak(s):${known.map(([k, v]) => `\n  - ${k}: ${v}`).join('')}`,
   );
 });
@@ -43,6 +44,10 @@ describe('coverage: every exported module class, optimizer and scheduler has a l
     expect(LEAK_OPTIMIZERS.map((o) => o.name).sort()).toEqual(subclasses(optimizers, optimizers.Optimizer));
     const schedulers = [...subclasses(optimizers, optimizers.LRScheduler), 'ReduceLROnPlateau'].sort();
     expect(LEAK_SCHEDULERS.map((s) => s.name).sort()).toEqual(schedulers);
+  });
+
+  it('every LossModule subclass of @tensorgrad/losses is trained', () => {
+    expect(LOSS_CASES.map((c) => c.loss).sort()).toEqual(subclasses(losses, losses.LossModule as never));
   });
 });
 
@@ -95,8 +100,25 @@ for (const backend of LEAK_BACKENDS) {
     });
     LEAK_SCHEDULERS.forEach((s, i) => {
       const optimizer = LEAK_OPTIMIZERS[i % LEAK_OPTIMIZERS.length]!;
-      it(`${optimizer.name} with ${s.name} on Linear + BatchNorm1d`, async () => {
-        await checkTrainingLeaks(backend, mlp, optimizer, 'an MLP with BatchNorm1d', s);
+      // the gradient clippings take turns too
+      const [clipName, clip] =
+        i % 2 === 0
+          ? ['clipGradNorm_', (p: Tensor[]) => clipGradNorm_(p, 0.5).dispose()]
+          : ['clipGradValue_', (p: Tensor[]) => clipGradValue_(p, 0.1)];
+      it(`${optimizer.name} with ${s.name} and ${clipName} on Linear + BatchNorm1d`, async () => {
+        await checkTrainingLeaks(backend, mlp, optimizer, 'an MLP with BatchNorm1d', { scheduler: s, beforeStep: clip, beforeStepName: clipName });
+      });
+    });
+  });
+
+  describe(`leaks on ${backend}: a training step through every loss module`, () => {
+    afterAll(async () => {
+      await setBackend('cpu');
+    });
+    LOSS_CASES.forEach((c, i) => {
+      const optimizer = LEAK_OPTIMIZERS[i % LEAK_OPTIMIZERS.length]!;
+      it(`${c.loss} with ${optimizer.name}`, async () => {
+        await checkTrainingLeaks(backend, () => c.build(), optimizer, `a Linear trained through ${c.loss}`);
       });
     });
   });

@@ -272,16 +272,18 @@ export const LAYER_CASES: readonly LayerCase[] = [
     build() {
       const backbone = Object.assign(new Sequential(new Conv2d(3, 4, 3, { stride: 4, padding: 1 }), new ReLU()), { outChannels: 4 });
       const module = new FasterRCNN(backbone, {
-        numClasses: 3,
-        minSize: 32,
-        maxSize: 32,
+        // a small box head (the default TwoMLPHead has 1024 units: 10^6 parameters)
+        boxHead: new TwoMLPHead(4 * 2 * 2, 8),
+        boxPredictor: new FastRCNNPredictor(8, 3),
+        minSize: 16,
+        maxSize: 16,
         rpnAnchorGenerator: new AnchorGenerator({ sizes: [[8, 16]], aspectRatios: [[1]] }),
         boxRoiPool: new MultiScaleRoIAlign(['0'], 2, 2),
         rpnBatchSizePerImage: 8,
         boxBatchSizePerImage: 8,
       });
-      const image = rand([3, 32, 32]);
-      const boxes = tensor([[4, 4, 20, 24]]);
+      const image = rand([3, 16, 16]);
+      const boxes = tensor([[2, 2, 10, 12]]);
       const labels = tensor([1], { dtype: 'int32' });
       return { module, inputs: [image, boxes, labels], forward: () => call(module, [image], [{ boxes, labels }]) };
     },

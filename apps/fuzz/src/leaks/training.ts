@@ -36,7 +36,7 @@ export const LEAK_OPTIMIZERS: readonly LeakOptimizer[] = [
   { name: 'AdamW', make: (p) => new AdamW(p, { lr: 0.01 }) },
   { name: 'RMSprop', make: (p) => new RMSprop(p, { lr: 0.01, momentum: 0.5, centered: true }) },
   { name: 'Adagrad', make: (p) => new Adagrad(p, { lr: 0.01, weightDecay: 1e-4 }) },
-  { name: 'LBFGS', make: (p) => new LBFGS(p, { lr: 0.1, maxIter: 2, historySize: 1 }), closure: true, warmup: 4 },
+  { name: 'LBFGS', make: (p) => new LBFGS(p, { lr: 0.1, maxIter: 1, historySize: 1 }), closure: true, warmup: 3 },
 ];
 
 /** A learning-rate scheduler the leak tests step after each optimizer step. */
@@ -109,9 +109,17 @@ function trainable(setup: LayerSetup): Tensor[] {
   return [...setup.module.parameters(), ...setup.inputs.filter((t) => t.requiresGrad)];
 }
 
+/** Options of {@link trainingStep} and {@link checkTrainingLeaks}. */
+export interface TrainingStepOptions {
+  /** Stepped after every optimizer step (with the loss, for `ReduceLROnPlateau`). */
+  scheduler?: { step(metric?: number): void };
+  /** Runs between `backward()` and the optimizer's step, e.g. gradient clipping. */
+  beforeStep?: (params: Tensor[]) => void;
+}
+
 /**
  * One whole training step, inside an async `tidy`: forward, loss, backward, optimizer step (with
- * a closure for LBFGS), zeroGrad, the scheduler's step, the loss read back; then a forward pass
+ * a closure for LBFGS; `beforeStep` before it), zeroGrad, the scheduler's step, the loss read back; then a forward pass
  * in eval mode without gradients, and back to train mode.
  *
  * @example
@@ -124,11 +132,8 @@ function trainable(setup: LayerSetup): Tensor[] {
  * typeof (await trainingStep({ module, inputs: [x], forward: () => module.call(x) }, opt)); // 'number'
  * ```
  */
-export async function trainingStep(
-  setup: LayerSetup,
-  opt: AnyOptimizer,
-  scheduler?: { step(metric?: number): void },
-): Promise<number> {
+export async function trainingStep(setup: LayerSetup, opt: AnyOptimizer, options: TrainingStepOptions = {}): Promise<number> {
+  const { scheduler, beforeStep } = options;
   const loss = await tidy(async () => {
     setup.module.train();
     let l: number;
@@ -138,6 +143,7 @@ export async function trainingStep(
         const loss = lossOf(setup.forward());
         if (!loss) throw new Error(`${setup.module.typeName}: the forward pass returned no tensor that needs a gradient`);
         loss.backward();
+        beforeStep?.(trainable(setup));
         return loss;
       });
       l = Number(await (first as Tensor).item());
@@ -145,6 +151,7 @@ export async function trainingStep(
       const loss = lossOf(setup.forward());
       if (!loss) throw new Error(`${setup.module.typeName}: the forward pass returned no tensor that needs a gradient`);
       loss.backward();
+      beforeStep?.(trainable(setup));
       (opt as { step(): void }).step();
       opt.zeroGrad();
       l = Number(await loss.item());
@@ -177,7 +184,7 @@ export function disposeSetup(setup: LayerSetup): void {
 }
 
 /**
- * Trains `build()`'s module on `backend` with `optimizer` (and `scheduler`) repeatedly and
+ * Trains `build()`'s module on `backend` with `optimizer` (and a scheduler, gradient clipping) repeatedly and
  * throws when memory is not flat across steps ({@link expectNoLeak}), or when disposing the
  * module, its inputs and the optimizer does not bring the tensor, byte and buffer counts back to
  * where they were before it was built.
@@ -198,18 +205,20 @@ export async function checkTrainingLeaks(
   build: () => LayerSetup,
   optimizer: LeakOptimizer,
   what: string,
-  scheduler?: LeakScheduler,
+  options: { scheduler?: LeakScheduler; beforeStep?: (params: Tensor[]) => void; beforeStepName?: string; seed?: number } = {},
 ): Promise<void> {
+  const { scheduler, beforeStep, beforeStepName, seed = 0 } = options;
   await setBackend(backend);
-  manualSeed(0); // the same inputs, initial weights and dropout masks on every run
+  manualSeed(seed); // the same inputs, initial weights and dropout masks for the same seed
   const start = memoryCounts(backend);
   const setup = build();
   let opt: AnyOptimizer | null = null;
   try {
     opt = optimizer.make(trainable(setup));
     const sched = scheduler?.make(opt);
-    const label = `${what} trained with ${optimizer.name}${scheduler ? ` and ${scheduler.name}` : ''}`;
-    await expectNoLeak(label, backend, () => trainingStep(setup, opt!, sched), { warmup: optimizer.warmup ?? 2 });
+    const label = `${what} trained with ${optimizer.name}${scheduler ? ` and ${scheduler.name}` : ''}${beforeStepName ? ` and ${beforeStepName}` : ''}`;
+    const stepOptions: TrainingStepOptions = { ...(sched ? { scheduler: sched } : {}), ...(beforeStep ? { beforeStep } : {}) };
+    await expectNoLeak(label, backend, () => trainingStep(setup, opt!, stepOptions), { warmup: optimizer.warmup ?? 2, repeats: 2 });
   } finally {
     opt?.dispose();
     disposeSetup(setup);
