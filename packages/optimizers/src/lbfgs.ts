@@ -586,15 +586,35 @@ export class LBFGS extends Optimizer<Group> {
       oldStps: [],
       ro: ro ? Array.from(ro.dataSync(), Number) : [],
     };
-    noGrad(() => {
-      const copy = (v: Tensor): Tensor => zeros([...v.shape], { dtype: like.dtype, backend: like.backend }).copy_(v);
-      h.d = d && copy(d);
-      h.prevFlatGrad = prev && copy(prev);
-      for (let i = 0; i < k; i++) {
-        h.oldDirs.push(copy(dirs!.select(0, i)));
-        h.oldStps.push(copy(stps!.select(0, i)));
-      }
-    });
+    // every tensor made here is either kept in the history or freed, also when a copy fails (a
+    // tensor on another backend): the rows of oldDirs/oldStps are views, freed once copied
+    const made: Tensor[] = [];
+    try {
+      noGrad(() => {
+        const copy = (v: Tensor): Tensor => {
+          const t = zeros([...v.shape], { dtype: like.dtype, backend: like.backend });
+          made.push(t);
+          return t.copy_(v);
+        };
+        const copyRow = (m: Tensor, i: number): Tensor => {
+          const row = m.select(0, i);
+          try {
+            return copy(row);
+          } finally {
+            row.dispose();
+          }
+        };
+        h.d = d && copy(d);
+        h.prevFlatGrad = prev && copy(prev);
+        for (let i = 0; i < k; i++) {
+          h.oldDirs.push(copyRow(dirs!, i));
+          h.oldStps.push(copyRow(stps!, i));
+        }
+      });
+    } catch (err) {
+      for (const t of made) t.dispose();
+      throw err;
+    }
     super.loadStateDict({ state: {}, paramGroups: stateDict.paramGroups });
     this.#saveHistory(h);
   }
