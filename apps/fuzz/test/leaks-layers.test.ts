@@ -26,7 +26,7 @@ afterAll(() => {
   console.log(
     `leak tests: ${LAYER_CASES.length} module cases, ${Object.keys(LAYER_EXCLUSIONS).length} exclusions, ` +
       `${LEAK_OPTIMIZERS.length} optimizers, ${LEAK_SCHEDULERS.length} schedulers, ${LOSS_CASES.length} losses on ${LEAK_BACKENDS.join(', ')}; ` +
-      `${notRun.length} not run:${notRun.map((s) => `\n  - ${s}`).join('')}\n${known.length} known leak(s):${known.map(([k, v]) => `\n  - ${k}: ${v}`).join('')}`,
+      `${notRun.length} not run:${notRun.map((s) => `\n  - ${s}`).join('')}\n${known.length} known leak(s) or failure(s):${known.map(([k, v]) => `\n  - ${k}: ${v}`).join('')}`,
   );
 });
 
