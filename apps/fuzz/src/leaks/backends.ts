@@ -3,7 +3,15 @@ import { fileURLToPath } from 'node:url';
 import { findBackend } from 'tensorgrad';
 import '@tensorgrad/backend-tfjs';
 
-/** The backends every leak test runs on. */
+/**
+ * The backends every leak test runs on.
+ *
+ * @example
+ * ```ts
+ * import { LEAK_BACKENDS } from '@tensorgrad/fuzz';
+ * LEAK_BACKENDS.join(', '); // 'cpu, tfjs, webgpu'
+ * ```
+ */
 export const LEAK_BACKENDS = ['cpu', 'tfjs', 'webgpu'] as const;
 
 /** One of {@link LEAK_BACKENDS}. */
