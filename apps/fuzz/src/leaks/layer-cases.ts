@@ -56,6 +56,19 @@ function simple(layer: string, make: () => AnyModule, shape: number[], from: Lay
   };
 }
 
+// a vision head applied to a list of trainable feature maps
+function featureListCase(layer: string, make: () => AnyModule, shapes: number[][]): LayerCase {
+  return {
+    layer,
+    from: '@tensorgrad/vision',
+    build() {
+      const module = make();
+      const features = shapes.map(leaf);
+      return { module, inputs: features, forward: () => call(module, features) };
+    },
+  };
+}
+
 const SYNC_READS = 'its forward pass reads matches and scores back synchronously (as torchvision does), which webgpu cannot (no readSync)';
 
 /**
@@ -152,15 +165,7 @@ export const LAYER_CASES: readonly LayerCase[] = [
   simple('TwoMLPHead', () => new TwoMLPHead(8, 4), [2, 2, 2, 2], '@tensorgrad/vision'),
   simple('FastRCNNPredictor', () => new FastRCNNPredictor(4, 3), [2, 4], '@tensorgrad/vision'),
   simple('UNet', () => new UNet({ inChannels: 1, numClasses: 2, baseChannels: 2, depth: 1 }), [1, 1, 4, 4], '@tensorgrad/vision'),
-  {
-    layer: 'RPNHead',
-    from: '@tensorgrad/vision',
-    build() {
-      const module = new RPNHead(2, 3);
-      const x = leaf([1, 2, 3, 3]);
-      return { module, inputs: [x], forward: () => call(module, [x]) };
-    },
-  },
+  featureListCase('RPNHead', () => new RPNHead(2, 3), [[1, 2, 3, 3]]),
   {
     layer: 'RoIAlign',
     from: '@tensorgrad/vision',
@@ -221,35 +226,9 @@ export const LAYER_CASES: readonly LayerCase[] = [
       return { module, inputs: [x], forward: () => call(module, x) };
     },
   },
-  {
-    layer: 'SSDClassificationHead',
-    from: '@tensorgrad/vision',
-    build() {
-      const module = new SSDClassificationHead([2, 3], [2, 2], 3);
-      const a = leaf([1, 2, 2, 2]);
-      const b = leaf([1, 3, 1, 1]);
-      return { module, inputs: [a, b], forward: () => call(module, [a, b]) };
-    },
-  },
-  {
-    layer: 'SSDRegressionHead',
-    from: '@tensorgrad/vision',
-    build() {
-      const module = new SSDRegressionHead([2], [2]);
-      const a = leaf([1, 2, 2, 2]);
-      return { module, inputs: [a], forward: () => call(module, [a]) };
-    },
-  },
-  {
-    layer: 'SSDHead',
-    from: '@tensorgrad/vision',
-    build() {
-      const module = new SSDHead([2, 3], [2, 2], 3);
-      const a = leaf([1, 2, 2, 2]);
-      const b = leaf([1, 3, 1, 1]);
-      return { module, inputs: [a, b], forward: () => call(module, [a, b]) };
-    },
-  },
+  featureListCase('SSDClassificationHead', () => new SSDClassificationHead([2, 3], [2, 2], 3), [[1, 2, 2, 2], [1, 3, 1, 1]]),
+  featureListCase('SSDRegressionHead', () => new SSDRegressionHead([2], [2]), [[1, 2, 2, 2]]),
+  featureListCase('SSDHead', () => new SSDHead([2, 3], [2, 2], 3), [[1, 2, 2, 2], [1, 3, 1, 1]]),
   {
     layer: 'SSD',
     from: '@tensorgrad/vision',
