@@ -6,3 +6,7 @@
  * @packageDocumentation
  */
 export * from './target.js';
+export * from './args.js';
+export * from './runner.js';
+export * from './targets.js';
+export * from './main.js';
