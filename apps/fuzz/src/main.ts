@@ -38,7 +38,8 @@ export async function fuzzMain(argv: readonly string[], io: FuzzIO = { stdout: p
       const selected = selectTargets(targets, o.targets);
       const unmatched = (o.targets ?? []).filter((p) => !names.some((n) => n.startsWith(p)));
       if (unmatched.length > 0 || selected.length === 0) {
-        throw new UsageError(`--targets: ${unmatched.length ? `no target name starts with ${unmatched.map((p) => JSON.stringify(p)).join(', ')}` : 'no target is registered'}; expected prefixes of ${names.join(', ') || '(none registered)'}`);
+        if (names.length === 0) throw new Error('no fuzz target is registered; expected allTargets() in apps/fuzz/src/targets.ts to list at least one');
+        throw new UsageError(`--targets: no target name starts with ${unmatched.map((p) => JSON.stringify(p)).join(', ')}; expected prefixes of ${names.join(', ')}`);
       }
       const baseSeed = o.seed ?? Date.now() % SEED_LIMIT;
       io.stdout.write(`fuzz: base seed ${baseSeed}${o.seed === null ? ' (from the clock; pass --seed ' + baseSeed + ' to repeat this run)' : ''}; ${selected.length} target(s) for ${o.seconds} s, case time limit ${o.caseTimeoutMs} ms\n`);
