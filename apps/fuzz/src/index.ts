@@ -6,3 +6,10 @@
  * @packageDocumentation
  */
 export * from './target.js';
+export * from './sweep/types.js';
+export * from './sweep/draw.js';
+export * from './sweep/engine.js';
+export * from './sweep/generators-core.js';
+export * from './sweep/registry.js';
+export * from './sweep/known-failures.js';
+export * from './sweep/target.js';
