@@ -167,6 +167,11 @@ const cases: Case[] = [
   { name: 'maskedFill of an empty input under a broadcast mask', run: (m) => [m([], [0, 1, 1], 'int32').maskedFill(m([true], [1, 1, 1], 'bool'), 1), m([], [2, 0], 'float32').maskedFill(m([true], [1], 'bool'), 2)] },
   { name: 'adaptiveAvgPool2d: uneven windows', reduction: true, grads: true, run: (m) => tg.adaptiveAvgPool2d(m(values(2 * 3 * 7 * 5), [2, 3, 7, 5], 'float32', true), [3, 4]) },
   { name: 'zero-size reductions and products', run: (m) => [m([], [0, 3]).sum(0), m([], [2, 0]).sum(), tg.matmul(m([], [2, 0]), m([], [0, 3])), m([], [0, 3]).softmax(1)] },
+  // found by the property sweeps (apps/fuzz): tfjs's max/min over a dim of an empty tensor return one element
+  { name: 'zero-size arg/extremum reductions into an empty result', run: (m) => {
+    const max = tg.max(m([], [3, 0]), { dim: 0, keepdim: true });
+    return [tg.argmin(m([], [3, 0], 'int32'), { dim: 0, keepdim: true }), tg.argmax(m([], [0, 2, 0]), { dim: 1 }), max.values, max.indices, tg.min(m([], [2, 0], 'int32'), { dim: 0 }).indices];
+  } },
 ];
 
 type Out = { shape: readonly number[]; dtype: tg.DType; data: ArrayLike<number> };
