@@ -14,6 +14,8 @@ export * from './sweep/types.js';
 export * from './sweep/draw.js';
 export * from './sweep/engine.js';
 export * from './sweep/generators-core.js';
+export * from './sweep/generators-nn.js';
+export * from './sweep/generators-indexing.js';
 export * from './sweep/registry.js';
 export * from './sweep/known-failures.js';
 export * from './sweep/target.js';

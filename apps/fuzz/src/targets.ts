@@ -1,4 +1,5 @@
 import type { FuzzTarget } from './target.js';
+import { sweepTarget } from './sweep/target.js';
 
 /**
  * Every fuzz target of this app, in the order `pnpm fuzz` runs them round-robin: the property
@@ -14,6 +15,9 @@ import type { FuzzTarget } from './target.js';
  */
 export function allTargets(): FuzzTarget[] {
   return [
+    sweepTarget('cpu'),
+    sweepTarget('tfjs'),
+    sweepTarget('webgpu'),
   ];
 }
 

@@ -10,4 +10,7 @@
  * Object.values(KNOWN_FAILURES).every((reason) => reason.length > 20); // true
  * ```
  */
-export const KNOWN_FAILURES: Readonly<Record<string, string>> = {};
+export const KNOWN_FAILURES: Readonly<Record<string, string>> = {
+  'tfjs:convTranspose2d:grad-special':
+    "an Inf or NaN input whose contributions land on output positions cropped by padding: PyTorch's (and the CPU backend's) weight gradient multiplies it by the zero gradient there and gets NaN (torch: conv_transpose2d of [1, inf, 2] by a 1×3 kernel, padding (0, 1), dilation 2 gives weight.grad [nan, inf, nan]); tfjs's conv2dDerFilter skips those positions and returns finite values. Finite inputs agree",
+};

@@ -3,6 +3,8 @@
  * with one import and one spread line.
  */
 import { CORE_GENERATORS } from './generators-core.js';
+import { NN_GENERATORS } from './generators-nn.js';
+import { INDEXING_GENERATORS } from './generators-indexing.js';
 import type { OpGenerator } from './types.js';
 
 /**
@@ -16,6 +18,8 @@ import type { OpGenerator } from './types.js';
  */
 export const SWEEP_GENERATORS: readonly OpGenerator[] = [
   ...CORE_GENERATORS,
+  ...NN_GENERATORS,
+  ...INDEXING_GENERATORS,
 ];
 
 /**
