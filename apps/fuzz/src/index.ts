@@ -6,6 +6,10 @@
  * @packageDocumentation
  */
 export * from './target.js';
+export * from './args.js';
+export * from './runner.js';
+export * from './targets.js';
+export * from './main.js';
 export * from './sweep/types.js';
 export * from './sweep/draw.js';
 export * from './sweep/engine.js';
