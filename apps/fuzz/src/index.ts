@@ -19,3 +19,4 @@ export * from './sweep/generators-indexing.js';
 export * from './sweep/registry.js';
 export * from './sweep/known-failures.js';
 export * from './sweep/target.js';
+export * from './sweep/coverage.js';

@@ -122,7 +122,7 @@ export function floatValues(rng: Rng, domain: SweepValues = 'normal'): SweepValu
  * @example
  * ```ts
  * import { randomDim } from '@tensorgrad/fuzz';
- * randomDim(() => 0.9, 3); // -1
+ * randomDim(() => 0.1, 3); // -3
  * ```
  */
 export function randomDim(rng: Rng, rank: number): number {
