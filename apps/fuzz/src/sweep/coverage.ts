@@ -4,8 +4,6 @@
  */
 import { sweptOps } from './registry.js';
 
-const NN = 'sweep-nn: not registered yet (the nn, indexing, sorting and detection generators are written on the sweep-nn branch)';
-
 /**
  * The ops of `packages/tensor/src/ops/` no generator sweeps, by op name (the camelCase of the file
  * name), with the reason. An op that a generator registers is swept whether or not it is listed.
@@ -35,37 +33,6 @@ export const NOT_SWEPT: Readonly<Record<string, string>> = {
   // random ops: their outputs are random draws, not functions of the inputs
   dropout: 'random (a Bernoulli mask): checked statistically and for seeding in packages/tensor/test/norm-dropout-interp.test.ts, not comparable element-wise across backends',
   dropout2d: 'random (a per-channel Bernoulli mask): checked statistically in packages/tensor tests, not comparable element-wise across backends',
-  // the other half of the ops: generators on the sweep-nn branch
-  conv2d: NN,
-  convTranspose2d: NN,
-  maxPool2d: NN,
-  avgPool2d: NN,
-  adaptiveAvgPool2d: NN,
-  maxUnpool2d: NN,
-  batchNorm: NN,
-  layerNorm: NN,
-  groupNorm: NN,
-  instanceNorm: NN,
-  interpolate: NN,
-  pad: NN,
-  pixelShuffle: NN,
-  pixelUnshuffle: NN,
-  prelu: NN,
-  gather: NN,
-  scatterAdd: NN,
-  indexSelect: NN,
-  indexPut: NN,
-  maskedFill: NN,
-  maskedSelect: NN,
-  nonzero: NN,
-  oneHot: NN,
-  sort: NN,
-  argsort: NN,
-  topk: NN,
-  unique: NN,
-  nms: NN,
-  roiAlign: NN,
-  roiPool: NN,
 };
 
 /**
