@@ -4,6 +4,7 @@ import { SEED_LIMIT, fuzzUsage, parseFuzzArgs } from './args.js';
 import { replayFuzzCase, runFuzz, type FuzzIO, type FuzzReport } from './runner.js';
 import { allTargets, selectTargets } from './targets.js';
 import type { FuzzTarget } from './target.js';
+import { formatSweepStats, type SweepTarget } from './sweep/target.js';
 
 /**
  * Runs `pnpm fuzz` with `argv` (the arguments after the script) over `targets` (default
@@ -44,6 +45,8 @@ export async function fuzzMain(argv: readonly string[], io: FuzzIO = { stdout: p
       const baseSeed = o.seed ?? Date.now() % SEED_LIMIT;
       io.stdout.write(`fuzz: base seed ${baseSeed}${o.seed === null ? ' (from the clock; pass --seed ' + baseSeed + ' to repeat this run)' : ''}; ${selected.length} target(s) for ${o.seconds} s, case time limit ${o.caseTimeoutMs} ms\n`);
       result = await runFuzz(selected, io, { seconds: o.seconds, baseSeed, caseTimeoutMs: o.caseTimeoutMs, verbose: o.verbose });
+      // the sweeps' own counts: unsupported cases by op and reason, known failures with their reasons
+      for (const t of selected) if (isSweepTarget(t) && t.stats.tried > 0) io.stdout.write(`${formatSweepStats(t)}\n`);
     }
     if (o.json) writeFileSync(o.json, `${JSON.stringify(result, null, 2)}\n`);
     return result.ok ? 0 : 1;
@@ -56,4 +59,8 @@ export async function fuzzMain(argv: readonly string[], io: FuzzIO = { stdout: p
     if (process.env.TENSORGRAD_DEBUG && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
     return 1;
   }
+}
+
+function isSweepTarget(t: FuzzTarget): t is SweepTarget {
+  return 'stats' in t && 'backend' in t;
 }
