@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import {
   Adam, BatchNorm1d, DataLoader, Dataset, findBackendSync, LBFGS, Linear, loadCheckpoint, loadSafetensors, loadTorch, manualSeed, randn, ReLU,
   saveCheckpoint, saveSafetensors, saveTorch, Sequential, setBackend, stack, tensor, TensorDataset, tidy, toAsync, type Tensor,
+  batchNorm, cat, conv2d, crossEntropy, ones, where, zeros,
 } from 'tensorgrad';
 import { collectTensors, expectNoLeak, LEAK_BACKENDS, LEAK_OPTIMIZERS, leakBackendUnavailable, lossOf, trainingStep } from '../src/index.js';
 import { KNOWN_LEAKS } from './known-leaks.js';
@@ -260,6 +261,39 @@ for (const backend of LEAK_BACKENDS) {
         await setBackend(backend);
         model.dispose();
         x.dispose();
+      }
+    });
+
+    it('error paths outside any tidy: an op that rejects its arguments frees what it made before throwing', async () => {
+      await setup();
+      // non-contiguous inputs, so that an op copying them before it checks shapes would leak the copies
+      const a = randn([3, 4]).transpose(0, 1); // [4, 3]
+      const b = randn([5, 2]).transpose(0, 1); // [2, 5]
+      const img = randn([1, 2, 4, 4]).permute(0, 1, 3, 2);
+      const w = randn([3, 3, 3, 3]);
+      const g = tensor([1, 2], { requiresGrad: true });
+      const target = tensor([0, 1], { dtype: 'int32' });
+      const [mean, variance] = [zeros([3]), ones([3])];
+      const [maskA, maskB] = [a.gt(0), b.gt(0)];
+      const made = [a, b, img, w, g, target, mean, variance, maskA, maskB];
+      const rejects: [string, () => unknown][] = [
+        ['matmul', () => a.matmul(b)],
+        ['add (broadcast)', () => a.add(b)],
+        ['cat', () => cat([a, b], 0)],
+        ['stack', () => stack([a, b])],
+        ['conv2d', () => conv2d(img, w)],
+        ['view of a non-contiguous tensor', () => a.view([12])],
+        ['crossEntropy', () => crossEntropy(a, target)],
+        ['batchNorm', () => batchNorm(img, mean, variance)],
+        ['where', () => where(maskA, a, b)],
+        ['maskedFill', () => a.maskedFill(maskB, 1)],
+        ['softmax (dim)', () => a.softmax(5)],
+        ['backward of a non-scalar', () => g.backward()],
+      ];
+      try {
+        for (const [name, call] of rejects) await expectNoLeak(`${name} that throws`, backend, () => expect(call).toThrow(), { warmup: 1, repeats: 2 });
+      } finally {
+        for (const t of made) t.dispose();
       }
     });
 
