@@ -89,7 +89,7 @@ for (const backend of LEAK_BACKENDS) {
         return;
       }
       it(title, async () => {
-        await checkTrainingLeaks(backend, () => c.build(), optimizer, c.layer);
+        await checkTrainingLeaks(backend, () => c.build(), optimizer, c.layer, c.warmup ? { warmup: c.warmup } : {});
       });
     });
   });

@@ -8,6 +8,7 @@ import { checkTrainingLeaks, LEAK_OPTIMIZERS, LEAK_SCHEDULERS } from './training
 interface Drawn {
   readonly what: string;
   build(): LayerSetup;
+  readonly warmup?: number | undefined;
 }
 
 /**
@@ -27,7 +28,7 @@ interface Drawn {
  */
 export function leakTarget(backend: LeakBackend): FuzzTarget {
   const cases: Drawn[] = [
-    ...LAYER_CASES.filter((c) => !c.unsupported?.[backend]).map((c) => ({ what: c.layer, build: () => c.build() })),
+    ...LAYER_CASES.filter((c) => !c.unsupported?.[backend]).map((c) => ({ what: c.layer, build: () => c.build(), warmup: c.warmup })),
     ...LOSS_CASES.map((c) => ({ what: `a Linear trained through ${c.loss}`, build: () => c.build() })),
   ];
   return {
@@ -48,6 +49,8 @@ export function leakTarget(backend: LeakBackend): FuzzTarget {
       const clip = pick([false, true]);
       const options = {
         seed,
+        // LBFGS's history needs its own warm-up whatever the case
+        ...(c.warmup !== undefined && optimizer.warmup === undefined ? { warmup: c.warmup } : {}),
         ...(usable ? { scheduler: usable } : {}),
         ...(clip ? { beforeStep: (p: Tensor[]) => clipGradNorm_(p, 1).dispose(), beforeStepName: 'clipGradNorm_' } : {}),
       };

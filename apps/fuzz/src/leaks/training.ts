@@ -205,9 +205,9 @@ export async function checkTrainingLeaks(
   build: () => LayerSetup,
   optimizer: LeakOptimizer,
   what: string,
-  options: { scheduler?: LeakScheduler; beforeStep?: (params: Tensor[]) => void; beforeStepName?: string; seed?: number } = {},
+  options: { scheduler?: LeakScheduler; beforeStep?: (params: Tensor[]) => void; beforeStepName?: string; seed?: number; warmup?: number } = {},
 ): Promise<void> {
-  const { scheduler, beforeStep, beforeStepName, seed = 0 } = options;
+  const { scheduler, beforeStep, beforeStepName, seed = 0, warmup = optimizer.warmup ?? 2 } = options;
   await setBackend(backend);
   manualSeed(seed); // the same inputs, initial weights and dropout masks for the same seed
   const start = memoryCounts(backend);
@@ -218,7 +218,7 @@ export async function checkTrainingLeaks(
     const sched = scheduler?.make(opt);
     const label = `${what} trained with ${optimizer.name}${scheduler ? ` and ${scheduler.name}` : ''}${beforeStepName ? ` and ${beforeStepName}` : ''}`;
     const stepOptions: TrainingStepOptions = { ...(sched ? { scheduler: sched } : {}), ...(beforeStep ? { beforeStep } : {}) };
-    await expectNoLeak(label, backend, () => trainingStep(setup, opt!, stepOptions), { warmup: optimizer.warmup ?? 2, repeats: 2 });
+    await expectNoLeak(label, backend, () => trainingStep(setup, opt!, stepOptions), { warmup, repeats: 2 });
   } finally {
     opt?.dispose();
     disposeSetup(setup);
