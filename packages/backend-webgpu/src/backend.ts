@@ -161,6 +161,8 @@ export class WebGPUBackend implements Backend {
   // compile checks still running: a read waits for them before reporting a failure
   private scopes: Promise<void>[] = [];
   private disposed = false;
+  // every GPUBuffer created and not yet destroyed: live storage, pooled free buffers, staging buffers, the arena
+  private gpuBuffers = 0;
 
   private constructor(
     readonly name: string,
@@ -178,8 +180,13 @@ export class WebGPUBackend implements Backend {
     this.softwareAdapter = isSoftwareAdapter(adapter);
     this.maxWorkgroupsPerDimension = device.limits.maxComputeWorkgroupsPerDimension;
     this.uniformAlign = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
-    this.pool = new BufferPool((size, usage) => this.createBuffer(size, usage), options.poolLimitBytes);
+    this.pool = new BufferPool(
+      (size, usage) => this.createBuffer(size, usage),
+      options.poolLimitBytes,
+      (buffer) => this.destroyBuffer(buffer),
+    );
     this.arena = device.createBuffer({ size: ARENA_BYTES, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST });
+    this.gpuBuffers++;
     device.lost.then(
       (info) => {
         if (!this.disposed) {
@@ -229,6 +236,7 @@ export class WebGPUBackend implements Backend {
     }
     this.device.pushErrorScope('out-of-memory');
     const buffer = this.device.createBuffer({ size, usage });
+    this.gpuBuffers++;
     this.device.popErrorScope().then(
       (err) => {
         if (err && !this.disposed) {
@@ -241,6 +249,11 @@ export class WebGPUBackend implements Backend {
       () => {},
     );
     return buffer;
+  }
+
+  private destroyBuffer(buffer: GPUBuffer): void {
+    buffer.destroy();
+    this.gpuBuffers--;
   }
 
   private newStorage(dtype: DType, size: number, zero: boolean): GpuStorage {
@@ -322,7 +335,7 @@ export class WebGPUBackend implements Backend {
     if (s.dtype === 'bool') out.set(new Uint32Array(mapped));
     else out.set(new (s.dtype === 'float32' ? Float32Array : Int32Array)(mapped));
     staging.unmap();
-    if (this.disposed) staging.destroy();
+    if (this.disposed) this.destroyBuffer(staging);
     else this.pool.release(staging, STAGING_USAGE);
     await this.settle();
     return out;
@@ -340,9 +353,20 @@ export class WebGPUBackend implements Backend {
     else this.pool.release(s.buffer, TENSOR_USAGE);
   }
 
-  /** Live storage buffers and their bytes (pooled free buffers are not counted). */
-  memory(): MemoryInfo {
-    return { numTensors: this.live.size, numBytes: this.liveBytes };
+  /**
+   * Live storage buffers and their bytes (`numTensors`, `numBytes`: pooled free buffers are not
+   * counted there), and every GPU buffer this backend holds on its device (`numGpuBuffers`: live
+   * storage, the pool's free buffers, staging buffers and the uniform arena), which is what a
+   * leak test watches for buffers lost outside the tensors' accounting.
+   *
+   * @example
+   * ```ts
+   * import type { WebGPUBackend } from '@tensorgrad/backend-webgpu';
+   * const buffers = (b: WebGPUBackend) => b.memory().numGpuBuffers;
+   * ```
+   */
+  memory(): MemoryInfo & { numGpuBuffers: number } {
+    return { numTensors: this.live.size, numBytes: this.liveBytes, numGpuBuffers: this.gpuBuffers };
   }
 
   /**
@@ -365,13 +389,13 @@ export class WebGPUBackend implements Backend {
     this.disposed = true;
     this.pass = null;
     this.encoder = null;
-    for (const s of this.live) s.buffer.destroy();
-    for (const s of this.deferred) s.buffer.destroy();
+    for (const s of this.live) this.destroyBuffer(s.buffer);
+    for (const s of this.deferred) this.destroyBuffer(s.buffer);
     this.live.clear();
     this.deferred = [];
     this.liveBytes = 0;
     this.pool.clear();
-    this.arena.destroy();
+    this.destroyBuffer(this.arena);
     this.pipelines.clear();
     this.device.destroy();
   }

@@ -65,6 +65,8 @@ export class BufferPool {
     private readonly create: (size: number, usage: number) => GPUBuffer,
     /** Free bytes kept at most; buffers released beyond that are destroyed. */
     public limitBytes = 512 * 1024 * 1024,
+    /** Destroys a buffer the pool gives up (the owner's hook, so that it can count its device buffers). */
+    private readonly destroy: (buffer: GPUBuffer) => void = (buffer) => buffer.destroy(),
   ) {}
 
   /** A buffer of at least `bytes` bytes (exactly `sizeClass(bytes)`) with `usage`; `fresh` says whether it was just created (zero-filled). */
@@ -86,7 +88,7 @@ export class BufferPool {
   release(buffer: GPUBuffer, usage: number): void {
     const size = buffer.size;
     if (this.counters.freeBytes + size > this.limitBytes) {
-      buffer.destroy();
+      this.destroy(buffer);
       return;
     }
     const key = `${size}:${usage}`;
@@ -99,7 +101,7 @@ export class BufferPool {
 
   /** Destroys every free buffer. */
   clear(): void {
-    for (const list of this.free.values()) for (const b of list) b.destroy();
+    for (const list of this.free.values()) for (const b of list) this.destroy(b);
     this.free.clear();
     this.counters.freeBuffers = 0;
     this.counters.freeBytes = 0;

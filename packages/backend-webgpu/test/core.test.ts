@@ -124,6 +124,32 @@ suite(title, () => {
     expect(m1.numBuffers).toBe(m0.numBuffers);
   });
 
+  it('counts every GPU buffer it holds in memory().numGpuBuffers: pooled free ones, staging ones, the arena', async () => {
+    // a separate instance, so that the count starts from nothing and no other test's pool interferes
+    const own = await WebGPUBackend.create({ name: 'webgpu-buffer-count', poolLimitBytes: 48 });
+    try {
+      expect(own.memory().numGpuBuffers).toBe(1); // the uniform arena, created with the backend
+      const a = own.alloc('float32', 4); // 16 bytes: a fresh tensor buffer
+      const b2 = own.alloc('float32', 8); // 32 bytes: another
+      expect(own.memory()).toEqual({ numTensors: 2, numBytes: 48, numGpuBuffers: 3 });
+      own.write(a, Float32Array.from([1, 2, 3, 4]));
+      expect(Array.from(await own.read(a))).toEqual([1, 2, 3, 4]); // a 16-byte staging buffer, pooled afterwards
+      expect(own.memory().numGpuBuffers).toBe(4);
+      own.free(a); // back to the pool (16 + 16 = 32 bytes free, within the 48-byte limit): still held
+      expect(own.memory()).toEqual({ numTensors: 1, numBytes: 32, numGpuBuffers: 4 });
+      own.free(b2); // 32 more would exceed the 48-byte limit: destroyed
+      expect(own.memory()).toEqual({ numTensors: 0, numBytes: 0, numGpuBuffers: 3 });
+      const c = own.alloc('float32', 3); // served from the pool: no new buffer
+      expect(own.memory().numGpuBuffers).toBe(3);
+      own.free(c);
+      own.emptyCache(); // the pool's free buffers are destroyed: only the arena is left
+      expect(own.memory().numGpuBuffers).toBe(1);
+    } finally {
+      own.dispose();
+    }
+    expect(own.memory().numGpuBuffers).toBe(0);
+  });
+
   it('batches dispatches: no submit until a read or batchSize dispatches', async () => {
     const x = f32([1, 2, 3], [3]);
     await x.data();

@@ -223,6 +223,14 @@ export class LBFGS extends Optimizer<Group> {
     if (typeof closure !== 'function') {
       throw new TypeError('LBFGS.step: a closure is required: opt.step(() => { opt.zeroGrad(); const loss = …; loss.backward(); return loss; })');
     }
+    // a state dict loaded on a backend without synchronous reads: its `ro` values arrive first
+    if (this.#pendingRo) {
+      const pending = this.#pendingRo;
+      await pending.done;
+      if (pending.failure && this.#pendingRo === pending) {
+        throw new Error(`LBFGS.step: reading back the 'ro' history of the loaded state dict failed (${pending.failure.message}); load the state dict again`);
+      }
+    }
     const group = this.paramGroups[0]!;
     const { lr, maxIter, maxEval, toleranceGrad, toleranceChange, lineSearchFn, historySize } = group;
     const state = this.#history();
@@ -491,6 +499,31 @@ export class LBFGS extends Optimizer<Group> {
 
   #hist: History = emptyHistory();
 
+  // `ro` of a state dict loaded on a backend that cannot read synchronously (webgpu): a copy of the
+  // loaded tensor, read back asynchronously into the history; step() waits for it
+  #pendingRo: { tensor: Tensor; done: Promise<void>; failure?: Error } | null = null;
+
+  // Reads a copy of the loaded `ro` back into the history; a later load or dispose() supersedes it
+  #readRoBack(copy: Tensor): void {
+    const pending: { tensor: Tensor; done: Promise<void>; failure?: Error } = {
+      tensor: copy,
+      done: copy
+        .data()
+        .then(
+          (values) => {
+            if (this.#pendingRo !== pending) return;
+            this.#hist = { ...this.#hist, ro: Array.from(values, Number) };
+            this.#pendingRo = null;
+          },
+          (err: unknown) => {
+            pending.failure = err instanceof Error ? err : new Error(String(err));
+          },
+        )
+        .finally(() => copy.dispose()),
+    };
+    this.#pendingRo = pending;
+  }
+
   /**
    * The optimizer's state in PyTorch's layout: `state[0]` holds `funcEvals`, `nIter` and, after
    * a first iteration, `d`, `t`, `hDiag`, `prevFlatGrad`, `prevLoss` and the curvature history
@@ -521,7 +554,8 @@ export class LBFGS extends Optimizer<Group> {
         const where = { dtype: h.d.dtype, backend: h.d.backend };
         st.oldDirs = h.oldDirs.length ? stack(h.oldDirs) : zeros([0, n], where);
         st.oldStps = h.oldStps.length ? stack(h.oldStps) : zeros([0, n], where);
-        st.ro = tensor(h.ro, where);
+        // while a loaded `ro` is still being read back, the loaded tensor is its value
+        st.ro = this.#pendingRo ? this.#pendingRo.tensor.clone() : tensor(h.ro, where);
       }
     });
     return { ...base, state: { 0: st } };
@@ -584,24 +618,48 @@ export class LBFGS extends Optimizer<Group> {
       prevFlatGrad: null,
       oldDirs: [],
       oldStps: [],
-      ro: ro ? Array.from(ro.dataSync(), Number) : [],
+      ro: ro && ro.backendInstance.readSync ? Array.from(ro.dataSync(), Number) : [],
     };
-    noGrad(() => {
-      const copy = (v: Tensor): Tensor => zeros([...v.shape], { dtype: like.dtype, backend: like.backend }).copy_(v);
-      h.d = d && copy(d);
-      h.prevFlatGrad = prev && copy(prev);
-      for (let i = 0; i < k; i++) {
-        h.oldDirs.push(copy(dirs!.select(0, i)));
-        h.oldStps.push(copy(stps!.select(0, i)));
-      }
-    });
+    // every tensor made here is either kept in the history or freed, also when a copy fails (a
+    // tensor on another backend): the rows of oldDirs/oldStps are views, freed once copied
+    const made: Tensor[] = [];
+    try {
+      noGrad(() => {
+        const copy = (v: Tensor): Tensor => {
+          const t = zeros([...v.shape], { dtype: like.dtype, backend: like.backend });
+          made.push(t);
+          return t.copy_(v);
+        };
+        const copyRow = (m: Tensor, i: number): Tensor => {
+          const row = m.select(0, i);
+          try {
+            return copy(row);
+          } finally {
+            row.dispose();
+          }
+        };
+        h.d = d && copy(d);
+        h.prevFlatGrad = prev && copy(prev);
+        for (let i = 0; i < k; i++) {
+          h.oldDirs.push(copyRow(dirs!, i));
+          h.oldStps.push(copyRow(stps!, i));
+        }
+      });
+    } catch (err) {
+      for (const t of made) t.dispose();
+      throw err;
+    }
     super.loadStateDict({ state: {}, paramGroups: stateDict.paramGroups });
     this.#saveHistory(h);
+    this.#pendingRo = null;
+    // a backend without synchronous reads (webgpu): read a copy back, which step() awaits
+    if (ro && !ro.backendInstance.readSync) this.#readRoBack(keep(noGrad(() => ro.clone())));
   }
 
   /** Frees the optimizer's history tensors (the parameters are not touched). */
   override dispose(): void {
     super.dispose();
+    this.#pendingRo = null; // an unfinished read-back frees its copy when it lands
     this.#saveHistory(emptyHistory());
   }
 }

@@ -306,14 +306,31 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
       }
       incoming.push([p, st]);
     }
+    // Copy first, then replace: the incoming tensors may be this optimizer's own state (stateDict()
+    // returns the state tensors themselves, as PyTorch's does), and a copy that fails (a tensor on
+    // another backend) must leave the state as it was and free the copies made so far.
+    const loaded: Array<[Tensor, ParamState]> = [];
+    const made: Tensor[] = [];
+    try {
+      noGrad(() => {
+        for (const [p, st] of incoming) {
+          const copy: ParamState = {};
+          for (const [name, v] of Object.entries(st)) {
+            if (v instanceof Tensor) {
+              const t = keep(zerosLike(p));
+              made.push(t);
+              copy[name] = t.copy_(v);
+            } else copy[name] = v;
+          }
+          loaded.push([p, copy]);
+        }
+      });
+    } catch (err) {
+      for (const t of made) t.dispose();
+      throw err;
+    }
     this.disposeState();
-    noGrad(() => {
-      for (const [p, st] of incoming) {
-        const copy: ParamState = {};
-        for (const [name, v] of Object.entries(st)) copy[name] = v instanceof Tensor ? keep(zerosLike(p).copy_(v)) : v;
-        this.state.set(p, copy);
-      }
-    });
+    for (const [p, copy] of loaded) this.state.set(p, copy);
     groups.forEach((g, gi) => {
       const mine = this.paramGroups[gi]!;
       for (const [k, v] of Object.entries(g)) if (k !== 'params') (mine as Record<string, unknown>)[k] = cloneValue(v);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerBackend, setBackend, tensor, type Backend } from '@tensorgrad/tensor';
+import { memory, registerBackend, setBackend, Tensor, tensor, tidy, type Backend } from '@tensorgrad/tensor';
 import { type StorageHandle } from '@tensorgrad/tensor/backend';
 import { CpuBackend } from '@tensorgrad/backend-cpu';
 import '@tensorgrad/autodiff';
-import { Adagrad, Adam, AdamW, RMSprop, SGD, clipGradNorm_, clipGradValue_ } from '@tensorgrad/optimizers';
+import { Adagrad, Adam, AdamW, LBFGS, RMSprop, SGD, clipGradNorm_, clipGradValue_ } from '@tensorgrad/optimizers';
 
 // The CPU kernels behind a backend without readSync, like webgpu.
 function asyncOnlyCpu(name: string): Backend {
@@ -64,4 +64,43 @@ describe('optimizers and gradient clipping on a backend without readSync', () =>
       expect((await p.data()).every(Number.isFinite)).toBe(true);
     }
   });
+
+  it('LBFGS.loadStateDict reads the loaded ro back asynchronously: a twin resumes exactly as the original continues, nothing leaks', async () => {
+    const before = memory().numTensors;
+    const target = tensor([3, -1]);
+    const make = (start: number[]) => {
+      const w = tensor(start, { requiresGrad: true });
+      const opt = new LBFGS([w], { maxIter: 3, historySize: 4 });
+      const closure = (): Tensor => {
+        opt.zeroGrad();
+        const loss = w.sub(target).square().sum().add(w.sin().sum());
+        loss.backward();
+        return loss;
+      };
+      // each step in a tidy: the closure's intermediate tensors are the caller's
+      const step = (): Promise<void> => tidy(async () => void (await opt.step(closure)));
+      return { w, opt, step };
+    };
+    const a = make([0.5, 0.25]);
+    await a.step();
+    const sd = a.opt.stateDict();
+    expect((sd.state[0]!.ro as Tensor).shape[0]).toBeGreaterThan(0); // a curvature history to carry over
+    const b = make(Array.from(await a.w.data()));
+    b.opt.loadStateDict(sd); // used to throw: dataSync on a backend that cannot read synchronously
+    const ro = Array.from(await (sd.state[0]!.ro as Tensor).data());
+    for (const v of Object.values(sd.state[0]!)) if (v instanceof Tensor) v.dispose();
+    const again = b.opt.stateDict(); // before the read-back may have landed: the same values
+    expect(Array.from(await (again.state[0]!.ro as Tensor).data())).toEqual(ro);
+    for (const v of Object.values(again.state[0]!)) if (v instanceof Tensor) v.dispose();
+    await a.step();
+    await b.step();
+    expect(Array.from(await b.w.data())).toEqual(Array.from(await a.w.data()));
+    for (const { w, opt } of [a, b]) {
+      opt.dispose();
+      w.dispose();
+    }
+    target.dispose();
+    expect(memory().numTensors).toBe(before);
+  });
 });
+

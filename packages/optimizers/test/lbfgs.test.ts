@@ -1,9 +1,38 @@
+describe('LBFGS.loadStateDict memory', () => {
+  it('frees the rows it copies out of oldDirs/oldStps: loading a state dict and disposing it leaves memory as it was', async () => {
+    const w = tensor([1.5, -0.5], { requiresGrad: true });
+    const opt = new LBFGS([w], { historySize: 3, maxIter: 4 });
+    const closure = (): Tensor => {
+      opt.zeroGrad();
+      const loss = w.sub(tensor([3, 2])).square().sum();
+      loss.backward();
+      return loss;
+    };
+    await opt.step(closure);
+    const sd = opt.stateDict();
+    const pairs = (sd.state[0]!.oldDirs as Tensor).shape[0]!;
+    expect(pairs).toBeGreaterThan(0); // rows to copy
+    const dirs = (sd.state[0]!.oldDirs as Tensor).arraySync();
+    const before = memory();
+    opt.loadStateDict(sd); // replaces the history by copies: as many tensors as before
+    for (const v of Object.values(sd.state[0]!)) if (v instanceof Tensor) v.dispose();
+    const after = memory();
+    // the state dict's own tensors (d, prevFlatGrad, oldDirs, oldStps, ro) are gone; nothing else changed
+    expect(after.numTensors).toBe(before.numTensors - 5);
+    const again = opt.stateDict();
+    expect((again.state[0]!.oldDirs as Tensor).arraySync()).toEqual(dirs);
+    for (const v of Object.values(again.state[0]!)) if (v instanceof Tensor) v.dispose();
+    opt.dispose();
+    w.dispose();
+  });
+});
+
 // LBFGS against PyTorch 1.13's torch.optim.LBFGS (fixtures/generated/layers-vision.json, written by
 // scripts/fixtures/generate.sh layers-vision): the loss each step returns, the parameters after
 // each step and PyTorch's func_evals / n_iter counters, on Rosenbrock and a tanh least-squares
 // problem, with fixed steps and with the strong-Wolfe line search.
 import { describe, expect, it } from 'vitest';
-import { getBackend, tensor, type Tensor } from '@tensorgrad/tensor';
+import { getBackend, memory, Tensor, tensor } from '@tensorgrad/tensor';
 import '@tensorgrad/backend-cpu';
 import '@tensorgrad/autodiff';
 import { assertClose, goldenToTensor, loadGenerated, type LayersVisionCase } from '@tensorgrad/conformance';

@@ -91,6 +91,31 @@ describe('Optimizer', () => {
     });
   }
 
+  it("loadStateDict(opt.stateDict()) into the same optimizer keeps its state (the dict holds the state tensors themselves)", () => {
+    // PyTorch: opt.load_state_dict(opt.state_dict()) is a no-op; it used to free the state first and then copy from it
+    const before = memory().numTensors;
+    const w = tensor([1, -2], { requiresGrad: true });
+    const sgd = new SGD([w], { lr: 0.1, momentum: 0.9 });
+    const adam = new Adam([w], { lr: 0.1 });
+    w.grad = tensor([1, 2]);
+    sgd.step();
+    adam.step();
+    sgd.loadStateDict(sgd.stateDict());
+    adam.loadStateDict(adam.stateDict());
+    // PyTorch's rules after one step with gradient g = [1, 2]: momentum_buffer = g, exp_avg = (1 - 0.9)·g, exp_avg_sq = (1 - 0.999)·g²
+    const sgdState = sgd.stateDict().state[0]!;
+    const adamState = adam.stateDict().state[0]!;
+    expect(Array.from((sgdState.momentumBuffer as Tensor).dataSync())).toEqual([1, 2]);
+    Array.from((adamState.expAvg as Tensor).dataSync()).forEach((v, i) => expect(v).toBeCloseTo(0.1 * [1, 2][i]!, 6));
+    Array.from((adamState.expAvgSq as Tensor).dataSync()).forEach((v, i) => expect(v).toBeCloseTo(0.001 * [1, 4][i]!, 7));
+    sgd.step(); // and it keeps working: buf = 0.9·buf + g
+    expect(Array.from((sgd.stateDict().state[0]!.momentumBuffer as Tensor).dataSync())).toEqual([1.9, 3.8].map((v) => Math.fround(v)));
+    sgd.dispose();
+    adam.dispose();
+    w.dispose();
+    expect(memory().numTensors).toBe(before);
+  });
+
   it('loadStateDict rejects mismatched groups and shapes', () => {
     const a = tensor([1, 2], { requiresGrad: true });
     const b = tensor([1, 2, 3], { requiresGrad: true });

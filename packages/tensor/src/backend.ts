@@ -5,6 +5,12 @@ import type { KernelMap, StorageHandle } from './kernel.js';
 export interface MemoryInfo {
   numTensors: number;
   numBytes: number;
+  /**
+   * Every device buffer the backend holds now, where it has them (`webgpu`): its tensors' storage
+   * as well as the free buffers its pool keeps, staging buffers being read and its own uniform
+   * buffers. Flat across repeated training steps once the pool has warmed up; growing, a leak.
+   */
+  numGpuBuffers?: number;
 }
 
 /** The backend plugin contract (ARCHITECTURE.md, The backend contract). */

@@ -407,7 +407,9 @@ export function tidy<T>(fn: () => T | Promise<T>): T | Promise<T> {
 /**
  * Live tensors and bytes on a backend (the current one by default). `numTensors` counts tensor
  * objects not yet disposed (views included, as well as tensors saved for backward), `numBytes`
- * the storage the backend holds and `numBuffers` its buffers.
+ * the storage the backend holds and `numBuffers` its buffers. Backends with device buffers
+ * (`webgpu`) add `numGpuBuffers`: every buffer they hold on the device, the free ones their pool
+ * keeps and staging buffers included.
  *
  * A tensor the garbage collector reclaims without `dispose()` stops counting on backends whose
  * memory the collector can reclaim (`Backend.reclaimable`, e.g. `cpu`): its storage reference is
@@ -428,5 +430,7 @@ export function tidy<T>(fn: () => T | Promise<T>): T | Promise<T> {
 export function memory(backend?: string): MemoryInfo & { numBuffers: number } {
   const b = backend === undefined ? getBackend() : findBackendSync(backend);
   const info = b.memory();
-  return { numTensors: liveTensors.get(b) ?? 0, numBytes: info.numBytes, numBuffers: info.numTensors };
+  const out: MemoryInfo & { numBuffers: number } = { numTensors: liveTensors.get(b) ?? 0, numBytes: info.numBytes, numBuffers: info.numTensors };
+  if (info.numGpuBuffers !== undefined) out.numGpuBuffers = info.numGpuBuffers;
+  return out;
 }
