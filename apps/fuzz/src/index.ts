@@ -6,3 +6,4 @@
  * @packageDocumentation
  */
 export * from './target.js';
+export * from './files/index.js';

@@ -1,0 +1,4 @@
+// The hostile-file fuzzers: one FuzzTarget per reader, and their shared machinery.
+export * from './hostile.js';
+export * from './idx.js';
+export * from './safetensors.js';
