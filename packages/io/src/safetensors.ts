@@ -1,6 +1,7 @@
 import { fromTypedArray, Tensor, type DType, type TypedArray } from '@tensorgrad/tensor';
 import { atomicWrite, readFileBytes } from './node-fs.js';
 import { LITTLE_ENDIAN, float16ToFloat32 } from './bytes.js';
+import { jsonDepth, setOwn } from './json.js';
 
 /** A state dict: tensors by name, as a plain record or a `Map`. */
 export type StateDict = Record<string, Tensor> | Map<string, Tensor>;
@@ -106,29 +107,6 @@ function isNonNegInt(v: unknown): v is number {
  * which would overflow the call stack on a hostile header nested 10^5 deep.
  */
 const MAX_JSON_DEPTH = 128;
-
-/** The deepest nesting of `[`/`{` in the JSON text, outside strings (stops counting past `limit`). */
-function jsonDepth(json: string, limit: number): number {
-  let depth = 0;
-  let deepest = 0;
-  for (let i = 0; i < json.length; i++) {
-    const c = json.charCodeAt(i);
-    if (c === 0x22) {
-      // a string: skip to its closing quote (an unterminated one is JSON.parse's error to report)
-      for (i++; i < json.length && json.charCodeAt(i) !== 0x22; i++) if (json.charCodeAt(i) === 0x5c) i++;
-    } else if (c === 0x5b || c === 0x7b) {
-      depth++;
-      if (depth > deepest) deepest = depth;
-      if (deepest > limit) return deepest;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return deepest;
-}
-
-/** Sets `record[key] = value` as an own property, so that a name such as `__proto__` is an ordinary key. */
-function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
-}
 
 /** Throws when an object of the JSON text repeats a key (JSON.parse would silently keep the last). */
 function checkDuplicateKeys(json: string): void {
