@@ -3,3 +3,4 @@ export * from './hostile.js';
 export * from './idx.js';
 export * from './safetensors.js';
 export * from './checkpoint.js';
+export * from './pth.js';
