@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHECKPOINT_METADATA_KEY, loadCheckpoint, saveCheckpoint, type LoadedCheckpoint } from '@tensorgrad/io';
-import { Tensor, tensor } from '@tensorgrad/tensor';
+import { Tensor, tensor, tidy } from '@tensorgrad/tensor';
 import type { FuzzTarget } from '../target.js';
 import { chooser, judgeRead, mutateBytes, mutateSome, type Chooser, type Mutated } from './hostile.js';
 import { mutateSafetensorsHeader, safetensorsFile, splitSafetensors, tensorBytes } from './safetensors.js';
@@ -109,7 +109,7 @@ async function validCheckpoint(c: Chooser): Promise<{ bytes: Uint8Array; what: s
   dir ??= mkdtempSync(join(tmpdir(), 'tensorgrad-fuzz-ckpt-'));
   const made: Tensor[] = [];
   const t = (v: number[], shape: number[]): Tensor => {
-    const x = tensor(v).reshape(shape);
+    const x = tidy(() => tensor(v).reshape(shape));
     made.push(x);
     return x;
   };

@@ -4,3 +4,4 @@ export * from './idx.js';
 export * from './safetensors.js';
 export * from './checkpoint.js';
 export * from './pth.js';
+export * from './png.js';

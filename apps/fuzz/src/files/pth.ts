@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
 import { loadTorchObject, saveTorch, type TorchValue } from '@tensorgrad/io';
-import { Tensor, tensor } from '@tensorgrad/tensor';
+import { Tensor, tensor, tidy } from '@tensorgrad/tensor';
 import type { FuzzTarget } from '../target.js';
 import { chooser, HUGE_U32, judgeRead, mutateBytes, mutateSome, type Chooser, type Mutated } from './hostile.js';
 import { tensorBytes } from './safetensors.js';
@@ -308,7 +308,8 @@ async function baseFile(c: Chooser): Promise<{ bytes: Uint8Array; what: string; 
     const numel = shape.reduce((a, b) => a * b, 1);
     if (i === 0) first = numel;
     const dtype = c.pick(['float32', 'float64', 'int32', 'bool'] as const);
-    const t = tensor(Array.from({ length: numel }, () => (dtype === 'bool' ? c.chance(0.5) : c.int(100) - 50)), { dtype }).reshape(shape);
+    const values = Array.from({ length: numel }, () => (dtype === 'bool' ? c.chance(0.5) : c.int(100) - 50));
+    const t = tidy(() => tensor(values, { dtype }).reshape(shape));
     made.push(t);
     sd[`${c.pick(['layer', 'fc', '__proto__', 'bn'])}.${i}`] = t;
   }
