@@ -63,13 +63,13 @@ describe('hostile PNG files', () => {
     expect((await rejection(png(ihdr(1, 1, 8, 0, 2), idat([[0]]), iend))).message).toMatch(/interlace method 2; expected 0, 0 and 0 or 1/);
   });
 
-  it('a 1×1 image whose IDAT inflates to 64 MiB (a zlib bomb) is refused before the stream fills memory', async () => {
-    const bomb = new Uint8Array(deflateSync(new Uint8Array(64 * 2 ** 20), { level: 9 }));
+  it('a 1×1 image whose IDAT inflates to 32 MiB (a zlib bomb) is refused before the stream fills memory', async () => {
+    const bomb = new Uint8Array(deflateSync(new Uint8Array(32 * 2 ** 20), { level: 9 }));
     const bytes = png(ihdr(1, 1, 8, 0), ['IDAT', bomb], iend);
     const before = process.memoryUsage().arrayBuffers;
     const e = await rejection(bytes);
     expect(e.message).toMatch(/^decodeImage: the PNG data is corrupt: its IDAT data inflates to more than 65540 bytes, while a 1×1 image needs 2/);
-    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 2 ** 20);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(8 * 2 ** 20);
   });
 
   it('an RGB image with a suggested palette (PLTE, allowed by the specification) decodes its colours, not palette lookups', async () => {
@@ -93,5 +93,49 @@ describe('hostile PNG files', () => {
     expect(ok.arraySync()).toEqual([[[1]], [[2]], [[3]], [[7]]]);
     ok.dispose();
     expect(memory().numTensors).toBe(0);
+  });
+});
+
+describe('hostile JPEG files', () => {
+  /** A small colour JPEG written by encodeJpeg, and the offsets of its segments. */
+  async function jpeg(): Promise<Uint8Array> {
+    const { tensor } = await import('@tensorgrad/tensor');
+    const { encodeJpeg } = await import('@tensorgrad/vision');
+    const img = tensor(Array.from({ length: 3 * 16 * 16 }, (_, i) => (i * 37) % 256), { dtype: 'int32' });
+    const chw = img.reshape([3, 16, 16]);
+    const bytes = await encodeJpeg(chw, { quality: 90 });
+    img.dispose();
+    chw.dispose();
+    return bytes;
+  }
+  /** Where marker `FF m` starts (its length field is 2 bytes further). */
+  const find = (b: Uint8Array, m: number): number => b.findIndex((v, i) => v === 0xff && b[i + 1] === m);
+
+  it('a JPEG that makes libjpeg fail fatally is refused, and the next JPEG still decodes (the decoder was left broken)', async () => {
+    const good = await jpeg();
+    const before = await decodeImage(good);
+    const expected = before.arraySync();
+    before.dispose();
+    const bad = good.slice();
+    bad[find(bad, 0xdb) + 4] = 0x04; // DQT table index 4: libjpeg's "Bogus DQT index 4"
+    const e = await rejection(bad);
+    expect(e.message).toMatch(/^decodeImage: the JPEG data is corrupt: libjpeg: Bogus DQT index 4; nothing is decoded from a damaged file$/);
+    for (let i = 0; i < 3; i++) {
+      const again = await decodeImage(good);
+      expect(again.arraySync()).toEqual(expected);
+      again.dispose();
+    }
+  });
+
+  it('a frame header declaring more pixels than the file can code is refused before libjpeg allocates (it aborted)', async () => {
+    const bad = await jpeg();
+    const sof = find(bad, 0xc0);
+    bad.set([16000 >> 8, 16000 & 0xff, 16000 >> 8, 16000 & 0xff], sof + 5);
+    expect((await rejection(bad)).message).toMatch(
+      new RegExp(`^decodeImage: the JPEG data is corrupt: its frame header declares a 16000×16000 image \\(4000000 blocks of 8×8 pixels\\) but its ${bad.length} bytes can code at most ${8 * bad.length} blocks`),
+    );
+    bad.set([30000 >> 8, 30000 & 0xff, 65500 >> 8, 65500 & 0xff], sof + 5);
+    bad[sof + 1] = 0xc9; // arithmetic coding: no bound from the size, only the decoder's memory
+    expect((await rejection(bad)).message).toMatch(/^decodeImage: the JPEG declares a 65500×30000 image, more than the 268435456 pixels the decoder/);
   });
 });

@@ -5,3 +5,4 @@ export * from './safetensors.js';
 export * from './checkpoint.js';
 export * from './pth.js';
 export * from './png.js';
+export * from './jpeg.js';
