@@ -46,6 +46,27 @@ export function chooser(name: string, seed: number): Chooser {
   };
 }
 
+/** A reader misbehaviour a fuzzer finds that is not fixed yet: which target, and why it stays. */
+export interface FileKnownFailure {
+  /** The target (`files/<reader>`). */
+  target: string;
+  /** What goes wrong, and why it is not fixed. */
+  reason: string;
+}
+
+/**
+ * The hostile-file findings left unfixed, each with its reason (the CI test and the CLI print
+ * them and their count). Empty: every finding of the `files/*` fuzzers so far was fixed in its
+ * reader, with a regression test there.
+ *
+ * @example
+ * ```ts
+ * import { FILE_KNOWN_FAILURES } from '@tensorgrad/fuzz';
+ * FILE_KNOWN_FAILURES.length; // 0
+ * ```
+ */
+export const FILE_KNOWN_FAILURES: readonly FileKnownFailure[] = [];
+
 /** A mutation of a file: its bytes after the change, and what was done, for the case summary. */
 export interface Mutated {
   /** The mutated bytes (a new array; the input is not changed). */

@@ -65,7 +65,11 @@ interface EvilPickle {
   must: RegExp | null;
 }
 
-const FORBIDDEN: ReadonlyArray<[string, string]> = [
+/**
+ * Globals a hostile pickle names to run code (or to build objects outside a state dict):
+ * `torch.load(..., weights_only=True)` refuses them all, and so must tensorgrad.
+ */
+export const FORBIDDEN_GLOBALS: ReadonlyArray<readonly [string, string]> = [
   ['os', 'system'],
   ['posix', 'system'],
   ['nt', 'system'],
@@ -85,28 +89,47 @@ const FORBIDDEN: ReadonlyArray<[string, string]> = [
   ['webbrowser', 'open'],
 ];
 
+/**
+ * A pickle (a legacy-format `.pth`, which is a sequence of pickles) that calls `module.name` with
+ * `command` — the `__reduce__` of a hostile object — through GLOBAL, STACK_GLOBAL (protocol 4), or
+ * nested as the value of a state dict entry.
+ *
+ * @example
+ * ```ts
+ * import { forbiddenGlobalPickle } from '@tensorgrad/fuzz';
+ * const bytes = forbiddenGlobalPickle('os', 'system', 'GLOBAL', 'echo hi');
+ * [bytes[0], bytes[1], bytes[2]]; // [0x80, 2, 0x63]
+ * ```
+ */
+export function forbiddenGlobalPickle(module: string, name: string, via: 'GLOBAL' | 'STACK_GLOBAL' | 'nested', command: string): Uint8Array {
+  const cmd = op.str(command);
+  const call = [...op.mark, ...cmd, ...op.tuple, ...op.reduce];
+  const bytes =
+    via === 'GLOBAL'
+      ? [...op.proto, ...op.global(module, name), ...call, ...op.stop]
+      : via === 'STACK_GLOBAL'
+        ? [0x80, 4, ...op.str(module), ...op.str(name), 0x93, ...call, ...op.stop]
+        : [...op.proto, 0x7d, ...op.mark, ...op.str('w'), ...op.global(module, name), ...call, 0x75, ...op.stop];
+  return Uint8Array.from(bytes);
+}
+
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A pickle that names a forbidden global, or uses an opcode outside the allowed set. */
 function evilPickle(c: Chooser): EvilPickle {
-  const [m, n] = c.pick(FORBIDDEN);
+  const [m, n] = c.pick(FORBIDDEN_GLOBALS);
   const named = new RegExp(`global '${escape(m)}\\.${escape(n)}', which is not allowed`);
-  const cmd = op.str(c.pick(['touch /tmp/pwned', 'rm -rf ~', '1+1']));
-  switch (c.int(7)) {
+  const command = c.pick(['touch /tmp/pwned', 'rm -rf ~', '1+1']);
+  const cmd = op.str(command);
+  const kind = c.int(7);
+  switch (kind) {
     case 0: // __reduce__ of an arbitrary callable: GLOBAL, argument tuple, REDUCE
-      return { bytes: [...op.proto, ...op.global(m, n), ...op.mark, ...cmd, ...op.tuple, ...op.reduce, ...op.stop], what: `REDUCE of ${m}.${n} (GLOBAL)`, must: named };
     case 1: // the same through STACK_GLOBAL (protocol 4)
-      return {
-        bytes: [0x80, 4, ...op.str(m), ...op.str(n), 0x93, ...op.mark, ...cmd, ...op.tuple, ...op.reduce, ...op.stop],
-        what: `REDUCE of ${m}.${n} (STACK_GLOBAL)`,
-        must: named,
-      };
-    case 2: // hidden inside a state dict, as a value
-      return {
-        bytes: [...op.proto, 0x7d, ...op.mark, ...op.str('w'), ...op.global(m, n), ...op.mark, ...cmd, ...op.tuple, ...op.reduce, 0x75, ...op.stop],
-        what: `a state dict entry made by ${m}.${n}`,
-        must: named,
-      };
+    case 2: {
+      // hidden inside a state dict, as a value
+      const via = (['GLOBAL', 'STACK_GLOBAL', 'nested'] as const)[kind];
+      return { bytes: [...forbiddenGlobalPickle(m, n, via, command)], what: `REDUCE of ${m}.${n} (${via})`, must: named };
+    }
     case 3: // INST / OBJ / NEWOBJ / NEWOBJ_EX / EXT1: opcodes that build arbitrary objects
       return c.pick<EvilPickle>([
         { bytes: [...op.proto, ...op.mark, ...cmd, 0x69, ...enc.encode(`${m}\n${n}\n`), ...op.stop], what: `INST ${m}.${n}`, must: /INST \(0x69\) is not supported/ },

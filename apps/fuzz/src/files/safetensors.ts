@@ -272,7 +272,20 @@ function checkLoaded(r: LoadedSafetensors, bytes: Uint8Array): string | null {
   return null;
 }
 
-/** Bytes held by a set of tensors. */
+/**
+ * The bytes a set of tensors holds (4 per element, 8 for float64): what a reader's result
+ * legitimately allocates.
+ *
+ * @example
+ * ```ts
+ * import '@tensorgrad/backend-cpu';
+ * import { tensor } from '@tensorgrad/tensor';
+ * import { tensorBytes } from '@tensorgrad/fuzz';
+ * const t = tensor([[1, 2, 3]]);
+ * tensorBytes([t]); // 12
+ * t.dispose();
+ * ```
+ */
 export function tensorBytes(tensors: Iterable<Tensor>): number {
   let n = 0;
   for (const t of tensors) n += t.shape.reduce((a, b) => a * b, 1) * (t.dtype === 'float64' ? 8 : 4);
