@@ -13,6 +13,8 @@ type Attrs = OpAttrs['max'];
 // the values and indices of the reduction, reshaped to the front-end's output shape
 function reduce(backend: TfjsBackend, x: KernelTensor, shape: readonly number[], mode: 'max' | 'min', { dim }: Attrs): { values: tf.Tensor; indices: tf.Tensor } {
   const v = backend.view(x);
+  // an empty result (a kept dim of size 0): tfjs's max/min over a dim of an empty tensor return one element
+  if (shape.includes(0)) return { values: tf.zeros([...shape], v.dtype), indices: tf.zeros([...shape], 'int32') };
   const all = dim === null || v.rank === 0;
   const r = extremum(all ? tf.reshape(v, [v.size]) : v, all ? 0 : dim, mode, true);
   return { values: tf.reshape(r.values, [...shape]), indices: tf.reshape(r.indices!, [...shape]) };

@@ -156,8 +156,22 @@ const cases: Case[] = [
     const x = m(values(2 * 3 * 7 * 6), [2, 3, 7, 6], 'float32', true);
     return [tg.avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }), tg.avgPool2d(x, [2, 3], { stride: [3, 2], ceilMode: true, divisorOverride: 5 })];
   } },
+  // found by the property sweeps (@tensorgrad/fuzz, ops/tfjs)
+  { name: 'adaptiveAvgPool2d: Inf and NaN stay in their windows', reduction: true, run: (m) => tg.adaptiveAvgPool2d(m([-88.7, Infinity, 1, 2, NaN, 3, 4, 5, 6, -Infinity, 7, 8], [1, 1, 3, 4]), [3, 2]) },
+  { name: 'indexPut leaves its input alone; values get their gradient', grads: true, run: (m) => {
+    const x = m([1, -0, 3, 4], [4], 'float32', true);
+    const v = m([5, 6], [2], 'float32', true);
+    return [tg.indexPut(x, [m([2, 0], [2], 'int32')], v), x.mul(1)];
+  } },
+  { name: 'oneHot with one class', run: (m) => tg.oneHot(m([0, 0, 0], [3], 'int32'), { numClasses: 1 }) },
+  { name: 'maskedFill of an empty input under a broadcast mask', run: (m) => [m([], [0, 1, 1], 'int32').maskedFill(m([true], [1, 1, 1], 'bool'), 1), m([], [2, 0], 'float32').maskedFill(m([true], [1], 'bool'), 2)] },
   { name: 'adaptiveAvgPool2d: uneven windows', reduction: true, grads: true, run: (m) => tg.adaptiveAvgPool2d(m(values(2 * 3 * 7 * 5), [2, 3, 7, 5], 'float32', true), [3, 4]) },
   { name: 'zero-size reductions and products', run: (m) => [m([], [0, 3]).sum(0), m([], [2, 0]).sum(), tg.matmul(m([], [2, 0]), m([], [0, 3])), m([], [0, 3]).softmax(1)] },
+  // found by the property sweeps (apps/fuzz): tfjs's max/min over a dim of an empty tensor return one element
+  { name: 'zero-size arg/extremum reductions into an empty result', run: (m) => {
+    const max = tg.max(m([], [3, 0]), { dim: 0, keepdim: true });
+    return [tg.argmin(m([], [3, 0], 'int32'), { dim: 0, keepdim: true }), tg.argmax(m([], [0, 2, 0]), { dim: 1 }), max.values, max.indices, tg.min(m([], [2, 0], 'int32'), { dim: 0 }).indices];
+  } },
 ];
 
 type Out = { shape: readonly number[]; dtype: tg.DType; data: ArrayLike<number> };

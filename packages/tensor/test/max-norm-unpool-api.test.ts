@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { maximum, maxPool2d, maxUnpool2d, minimum, norm, ones, randn, tensor, zeros } from '@tensorgrad/tensor';
 import '@tensorgrad/backend-cpu';
+import '@tensorgrad/autodiff';
 
 describe('maximum / minimum', () => {
   it('promote dtypes and refuse numbers, bools and extra arguments', () => {
@@ -33,6 +34,16 @@ describe('norm', () => {
     expect(() => norm(ones([2]), { dtype: 'int32' })).toThrow(/floating dtype/);
     expect(() => norm(zeros([0]), { p: Infinity })).toThrow(/empty tensor/);
     expect(() => norm(ones([2]), { ord: 2 } as never)).toThrow(/unknown option 'ord'/);
+  });
+
+  it('±Infinity over an empty reduction: an empty result when the output is empty (as PyTorch), else the error', () => {
+    // torch.linalg.vector_norm(torch.zeros(4, 3, 0, 1), -inf, dim=[0, 3], keepdim=True).shape == [1, 3, 0, 1]
+    expect(norm(zeros([4, 3, 0, 1]), { p: -Infinity, dim: [0, 3], keepdim: true }).shape).toEqual([1, 3, 0, 1]);
+    expect(norm(zeros([0, 2]), { p: Infinity, dim: 1 }).shape).toEqual([0]);
+    const x = zeros([2, 0]).requiresGrad_();
+    norm(x, { p: Infinity, dim: 0 }).backward(zeros([0]));
+    expect(x.grad!.shape).toEqual([2, 0]);
+    expect(() => norm(zeros([3, 0]), { p: Infinity, dim: 1 })).toThrow(/empty tensor/);
   });
 });
 

@@ -1,7 +1,7 @@
 // batchNorm, layerNorm, dropout, interpolate: float64 gradchecks, dropout statistics and seeding,
 // errors and leak checks (the PyTorch golden cases run in the conformance suite).
 import { describe, expect, it } from 'vitest';
-import { Generator, batchNorm, dropout, getBackend, interpolate, layerNorm, manualSeed, memory, noGrad, ones, tensor, zeros, type Tensor } from '@tensorgrad/tensor';
+import { Generator, batchNorm, dropout, getBackend, groupNorm, instanceNorm, interpolate, layerNorm, manualSeed, memory, noGrad, ones, tensor, zeros, type Tensor } from '@tensorgrad/tensor';
 import { fromArray } from '@tensorgrad/tensor/backend';
 import '@tensorgrad/backend-cpu';
 import { gradcheck } from '@tensorgrad/autodiff';
@@ -90,6 +90,41 @@ describe('batchNorm specifics', () => {
     v.dispose();
     // the tensors created inline in the expectations above leak by design of the test; count them
     expect(memory().numTensors - before).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('empty inputs of the normalizations (found by the property sweeps, PyTorch 1.13 semantics)', () => {
+  it('batchNorm in training takes an empty batch and leaves the running stats alone; C = 0 is no error', async () => {
+    const m = tensor([1, 2]);
+    const v = tensor([3, 4]);
+    const y = batchNorm(zeros([0, 2, 3]), m, v, { training: true });
+    expect(y.shape).toEqual([0, 2, 3]);
+    expect(await m.array()).toEqual([1, 2]); // torch: running_mean unchanged for an empty batch
+    expect(await v.array()).toEqual([3, 4]);
+    expect(batchNorm(zeros([2, 0, 3]), null, null, { training: true }).shape).toEqual([2, 0, 3]);
+    // exactly one value per channel is still PyTorch's error
+    expect(() => batchNorm(zeros([1, 2, 1]), null, null, { training: true })).toThrow(/more than 1 value per channel/);
+  });
+  it('groupNorm of an empty batch: empty output, zero weight gradient', async () => {
+    const x = zeros([0, 4, 2]).requiresGrad_();
+    const w = ones([4]).requiresGrad_();
+    const y = groupNorm(x, 2, w, zeros([4]));
+    expect(y.shape).toEqual([0, 4, 2]);
+    y.sum().backward();
+    expect(x.grad!.shape).toEqual([0, 4, 2]);
+    expect(await w.grad!.array()).toEqual([0, 0, 0, 0]);
+  });
+  it('layerNorm over zero-size dims', () => {
+    expect(layerNorm(zeros([2, 0]), [0]).shape).toEqual([2, 0]);
+    expect(layerNorm(zeros([0]), 0).shape).toEqual([0]);
+    expect(() => layerNorm(zeros([2, 3]), [-1])).toThrow(/non-negative integer/);
+  });
+  it('instanceNorm of an empty batch with running stats: the stats become NaN (the mean over no instances), as torch', async () => {
+    const m = tensor([1, 2, 3]);
+    const v = tensor([1, 2, 3]);
+    expect(instanceNorm(zeros([0, 3, 2]), m, v, { useInputStats: true }).shape).toEqual([0, 3, 2]);
+    expect((await m.array()).every(Number.isNaN)).toBe(true);
+    expect((await v.array()).every(Number.isNaN)).toBe(true);
   });
 });
 

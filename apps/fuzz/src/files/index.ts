@@ -6,3 +6,4 @@ export * from './checkpoint.js';
 export * from './pth.js';
 export * from './png.js';
 export * from './jpeg.js';
+export * from './file-targets.js';

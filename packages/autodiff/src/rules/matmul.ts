@@ -27,8 +27,10 @@ export const matmul: GradRule<'matmul'> = {
         // instead of materialising a [B, K, N] gradient and summing it
         const k = A.shape[A.ndim - 1]!;
         const n = G.shape[G.ndim - 1]!;
-        const rows = A.reshape([-1, k]);
-        const cols = G.reshape([-1, n]);
+        // the row count is explicit: reshape cannot infer a -1 when k or n is 0 (a zero-size operand)
+        const m = A.shape.slice(0, -1).reduce((p, d) => p * d, 1);
+        const rows = A.reshape([m, k]);
+        const cols = G.reshape([m, n]);
         // B a transposed view (Linear's x·Wᵀ): compute (Gᵀ·A)ᵀ so that the gradient has the
         // layout of the stored weight, and reaches W.grad without a transposing copy
         const d = transposedLayout(B) ? cols.transpose(0, 1).matmul(rows).transpose(0, 1) : rows.transpose(0, 1).matmul(cols);

@@ -7,8 +7,10 @@ export const maxPool2d: GradRule<'maxPool2d'> = {
   save: { inputs: false, outputs: true },
   backward: ({ outputs: [, indices], inputs }, g) => {
     const [n, c, h, w] = inputs[0]!.shape as [number, number, number, number];
-    const flatG = g.reshape([n, c, -1]);
-    const flatI = indices!.reshape([n, c, -1]);
+    // explicit plane sizes: a -1 cannot be inferred for an empty batch (N = 0 or C = 0)
+    const plane = g.shape[2]! * g.shape[3]!;
+    const flatG = g.reshape([n, c, plane]);
+    const flatI = indices!.reshape([n, c, plane]);
     return [scatterAdd(zeros([n, c, h * w], { dtype: g.dtype }), flatI, flatG, { dim: 2 }).reshape([n, c, h, w])];
   },
 };

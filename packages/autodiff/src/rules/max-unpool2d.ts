@@ -7,6 +7,7 @@ export const maxUnpool2d: GradRule<'maxUnpool2d'> = {
   backward: ({ saved: [, indices], inputs }, g) => {
     const [n, c, h, w] = inputs[0]!.shape as [number, number, number, number];
     const flatI = indices!.reshape([n, c, h * w]);
-    return [gather(g.reshape([n, c, -1]), flatI, { dim: 2 }).reshape([n, c, h, w]), null];
+    // an explicit plane size: a -1 cannot be inferred for an empty batch (N = 0 or C = 0)
+    return [gather(g.reshape([n, c, g.shape[2]! * g.shape[3]!]), flatI, { dim: 2 }).reshape([n, c, h, w]), null];
   },
 };

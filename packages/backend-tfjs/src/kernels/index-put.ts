@@ -14,7 +14,10 @@ export const indexPut: Kernel<'indexPut', TfjsBackend> = (ctx, x, index, values,
     const vals = ctx.backend.view(values);
     const bool = ctx.dtype === 'bool';
     if (!accumulate) {
-      if (!bool) return tf.tensorScatterUpdate(xv, rows, vals);
+      // tfjs-backend-cpu's tensorScatterUpdate writes into its input's buffer and returns it: given
+      // x's own view it would change x (and every tensor sharing its storage — the upstream gradient
+      // in indexPut's backward, which then read zeros), so it gets a copy (× 1 keeps −0 and NaN)
+      if (!bool) return tf.tensorScatterUpdate(tf.mul(xv, tf.scalar(1, xv.dtype)), rows, vals);
       return toBool(tf.tensorScatterUpdate(tf.cast(xv, 'int32'), rows, tf.cast(vals, 'int32')));
     }
     const added = tf.scatterND(rows, bool ? tf.cast(vals, 'int32') : vals, [...x.shape]);

@@ -24,8 +24,9 @@ export function adaptiveAvgPool2dBackward(gradOutput: Tensor, inputSize: readonl
   parseArgs(SIG, rest);
   assertTensor('adaptiveAvgPool2dBackward', gradOutput, 'gradOutput');
   checkFloat('adaptiveAvgPool2dBackward', [gradOutput], ['gradOutput']);
-  if (!Array.isArray(inputSize) || inputSize.length !== 4 || !inputSize.every((d) => Number.isInteger(d) && d >= 1)) {
-    throw new RangeError(`adaptiveAvgPool2dBackward: expected inputSize to be the 4-D input shape [N, C, H, W] (positive sizes), got ${JSON.stringify(inputSize)}`);
+  // N and C may be 0 (an empty batch has an empty gradient); H and W are at least 1, as adaptiveAvgPool2d requires
+  if (!Array.isArray(inputSize) || inputSize.length !== 4 || !inputSize.every((d, i) => Number.isInteger(d) && d >= (i < 2 ? 0 : 1))) {
+    throw new RangeError(`adaptiveAvgPool2dBackward: expected inputSize to be the 4-D input shape [N, C, H, W] (N, C ≥ 0; H, W ≥ 1), got ${JSON.stringify(inputSize)}`);
   }
   if (gradOutput.ndim !== 4 || gradOutput.shape[0] !== inputSize[0] || gradOutput.shape[1] !== inputSize[1]) {
     throw new RangeError(`adaptiveAvgPool2dBackward: expected a 4-D gradOutput [${inputSize[0]}, ${inputSize[1]}, Ho, Wo], got ${formatShape(gradOutput.shape)}`);

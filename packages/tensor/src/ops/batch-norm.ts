@@ -116,8 +116,9 @@ export function batchNorm(input: Tensor, ...args: unknown[]): Tensor {
   }
   const dims = [0, ...Array.from({ length: input.ndim - 2 }, (_, i) => i + 2)];
   const pshape = input.shape.map((d, i) => (i === 1 ? d : 1));
-  const count = input.numel() / Math.max(c, 1);
-  if (training && count <= 1) {
+  // values per channel (PyTorch's size_prods: N · spatial — not numel / C, which is 0 / 0 for C = 0)
+  const count = dims.reduce((n, d) => n * input.shape[d]!, 1);
+  if (training && count === 1) {
     throw new RangeError(`${op}: expected more than 1 value per channel when training, got input shape ${formatShape(input.shape)}; use a larger batch or training: false`);
   }
   let factor = 0;
@@ -139,7 +140,8 @@ export function batchNorm(input: Tensor, ...args: unknown[]): Tensor {
       mean = input.mean({ dim: dims, keepdim: true });
       const varB = input.sub(mean).square().mean({ dim: dims, keepdim: true });
       std = varB.add(eps).sqrt();
-      if (runningMean && runningVar) {
+      // an empty batch leaves the running statistics as they are (PyTorch returns before updating them)
+      if (runningMean && runningVar && count > 0) {
         const m = mean;
         const v = varB;
         tidy(() => {

@@ -64,7 +64,7 @@ export function groupNorm(input: Tensor, ...args: unknown[]): Tensor {
     }
     if (t.dtype !== input.dtype) throw new TypeError(`${op}: expected ${name} to have the input's dtype ${input.dtype}, got ${t.dtype}; convert it with .to('${input.dtype}')`);
   }
-  const perGroup = input.numel() / (n * g);
+  const perGroup = (c / g) * input.shape.slice(2).reduce((a, d) => a * d, 1); // not numel / (N·G): 0 / 0 for an empty batch
   const grouped = input.reshape([n, g, perGroup]);
   const normed = perGroup === 0 ? grouped : layerNorm(grouped, [perGroup], { eps });
   let out = normed.reshape(input.shape);

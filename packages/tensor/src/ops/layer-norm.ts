@@ -52,8 +52,9 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
   const op = 'layerNorm';
   assertTensor(op, input);
   const shape = typeof normalizedShape === 'number' ? [normalizedShape] : Array.isArray(normalizedShape) ? [...(normalizedShape as number[])] : null;
-  if (!shape || shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new TypeError(`${op}: expected normalizedShape to be a positive integer or a non-empty list of them, got ${JSON.stringify(normalizedShape)}`);
+  // zero-size dims are valid, as in PyTorch (the input is then empty)
+  if (!shape || shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new TypeError(`${op}: expected normalizedShape to be a non-negative integer or a non-empty list of them, got ${JSON.stringify(normalizedShape)}`);
   }
   const { weight: w, bias: b, ...options } = parseArgs(SIG, args) as LayerNormOptions & Record<'weight' | 'bias', unknown>;
   const [weight, bias] = optionalTensors(op, [w, b], ['weight', 'bias']);

@@ -82,10 +82,13 @@ export function norm(input: Tensor, ...args: unknown[]): Tensor {
   } else if (!isFloating(input.dtype)) {
     throw new TypeError(`norm: expected a floating point input, got ${input.dtype}; convert it with .float()`);
   }
-  if (Math.abs(p) === Infinity && x.numel() === 0) {
+  // an empty reduction is undefined for ±Infinity unless the result is empty too (PyTorch returns it then)
+  const outNumel = x.shape.reduce((n, s, i) => (dim.includes(i) ? n : n * s), 1);
+  if (Math.abs(p) === Infinity && x.numel() === 0 && outNumel > 0) {
     throw new RangeError(`norm: the ${p > 0 ? 'largest' : 'smallest'} absolute value (p = ${p}) of an empty tensor is undefined; reduce a non-empty tensor`);
   }
   const out = decompose(() => {
+    if ((p === Infinity || p === -Infinity) && outNumel === 0) return x.abs().sum({ dim, keepdim });
     if (p === Infinity || p === -Infinity) return extremeAbs(x, dim, keepdim, p > 0);
     if (p === 0) return x.ne(0).to(x.dtype).sum({ dim, keepdim });
     if (p === 1) return x.abs().sum({ dim, keepdim });
