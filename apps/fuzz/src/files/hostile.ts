@@ -184,7 +184,7 @@ export interface ReadSpec<T> {
   errorNames: RegExp;
   /** When set, an error must also match it (e.g. a forbidden global must be named). */
   errorMust?: RegExp;
-  /** The time limit of one case in milliseconds (default 2000). */
+  /** The CPU time limit of one case in milliseconds (default 2000), plus 100 ms per MiB of result. */
   timeLimitMs?: number;
 }
 
@@ -200,6 +200,9 @@ const ALLOCATION_SLACK = 48 * 2 ** 20;
 /** The allocation bound's factor on the file's bytes plus the result's bytes. */
 const ALLOCATION_FACTOR = 64;
 
+/** Extra slack of the resident-memory check (the garbage collector's own growth). */
+const RSS_SLACK = 128 * 2 ** 20;
+
 function allocated(): number {
   const m = process.memoryUsage();
   return m.arrayBuffers + m.heapUsed;
@@ -210,8 +213,9 @@ function allocated(): number {
  * the reader returned a result that `spec.check` finds consistent with the bytes or threw a clear
  * `Error`; rejects with an `Error` saying what went wrong otherwise: a throw that is not an
  * `Error`, an engine error that leaked out (see {@link INTERNAL_ERRORS}), a message that does not
- * name the reader, more time than the limit, more memory than 64 × (file + result) + 48 MiB, or
- * live tensors left behind.
+ * name the reader, more time than the limit, more memory than 64 × (file + result) + 48 MiB (JavaScript
+ * heap and array buffers; resident memory, which includes WebAssembly memory, may grow 128 MiB
+ * more), or live tensors left behind.
  *
  * @example
  * ```ts
@@ -230,7 +234,9 @@ export async function judgeRead<T>(spec: ReadSpec<T>): Promise<string> {
   const limit = spec.timeLimitMs ?? 2000;
   const tensorsBefore = memory().numTensors;
   const memBefore = allocated();
+  const rssBefore = process.memoryUsage().rss;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let result: T | undefined;
   let error: unknown;
   let threw = false;
@@ -241,16 +247,31 @@ export async function judgeRead<T>(spec: ReadSpec<T>): Promise<string> {
     error = e;
   }
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   const grown = allocated() - memBefore;
+  // WebAssembly memory (the JPEG codec's) is not in arrayBuffers; what the codec writes is resident
+  const rssGrown = process.memoryUsage().rss - rssBefore;
   const held = threw ? 0 : spec.resultBytes(result as T);
   const bound = ALLOCATION_FACTOR * (spec.bytes.length + held) + ALLOCATION_SLACK;
   let outcome: string;
   try {
-    if (ms > limit) throw fail(`the reader took ${ms.toFixed(0)} ms, more than the ${limit} ms limit (a hang on hostile input)`);
+    // CPU time, not wall time (a loaded machine must not make a case fail), with 100 ms more per
+    // MiB of result: decoding a huge image that the file really holds is work, not a hang
+    const timeBudget = limit + (100 * held) / 2 ** 20;
+    if (cpuMs > timeBudget) {
+      throw fail(`the reader used ${cpuMs.toFixed(0)} ms of CPU (${ms.toFixed(0)} ms wall), more than its ${timeBudget.toFixed(0)} ms budget (${limit} ms + 100 ms per MiB of result): a hang on hostile input`);
+    }
     if (grown > bound) {
       throw fail(
         `memory grew by ${(grown / 2 ** 20).toFixed(1)} MiB while reading, more than ${(bound / 2 ** 20).toFixed(1)} MiB ` +
           `(64 × (file + result) + 48 MiB): the reader allocated a declared size before validating it`,
+      );
+    }
+    if (rssGrown > bound + RSS_SLACK) {
+      throw fail(
+        `resident memory grew by ${(rssGrown / 2 ** 20).toFixed(1)} MiB while reading, more than ${((bound + RSS_SLACK) / 2 ** 20).toFixed(1)} MiB ` +
+          '(a codec\'s WebAssembly memory or native buffers sized by the file\'s declared size)',
       );
     }
     if (threw) {

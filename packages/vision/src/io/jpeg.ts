@@ -245,8 +245,10 @@ async function decodeRgba(op: string, bytes: Uint8Array): Promise<Uint8ClampedAr
   }
   const warnings = messages;
   messages = [];
-  if (result === null) throw new RangeError(`${op}: the JPEG data could not be decoded (libjpeg: ${warnings.join('; ') || 'no message'})`);
   const bad = warnings.filter((m) => /Corrupt JPEG data|Premature end|Invalid|Bogus|Huffman/i.test(m));
+  // a refused file may have grown the module's memory to its declared size: let it go with the module
+  if (result === null || bad.length) decoder = undefined;
+  if (result === null) throw new RangeError(`${op}: the JPEG data could not be decoded (libjpeg: ${warnings.join('; ') || 'no message'})`);
   if (bad.length) throw new RangeError(`${op}: the JPEG data is corrupt (libjpeg: ${bad.join('; ')}); the decoded pixels would be partly invented, so nothing is returned`);
   return result.data;
 }
