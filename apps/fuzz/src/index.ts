@@ -21,3 +21,4 @@ export * from './sweep/known-failures.js';
 export * from './sweep/target.js';
 export * from './sweep/coverage.js';
 export * from './leaks/index.js';
+export * from './files/index.js';

@@ -2,6 +2,7 @@ import type { FuzzTarget } from './target.js';
 import { sweepTarget } from './sweep/target.js';
 import { LEAK_BACKENDS } from './leaks/backends.js';
 import { leakTarget } from './leaks/target.js';
+import { FILE_TARGETS } from './files/file-targets.js';
 
 /**
  * Every fuzz target of this app, in the order `pnpm fuzz` runs them round-robin: the property
@@ -21,6 +22,7 @@ export function allTargets(): FuzzTarget[] {
     sweepTarget('tfjs'),
     sweepTarget('webgpu'),
     ...LEAK_BACKENDS.map(leakTarget),
+    ...FILE_TARGETS,
   ];
 }
 

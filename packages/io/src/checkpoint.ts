@@ -1,4 +1,5 @@
 import { Tensor } from '@tensorgrad/tensor';
+import { jsonDepth, setOwn } from './json.js';
 import { loadSafetensors, saveSafetensors, type LoadSafetensorsOptions, type StateDict } from './safetensors.js';
 
 /** What {@link saveCheckpoint} stores: a model state dict plus any JSON-like training state. */
@@ -85,30 +86,62 @@ function encode(value: unknown, path: string[], tensors: Map<string, Tensor>, se
   }
 }
 
-function decode(value: unknown, tensors: Record<string, Tensor>, used: Set<string>): unknown {
+/** How deep a checkpoint's content may nest (optimizer states nest a few levels). */
+const MAX_DEPTH = 1000;
+
+function show(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+}
+
+/**
+ * Rebuilds the saved value from its JSON: `{ $tensor: name }` becomes the file's tensor `name`,
+ * `$number` a non-finite number, `$map` a Map, `$object` an object whose keys are markers. Every
+ * marker is checked (a malformed one is an error naming its path), keys are set as own properties
+ * (a key `__proto__` stays a key) and the depth is bounded.
+ */
+function decode(value: unknown, tensors: Record<string, Tensor>, used: Set<string>, path: string, depth: number): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => decode(v, tensors, used));
+  if (depth > MAX_DEPTH) throw new Error(`${path} nests more than ${MAX_DEPTH} levels deep; expected a checkpoint's state (a few levels)`);
+  if (Array.isArray(value)) return value.map((v, i) => decode(v, tensors, used, `${path}[${i}]`, depth + 1));
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj);
   if (keys.length === 1) {
     const [k] = keys as [string];
+    const v = obj[k];
     if (k === '$tensor') {
-      const name = obj.$tensor as string;
-      const t = tensors[name];
-      if (!t) throw new Error(`loadCheckpoint: the checkpoint refers to tensor '${name}', which the file does not contain; the file is corrupt`);
-      used.add(name);
-      return t;
+      if (typeof v !== 'string') throw new Error(`${path} is { $tensor: ${show(v)} }; expected the name of a tensor (a string)`);
+      if (!Object.hasOwn(tensors, v)) throw new Error(`${path} refers to tensor '${v}', which the file does not contain; the file is corrupt`);
+      used.add(v);
+      return tensors[v];
     }
-    if (k === '$number') return Number(obj.$number);
-    if (k === '$map') return new Map((obj.$map as Array<[unknown, unknown]>).map(([a, b]) => [decode(a, tensors, used), decode(b, tensors, used)]));
+    if (k === '$number') {
+      if (v !== 'NaN' && v !== 'Infinity' && v !== '-Infinity') throw new Error(`${path} is { $number: ${show(v)} }; expected "NaN", "Infinity" or "-Infinity"`);
+      return Number(v);
+    }
+    if (k === '$map') {
+      if (!Array.isArray(v) || !v.every((pair) => Array.isArray(pair) && pair.length === 2)) {
+        throw new Error(`${path} is { $map: ${show(v)} }; expected an array of [key, value] pairs`);
+      }
+      return new Map(
+        (v as Array<[unknown, unknown]>).map(([a, b], i) => [
+          decode(a, tensors, used, `${path}.$map[${i}][0]`, depth + 1),
+          decode(b, tensors, used, `${path}.$map[${i}][1]`, depth + 1),
+        ]),
+      );
+    }
     if (k === '$object') {
-      const out: Record<string, unknown> = {};
-      for (const [kk, v] of Object.entries(obj.$object as Record<string, unknown>)) out[kk] = decode(v, tensors, used);
-      return out;
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${path} is { $object: ${show(v)} }; expected an object`);
+      return decodeObject(v as Record<string, unknown>, tensors, used, path, depth);
     }
   }
+  return decodeObject(obj, tensors, used, path, depth);
+}
+
+function decodeObject(obj: Record<string, unknown>, tensors: Record<string, Tensor>, used: Set<string>, path: string, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) out[k] = decode(v, tensors, used);
+  for (const [k, v] of Object.entries(obj)) setOwn(out, k, decode(v, tensors, used, `${path}.${k}`, depth + 1));
   return out;
 }
 
@@ -208,14 +241,25 @@ export async function loadCheckpoint(pathOrBytes: string | Uint8Array, options: 
     );
   }
   try {
-    const parsed = JSON.parse(json) as { format?: unknown; version?: unknown; content?: unknown };
-    if (parsed.format !== FORMAT || parsed.version !== 1 || parsed.content === null || typeof parsed.content !== 'object') {
-      throw new Error(`expected { format: '${FORMAT}', version: 1, content }, got format ${String(parsed.format)} version ${String(parsed.version)}`);
+    if (jsonDepth(json, MAX_DEPTH) > MAX_DEPTH) throw new Error(`its JSON nests more than ${MAX_DEPTH} levels deep; expected a checkpoint's state (a few levels)`);
+    let parsed: { format?: unknown; version?: unknown; content?: unknown };
+    try {
+      parsed = JSON.parse(json) as typeof parsed;
+    } catch (e) {
+      throw new Error(`it is not valid JSON (${(e as Error).message}); expected the JSON that saveCheckpoint writes`);
+    }
+    if (parsed === null || typeof parsed !== 'object' || parsed.format !== FORMAT || parsed.version !== 1 || parsed.content === null || typeof parsed.content !== 'object' || Array.isArray(parsed.content)) {
+      throw new Error(
+        `expected { format: '${FORMAT}', version: 1, content: { … } }, got ${parsed === null || typeof parsed !== 'object' ? show(parsed) : `format ${show(parsed.format)}, version ${show(parsed.version)}, content ${show(parsed.content)}`}`,
+      );
     }
     const used = new Set<string>();
-    const out = decode(parsed.content, tensors, used) as LoadedCheckpoint;
+    const out = decode(parsed.content, tensors, used, 'content', 0) as LoadedCheckpoint;
+    if (out.model === undefined) out.model = {};
+    else if (out.model === null || typeof out.model !== 'object' || Array.isArray(out.model) || !Object.values(out.model).every((t) => t instanceof Tensor)) {
+      throw new Error(`content.model is ${show(parsed.content && (parsed.content as Record<string, unknown>).model)}; expected the model's state dict (an object of tensors)`);
+    }
     for (const [name, t] of Object.entries(tensors)) if (!used.has(name)) t.dispose();
-    if (out.model === null || typeof out.model !== 'object') out.model = {};
     return out;
   } catch (e) {
     dispose();

@@ -1,6 +1,7 @@
 import { fromTypedArray, Tensor, type DType, type TypedArray } from '@tensorgrad/tensor';
 import { atomicWrite, readFileBytes } from './node-fs.js';
 import { LITTLE_ENDIAN, float16ToFloat32 } from './bytes.js';
+import { jsonDepth, setOwn } from './json.js';
 
 /** A state dict: tensors by name, as a plain record or a `Map`. */
 export type StateDict = Record<string, Tensor> | Map<string, Tensor>;
@@ -100,6 +101,13 @@ function isNonNegInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
+/**
+ * How deep the header's JSON may nest: a valid header nests 3 levels (the header object, an
+ * entry, its shape); the reference reader (serde_json) stops at 128. Checked before `JSON.parse`,
+ * which would overflow the call stack on a hostile header nested 10^5 deep.
+ */
+const MAX_JSON_DEPTH = 128;
+
 /** Throws when an object of the JSON text repeats a key (JSON.parse would silently keep the last). */
 function checkDuplicateKeys(json: string): void {
   const stack: Array<Set<string> | null> = [];
@@ -181,6 +189,12 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
   } catch {
     throw new Error(`${op}: the ${headerLength}-byte header is not valid UTF-8; expected UTF-8 JSON; the file is corrupt`);
   }
+  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw new Error(
+      `${op}: the header's JSON nests more than ${MAX_JSON_DEPTH} levels deep; expected { name: { dtype, shape, data_offsets } } ` +
+        '(3 levels); the file is corrupt or hostile',
+    );
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -207,7 +221,7 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
         if (typeof v !== 'string') {
           throw new Error(`${op}: expected "__metadata__" values to be strings, got ${describe(v)} for key ${JSON.stringify(k)}`);
         }
-        metadata[k] = v;
+        setOwn(metadata, k, v);
       }
       continue;
     }
@@ -287,7 +301,7 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
     );
   }
   const tensors: Record<string, SafetensorsTensorInfo> = {};
-  for (const [name, info] of entries) tensors[name] = info;
+  for (const [name, info] of entries) setOwn(tensors, name, info);
   return { tensors, metadata, headerLength, dataStart };
 }
 
@@ -387,7 +401,7 @@ export async function loadSafetensors(
     for (const [name, info] of Object.entries(header.tensors)) {
       const [begin, end] = info.dataOffsets;
       const data = decodeTensorData(op, name, info.dtype, bytes.subarray(header.dataStart + begin, header.dataStart + end));
-      tensors[name] = fromTypedArray(data, info.shape, options.backend === undefined ? {} : { backend: options.backend });
+      setOwn(tensors, name, fromTypedArray(data, info.shape, options.backend === undefined ? {} : { backend: options.backend }));
     }
   } catch (e) {
     for (const t of Object.values(tensors)) t.dispose();

@@ -25,11 +25,24 @@ function isNode(): boolean {
   return typeof p?.versions?.node === 'string';
 }
 
-/** Reads a `.wasm` file of `@jsquash/jpeg` in Node (the browser path lets the package fetch it). */
-async function nodeWasm(file: string): Promise<WebAssembly.Module> {
-  const [{ createRequire }, { readFile }] = await Promise.all([import('node:module'), import('node:fs/promises')]);
-  const require = createRequire(import.meta.url);
-  return WebAssembly.compile(await readFile(require.resolve(`@jsquash/jpeg/codec/${file}`)));
+const compiled = new Map<string, Promise<WebAssembly.Module>>();
+
+/**
+ * Reads and compiles a `.wasm` file of `@jsquash/jpeg` in Node, once (the browser path lets the
+ * package fetch it); a fresh instance is made from it whenever the decoder must be restarted.
+ */
+function nodeWasm(file: string): Promise<WebAssembly.Module> {
+  let m = compiled.get(file);
+  if (!m) {
+    m = (async () => {
+      const [{ createRequire }, { readFile }] = await Promise.all([import('node:module'), import('node:fs/promises')]);
+      const require = createRequire(import.meta.url);
+      return WebAssembly.compile(await readFile(require.resolve(`@jsquash/jpeg/codec/${file}`)));
+    })();
+    m.catch(() => compiled.delete(file));
+    compiled.set(file, m);
+  }
+  return m;
 }
 
 async function instantiate<M>(factory: Factory<M>, wasmFile: string): Promise<M> {
@@ -75,6 +88,8 @@ export interface JpegInfo {
   jfifAt: number;
   adobeAt: number;
   componentIds: number[];
+  /** Whether the frame is arithmetic-coded (SOF9–SOF15), not Huffman-coded. */
+  arithmetic: boolean;
 }
 
 const SOF_MARKERS = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
@@ -132,7 +147,7 @@ export function parseJpeg(op: string, bytes: Uint8Array): JpegInfo {
       if (seg.length < 6 + 3 * components) throw new RangeError(`${op}: the JPEG data is corrupt: the frame header (SOF) lists ${components} components in ${seg.length} bytes`);
       if (width === 0 || height === 0) throw new RangeError(`${op}: the JPEG image is empty or has a DNL height (${width}×${height}), which is not supported`);
       const componentIds = Array.from({ length: components }, (_, k) => seg[6 + 3 * k]!);
-      info = { width, height, components, colorSpace: 'ycc', jfifAt, adobeAt, componentIds };
+      info = { width, height, components, colorSpace: 'ycc', jfifAt, adobeAt, componentIds, arithmetic: marker >= 0xc9 };
     }
     pos += length;
     if (marker === 0xda) {
@@ -162,7 +177,31 @@ export function parseJpeg(op: string, bytes: Uint8Array): JpegInfo {
     else info.colorSpace = ids[0] === 0x52 && ids[1] === 0x47 && ids[2] === 0x42 ? 'rgb' : 'ycc';
   } else if (info.components === 4) info.colorSpace = adobeAt >= 0 && adobeTransform === 2 ? 'ycck' : 'cmyk';
   else throw new RangeError(`${op}: the JPEG has ${info.components} components; expected 1 (gray), 3 (colour) or 4 (CMYK)`);
+  checkSize(op, info, n);
   return info;
+}
+
+/** The most pixels the WebAssembly decoder is given: its RGBA output must fit in its 2 GiB memory with room to spare. */
+const MAX_PIXELS = 2 ** 28;
+
+/**
+ * Refuses frame sizes the file cannot hold before libjpeg allocates for them: every 8×8 block of
+ * a Huffman-coded component costs at least one bit (its DC code, in sequential and progressive
+ * mode alike), so `bytes` bytes code at most 8 × `bytes` blocks; and the decoder's output must fit
+ * its memory.
+ */
+function checkSize(op: string, info: JpegInfo, bytes: number): void {
+  const { width, height } = info;
+  if (width * height > MAX_PIXELS) {
+    throw new RangeError(`${op}: the JPEG declares a ${width}×${height} image, more than the ${MAX_PIXELS} pixels the decoder (libjpeg in WebAssembly, 2 GiB of memory) can hold`);
+  }
+  const blocks = Math.ceil(width / 8) * Math.ceil(height / 8);
+  if (!info.arithmetic && blocks > 8 * bytes) {
+    throw new RangeError(
+      `${op}: the JPEG data is corrupt: its frame header declares a ${width}×${height} image (${blocks} blocks of 8×8 pixels) ` +
+        `but its ${bytes} bytes can code at most ${8 * bytes} blocks (one bit each at least); the file is truncated or its header is damaged`,
+    );
+  }
 }
 
 /**
@@ -193,15 +232,23 @@ async function decodeRgba(op: string, bytes: Uint8Array): Promise<Uint8ClampedAr
   try {
     result = module.decode(bytes, false);
   } catch (e) {
-    const why = messages.filter((m) => !/^Program terminated/.test(m));
-    throw new RangeError(`${op}: the JPEG data is corrupt (libjpeg: ${why.length ? why.join('; ') : (e as Error).message})`);
-  } finally {
-    // nothing to free: the module copies its result out
+    // libjpeg's fatal errors end in an abort or a trap of the WebAssembly module, which leaves it
+    // unusable (its stack and heap are not unwound): drop it, so that the next image gets a fresh
+    // instance, and report libjpeg's own message when it printed one
+    decoder = undefined;
+    const why = messages.filter((m) => !/^Program terminated|^Aborted|^RuntimeError|^\s*at /.test(m) && m.trim() !== '');
+    const trap = e instanceof WebAssembly.RuntimeError || /Aborted|out of bounds|unreachable/.test(String((e as Error)?.message ?? e));
+    throw new RangeError(
+      `${op}: the JPEG data is corrupt: ${why.length ? `libjpeg: ${why.join('; ')}` : trap ? 'the decoder (libjpeg in WebAssembly) stopped on it without a message' : `libjpeg: ${String((e as Error)?.message ?? e)}`}; ` +
+        'nothing is decoded from a damaged file',
+    );
   }
   const warnings = messages;
   messages = [];
-  if (result === null) throw new RangeError(`${op}: the JPEG data could not be decoded (libjpeg: ${warnings.join('; ') || 'no message'})`);
   const bad = warnings.filter((m) => /Corrupt JPEG data|Premature end|Invalid|Bogus|Huffman/i.test(m));
+  // a refused file may have grown the module's memory to its declared size: let it go with the module
+  if (result === null || bad.length) decoder = undefined;
+  if (result === null) throw new RangeError(`${op}: the JPEG data could not be decoded (libjpeg: ${warnings.join('; ') || 'no message'})`);
   if (bad.length) throw new RangeError(`${op}: the JPEG data is corrupt (libjpeg: ${bad.join('; ')}); the decoded pixels would be partly invented, so nothing is returned`);
   return result.data;
 }
