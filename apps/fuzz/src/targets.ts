@@ -1,3 +1,4 @@
+import { sweepTarget } from './sweep/target.js';
 import type { FuzzTarget } from './target.js';
 
 /**
@@ -14,6 +15,7 @@ import type { FuzzTarget } from './target.js';
  */
 export function allTargets(): FuzzTarget[] {
   return [
+    ...['cpu', 'tfjs', 'webgpu'].map(sweepTarget),
   ];
 }
 

@@ -53,6 +53,17 @@ suite(title, () => {
     await compare('clamp min > max', (b) => tg.clamp(make(b, 'float32', SPECIAL), { min: 2, max: 1 }));
   });
 
+  it('unary ops on subnormal inputs (found by the property sweeps: lavapipe log(1e-40) was -88.02)', async () => {
+    const tiny = [1e-40, -1e-40, 1e-39, 1.4e-45, 1.1e-38, -1.1e-38];
+    const x = Float32Array.from(tiny);
+    const log = await tg.log(make(g, 'float32', tiny.slice(0, 1).concat(tiny.slice(2, 5)))).data();
+    // independent: Math.log of the float32 inputs (1e-40 → -92.1034)
+    expectSame(log, Float32Array.from([x[0]!, x[2]!, x[3]!, x[4]!], Math.log), 1e-6, 'log of subnormals');
+    for (const op of ['exp', 'sqrt', 'sin', 'cos', 'tanh', 'sigmoid', 'abs', 'neg'] as const) {
+      await compare(`${op} of subnormals`, (b) => (tg as unknown as Record<string, (x: Tensor) => Tensor>)[op]!(make(b, 'float32', tiny)), 1e-5);
+    }
+  });
+
   it('int32 wraps like 32-bit integers; bool arithmetic is logical', async () => {
     const ints = [0, 1, -1, 2147483647, -2147483648, 65536, -65536, 46341, 7, -7];
     for (const op of ['neg', 'abs', 'square', 'relu', 'sign'] as const) {
