@@ -53,12 +53,17 @@ suite(title, () => {
     await compare('clamp min > max', (b) => tg.clamp(make(b, 'float32', SPECIAL), { min: 2, max: 1 }));
   });
 
-  it('unary ops on subnormal inputs (found by the property sweeps: lavapipe log(1e-40) was -88.02)', async () => {
+  it('unary ops and pow on subnormal inputs (found by the property sweeps: lavapipe log(1e-40) was -88.02)', async () => {
     const tiny = [1e-40, -1e-40, 1e-39, 1.4e-45, 1.1e-38, -1.1e-38];
     const x = Float32Array.from(tiny);
     const log = await tg.log(make(g, 'float32', tiny.slice(0, 1).concat(tiny.slice(2, 5)))).data();
     // independent: Math.log of the float32 inputs (1e-40 → -92.1034)
     expectSame(log, Float32Array.from([x[0]!, x[2]!, x[3]!, x[4]!], Math.log), 1e-6, 'log of subnormals');
+    // pow with a subnormal base (its log2 was off the same way): against Math.pow of the float32 values
+    const base = Float32Array.of(1e-40, 1e-40, 3e-39, 1.4e-45);
+    const exps = Float32Array.of(-0.96, 0.5, -1, 0.25);
+    const p = await tg.pow(make(g, 'float32', [...base]), make(g, 'float32', [...exps])).data();
+    expectSame(p, Float32Array.from(base, (b, i) => Math.pow(b, exps[i]!)), 1e-5, 'pow of subnormal bases');
     for (const op of ['exp', 'sqrt', 'sin', 'cos', 'tanh', 'sigmoid', 'abs', 'neg'] as const) {
       await compare(`${op} of subnormals`, (b) => (tg as unknown as Record<string, (x: Tensor) => Tensor>)[op]!(make(b, 'float32', tiny)), 1e-5);
     }
