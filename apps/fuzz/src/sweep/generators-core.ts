@@ -771,6 +771,8 @@ const TO: OpGenerator = {
       tolerance: 'elementwise',
       grad,
       describe: `to('${target}')`,
+      // the float64 reference run rounds to float32 here: finite differences of 1e-6 see the rounding steps
+      gradcheck: false,
       reference: withoutNaN(([x]) => mapNd(x!, (v) => (target === 'bool' ? Number(v !== 0) : target === 'int32' ? Math.trunc(v) : v))),
     };
   },
