@@ -1,5 +1,5 @@
-import type { FuzzTarget } from './target.js';
 import { sweepTarget } from './sweep/target.js';
+import type { FuzzTarget } from './target.js';
 
 /**
  * Every fuzz target of this app, in the order `pnpm fuzz` runs them round-robin: the property
@@ -15,9 +15,7 @@ import { sweepTarget } from './sweep/target.js';
  */
 export function allTargets(): FuzzTarget[] {
   return [
-    sweepTarget('cpu'),
-    sweepTarget('tfjs'),
-    sweepTarget('webgpu'),
+    ...['cpu', 'tfjs', 'webgpu'].map(sweepTarget),
   ];
 }
 
