@@ -71,7 +71,7 @@ and the loop goes on. Exits 0 when every case passed, 1 on any failure or hang, 
   -h, --help           this text
 
 The time limit of a case interrupts asynchronous work only: a case stuck in a synchronous loop
-blocks the process (stop it with Ctrl-C; its seed is the last one --verbose printed).
+blocks the process (stop it with Ctrl-C; with --verbose it is the case after the last one printed).
 `;
 }
 

@@ -1,8 +1,8 @@
-import type { FuzzTarget } from './target.js';
 import { sweepTarget } from './sweep/target.js';
 import { LEAK_BACKENDS } from './leaks/backends.js';
 import { leakTarget } from './leaks/target.js';
 import { FILE_TARGETS } from './files/file-targets.js';
+import type { FuzzTarget } from './target.js';
 
 /**
  * Every fuzz target of this app, in the order `pnpm fuzz` runs them round-robin: the property
@@ -18,9 +18,7 @@ import { FILE_TARGETS } from './files/file-targets.js';
  */
 export function allTargets(): FuzzTarget[] {
   return [
-    sweepTarget('cpu'),
-    sweepTarget('tfjs'),
-    sweepTarget('webgpu'),
+    ...['cpu', 'tfjs', 'webgpu'].map(sweepTarget),
     ...LEAK_BACKENDS.map(leakTarget),
     ...FILE_TARGETS,
   ];

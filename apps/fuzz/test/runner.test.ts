@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fuzzMain, parseFuzzArgs, runCase, runFuzz, selectTargets, type FuzzTarget } from '@tensorgrad/fuzz';
 import { UsageError } from '@tensorgrad/crosscheck';
@@ -117,6 +120,21 @@ describe('fuzzMain', () => {
     expect(await fuzzMain(['--replay=ops/a:8'], c.io, [a, b])).toBe(0);
     expect(a.seeds).toEqual([7, 8]);
     expect(c.out()).toContain('PASS ops/a:8');
+  });
+
+  it('--json writes the report: counts per target and every failed case', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fuzz-json-'));
+    try {
+      const file = join(dir, 'report.json');
+      const a = fake('ops/a', { bad: [3] });
+      expect(await fuzzMain(['--replay', 'ops/a:3', '--json', file], capture().io, [a])).toBe(1);
+      const r = JSON.parse(readFileSync(file, 'utf8'));
+      expect(r.ok).toBe(false);
+      expect(r.targets).toEqual([{ name: 'ops/a', unavailable: null, cases: 1, failures: 1, hangs: 0, seconds: expect.any(Number) }]);
+      expect(r.failed).toEqual([{ target: 'ops/a', seed: 3, kind: 'fail', message: 'seed 3: expected 0, got 1' }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a timed run prints the base seed first and selects targets by prefix', async () => {

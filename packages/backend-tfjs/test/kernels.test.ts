@@ -41,7 +41,7 @@ const cases: Case[] = [
   { name: 'square int32 wraps', run: (m) => m([65537, -46341, 3], [3], 'int32').square() },
   { name: 'pow int32 (overflow, negative exponents)', run: (m) => m([3, 2, -1, -1, 1, 2, 0, 7], [8], 'int32').pow(m([2, 31, -3, -2, -5, -1, 0, 13], [8], 'int32')) },
   { name: 'pow float C corners', run: (m) => m([1, -1, -1, 2, -8, 0, -0], [7]).pow(m([NaN, Infinity, -Infinity, 0.5, 1 / 3, -1, 3], [7])) },
-  { name: 'pow scalar 0.5 and 2', run: (m) => [m([-Infinity, -0, 4, Infinity, -4], [5]).pow(0.5), m([-Infinity, -3, NaN], [3]).pow(2)] },
+  { name: 'pow scalar 0.5, -0.5 and 2', run: (m) => [m([-Infinity, -0, 4, Infinity, -4], [5]).pow(0.5), m([-Infinity, -0, 0, 4, Infinity, -4], [6]).pow(-0.5), m([-Infinity, -3, NaN], [3]).pow(2)] },
   { name: 'add/mul bool', run: (m) => [m([true, true, false, false], [4], 'bool').add(m([true, false, true, false], [4], 'bool')), m([true, true, false, false], [4], 'bool').mul(m([true, false, true, false], [4], 'bool'))] },
   {
     name: 'comparisons with NaN and bools',

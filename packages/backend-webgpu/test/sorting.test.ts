@@ -36,4 +36,10 @@ suite(title, () => {
     const worst = Math.max(...got.map((g, i) => Math.abs(g - exact[i]!) / exact[i]!));
     expect(worst).toBeLessThan(1e-6);
   });
+  it('cumsum keeps ±Inf running sums infinite (found by the property sweeps: the compensation made them NaN)', async () => {
+    // torch.cumsum(torch.tensor([-1.25, -inf, -2.5, inf, 1.0]), 0) == [-1.25, -inf, -inf, nan, nan]
+    const data = Float32Array.of(-1.25, -Infinity, -2.5, Infinity, 1, 3, Infinity, 2, NaN, 1);
+    const got = await numbers(cumsum(fromTypedArray(data, [2, 5], { backend: 'webgpu' }), 1));
+    expect(got).toEqual([-1.25, -Infinity, -Infinity, NaN, NaN, 3, Infinity, Infinity, NaN, NaN]);
+  });
 });

@@ -261,7 +261,11 @@ describe('binary forward', () => {
       expect(values(y)).toEqual([1, 1, 1, Infinity, 1, NaN, Infinity, 1, -8]);
       const s = pow(mk([-Infinity, 4, -0]), 0.5); // sqrt semantics, like PyTorch's special case
       expect(values(s)).toEqual([NaN, 2, -0]);
-      [x, e, y, s].forEach((t) => t.dispose());
+      // rsqrt semantics for -0.5 (found by the property sweeps): torch.pow(torch.tensor([-inf, -0., 0., inf, -1., 4.]), -0.5)
+      // is [nan, -inf, inf, 0, nan, 0.5], where C's pow gives +0 and +inf for -inf and -0
+      const r = pow(mk([-Infinity, -0, 0, Infinity, -1, 4]), -0.5);
+      expect(values(r)).toEqual([NaN, -Infinity, Infinity, 0, NaN, 0.5]);
+      [x, e, y, s, r].forEach((t) => t.dispose());
     });
   });
 

@@ -342,12 +342,15 @@ const uniqueGen: OpGenerator = {
 };
 
 /**
- * `k` boxes `x1, y1, x2, y2` on a quarter-pixel grid over a `w × h` image: inside it, crossing its
- * edges (negative or past the far side), and now and then degenerate (`x2 < x1`).
+ * `k` boxes `x1, y1, x2, y2` near a quarter-pixel grid over a `w × h` image: inside it, crossing
+ * its edges (negative or past the far side), and now and then degenerate (`x2 < x1`). Each
+ * coordinate is off the grid by a random fraction of 0.02 pixel: on the grid, RoIAlign's samples
+ * land exactly on the image's border (x = −1 or x = W, where torchvision's bilinear sampling jumps
+ * to 0) and roiPool's scaled corners on .5, where float32 and float64 round differently.
  */
 function boxes(rng: Rng, k: number, w: number, h: number): number[][] {
   return Array.from({ length: k }, () => {
-    const q = (lo: number, hi: number): number => randInt(rng, lo * 4, hi * 4) / 4;
+    const q = (lo: number, hi: number): number => randInt(rng, lo * 4, hi * 4) / 4 + 0.02 * rng();
     const x1 = q(-2, w);
     const y1 = q(-2, h);
     const flip = rng() < 0.1;

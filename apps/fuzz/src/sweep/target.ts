@@ -52,7 +52,15 @@ const ICD = fileURLToPath(new URL('../../../../.cache/webgpu/lavapipe/lvp_icd.js
  */
 export function sweepTarget(backendName: string): SweepTarget {
   const stats: SweepStats = { tried: 0, passed: 0, unsupported: new Map(), known: new Map(), failed: 0 };
+  let loading: Promise<string[]> | null = null;
+  // the backend packages register their backends when imported (once, whichever call comes first)
+  const load = (): Promise<string[]> => {
+    if (backendName === 'webgpu' && !process.env.VK_ICD_FILENAMES && existsSync(ICD)) process.env.VK_ICD_FILENAMES = ICD;
+    loading ??= loadBackends();
+    return loading;
+  };
   const caseFor = async (seed: number): Promise<{ generator: OpGenerator; dtype: DType; case: SweepCase }> => {
+    await load();
     const backend = await findBackend(backendName);
     const generator = SWEEP_GENERATORS[seed % SWEEP_GENERATORS.length]!;
     const dtypes = generator.dtypes.filter((d) => backend.dtypes.includes(d));
@@ -66,8 +74,7 @@ export function sweepTarget(backendName: string): SweepTarget {
     stats,
     caseFor,
     async unavailable() {
-      if (backendName === 'webgpu' && !process.env.VK_ICD_FILENAMES && existsSync(ICD)) process.env.VK_ICD_FILENAMES = ICD;
-      const problems = await loadBackends();
+      const problems = await load();
       try {
         await findBackend(backendName);
         return null;

@@ -20,7 +20,8 @@ export type SweepLayout = 'contiguous' | 'permuted' | 'expanded' | 'sliced';
  * - `normal`: uniform in [−3, 3), rounded to float32 (no ties, no kinks: gradcheck-able);
  * - `positive`: uniform in [0.25, 3) (domains of log, sqrt, pow bases);
  * - `nonzero`: magnitude in [0.25, 3) with a random sign (divisors, abs/sign away from 0);
- * - `special`: a mix of normal values with ±0, ±Inf, NaN, denormals (±1e-40), ±1e18 and ±88.7;
+ * - `special`: a mix of normal values with ±0, ±Inf, NaN, denormals (±1e-40), ±1e18 (not in
+ *   cases judged as reductions) and ±88.7;
  * - `ties`: drawn from {−1, −0.5, 0, 0.5, 1} (repeats for max/argmax/sort, relu and sign at 0);
  * - `integers`: integers in [−5, 5] (int32 inputs, exponents);
  * - `bools`: 0 or 1 (bool inputs, masks);

@@ -30,14 +30,17 @@ function powInt(x: number, y: number): number {
 }
 
 const squared = (x: number): number => x * x;
+const rsqrt = (x: number): number => 1 / Math.sqrt(x);
 
 /** Element-wise `a ** b` (same dtype operands, broadcast through strides). */
 export const pow: Kernel<'pow', CpuBackend> = (ctx, a, b) => {
   if (a.dtype === 'int32' || a.dtype === 'bool') return mapBinary(ctx, a, b, powInt);
   if (isScalarLike(b)) {
-    // PyTorch special-cases these exponents (sqrt and x*x), which also fixes their special values
+    // PyTorch special-cases these exponents (sqrt, rsqrt and x*x), which also fixes their special
+    // values: pow(-Infinity, ±0.5) is NaN, pow(-0, -0.5) is -Infinity (C's pow: +Infinity, +0, +Infinity)
     const e = numbers(b)[b.offset]!;
     if (e === 0.5) return mapBinary(ctx, a, b, Math.sqrt);
+    if (e === -0.5) return mapBinary(ctx, a, b, rsqrt);
     if (e === 2) return mapBinary(ctx, a, b, squared);
   }
   return mapBinary(ctx, a, b, powC);

@@ -50,9 +50,11 @@ export const pow: Kernel<'pow', TfjsBackend> = (ctx, a, b) =>
     const y = ctx.backend.operand(b);
     const p = ctx.backend.expand(powC(x, y), ctx.shape);
     if (!isScalarLike(b)) return p;
-    // PyTorch special-cases a scalar exponent of 0.5 (sqrt) and 2 (x*x), which also fixes their
-    // special values (pow(-Infinity, 0.5) = Infinity but sqrt(-Infinity) = NaN)
+    // PyTorch special-cases a scalar exponent of 0.5 (sqrt), -0.5 (rsqrt) and 2 (x*x), which also
+    // fixes their special values (pow(-Infinity, 0.5) = Infinity but sqrt(-Infinity) = NaN;
+    // pow(-0, -0.5) = Infinity but rsqrt(-0) = -Infinity)
     const e = ctx.backend.expand(y, ctx.shape);
     const xs = ctx.backend.expand(x, ctx.shape);
-    return select(tf.equal(e, tf.scalar(0.5)), tf.sqrt(xs), select(tf.equal(e, tf.scalar(2)), tf.square(xs), p));
+    const special = select(tf.equal(e, tf.scalar(-0.5)), tf.div(tf.scalar(1), tf.sqrt(xs)), select(tf.equal(e, tf.scalar(2)), tf.square(xs), p));
+    return select(tf.equal(e, tf.scalar(0.5)), tf.sqrt(xs), special);
   });

@@ -8,7 +8,7 @@ const WG = 64;
 /**
  * One thread per lane along `dim` walks it in order. float32 sums are compensated (Kahan), so the
  * running sums stay as close to the exact ones as PyTorch's CPU kernel, which accumulates float32
- * in double; int32 wraps.
+ * in double; int32 wraps. An infinite running sum stays infinite (no Inf − Inf in the compensation).
  */
 export const cumsum: Kernel<'cumsum', WebGPUBackend> = (ctx, x, { dim }) => {
   const gpu = ctx.backend;
@@ -36,7 +36,10 @@ export const cumsum: Kernel<'cumsum', WebGPUBackend> = (ctx, x, { dim }) => {
     // OR-ing a run-time zero into the bits makes the sum opaque, so a driver that reassociates
     // float math (lavapipe does) cannot fold the compensation (t - acc) - y to 0
     let t = bitcast<f32>(bitcast<u32>(acc + y) | zero);
-    comp = (t - acc) - y;
+    // once the sum is ±Inf the compensation would be Inf - Inf = NaN: keep it 0 there, so the sum
+    // stays ±Inf (as an uncompensated sum does) until an opposite infinity or a NaN makes it NaN
+    let finite = (bitcast<u32>(t) & 0x7f800000u) != 0x7f800000u;
+    comp = select(0.0, (t - acc) - y, finite);
     acc = t;
     Out[base + k * inner] = acc;
   }`

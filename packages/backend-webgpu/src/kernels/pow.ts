@@ -4,8 +4,8 @@ import { mapElementwise } from '../elementwise.js';
 
 // WGSL's pow is exp2(y·log2(x)): undefined for x < 0 and loose at the IEEE corners, so C's pow
 // (which PyTorch uses) is spelled out: pow(1, y) = pow(x, 0) = 1 (even for NaN), negative bases
-// with integer exponents, signed zeros and infinities. A broadcast scalar exponent of 2 or 0.5 is
-// x·x or sqrt(x), as PyTorch special-cases them.
+// with integer exponents, signed zeros and infinities. A broadcast scalar exponent of 2, 0.5 or
+// -0.5 is x·x, sqrt(x) or 1/sqrt(x), as PyTorch special-cases them. Subnormal bases are scaled by 2^24 before log2.
 const FLOAT = `
 fn isOddInt(y: f32) -> bool { return abs(y) < 16777216.0 && trunc(y) == y && fract(y * 0.5) != 0.0; }
 fn powOf(x: f32, y: f32, scalarExp: bool) -> f32 {
@@ -15,6 +15,12 @@ fn powOf(x: f32, y: f32, scalarExp: bool) -> f32 {
   if (scalarExp && y == 0.5) { return select(sqrt(x), nanF32(), x < 0.0); }
   let ax = abs(x);
   let negX = (bitcast<u32>(x) & 0x80000000u) != 0u;
+  if (scalarExp && y == -0.5) {
+    // rsqrt, as PyTorch: rsqrt(-0) = -Infinity, rsqrt(x < 0) = NaN (C's pow: +Infinity, NaN; pow(-Inf, -0.5) = +0)
+    if (x < 0.0) { return nanF32(); }
+    if (x == 0.0) { return select(infF32(), -infF32(), negX); }
+    return 1.0 / sqrt(x);
+  }
   if (isInf(y)) {
     if (ax == 1.0) { return 1.0; }
     return select(0.0, infF32(), (ax > 1.0) == (y > 0.0));
@@ -29,7 +35,9 @@ fn powOf(x: f32, y: f32, scalarExp: bool) -> f32 {
     return select(r, -r, odd && negX);
   }
   if (negX && trunc(y) != y) { return nanF32(); }
-  let r = exp2(y * log2(ax));
+  // a subnormal base is scaled into the normal range first (lavapipe's log2 is off below it)
+  let lx = select(log2(ax), log2(ax * 16777216.0) - 24.0, ax < 1.17549435e-38);
+  let r = exp2(y * lx);
   return select(r, -r, negX && odd);
 }`;
 
