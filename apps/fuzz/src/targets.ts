@@ -6,9 +6,10 @@ import type { FuzzTarget } from './target.js';
 
 /**
  * Every fuzz target of this app, in the order `pnpm fuzz` runs them round-robin: the property
- * sweeps of the ops per backend (`ops/<backend>`) and the hostile-file fuzzers of the readers
- * (`files/<format>`). Each family joins here by one line; targets that cannot run on this
- * machine (no WebGPU adapter) say so through their `unavailable()`.
+ * sweeps of the ops per backend (`ops/<backend>`), the leak probes per backend (`leaks/<backend>`)
+ * and the hostile-file fuzzers of the readers (`files/<format>`). Each family joins here by one
+ * line; targets that cannot run on this machine (no WebGPU adapter) say so through their
+ * `unavailable()`.
  *
  * @example
  * ```ts
