@@ -338,6 +338,7 @@ function variance(op: 'std' | 'var'): OpGenerator {
       const keepdim = rng() < 0.5;
       const correction = pick(rng, [0, 1, 1, 2]);
       const nd = all || dims.length === 0 ? shape.map((_, d) => d) : dims;
+      const n = nd.reduce((p, d) => p * shape[normDim(d, shape.length)]!, 1);
       const f = (v: number[]): number => {
         const r = v.length - correction <= 0 ? (v.length === 0 ? NaN : varianceOf(v, 0) === 0 || v.length - correction < 0 ? NaN : Infinity) : varianceOf(v, correction);
         return op === 'std' ? Math.sqrt(r) : r;
@@ -349,6 +350,10 @@ function variance(op: 'std' | 'var'): OpGenerator {
         tolerance: 'reduction',
         grad: true,
         describe: all ? `${op} of everything correction ${correction}` : `${op} dim [${dims}] keepdim ${keepdim} correction ${correction}`,
+        // N - correction <= 0 divides by 0: Inf, or NaN where every deviation is 0 (in float32 the
+        // square of a subnormal deviation underflows to 0 where PyTorch's double accumulation keeps it)
+        ...(n - correction <= 0 ? { tag: 'zero-divisor' } : {}),
+        ...(op === 'std' ? { gradAtTies: false } : {}),
         reference: withoutNaN(([x]) => {
           if ([...x!.data].some((v) => !Number.isFinite(v))) return null;
           return reduceNd(x!, nd, all ? false : keepdim, f);

@@ -100,6 +100,17 @@ export interface SweepCase {
    * drawn values may sit on, e.g. clamp at a bound drawn from the inputs). Default `true`.
    */
   gradcheck?: boolean;
+  /**
+   * `false` when a tie or a special value makes the op's gradient depend on rounding (std of a
+   * constant lane: 0/0 resolved by the float32 rounding of its mean, different on every backend
+   * and in PyTorch): gradients are then compared on smooth inputs only. Default `true`.
+   */
+  gradAtTies?: boolean;
+  /**
+   * A sub-case name appended to the failure key (`<backend>:<op>:<what>@<tag>`), so that
+   * `KNOWN_FAILURES` can list one corner of an op without hiding its other failures.
+   */
+  tag?: string;
 }
 
 /**
