@@ -212,15 +212,16 @@ async function runOn(backend: Backend, c: SweepCase, values: Nd[], dtypeOf: (d: 
     const xs = c.inputs.map((input, i) => buildTensor(backend, values[i]!, dtypeOf(input.dtype), usableLayout(input), owned));
     const gradInputs = c.grad ? c.inputs.map((input, i) => (input.grad && isFloating(xs[i]!.dtype) ? i : -1)).filter((i) => i >= 0) : [];
     for (const i of gradInputs) xs[i]!.requiresGrad_();
-    const named = tidy(() => {
-      const outs = namedOutputs(c.call(xs));
+    const backward = (outs: [string, Tensor][]): [string, Tensor][] => {
       const primary = outs.find(([, t]) => isFloating(t.dtype))?.[1];
       if (gradInputs.length && primary) {
         const g = randomGradient(primary.shape, primary.dtype === 'float64' ? 'float64' : 'float32', seededRng(gradSeed));
         primary.backward(fromArray(backend, typed(primary.dtype, g.data), [...primary.shape], primary.dtype));
       }
       return outs;
-    });
+    };
+    const callAsync = c.callAsync;
+    const named = callAsync ? await tidy(async () => backward(namedOutputs(await callAsync(xs)))) : tidy(() => backward(namedOutputs(c.call(xs))));
     for (const [, t] of named) owned.push(t);
     const outputs: [string, HostTensor][] = [];
     for (const [name, t] of named) outputs.push([name, { shape: t.shape, dtype: t.dtype, data: await t.data() }]);

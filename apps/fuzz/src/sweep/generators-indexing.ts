@@ -17,7 +17,9 @@ import {
   indexSelect,
   maskedFill,
   maskedSelect,
+  maskedSelectAsync,
   nonzero,
+  nonzeroAsync,
   nonzeroStatic,
   oneHot,
   roiAlign,
@@ -26,7 +28,9 @@ import {
   sort,
   topk,
   unique,
+  uniqueAsync,
   type DType,
+  type Tensor,
 } from 'tensorgrad';
 import { floatValues, pick, randInt, randomDim, randomLayout, normDim } from './draw.js';
 import { boundedInput } from './generators-nn.js';
@@ -185,6 +189,7 @@ const maskedFillGen: OpGenerator = {
     const shape = shapeOf(rng, 0, 3);
     // the mask broadcasts to the input: trailing dims, some of them 1
     const mshape = shape.slice(randInt(rng, 0, shape.length)).map((s) => (rng() < 0.3 ? 1 : s));
+    const viaAsync = rng() < 0.5;
     const value = dtype === 'bool' ? pick(rng, [true, false]) : dtype === 'int32' ? randInt(rng, -5, 5) : pick(rng, [0, -0, 2.5, Infinity, -Infinity, NaN]);
     const x: SweepInput = dtype === 'bool' ? { shape, dtype, layout: randomLayout(rng) } : data(rng, shape, dtype);
     return {
@@ -204,13 +209,15 @@ const maskedSelectGen: OpGenerator = {
   generate(rng, dtype) {
     const shape = shapeOf(rng, 0, 3);
     const mshape = shape.slice(randInt(rng, 0, shape.length)).map((s) => (rng() < 0.3 ? 1 : s));
+    const viaAsync = rng() < 0.5;
     return {
       op: 'maskedSelect',
       inputs: [data(rng, shape, dtype), bools(rng, mshape, Array.from({ length: sizeOf(mshape) }, () => (rng() < 0.5 ? 1 : 0)))],
       call: ([t, mask]) => maskedSelect(t!, mask!),
+      ...(viaAsync ? { callAsync: ([t, mask]: Tensor[]) => maskedSelectAsync(t!, mask!) } : {}),
       tolerance: 'elementwise',
       grad: isFloat(dtype),
-      describe: 'maskedSelect (data-dependent size: a synchronous read)',
+      describe: viaAsync ? 'maskedSelectAsync' : 'maskedSelect (data-dependent size: a synchronous read)',
     };
   },
 };
@@ -227,14 +234,17 @@ const nonzeroGen: OpGenerator = {
     // the static form (a known size, padded with a fill value when larger) runs on every backend
     const fixed = rng() < 0.5;
     const size = count + (fixed ? randInt(rng, -Math.min(count, 1), 2) : 0);
+    // the data-dependent form: synchronous or awaited (the only way on webgpu), half and half
+    const viaAsync = !fixed && rng() < 0.5;
     const input: SweepInput = { shape, dtype, values: 'explicit', data: values, layout: explicitLayout(rng) };
     return {
       op: 'nonzero',
       inputs: [input],
       call: ([x]) => (fixed ? nonzeroStatic(x!, { size, fillValue: -1 }) : nonzero(x!)),
+      ...(viaAsync ? { callAsync: ([x]: Tensor[]) => nonzeroAsync(x!) } : {}),
       tolerance: 'elementwise',
       grad: false,
-      describe: fixed ? `nonzeroStatic size ${size} (of ${count}) fillValue -1` : 'nonzero (data-dependent size: a synchronous read)',
+      describe: fixed ? `nonzeroStatic size ${size} (of ${count}) fillValue -1` : viaAsync ? 'nonzeroAsync' : 'nonzero (data-dependent size: a synchronous read)',
     };
   },
 };
@@ -328,15 +338,17 @@ const uniqueGen: OpGenerator = {
     const shape = shapeOf(rng, 0, 3);
     const returnInverse = rng() < 0.6;
     const returnCounts = rng() < 0.6;
+    const viaAsync = rng() < 0.5;
     // no NaN: NaN ≠ NaN makes each one its own value in PyTorch, an order tensorgrad does not promise
     const input: SweepInput = { shape, dtype, values: isFloat(dtype) ? 'ties' : 'integers', layout: randomLayout(rng) };
     return {
       op: 'unique',
       inputs: [input],
       call: ([x]) => unique(x!, { returnInverse, returnCounts }),
+      ...(viaAsync ? { callAsync: ([x]: Tensor[]) => uniqueAsync(x!, { returnInverse, returnCounts }) } : {}),
       tolerance: 'elementwise',
       grad: false,
-      describe: `unique${returnInverse ? ' returnInverse' : ''}${returnCounts ? ' returnCounts' : ''} (data-dependent size: a synchronous read)`,
+      describe: `unique${viaAsync ? 'Async' : ''}${returnInverse ? ' returnInverse' : ''}${returnCounts ? ' returnCounts' : ''}${viaAsync ? '' : ' (data-dependent size: a synchronous read)'}`,
     };
   },
 };

@@ -82,6 +82,13 @@ export interface SweepCase {
   inputs: SweepInput[];
   /** Calls the op on the inputs (made on the current backend, in input order). */
   call: (inputs: Tensor[]) => SweepOutput;
+  /**
+   * The op's asynchronous form, when the case sweeps that instead (`maskedSelectAsync`,
+   * `nonzeroAsync`, `uniqueAsync`: ops whose result size depends on the data, which backends without
+   * a synchronous read — webgpu — run only this way). The engine then awaits it inside an
+   * asynchronous `tidy`; `call` (the synchronous form, same result) serves the float64 gradcheck.
+   */
+  callAsync?: (inputs: Tensor[]) => Promise<SweepOutput>;
   /** How float32 outputs are judged (`toleranceFor`): element-wise ops or reductions/matmul. */
   tolerance: ToleranceKind;
   /** Whether `backward` runs (seeded random upstream gradient of the first floating output). */
