@@ -7,7 +7,7 @@
  * allocating more than the file (and the result) justify, and without leaking tensors.
  */
 import { seededRng } from '@tensorgrad/conformance';
-import { memory } from '@tensorgrad/tensor';
+import { memory, setBackend } from '@tensorgrad/tensor';
 
 /** A seeded source of the choices one case makes; the same `(target, seed)` makes the same choices. */
 export interface Chooser {
@@ -232,6 +232,9 @@ export async function judgeRead<T>(spec: ReadSpec<T>): Promise<string> {
   const fail = (why: string): Error =>
     new Error(`${spec.id}: ${spec.what} (${spec.bytes.length}-byte file): ${why}. Replay with \`pnpm fuzz -- --replay ${spec.id}\``);
   const limit = spec.timeLimitMs ?? 2000;
+  // the readers make their tensors on the current backend, which another target of the same run
+  // may have left on webgpu (no float64): files are read on cpu, whatever ran before
+  await setBackend('cpu');
   const tensorsBefore = memory().numTensors;
   const memBefore = allocated();
   const rssBefore = process.memoryUsage().rss;
